@@ -1,0 +1,40 @@
+# Two commands matter: `make demo` (try the bot in the terminal) and `make test` (every check).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint types pytest locales run clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/salesbot sandbox
+
+run: $(STAMP)
+	$(BIN)/salesbot run
+
+test: lint types pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/pytest
+
+# Re-extract translatable strings and merge them into both catalogs (then translate zh).
+locales: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k Tr -k Label -k N_ --no-location --omit-header \
+		-o locales/messages.pot .
+	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --ignore-obsolete
+
+clean:
+	rm -rf $(VENV) sandbox.db sandbox.db-*

@@ -1,0 +1,58 @@
+"""`python -m bot` / `salesbot`: run, sandbox, migrate, invite."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.config import ConfigError, load_settings
+from bot.core.roles import Role
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="salesbot", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="run the bot against the Bot API at TELEGRAM_API_URL")
+    sandbox = commands.add_parser("sandbox", help="try the bot in the terminal, no token needed")
+    sandbox.add_argument("--db", default="sandbox.db", help="SQLite file (default: sandbox.db)")
+    sandbox.add_argument("--keep", action="store_true", help="keep the data of the last session")
+    commands.add_parser("migrate", help="bring the database schema up to date")
+    invite = commands.add_parser("invite", help="print a one-time invite link")
+    invite.add_argument("--role", choices=[r.value for r in Role], default=Role.admin.value)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    try:
+        if args.command == "sandbox":
+            from bot.sandbox.app import run_sandbox
+
+            asyncio.run(run_sandbox(db_path=args.db, keep=args.keep))
+            return 0
+        settings, policy = load_settings()
+        from bot import cli
+
+        if args.command == "run":
+            asyncio.run(cli.run(settings, policy))
+        elif args.command == "migrate":
+            asyncio.run(cli.migrate(settings))
+        elif args.command == "invite":
+            print(asyncio.run(cli.invite(settings, policy, Role(args.role))))
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,35 @@
+"""The bot's commands, who may use them, and their descriptions (translated where shown)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.roles import MANAGING_ROLES, Role
+from bot.i18n import N_
+
+
+@dataclass(frozen=True, slots=True)
+class CommandSpec:
+    name: str
+    description: str
+    roles: frozenset[Role] | None = None  # None: everyone
+
+    def allowed(self, role: Role) -> bool:
+        return self.roles is None or role in self.roles
+
+
+COMMANDS: tuple[CommandSpec, ...] = (
+    CommandSpec("help", N_("What I can do for you")),
+    CommandSpec("team", N_("Your team and who reports to whom")),
+    CommandSpec("invite", N_("Invite a new colleague"), frozenset(MANAGING_ROLES)),
+    CommandSpec("settings", N_("Language and preferences")),
+    CommandSpec("cancel", N_("Leave the current form")),
+)
+
+
+def commands_for(role: Role) -> list[CommandSpec]:
+    return [spec for spec in COMMANDS if spec.allowed(role)]
+
+
+def spec(name: str) -> CommandSpec:
+    return next(command for command in COMMANDS if command.name == name)

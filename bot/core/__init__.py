@@ -1,0 +1,1 @@
+"""The pure domain: dataclasses, rules, policy, use cases and ports. Standard library only."""

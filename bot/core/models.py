@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.core.roles import MANAGING_ROLES, Role
+
+NAME_MAX = 64
+
+
+@dataclass(slots=True)
+class Person:
+    id: int
+    telegram_id: int
+    full_name: str
+    role: Role
+    reports_to: int | None = None
+    language: str | None = None
+    active: bool = True
+    unreachable: bool = False
+    joined_at: datetime | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.admin
+
+    @property
+    def manages(self) -> bool:
+        return self.role in MANAGING_ROLES
+
+
+@dataclass(slots=True)
+class Invite:
+    code: str
+    role: Role
+    reports_to: int | None
+    created_by: int | None  # None: made from the command line
+    created_at: datetime
+    expires_at: datetime
+    used_by: int | None = None  # the redeemer's Telegram id
+    used_at: datetime | None = None
+
+    def problem(self, now: datetime) -> str | None:
+        """Why this invite cannot be used at `now`, or None when it can."""
+        if self.used_by is not None:
+            return "used"
+        if now >= self.expires_at:
+            return "expired"
+        return None
+
+
+@dataclass(slots=True)
+class Notification:
+    """A message to one person, rendered in their language when it is sent.
+
+    `template` names a file in templates/notifications; `params` must be JSON-serialisable.
+    `ref` names the message for later edits (for example a request's status message).
+    """
+
+    recipient_id: int
+    template: str
+    params: dict[str, Any] = field(default_factory=dict)
+    ref: str | None = None
+
+
+@dataclass(slots=True)
+class AuditEntry:
+    action: str
+    actor_id: int | None
+    at: datetime
+    subject: str
+    on_behalf_of: int | None = None
+    comment: str | None = None
+
+
+@dataclass(slots=True)
+class OutboxItem:
+    """A claimed notification, with what the sender needs to deliver it."""
+
+    id: int
+    chat_id: int
+    language: str | None
+    template: str
+    params: dict[str, Any]
+    ref: str | None
+    attempts: int

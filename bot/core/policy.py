@@ -1,0 +1,310 @@
+"""The company policy: every number the process uses, with the seed's values as defaults.
+
+A company overrides any of them in its POLICY_FILE (TOML); `parse_policy` validates the parsed
+mapping and names the first wrong key, so a bad file stops the start with one clear line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import time
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.core.roles import Role
+
+LANGUAGES = ("en", "zh")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+REQUEST_KINDS = ("special_terms", "contract", "invoice", "commission")
+
+
+class PolicyError(ValueError):
+    def __init__(self, key: str, problem: str) -> None:
+        super().__init__(f"policy: {key}: {problem}")
+        self.key = key
+        self.problem = problem
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    """Requests within these limits need only `roles`; the first band that fits wins."""
+
+    roles: tuple[Role, ...]
+    max_discount: Decimal | None = None
+    max_amount: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalRule:
+    chain: tuple[Role, ...]
+    bands: tuple[Band, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Deadlines:
+    """Seed: special terms are decided the same day. A step opened after `same_day_until`
+    is due the next working day at `next_day_due`."""
+
+    due_time: time = time(18, 0)
+    same_day_until: time = time(16, 0)
+    next_day_due: time = time(12, 0)
+    remind_before_minutes: int = 60
+    max_reminders: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Reminders:
+    digest: time = time(9, 0)
+    followups: time = time(8, 30)
+    plan_reminder_day: int = 4  # Friday (Monday = 0)
+    plan_reminder: time = time(15, 0)
+    evening_prompt: time | None = time(19, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    """Seed: the weekly meeting is on Saturday morning; plans are due the evening before."""
+
+    weekday: int = 5
+    at: time = time(9, 0)
+    summary_at: time = time(8, 30)
+    plan_due_weekday: int = 4
+    plan_due: time = time(18, 0)
+
+
+def _default_approval() -> dict[str, ApprovalRule]:
+    return {
+        "special_terms": ApprovalRule(
+            chain=(Role.supervisor, Role.sales_manager, Role.marketing_vp, Role.general_manager)
+        ),
+        "contract": ApprovalRule(chain=(Role.sales_manager, Role.general_manager)),
+        "invoice": ApprovalRule(chain=(Role.finance_vp,)),
+        "commission": ApprovalRule(chain=(Role.accountant, Role.finance_vp, Role.general_manager)),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    timezone: str = "Asia/Shanghai"
+    default_language: str = "zh"
+    working_days: tuple[int, ...] = (0, 1, 2, 3, 4, 5)
+    work_start: time = time(9, 0)
+    work_end: time = time(18, 0)
+    quiet_start: time = time(21, 0)
+    quiet_end: time = time(8, 0)
+    invite_ttl_days: int = 7
+    invoice_threshold: Decimal = Decimal("0.60")
+    approval: Mapping[str, ApprovalRule] = field(default_factory=_default_approval)
+    deadlines: Deadlines = field(default_factory=Deadlines)
+    reminders: Reminders = field(default_factory=Reminders)
+    meeting: Meeting = field(default_factory=Meeting)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+T = TypeVar("T")
+
+
+def _time(key: str, value: object) -> time:
+    if isinstance(value, time):
+        return value
+    if isinstance(value, str):
+        try:
+            return time.fromisoformat(value)
+        except ValueError:
+            pass
+    raise PolicyError(key, f"expected a time as HH:MM, got {value!r}")
+
+
+def _optional_time(key: str, value: object) -> time | None:
+    if value is False or value == "off":
+        return None
+    return _time(key, value)
+
+
+def _int(low: int, high: int) -> Callable[[str, object], int]:
+    def parse(key: str, value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise PolicyError(key, f"expected a whole number from {low} to {high}, got {value!r}")
+        return value
+
+    return parse
+
+
+def _weekday(key: str, value: object) -> int:
+    if isinstance(value, str) and value.lower()[:3] in WEEKDAYS:
+        return WEEKDAYS.index(value.lower()[:3])
+    raise PolicyError(key, f"expected a weekday (mon … sun), got {value!r}")
+
+
+def _weekdays(key: str, value: object) -> tuple[int, ...]:
+    if not isinstance(value, list) or not value:
+        raise PolicyError(key, 'expected a non-empty list of weekdays such as ["mon", "fri"]')
+    return tuple(sorted({_weekday(key, item) for item in value}))
+
+
+def _decimal(key: str, value: object) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+        raise PolicyError(key, f"expected a number, got {value!r}")
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise PolicyError(key, f"expected a number, got {value!r}") from None
+    if not number.is_finite() or number < 0:
+        raise PolicyError(key, f"expected a number of 0 or more, got {value!r}")
+    return number
+
+
+def _fraction(key: str, value: object) -> Decimal:
+    number = _decimal(key, value)
+    if number > 1:
+        raise PolicyError(key, f"expected a fraction from 0 to 1 (0.6 = 60 %), got {value!r}")
+    return number
+
+
+def _timezone(key: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise PolicyError(key, f'expected a time zone name such as "Asia/Shanghai", got {value!r}')
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise PolicyError(key, f"unknown time zone {value!r}") from None
+    return value
+
+
+def _language(key: str, value: object) -> str:
+    if value not in LANGUAGES:
+        raise PolicyError(key, f"expected one of {', '.join(LANGUAGES)}, got {value!r}")
+    return str(value)
+
+
+def _roles(key: str, value: object) -> tuple[Role, ...]:
+    if not isinstance(value, list) or not value:
+        raise PolicyError(key, "expected a non-empty list of roles")
+    roles: list[Role] = []
+    for item in value:
+        if item not in Role.__members__:
+            raise PolicyError(key, f"unknown role {item!r}")
+        roles.append(Role(item))
+    return tuple(roles)
+
+
+def _table(key: str, value: object) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise PolicyError(key, "expected a table")
+    return value
+
+
+def _fields(
+    key: str, data: object, parsers: Mapping[str, Callable[[str, Any], Any]]
+) -> dict[str, Any]:
+    table = _table(key, data)
+    unknown = sorted(set(table) - set(parsers))
+    if unknown:
+        raise PolicyError(f"{key}.{unknown[0]}" if key else unknown[0], "unknown setting")
+    return {
+        name: parsers[name](f"{key}.{name}" if key else name, value)
+        for name, value in table.items()
+    }
+
+
+def _band(key: str, value: object) -> Band:
+    fields = _fields(
+        key, value, {"roles": _roles, "max_discount": _decimal, "max_amount": _decimal}
+    )
+    if "roles" not in fields:
+        raise PolicyError(f"{key}.roles", "is required")
+    return Band(**fields)
+
+
+def _bands(key: str, value: object) -> tuple[Band, ...]:
+    if not isinstance(value, list):
+        raise PolicyError(key, "expected a list of bands ([[…bands]] tables)")
+    return tuple(_band(f"{key}[{i}]", item) for i, item in enumerate(value))
+
+
+def _approval_rule(key: str, value: object, default: ApprovalRule | None) -> ApprovalRule:
+    fields = _fields(key, value, {"chain": _roles, "bands": _bands})
+    chain = fields.get("chain", default.chain if default else None)
+    if chain is None:
+        raise PolicyError(f"{key}.chain", "is required")
+    return ApprovalRule(chain=chain, bands=fields.get("bands", default.bands if default else ()))
+
+
+def _approval(key: str, value: object) -> dict[str, ApprovalRule]:
+    rules = dict(_default_approval())
+    for kind, rule in _table(key, value).items():
+        if kind not in REQUEST_KINDS:
+            raise PolicyError(
+                f"{key}.{kind}", f"unknown request kind; known: {', '.join(REQUEST_KINDS)}"
+            )
+        rules[kind] = _approval_rule(f"{key}.{kind}", rule, rules.get(kind))
+    return rules
+
+
+def _section(
+    cls: type[T], parsers: Mapping[str, Callable[[str, Any], Any]]
+) -> Callable[[str, object], T]:
+    def parse(key: str, value: object) -> T:
+        return cls(**_fields(key, value, parsers))
+
+    return parse
+
+
+_DEADLINES = _section(
+    Deadlines,
+    {
+        "due_time": _time,
+        "same_day_until": _time,
+        "next_day_due": _time,
+        "remind_before_minutes": _int(0, 24 * 60),
+        "max_reminders": _int(0, 20),
+    },
+)
+_REMINDERS = _section(
+    Reminders,
+    {
+        "digest": _time,
+        "followups": _time,
+        "plan_reminder_day": _weekday,
+        "plan_reminder": _time,
+        "evening_prompt": _optional_time,
+    },
+)
+_MEETING = _section(
+    Meeting,
+    {
+        "weekday": _weekday,
+        "at": _time,
+        "summary_at": _time,
+        "plan_due_weekday": _weekday,
+        "plan_due": _time,
+    },
+)
+_TOP: Mapping[str, Callable[[str, Any], Any]] = {
+    "timezone": _timezone,
+    "default_language": _language,
+    "working_days": _weekdays,
+    "work_start": _time,
+    "work_end": _time,
+    "quiet_start": _time,
+    "quiet_end": _time,
+    "invite_ttl_days": _int(1, 365),
+    "invoice_threshold": _fraction,
+    "approval": _approval,
+    "deadlines": _DEADLINES,
+    "reminders": _REMINDERS,
+    "meeting": _MEETING,
+}
+
+
+def parse_policy(data: Mapping[str, Any]) -> Policy:
+    """Build a Policy from a parsed TOML mapping; missing keys keep the seed's defaults."""
+    policy = Policy(**_fields("", data, _TOP))
+    if policy.work_start >= policy.work_end:
+        raise PolicyError("work_end", "must be later than work_start")
+    return policy

@@ -1,0 +1,60 @@
+"""Translations: gettext catalogs under locales/, compiled in memory from the .po files with Babel,
+so a fresh checkout needs no build step and a stale .mo can never shadow an edited .po."""
+
+from __future__ import annotations
+
+import gettext
+from collections.abc import Iterator
+from contextlib import contextmanager
+from io import BytesIO
+from pathlib import Path
+
+from aiogram.utils.i18n import I18n
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+LANGUAGES = ("en", "zh")
+DOMAIN = "messages"
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "translate later"
+    """Marks a string for extraction; it is translated where it is shown."""
+    return message
+
+
+class PoI18n(I18n):
+    @contextmanager
+    def context(self) -> Iterator[I18n]:
+        # aiogram's gettext looks up I18n's own context variable; a subclass gets a separate one.
+        token = I18n.set_current(self)
+        try:
+            yield self
+        finally:
+            I18n.reset_current(token)
+
+    def find_locales(self) -> dict[str, gettext.GNUTranslations]:
+        translations: dict[str, gettext.GNUTranslations] = {}
+        for po_path in sorted(self.path.glob(f"*/LC_MESSAGES/{self.domain}.po")):
+            with po_path.open("rb") as po_file:
+                catalog = read_po(po_file)
+            buffer = BytesIO()
+            write_mo(buffer, catalog)
+            buffer.seek(0)
+            translations[po_path.parent.parent.name] = gettext.GNUTranslations(buffer)
+        return translations
+
+
+def make_i18n(default_locale: str) -> PoI18n:
+    return PoI18n(path=LOCALES_DIR, default_locale=default_locale, domain=DOMAIN)
+
+
+def pick_locale(person_language: str | None, telegram_language: str | None, default: str) -> str:
+    """The person's own setting, else Telegram's language, else the company default."""
+    if person_language in LANGUAGES:
+        return person_language
+    if telegram_language:
+        base = telegram_language.lower().split("-")[0]
+        if base in LANGUAGES:
+            return base
+    return default

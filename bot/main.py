@@ -1,0 +1,183 @@
+"""The composition root: the only module that wires every layer together."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisStorage
+from aiogram.types import BotCommand, BotCommandScopeDefault
+from aiogram_dialog import setup_dialogs
+from aiogram_dialog.api.entities import DIALOG_EVENT_NAME
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.clock import Clock, system_clock
+from bot.commands import COMMANDS
+from bot.config import Settings
+from bot.core.policy import Policy
+from bot.fsm import SqlStorage
+from bot.i18n import LANGUAGES, PoI18n, make_i18n
+from bot.middlewares import AccessMiddleware, ContextMiddleware
+from bot.notifications.sender import OutboxSender
+from bot.rendering import Renderer, make_env
+from dialogs.invite import invite_dialog
+from dialogs.settings import settings_dialog
+from dialogs.team import team_dialog
+from handlers import basics, dialog_starts, errors, fallback, start
+from storage.engine import make_engine, make_sessionmaker
+from storage.fsm import SqlFsmStore
+from storage.migrate import upgrade
+from storage.outbox_queue import SqlOutboxQueue
+from storage.uow import SqlUnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class App:
+    settings: Settings
+    policy: Policy
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    bot: Bot
+    dp: Dispatcher
+    sender: OutboxSender
+    i18n: PoI18n
+    renderer: Renderer
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+
+def make_bot(settings: Settings) -> Bot:
+    if settings.bot_token is None:
+        raise ValueError("BOT_TOKEN is not set")
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    return Bot(
+        settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+
+
+def make_fsm(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+) -> tuple[BaseStorage, BaseEventIsolation | None]:
+    if settings.redis_url:
+        redis = RedisStorage.from_url(
+            settings.redis_url, key_builder=DefaultKeyBuilder(with_destiny=True)
+        )
+        return redis, redis.create_isolation()
+    return SqlStorage(SqlFsmStore(sessionmaker)), None
+
+
+def build_dispatcher(
+    *,
+    storage: BaseStorage,
+    isolation: BaseEventIsolation | None,
+    uow_factory: object,
+    i18n: PoI18n,
+    renderer: Renderer,
+    settings: Settings,
+    policy: Policy,
+    clock: Clock,
+) -> Dispatcher:
+    dp = Dispatcher(
+        storage=storage,
+        **({"events_isolation": isolation} if isolation else {}),
+        renderer=renderer,
+        policy=policy,
+    )
+    # Commands before dialogs (a text input would swallow them), the fallback last.
+    for router in (start.router(), basics.router(), dialog_starts.router()):
+        dp.include_router(router)
+    for dialog in (invite_dialog(), team_dialog(), settings_dialog()):
+        dp.include_router(dialog)
+    dp.include_router(fallback.router())
+    dp.include_router(errors.router())
+    setup_dialogs(dp, **({"events_isolation": isolation} if isolation else {}))
+
+    context = ContextMiddleware(
+        uow_factory,  # type: ignore[arg-type]
+        i18n,
+        admin_ids=settings.admin_ids,
+        clock=clock,
+    )
+    for observer in (dp.message, dp.callback_query, dp.errors, dp.observers[DIALOG_EVENT_NAME]):
+        observer.outer_middleware(context)
+    access = AccessMiddleware()
+    dp.message.outer_middleware(access)
+    dp.callback_query.outer_middleware(access)
+    return dp
+
+
+def build_app(settings: Settings, policy: Policy, *, clock: Clock = system_clock) -> App:
+    engine = make_engine(settings.database_url)
+    sessionmaker = make_sessionmaker(engine)
+    i18n = make_i18n(policy.default_language)
+    renderer = Renderer(make_env(i18n, policy.tz))
+    bot = make_bot(settings)
+    sender = OutboxSender(bot, SqlOutboxQueue(sessionmaker), renderer, i18n, clock=clock)
+
+    def uow_factory() -> SqlUnitOfWork:
+        return SqlUnitOfWork(sessionmaker, on_commit=sender.wake)
+
+    storage, isolation = make_fsm(settings, sessionmaker)
+    dp = build_dispatcher(
+        storage=storage,
+        isolation=isolation,
+        uow_factory=uow_factory,
+        i18n=i18n,
+        renderer=renderer,
+        settings=settings,
+        policy=policy,
+        clock=clock,
+    )
+    return App(settings, policy, engine, sessionmaker, bot, dp, sender, i18n, renderer)
+
+
+async def register_commands(app: App) -> None:
+    """The command menu in each language; /help then narrows it to the person's role."""
+    default = app.i18n.default_locale
+    for locale, language_code in [*((lang, lang) for lang in LANGUAGES), (default, None)]:
+        with app.i18n.context(), app.i18n.use_locale(locale):
+            commands = [
+                BotCommand(command=c.name, description=app.i18n.gettext(c.description))
+                for c in COMMANDS
+            ]
+        await app.bot.set_my_commands(
+            commands, BotCommandScopeDefault(), language_code=language_code
+        )
+
+
+@contextlib.asynccontextmanager
+async def running(app: App) -> AsyncIterator[App]:
+    """Migrations, commands, the outbox sender; everything but receiving updates."""
+    await upgrade(app.settings.database_url)
+    await register_commands(app)
+    app.tasks.append(asyncio.create_task(app.sender.run(), name="outbox-sender"))
+    try:
+        yield app
+    finally:
+        for task in app.tasks:
+            task.cancel()
+        await asyncio.gather(*app.tasks, return_exceptions=True)
+        app.tasks.clear()
+        await app.dp.storage.close()
+        await app.bot.session.close()
+        await app.engine.dispose()
+
+
+async def serve(app: App) -> None:
+    async with running(app):
+        await app.bot.delete_webhook(drop_pending_updates=False)
+        me = await app.bot.me()
+        log.info("salesbot is polling as @%s", me.username)
+        await app.dp.start_polling(app.bot, handle_signals=False, close_bot_session=False)

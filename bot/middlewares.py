@@ -1,0 +1,96 @@
+"""Per-update context: one unit of work, the person behind the update, their language; and the
+gate that keeps strangers, deactivated people and group chats out."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, User
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from bot.clock import Clock
+from bot.core.models import Person
+from bot.core.ports import UnitOfWork
+from bot.core.usecases import team
+from bot.i18n import pick_locale
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class ContextMiddleware(BaseMiddleware):
+    def __init__(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        i18n: I18n,
+        *,
+        admin_ids: frozenset[int],
+        clock: Clock,
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._i18n = i18n
+        self._admin_ids = admin_ids
+        self._clock = clock
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user: User | None = data.get("event_from_user")
+        async with self._uow_factory() as uow:
+            person = None
+            if user is not None:
+                person = await team.identify(
+                    uow,
+                    telegram_id=user.id,
+                    full_name=user.full_name,
+                    admin_ids=self._admin_ids,
+                    now=self._clock(),
+                )
+            locale = pick_locale(
+                person.language if person else None,
+                getattr(user, "language_code", None),
+                self._i18n.default_locale,
+            )
+            data.update(uow=uow, person=person, locale=locale, now=self._clock())
+            with self._i18n.context(), self._i18n.use_locale(locale):
+                return await handler(event, data)
+
+
+def _is_start(event: TelegramObject) -> bool:
+    return isinstance(event, Message) and (event.text or "").split(maxsplit=1)[:1] == ["/start"]
+
+
+async def _tell(event: TelegramObject, text: str) -> None:
+    if isinstance(event, Message):
+        await event.answer(text)
+    elif isinstance(event, CallbackQuery):
+        await event.answer(text, show_alert=True)
+
+
+class AccessMiddleware(BaseMiddleware):
+    """Private chats only; members only (a stranger may send /start with an invite)."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        chat: Chat | None = data.get("event_chat")
+        person: Person | None = data.get("person")
+        if chat is not None and chat.type != "private":
+            if isinstance(event, Message) and not (event.text or "").startswith("/"):
+                return None  # in a group, answer commands only; chatter is not for the bot
+            await _tell(event, _("Please write to me in a private chat."))
+            return None
+        if person is None and not _is_start(event):
+            await _tell(event, stranger_text())
+            return None
+        if person is not None and not person.active:
+            await _tell(
+                event, _("Your access has been switched off. Please ask your administrator.")
+            )
+            return None
+        return await handler(event, data)
+
+
+def stranger_text() -> str:
+    return _(
+        "Hello! This bot serves a company's sales team and only works for its members. "
+        "To join, ask your manager for an invite link."
+    )

@@ -1,0 +1,50 @@
+"""One jinja environment for every message: autoescaped HTML, gettext, money and time filters."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiogram.utils.i18n import I18n
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from bot.labels import role_label
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+
+def money(value: Decimal | str | int) -> str:
+    return f"{Decimal(value).quantize(Decimal('0.01')):,}"
+
+
+def make_env(i18n: I18n, timezone: ZoneInfo) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+    )
+
+    def local_time(value: datetime, fmt: str = "%Y-%m-%d %H:%M") -> str:
+        return value.astimezone(timezone).strftime(fmt)
+
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda message: i18n.gettext(message),
+        ngettext=lambda singular, plural, n: i18n.gettext(singular, plural, n),
+        newstyle=True,
+    )
+    env.filters.update(money=money, local_time=local_time, role=role_label)
+    return env
+
+
+class Renderer:
+    def __init__(self, env: Environment) -> None:
+        self._env = env
+
+    def render(self, template: str, **params: Any) -> str:
+        return self._env.get_template(f"{template}.html").render(**params).strip()

@@ -1,0 +1,87 @@
+"""`salesbot sandbox`: the emulator, the bot and a terminal chat in one process, no token needed."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from bot.clock import Clock, system_clock
+from bot.config import load_settings
+from bot.labels import role_label
+from bot.main import App, build_app, running
+from bot.sandbox.demo import DEMO_PEOPLE, NEWCOMER, NEWCOMER_CODE, STRANGER, seed_demo
+from bot.sandbox.emulator import BotApiEmulator
+from bot.sandbox.terminal import Persona, run_terminal_chat
+from storage.uow import SqlUnitOfWork
+
+SANDBOX_TOKEN = "123456789:sandbox-token-not-for-telegram"
+ADMIN_ID = DEMO_PEOPLE[0].telegram_id
+
+
+@contextlib.asynccontextmanager
+async def polling(app: App, emulator: BotApiEmulator) -> AsyncIterator[App]:
+    """The bot long-polls the emulator until the block ends."""
+    task = asyncio.create_task(
+        app.dp.start_polling(app.bot, handle_signals=False, close_bot_session=False)
+    )
+    try:
+        await emulator.wait_until_polling()
+        yield app
+    finally:
+        await app.dp.stop_polling()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+def sandbox_app(url: str, db_path: str, *, clock: Clock = system_clock) -> App:
+    settings, policy = load_settings(
+        bot_token=SANDBOX_TOKEN,
+        telegram_api_url=url,
+        database_url=f"sqlite+aiosqlite:///{db_path}",
+        admin_ids=str(ADMIN_ID),
+        redis_url=None,
+        webhook_url=None,
+    )
+    return build_app(settings, policy, clock=clock)
+
+
+def add_demo_users(emulator: BotApiEmulator) -> None:
+    for demo in DEMO_PEOPLE:
+        emulator.add_user(demo.telegram_id, demo.name, language_code=demo.language).started = True
+    emulator.add_user(NEWCOMER.telegram_id, NEWCOMER.name, language_code=NEWCOMER.language)
+    emulator.add_user(STRANGER.telegram_id, STRANGER.name, language_code=STRANGER.language)
+
+
+def personas(app: App) -> list[Persona]:
+    with app.i18n.context(), app.i18n.use_locale("en"):
+        people = [
+            Persona(d.telegram_id, d.name, role_label(d.role), d.language) for d in DEMO_PEOPLE
+        ]
+    return [
+        *people,
+        Persona(NEWCOMER.telegram_id, NEWCOMER.name, f"invited: /start {NEWCOMER_CODE}", "en"),
+        Persona(STRANGER.telegram_id, STRANGER.name, "not a member", "en"),
+    ]
+
+
+def _remove_database(db_path: str) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(db_path + suffix).unlink(missing_ok=True)
+
+
+async def run_sandbox(db_path: str = "sandbox.db", *, keep: bool = False) -> None:
+    logging.getLogger("aiogram").setLevel(logging.WARNING)
+    logging.getLogger("bot").setLevel(logging.WARNING)
+    if not keep:
+        _remove_database(db_path)
+    async with BotApiEmulator(SANDBOX_TOKEN) as emulator:
+        app = sandbox_app(emulator.base_url, db_path)
+        async with running(app):
+            async with SqlUnitOfWork(app.sessionmaker) as uow:
+                await seed_demo(uow, system_clock())
+            add_demo_users(emulator)
+            async with polling(app, emulator):
+                await run_terminal_chat(emulator, personas(app))

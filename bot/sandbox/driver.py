@@ -1,0 +1,256 @@
+"""Drive the emulator like a person would: send text, tap buttons, read the chat.
+
+Every action waits until the bot has settled: the update was confirmed by the bot's
+getUpdates (or delivered to its webhook) and then no Bot API call arrived for ``quiet`` seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, urlsplit
+
+from bot.sandbox._models import ChatMessage
+
+if TYPE_CHECKING:
+    from bot.sandbox.emulator import BotApiEmulator
+
+__all__ = ["DEFAULT_QUIET", "DEFAULT_TIMEOUT", "SandboxUser", "wait_idle", "wait_settled"]
+
+DEFAULT_QUIET = 0.15
+DEFAULT_TIMEOUT = 10.0
+
+
+async def wait_idle(
+    emulator: BotApiEmulator,
+    quiet: float = DEFAULT_QUIET,
+    timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109 - the error message needs it
+) -> None:
+    """Wait until no Bot API call arrived (and none is running) for ``quiet`` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        idle = emulator.idle_for()
+        if idle >= quiet:
+            return
+        remaining = deadline - loop.time()
+        if remaining <= 0:
+            recent = ", ".join(call.method for call in emulator.calls[-5:]) or "none"
+            raise TimeoutError(
+                f"the bot kept calling the Bot API for {timeout} s without a {quiet} s pause "
+                f"(last calls: {recent})"
+            )
+        await emulator.wait_for_activity(min(quiet - idle, remaining))
+
+
+async def wait_settled(
+    emulator: BotApiEmulator,
+    update_id: int,
+    *,
+    quiet: float = DEFAULT_QUIET,
+    timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109 - the error message needs it
+) -> None:
+    """Wait until ``update_id`` is confirmed by the bot, then until the bot is idle."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not emulator.update_confirmed(update_id):
+        remaining = deadline - loop.time()
+        if remaining <= 0:
+            fetched = emulator.delivered_update_id >= update_id
+            hint = (
+                "it was fetched but never confirmed (the bot stopped polling?)"
+                if fetched
+                else "it was never fetched: is the bot polling this emulator "
+                f"({emulator.base_url})?"
+            )
+            raise TimeoutError(f"update {update_id} not processed within {timeout} s: {hint}")
+        await emulator.wait_for_activity(remaining)
+    await wait_idle(emulator, quiet, max(deadline - loop.time(), 0.0) + quiet)
+
+
+def _deep_link_start(url: str, bot_username: str) -> str | None:
+    """``https://t.me/<bot>?start=<code>`` (or tg://resolve) -> the /start text, else None."""
+    parts = urlsplit(url)
+    query = parse_qs(parts.query)
+    if parts.scheme in ("http", "https") and parts.netloc.lower() in ("t.me", "telegram.me"):
+        target = parts.path.strip("/")
+    elif parts.scheme == "tg" and parts.netloc == "resolve":
+        target = query.get("domain", [""])[0]
+    else:
+        return None
+    if target.lower() != bot_username.lower():
+        return None
+    code = query.get("start", [""])[0]
+    return f"/start {code}" if code else "/start"
+
+
+class SandboxUser:
+    """One simulated Telegram user talking to the bot in a private chat."""
+
+    def __init__(
+        self,
+        emulator: BotApiEmulator,
+        user_id: int,
+        *,
+        quiet: float = DEFAULT_QUIET,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        self.emulator = emulator
+        self.user_id = user_id
+        self.quiet = quiet
+        self.timeout = timeout
+        if user_id not in emulator.users:
+            emulator.add_user(user_id, f"User{user_id}")
+
+    @property
+    def name(self) -> str:
+        return self.emulator.get_user(self.user_id).first_name
+
+    def __repr__(self) -> str:
+        return f"SandboxUser({self.user_id}, {self.name!r})"
+
+    # ---- actions -------------------------------------------------------------------------------
+
+    async def settle(self, update_id: int | None = None) -> None:
+        """Wait for the bot to process ``update_id`` (default: the newest update) and go quiet."""
+        target = self.emulator.last_update_id if update_id is None else update_id
+        await wait_settled(self.emulator, target, quiet=self.quiet, timeout=self.timeout)
+
+    async def send(self, text: str) -> ChatMessage:
+        message = self.emulator.send_text(self.user_id, text)
+        await self.settle(self.emulator.last_update_id)
+        return message
+
+    async def share_location(self, latitude: float, longitude: float) -> ChatMessage:
+        message = self.emulator.send_location(self.user_id, latitude, longitude)
+        await self.settle(self.emulator.last_update_id)
+        return message
+
+    async def send_photo(self, data: bytes, *, caption: str | None = None) -> ChatMessage:
+        message = self.emulator.send_photo(self.user_id, data, caption=caption)
+        await self.settle(self.emulator.last_update_id)
+        return message
+
+    async def send_document(
+        self, data: bytes, filename: str, *, caption: str | None = None
+    ) -> ChatMessage:
+        message = self.emulator.send_document(self.user_id, data, filename, caption=caption)
+        await self.settle(self.emulator.last_update_id)
+        return message
+
+    async def tap(
+        self, label: str | re.Pattern[str], *, message: ChatMessage | None = None
+    ) -> None:
+        """Tap the button called ``label`` (exact text, or a regex that must fullmatch).
+
+        Looks in ``message``, else in the newest bot message with an inline keyboard; falls back
+        to the chat's reply keyboard (sends the label as text). Deep-link URL buttons to this bot
+        send ``/start <code>``.
+        """
+        target = message if message is not None else self.keyboard_message()
+        button = self._find(target.buttons if target else [], label)
+        if button is None or target is None:
+            reply_label = self._find_reply_button(label)
+            if reply_label is not None:
+                await self.send(reply_label)
+                return
+            raise LookupError(self._not_found(label, target))
+        await self.press(target, button)
+
+    async def press(self, message: ChatMessage, button: dict[str, Any]) -> None:
+        """Press one inline ``button`` (a dict from ``message.reply_markup``) and settle."""
+        if "callback_data" in button:
+            self.emulator.tap(self.user_id, message.message_id, str(button["callback_data"]))
+            await self.settle(self.emulator.last_update_id)
+            return
+        url = str(button.get("url", ""))
+        start = _deep_link_start(url, self.emulator.username) if url else None
+        if start is not None:
+            await self.send(start)
+            return
+        kind = next((key for key in button if key != "text"), "unknown")
+        detail = f" ({url})" if url else ""
+        raise ValueError(
+            f"button {button.get('text')!r} is a {kind} button{detail}; tapping it sends nothing "
+            "to the bot"
+        )
+
+    @staticmethod
+    def _matches(text: str, label: str | re.Pattern[str]) -> bool:
+        if isinstance(label, re.Pattern):
+            return label.fullmatch(text) is not None
+        return text == label
+
+    def _find(
+        self, buttons: list[dict[str, Any]], label: str | re.Pattern[str]
+    ) -> dict[str, Any] | None:
+        return next((b for b in buttons if self._matches(str(b.get("text", "")), label)), None)
+
+    def _find_reply_button(self, label: str | re.Pattern[str]) -> str | None:
+        markup = self.emulator.reply_keyboards.get(self.user_id)
+        for row in (markup or {}).get("keyboard", []):
+            for button in row:
+                text = button if isinstance(button, str) else str(button.get("text", ""))
+                if self._matches(text, label):
+                    return text
+        return None
+
+    def _not_found(self, label: str | re.Pattern[str], target: ChatMessage | None) -> str:
+        wanted = label.pattern if isinstance(label, re.Pattern) else label
+        if target is None:
+            return f"{self.name} has no bot message with buttons to tap {wanted!r}"
+        visible = ", ".join(repr(text) for text in target.button_labels) or "none"
+        return (
+            f"no button {wanted!r} in message #{target.message_id} "
+            f"({target.text[:60]!r}); visible buttons: {visible}"
+        )
+
+    # ---- reading -------------------------------------------------------------------------------
+
+    def messages(self, *, include_deleted: bool = False) -> list[ChatMessage]:
+        """Bot and user messages of this chat, oldest first."""
+        return self.emulator.transcript(self.user_id, include_deleted=include_deleted)
+
+    def bot_messages(self, *, include_deleted: bool = False) -> list[ChatMessage]:
+        return [m for m in self.messages(include_deleted=include_deleted) if m.from_bot]
+
+    def last(self) -> ChatMessage:
+        """The newest bot message that is not deleted."""
+        messages = self.bot_messages()
+        if not messages:
+            raise LookupError(f"the bot has not written to {self.name} (yet)")
+        return messages[-1]
+
+    def last_text(self) -> str:
+        return self.last().text
+
+    def keyboard_message(self) -> ChatMessage | None:
+        """The newest bot message with an inline keyboard."""
+        return next((m for m in reversed(self.bot_messages()) if m.reply_markup), None)
+
+    def buttons(self, message: ChatMessage | None = None) -> list[str]:
+        """Labels of the inline buttons of ``message`` (default: newest message with buttons)."""
+        target = message if message is not None else self.keyboard_message()
+        return target.button_labels if target is not None else []
+
+    def _my_queries(self) -> list[str]:
+        queries = self.emulator.callback_queries.values()
+        return [q.query_id for q in queries if q.user_id == self.user_id]
+
+    @property
+    def last_query_id(self) -> str | None:
+        """Id of this user's newest callback query (tap)."""
+        queries = self._my_queries()
+        return queries[-1] if queries else None
+
+    @property
+    def alerts(self) -> list[dict[str, Any]]:
+        """answerCallbackQuery payloads (text, show_alert, ...) for this user's taps, in order."""
+        answers = self.emulator.callback_answers
+        return [answers[q] for q in self._my_queries() if q in answers]
+
+    def last_callback_answer(self) -> dict[str, Any] | None:
+        """The answer to this user's newest tap, None if the bot did not answer it (yet)."""
+        query_id = self.last_query_id
+        return None if query_id is None else self.emulator.callback_answers.get(query_id)

@@ -1,0 +1,29 @@
+"""Sentences for the domain's error codes, in the person's language."""
+
+from __future__ import annotations
+
+from aiogram.utils.i18n import gettext as _
+
+from bot.core.errors import DomainError, InvalidChange, InviteInvalid
+
+
+def explain(error: DomainError) -> str:
+    if isinstance(error, InviteInvalid):
+        return {
+            "used": _("This invite link has already been used. Please ask for a new one."),
+            "expired": _("This invite link has expired. Please ask for a new one."),
+        }.get(
+            error.reason, _("This invite link is not valid. Please check it or ask for a new one.")
+        )
+    if isinstance(error, InvalidChange):
+        return {
+            "cycle": _("That would make a loop: nobody can report to someone in their own team."),
+            "self": _("You cannot do that to yourself."),
+            "last_admin": _("The team needs at least one active administrator."),
+        }.get(error.reason, _("That change is not possible."))
+    return {
+        "not_allowed": _("Sorry, your role does not allow that."),
+        "not_found": _("I could not find that. It may have been changed or removed."),
+        "already_member": _("You are already on the team. Send /help to see what you can do."),
+        "deactivated": _("Your access has been switched off. Please ask your administrator."),
+    }.get(error.code, _("That did not work. Nothing was changed."))

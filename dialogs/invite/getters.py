@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from aiogram_dialog import DialogManager
+
+from bot.core.roles import Role
+from bot.core.usecases import team
+from bot.labels import role_label
+from dialogs.common import person_of, uow_of
+
+NO_MANAGER = 0
+
+
+async def roles_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    roles, _people = await team.invite_targets(uow_of(dialog_manager), person_of(dialog_manager).id)
+    return {"roles": [(role.value, role_label(role)) for role in roles]}
+
+
+async def managers_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    actor = person_of(dialog_manager)
+    _roles, people = await team.invite_targets(uow_of(dialog_manager), actor.id)
+    role = Role(dialog_manager.dialog_data["role"])
+    return {
+        "role": role_label(role),
+        "managers": [(p.id, f"{p.full_name} · {role_label(p.role)}") for p in people],
+        "may_be_top": actor.is_admin,
+    }
+
+
+async def confirm_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    data = dialog_manager.dialog_data
+    return {"role": role_label(Role(data["role"])), "manager": data.get("manager_name") or "—"}
+
+
+async def done_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    data = dialog_manager.dialog_data
+    bot = dialog_manager.middleware_data["bot"]
+    me = await bot.me()
+    link = f"https://t.me/{me.username}?start={data['code']}"
+    return {
+        "link": link,
+        "share": f"https://t.me/share/url?url={quote(link, safe='')}",
+        "expires": data["expires"],
+        "role": role_label(Role(data["role"])),
+        "manager": data.get("manager_name") or "—",
+    }

@@ -1,0 +1,3 @@
+from dialogs.team.dialog import team_dialog
+
+__all__ = ["team_dialog"]

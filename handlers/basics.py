@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+from aiogram_dialog import DialogManager
+
+from bot.commands import commands_for
+from bot.core.models import Person
+from bot.rendering import Renderer
+
+
+def router() -> Router:
+    r = Router(name="basics")
+    r.message.register(help_command, Command("help"))
+    r.message.register(cancel, Command("cancel"))
+    return r
+
+
+async def help_command(message: Message, person: Person, renderer: Renderer) -> None:
+    commands = [(c.name, _(c.description)) for c in commands_for(person.role)]
+    await message.answer(renderer.render("help", role=person.role, commands=commands))
+
+
+async def cancel(message: Message, dialog_manager: DialogManager) -> None:
+    if not dialog_manager.has_context():
+        await message.answer(_("There is nothing to cancel."))
+        return
+    await dialog_manager.reset_stack()
+    await message.answer(_("Cancelled. Nothing was saved."))

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.core.models import OutboxItem
+from storage.tables import OutboxRow, PersonRow
+
+
+class SqlOutboxQueue:
+    """Claims with one conditional UPDATE … RETURNING, correct on SQLite and PostgreSQL alike,
+    so two senders running by mistake never take the same row."""
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self._sessionmaker = sessionmaker
+
+    @staticmethod
+    def _due(now: datetime) -> ColumnElement[bool]:
+        return or_(
+            and_(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now),
+            and_(OutboxRow.status == "sending", OutboxRow.claimed_until < now),
+        )
+
+    async def claim_due(self, now: datetime, limit: int, lease_until: datetime) -> list[OutboxItem]:
+        async with self._sessionmaker() as session:
+            candidates = (
+                select(OutboxRow.id).where(self._due(now)).order_by(OutboxRow.id).limit(limit)
+            )
+            claimed = await session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id.in_(candidates.scalar_subquery()), self._due(now))
+                .values(
+                    status="sending",
+                    claimed_until=lease_until,
+                    attempts=OutboxRow.attempts + 1,
+                )
+                .returning(OutboxRow.id)
+            )
+            ids = [row[0] for row in claimed]
+            await session.commit()
+            if not ids:
+                return []
+            rows = await session.execute(
+                select(OutboxRow, PersonRow.telegram_id, PersonRow.language)
+                .join(PersonRow, PersonRow.id == OutboxRow.recipient_id)
+                .where(OutboxRow.id.in_(ids))
+                .order_by(OutboxRow.id)
+            )
+            return [
+                OutboxItem(
+                    id=row.id,
+                    chat_id=telegram_id,
+                    language=language,
+                    template=row.template,
+                    params=dict(row.params),
+                    ref=row.ref,
+                    attempts=row.attempts,
+                )
+                for row, telegram_id, language in rows
+            ]
+
+    async def mark_sent(self, item_id: int, message_id: int, now: datetime) -> None:
+        async with self._sessionmaker() as session:
+            row = await session.get(OutboxRow, item_id)
+            if row is None:
+                return
+            row.status, row.sent_at, row.message_id, row.error = "sent", now, message_id, None
+            row.chat_id = await session.scalar(
+                select(PersonRow.telegram_id).where(PersonRow.id == row.recipient_id)
+            )
+            await session.execute(
+                update(PersonRow).where(PersonRow.id == row.recipient_id).values(unreachable=False)
+            )
+            await session.commit()
+
+    async def retry_at(self, item_id: int, at: datetime, error: str) -> None:
+        await self._set(
+            item_id, status="pending", next_attempt_at=at, claimed_until=None, error=error
+        )
+
+    async def fail(self, item_id: int, error: str, *, unreachable: bool) -> None:
+        async with self._sessionmaker() as session:
+            row = await session.get(OutboxRow, item_id)
+            if row is None:
+                return
+            row.status, row.error, row.claimed_until = "failed", error[:500], None
+            if unreachable:
+                await session.execute(
+                    update(PersonRow)
+                    .where(PersonRow.id == row.recipient_id)
+                    .values(unreachable=True)
+                )
+            await session.commit()
+
+    async def _set(self, item_id: int, **values: object) -> None:
+        async with self._sessionmaker() as session:
+            await session.execute(update(OutboxRow).where(OutboxRow.id == item_id).values(**values))
+            await session.commit()

@@ -1,0 +1,174 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.models import AuditEntry, Invite, Notification, Person
+from bot.core.roles import Role
+from storage.tables import AuditRow, InviteRow, OutboxRow, PersonRow
+
+
+def _person(row: PersonRow) -> Person:
+    return Person(
+        id=row.id,
+        telegram_id=row.telegram_id,
+        full_name=row.full_name,
+        role=Role(row.role),
+        reports_to=row.reports_to,
+        language=row.language,
+        active=row.active,
+        unreachable=row.unreachable,
+        joined_at=row.joined_at,
+    )
+
+
+def _invite(row: InviteRow) -> Invite:
+    return Invite(
+        code=row.code,
+        role=Role(row.role),
+        reports_to=row.reports_to,
+        created_by=row.created_by,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        used_by=row.used_by,
+        used_at=row.used_at,
+    )
+
+
+class SqlPersonRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, person_id: int) -> Person | None:
+        row = await self._session.get(PersonRow, person_id)
+        return _person(row) if row else None
+
+    async def by_telegram_id(self, telegram_id: int) -> Person | None:
+        row = await self._session.scalar(
+            select(PersonRow).where(PersonRow.telegram_id == telegram_id)
+        )
+        return _person(row) if row else None
+
+    async def all(self) -> Sequence[Person]:
+        rows = await self._session.scalars(select(PersonRow).order_by(PersonRow.id))
+        return [_person(row) for row in rows]
+
+    async def admin_count(self) -> int:
+        count = await self._session.scalar(
+            select(func.count())
+            .select_from(PersonRow)
+            .where(PersonRow.role == Role.admin.value, PersonRow.active.is_(True))
+        )
+        return count or 0
+
+    async def add(
+        self,
+        *,
+        telegram_id: int,
+        full_name: str,
+        role: Role,
+        reports_to: int | None,
+        language: str | None,
+        joined_at: datetime,
+    ) -> Person:
+        row = PersonRow(
+            telegram_id=telegram_id,
+            full_name=full_name,
+            role=role.value,
+            reports_to=reports_to,
+            language=language,
+            active=True,
+            unreachable=False,
+            joined_at=joined_at,
+        )
+        self._session.add(row)
+        await self._session.flush()
+        return _person(row)
+
+    async def save(self, person: Person) -> None:
+        await self._session.execute(
+            update(PersonRow)
+            .where(PersonRow.id == person.id)
+            .values(
+                full_name=person.full_name,
+                role=person.role.value,
+                reports_to=person.reports_to,
+                language=person.language,
+                active=person.active,
+                unreachable=person.unreachable,
+            )
+        )
+
+
+class SqlInviteRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, invite: Invite) -> None:
+        self._session.add(
+            InviteRow(
+                code=invite.code,
+                role=invite.role.value,
+                reports_to=invite.reports_to,
+                created_by=invite.created_by,
+                created_at=invite.created_at,
+                expires_at=invite.expires_at,
+            )
+        )
+        await self._session.flush()
+
+    async def get(self, code: str) -> Invite | None:
+        row = await self._session.get(InviteRow, code)
+        return _invite(row) if row else None
+
+    async def claim(self, code: str, telegram_id: int, now: datetime) -> bool:
+        result = await self._session.execute(
+            update(InviteRow)
+            .where(
+                InviteRow.code == code,
+                InviteRow.used_by.is_(None),
+                InviteRow.expires_at > now,
+            )
+            .values(used_by=telegram_id, used_at=now)
+            .returning(InviteRow.code)
+        )
+        return result.scalar_one_or_none() is not None
+
+
+class SqlOutbox:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, notification: Notification, now: datetime) -> None:
+        self._session.add(
+            OutboxRow(
+                recipient_id=notification.recipient_id,
+                template=notification.template,
+                params=notification.params,
+                ref=notification.ref,
+                status="pending",
+                attempts=0,
+                created_at=now,
+                next_attempt_at=now,
+            )
+        )
+
+
+class SqlAuditLog:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, entry: AuditEntry) -> None:
+        self._session.add(
+            AuditRow(
+                action=entry.action,
+                actor_id=entry.actor_id,
+                on_behalf_of=entry.on_behalf_of,
+                at=entry.at,
+                subject=entry.subject,
+                comment=entry.comment,
+            )
+        )

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.repos import SqlAuditLog, SqlInviteRepo, SqlOutbox, SqlPersonRepo
+
+
+class SqlUnitOfWork:
+    """One session, one transaction. Use cases commit; leaving without a commit rolls back."""
+
+    people: SqlPersonRepo
+    invites: SqlInviteRepo
+    outbox: SqlOutbox
+    audit: SqlAuditLog
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        on_commit: Callable[[], None] | None = None,
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self._on_commit = on_commit
+        self._session: AsyncSession | None = None
+
+    async def __aenter__(self) -> Self:
+        session = self._sessionmaker()
+        self._session = session
+        self.people = SqlPersonRepo(session)
+        self.invites = SqlInviteRepo(session)
+        self.outbox = SqlOutbox(session)
+        self.audit = SqlAuditLog(session)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._session is not None:
+            await self._session.rollback()
+            await self._session.close()
+            self._session = None
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("the unit of work is not open")
+        return self._session
+
+    async def commit(self) -> None:
+        await self.session.commit()
+        if self._on_commit is not None:
+            self._on_commit()  # e.g. wake the outbox sender: a commit may have queued messages
+
+    async def rollback(self) -> None:
+        await self.session.rollback()

@@ -1,0 +1,64 @@
+"""The end-to-end harness: the local Bot API emulator, the real app on a temp SQLite file,
+long polling over HTTP, and a clock the test controls."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.main import App, running
+from bot.sandbox.app import polling, sandbox_app
+from bot.sandbox.driver import SandboxUser, wait_idle
+from bot.sandbox.emulator import BotApiEmulator
+
+ADMIN = 1000
+
+
+@dataclass
+class FakeClock:
+    now: datetime = field(default_factory=lambda: datetime(2026, 11, 23, 2, 0, tzinfo=UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@dataclass
+class Sandbox:
+    emulator: BotApiEmulator
+    db_path: Path
+    clock: FakeClock
+    app: App | None = None
+    _stack: contextlib.AsyncExitStack | None = None
+
+    def user(self, telegram_id: int, name: str | None = None, language: str = "en") -> SandboxUser:
+        if telegram_id not in self.emulator.users:
+            self.emulator.add_user(
+                telegram_id, name or f"User {telegram_id}", language_code=language
+            )
+        return self.emulator.user(telegram_id)
+
+    async def start(self) -> App:
+        assert self.emulator.base_url is not None
+        self.app = sandbox_app(self.emulator.base_url, str(self.db_path), clock=self.clock)
+        self._stack = contextlib.AsyncExitStack()
+        await self._stack.enter_async_context(running(self.app))
+        await self._stack.enter_async_context(polling(self.app, self.emulator))
+        return self.app
+
+    async def stop(self) -> None:
+        if self._stack is not None:
+            await self._stack.aclose()
+            self._stack = None
+
+    async def restart(self) -> App:
+        """A new process on the same database: nothing survives but what was stored."""
+        await self.stop()
+        return await self.start()
+
+    async def settle(self) -> None:
+        await wait_idle(self.emulator)
