@@ -15,13 +15,13 @@ from storage.migrate import upgrade
 from storage.uow import SqlUnitOfWork
 
 
-async def run(settings: Settings, policy: Policy) -> None:
+async def run(settings: Settings, policy: Policy, *, port: int = 8080) -> None:
     if settings.bot_token is None:
         raise ConfigError(
             "setting BOT_TOKEN: not set. Get one from @BotFather, "
             "or try `salesbot sandbox`, which needs none"
         )
-    await serve(build_app(settings, policy))
+    await serve(build_app(settings, policy), port=port)
 
 
 async def migrate(settings: Settings) -> None:

@@ -49,12 +49,14 @@ def make_i18n(default_locale: str) -> PoI18n:
     return PoI18n(path=LOCALES_DIR, default_locale=default_locale, domain=DOMAIN)
 
 
+def supported_language(telegram_language: str | None) -> str | None:
+    """Telegram's language code ("zh-hans", "en-GB") as one of ours, or None."""
+    base = (telegram_language or "").lower().split("-")[0]
+    return base if base in LANGUAGES else None
+
+
 def pick_locale(person_language: str | None, telegram_language: str | None, default: str) -> str:
     """The person's own setting, else Telegram's language, else the company default."""
     if person_language in LANGUAGES:
         return person_language
-    if telegram_language:
-        base = telegram_language.lower().split("-")[0]
-        if base in LANGUAGES:
-            return base
-    return default
+    return supported_language(telegram_language) or default

@@ -7,6 +7,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -16,8 +17,10 @@ from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisStorage
 from aiogram.types import BotCommand, BotCommandScopeDefault
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiogram_dialog import setup_dialogs
 from aiogram_dialog.api.entities import DIALOG_EVENT_NAME
+from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, system_clock
@@ -175,9 +178,41 @@ async def running(app: App) -> AsyncIterator[App]:
         await app.engine.dispose()
 
 
-async def serve(app: App) -> None:
+async def serve(app: App, *, host: str = "0.0.0.0", port: int = 8080) -> None:
     async with running(app):
+        if app.settings.webhook_url:
+            await serve_webhook(app, host, port)
+            return
         await app.bot.delete_webhook(drop_pending_updates=False)
         me = await app.bot.me()
         log.info("salesbot is polling as @%s", me.username)
         await app.dp.start_polling(app.bot, handle_signals=False, close_bot_session=False)
+
+
+@contextlib.asynccontextmanager
+async def webhook_server(app: App, host: str, port: int) -> AsyncIterator[str]:
+    """Receive updates on WEBHOOK_URL's path; Telegram must send the secret header."""
+    url = app.settings.webhook_url or ""
+    secret = app.settings.webhook_secret.get_secret_value() if app.settings.webhook_secret else None
+    web_app = web.Application()
+    SimpleRequestHandler(dispatcher=app.dp, bot=app.bot, secret_token=secret).register(
+        web_app, path=urlsplit(url).path or "/"
+    )
+    setup_application(web_app, app.dp, bot=app.bot)
+    runner = web.AppRunner(web_app)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    try:
+        await app.bot.set_webhook(
+            url, secret_token=secret, allowed_updates=app.dp.resolve_used_update_types()
+        )
+        yield url
+    finally:
+        await runner.cleanup()
+
+
+async def serve_webhook(app: App, host: str, port: int) -> None:
+    async with webhook_server(app, host, port) as url:
+        log.info("salesbot receives updates at %s", url)
+        await asyncio.Event().wait()

@@ -15,7 +15,7 @@ from bot.clock import Clock
 from bot.core.models import Person
 from bot.core.ports import UnitOfWork
 from bot.core.usecases import team
-from bot.i18n import pick_locale
+from bot.i18n import pick_locale, supported_language
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
@@ -45,6 +45,7 @@ class ContextMiddleware(BaseMiddleware):
                     full_name=user.full_name,
                     admin_ids=self._admin_ids,
                     now=self._clock(),
+                    language=supported_language(user.language_code),
                 )
             locale = pick_locale(
                 person.language if person else None,

@@ -14,7 +14,7 @@ from bot.core.errors import AlreadyMember, DomainError, InviteInvalid
 from bot.core.models import Person
 from bot.core.ports import UnitOfWork
 from bot.core.usecases import team
-from bot.i18n import LANGUAGES
+from bot.i18n import supported_language
 from bot.middlewares import stranger_text
 from bot.rendering import Renderer
 from bot.ui.errors import explain
@@ -53,7 +53,6 @@ async def join(
     user = message.from_user
     if user is None:
         return
-    language = (user.language_code or "").split("-")[0]
     code = command.args or ""
     try:
         if not re.fullmatch(INVITE_CODE, code):
@@ -63,7 +62,7 @@ async def join(
             code=code,
             telegram_id=user.id,
             full_name=user.full_name,
-            language=language if language in LANGUAGES else None,
+            language=supported_language(user.language_code),
             now=now,
         )
     except DomainError as error:

@@ -192,8 +192,15 @@ class SandboxUser:
         for row in (markup or {}).get("keyboard", []):
             for button in row:
                 text = button if isinstance(button, str) else str(button.get("text", ""))
-                if self._matches(text, label):
-                    return text
+                if not self._matches(text, label):
+                    continue
+                special = [k for k in ("request_location", "request_contact") if k in button]
+                if isinstance(button, dict) and special:
+                    raise ValueError(
+                        f"reply button {text!r} is a {special[0]} button: "
+                        "use share_location() instead of tap()"
+                    )
+                return text
         return None
 
     def _not_found(self, label: str | re.Pattern[str], target: ChatMessage | None) -> str:

@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import time
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import aiohttp
 from aiohttp import web
@@ -27,9 +27,7 @@ from bot.sandbox._models import (
     bad_request,
 )
 from bot.sandbox._state import UPDATE_TYPES, SandboxState
-
-if TYPE_CHECKING:
-    from bot.sandbox.driver import SandboxUser
+from bot.sandbox.driver import DEFAULT_QUIET, DEFAULT_TIMEOUT, SandboxUser
 
 __all__ = ["ApiCall", "BotApiEmulator", "ChatMessage"]
 
@@ -119,13 +117,18 @@ class BotApiEmulator(SandboxState):
     ) -> None:
         await self.stop()
 
-    def user(self, user_id: int, first_name: str | None = None) -> SandboxUser:
+    def user(
+        self,
+        user_id: int,
+        first_name: str | None = None,
+        *,
+        quiet: float = DEFAULT_QUIET,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> SandboxUser:
         """A driver for one user (registered on the fly as ``first_name`` or ``User<id>``)."""
-        from bot.sandbox.driver import SandboxUser
-
         if user_id not in self.users:
             self.add_user(user_id, first_name or f"User{user_id}")
-        return SandboxUser(self, user_id)
+        return SandboxUser(self, user_id, quiet=quiet, timeout=timeout)
 
     # ---- activity tracking (used by the driver) ------------------------------------------------
 
@@ -246,7 +249,15 @@ class BotApiEmulator(SandboxState):
             "getwebhookinfo": "getWebhookInfo",
         }
         if key not in METHODS and key not in own:
-            return _json_response(ApiError(404, "Not Found").payload(), 404)
+            error = ApiError(404, "Not Found")
+            method = request.match_info["method"]
+            self.calls.append(
+                ApiCall(
+                    method, {}, time.monotonic(), ok=False, error_code=404, description="Not Found"
+                )
+            )
+            self._touch()
+            return _json_response(error.payload(), 404)
         try:
             params = await self._read_params(request)
         except ApiError as exc:

@@ -25,12 +25,15 @@ __all__ = ["Persona", "run_terminal_chat"]
 
 HELP = """\
 Terminal commands:
-  :who              list the people          :as N | :as name  type as someone else
-  3  or  #3         tap button 3 of the newest message with buttons
-  :history          reprint the current chat  :loc LAT LON      share a location
-  :photo PATH       send a photo              :say TEXT         send TEXT as is (e.g. "3")
-  (empty line)      show what is new
-  :quit  or Ctrl-D  exit
+  :who               list the people
+  :as N  or :as name type as someone else
+  3  or  #3          tap button 3 of the newest message with buttons
+  :history           reprint the current person's chat
+  :loc LAT LON       share a location
+  :photo PATH        send a photo
+  :say TEXT          send TEXT as it is (for example a bare number)
+  (empty line)       show what is new
+  :quit  or Ctrl-D   exit
 Anything else is sent to the bot as the current person, for example /start or /help."""
 
 
@@ -50,6 +53,7 @@ class _Seen:
     # message_id -> (edits, html, keyboard) as last printed
     shown: dict[int, tuple[int, str, Keyboard | None]] = field(default_factory=dict)
     announced_version: int = 0
+    reply_keyboard: dict[str, Any] | None = None
 
 
 class _LineReader:
@@ -227,6 +231,7 @@ class _TerminalChat:
                 message.reply_markup,
             )
         self.seen[user_id].announced_version = self.emulator.version
+        self.show_reply_keyboard()
         for index, person in enumerate(self.people):
             if index == self.current:
                 continue
@@ -235,6 +240,27 @@ class _TerminalChat:
             if newest > self.seen[person.user_id].announced_version:
                 self.seen[person.user_id].announced_version = newest
                 self.out(f"(new message for {person.name} — :as {index + 1} to read it)")
+
+    def show_reply_keyboard(self, *, force: bool = False) -> None:
+        """Print the chat's reply keyboard (the one under the input field) when it changed."""
+        seen = self.seen[self.person.user_id]
+        markup = self.emulator.reply_keyboards.get(self.person.user_id)
+        if markup == seen.reply_keyboard and not force:
+            return
+        seen.reply_keyboard = markup
+        if markup is None:
+            if not force:
+                self.out("(reply keyboard removed)")
+            return
+        self.out("Reply keyboard (type a label to press it):")
+        for row in markup.get("keyboard", []):
+            cells = []
+            for button in row:
+                label = button if isinstance(button, str) else str(button.get("text", ""))
+                if isinstance(button, dict) and button.get("request_location"):
+                    label += " → :loc LAT LON"
+                cells.append(f"[{label}]")
+            self.out("  " + "  ".join(cells))
 
     def history(self) -> None:
         keyboard = self.user.keyboard_message()
@@ -249,6 +275,7 @@ class _TerminalChat:
                     message.html,
                     message.reply_markup,
                 )
+        self.show_reply_keyboard(force=True)
 
     # ---- commands ------------------------------------------------------------------------------
 
@@ -279,8 +306,13 @@ class _TerminalChat:
     async def tap_number(self, number: int) -> None:
         message = self.user.keyboard_message()
         buttons = message.buttons if message is not None else []
-        if message is None or not 1 <= number <= len(buttons):
-            self.out(f"(no button {number}; the newest message has {len(buttons)} buttons)")
+        if message is None:
+            self.out(
+                f"(no button {number}: no message with buttons; :say {number} sends it as text)"
+            )
+            return
+        if not 1 <= number <= len(buttons):
+            self.out(f"(no button {number}: the newest message has {len(buttons)} buttons)")
             return
         button = buttons[number - 1]
         self.out(f"(tapped [{number}] {button.get('text', '')})")

@@ -7,6 +7,7 @@ from aiogram_dialog.widgets.kbd import Back, Button, Cancel, Column, ScrollingGr
 from aiogram_dialog.widgets.text import Format
 
 from bot.ui.text import Label, Tr
+from bot.ui.widgets import buttons_only
 from dialogs.invite import getters, handlers
 from dialogs.states import InviteSG
 
@@ -25,6 +26,7 @@ def invite_dialog() -> Dialog:
                 ),
             ),
             Cancel(Label("✖ Cancel")),
+            buttons_only(),
             state=InviteSG.role,
             getter=getters.roles_getter,
         ),
@@ -51,6 +53,7 @@ def invite_dialog() -> Dialog:
                 when="may_be_top",
             ),
             Back(Label("◀ Back")),
+            buttons_only(),
             state=InviteSG.manager,
             getter=getters.managers_getter,
         ),
@@ -59,6 +62,7 @@ def invite_dialog() -> Dialog:
             Button(Label("✅ Create invite"), id="create", on_click=handlers.on_create),
             Back(Label("◀ Back")),
             Cancel(Label("✖ Cancel")),
+            buttons_only(),
             state=InviteSG.confirm,
             getter=getters.confirm_getter,
         ),
@@ -71,6 +75,7 @@ def invite_dialog() -> Dialog:
             Url(Label("📤 Share the link"), url=Format("{share}")),
             Button(Label("➕ Another invite"), id="again", on_click=handlers.on_again),
             Cancel(Label("Done")),
+            buttons_only(),
             state=InviteSG.done,
             getter=getters.done_getter,
         ),

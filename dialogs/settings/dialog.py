@@ -14,6 +14,7 @@ from bot.core.usecases import team
 from bot.i18n import LANGUAGES
 from bot.labels import LANGUAGE_LABELS
 from bot.ui.text import Label, Tr
+from bot.ui.widgets import buttons_only
 from dialogs.common import person_of, uow_of
 from dialogs.states import SettingsSG
 
@@ -52,6 +53,7 @@ def settings_dialog() -> Dialog:
                 )
             ),
             Cancel(Label("Done")),
+            buttons_only(),
             state=SettingsSG.main,
             getter=settings_getter,
         )

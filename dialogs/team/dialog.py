@@ -8,6 +8,7 @@ from aiogram_dialog.widgets.kbd import Button, Cancel, Row, ScrollingGroup, Sele
 from aiogram_dialog.widgets.text import Format
 
 from bot.ui.text import Label, Tr
+from bot.ui.widgets import buttons_only
 from dialogs.states import TeamSG
 from dialogs.team import getters, handlers
 
@@ -43,6 +44,7 @@ def team_dialog() -> Dialog:
             ),
             _people_select("people", handlers.on_person, "p", when="is_admin"),
             Cancel(Label("Close")),
+            buttons_only(),
             state=TeamSG.tree,
             getter=getters.tree_getter,
         ),
@@ -55,6 +57,7 @@ def team_dialog() -> Dialog:
                 Label("Reactivate"), id="react", on_click=handlers.on_reactivate, when=~F["active"]
             ),
             SwitchTo(Label("◀ Back to the team"), id="totree", state=TeamSG.tree),
+            buttons_only(),
             state=TeamSG.person,
             getter=getters.person_getter,
         ),
@@ -68,6 +71,7 @@ def team_dialog() -> Dialog:
                 on_click=handlers.on_role,
             ),
             back_to_person,
+            buttons_only(),
             state=TeamSG.role,
             getter=getters.roles_getter,
         ),
@@ -76,6 +80,7 @@ def team_dialog() -> Dialog:
             _people_select("managers", handlers.on_manager, "m"),
             Button(Label("Nobody (top of the tree)"), id="top", on_click=handlers.on_top),
             back_to_person,
+            buttons_only(),
             state=TeamSG.manager,
             getter=getters.managers_getter,
         ),
@@ -86,6 +91,7 @@ def team_dialog() -> Dialog:
             ),
             Button(Label("Yes, deactivate"), id="yes", on_click=handlers.on_deactivate),
             back_to_person,
+            buttons_only(),
             state=TeamSG.deactivate,
             getter=getters.deactivate_getter,
         ),

@@ -45,7 +45,6 @@ async def on_role(
         role=Role(role),
         now=now_of(manager),
     )
-    await callback.answer(_("Role changed."))
     await manager.switch_to(TeamSG.person)
 
 
@@ -57,7 +56,6 @@ async def _move(callback: CallbackQuery, manager: DialogManager, manager_id: int
         manager_id=manager_id,
         now=now_of(manager),
     )
-    await callback.answer(_("Manager changed."))
     await manager.switch_to(TeamSG.person)
 
 
@@ -78,7 +76,6 @@ async def on_deactivate(callback: CallbackQuery, _button: Button, manager: Dialo
         person_id=manager.dialog_data["person_id"],
         now=now_of(manager),
     )
-    await callback.answer(_("Deactivated."))
     await manager.switch_to(TeamSG.person)
 
 
@@ -89,4 +86,3 @@ async def on_reactivate(callback: CallbackQuery, _button: Button, manager: Dialo
         person_id=manager.dialog_data["person_id"],
         now=now_of(manager),
     )
-    await callback.answer(_("Reactivated."))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot.main import App, running
 from bot.sandbox.app import polling, sandbox_app
-from bot.sandbox.driver import SandboxUser, wait_idle
+from bot.sandbox.driver import SandboxUser, wait_settled
 from bot.sandbox.emulator import BotApiEmulator
 
 ADMIN = 1000
@@ -61,4 +61,5 @@ class Sandbox:
         return await self.start()
 
     async def settle(self) -> None:
-        await wait_idle(self.emulator)
+        """Wait until the newest update is handled and the bot (and its outbox) went quiet."""
+        await wait_settled(self.emulator, self.emulator.last_update_id)

@@ -46,6 +46,7 @@ async def identify(
     full_name: str,
     admin_ids: frozenset[int],
     now: datetime,
+    language: str | None = None,
 ) -> Person | None:
     """The person behind a Telegram id; an id in ADMIN_IDS becomes an admin on first contact."""
     person = await uow.people.by_telegram_id(telegram_id)
@@ -56,7 +57,7 @@ async def identify(
         full_name=display_name(full_name),
         role=Role.admin,
         reports_to=None,
-        language=None,
+        language=language,
         joined_at=now,
     )
     await uow.audit.add(AuditEntry("admin_bootstrap", person.id, now, f"person:{person.id}"))
