@@ -18,7 +18,22 @@ class CommandSpec:
         return self.roles is None or role in self.roles
 
 
+REQUESTERS = frozenset({Role.rep, Role.supervisor})
+APPROVERS = frozenset(
+    {
+        Role.supervisor,
+        Role.sales_manager,
+        Role.marketing_vp,
+        Role.general_manager,
+        Role.finance_vp,
+        Role.accountant,
+    }
+)
+
 COMMANDS: tuple[CommandSpec, ...] = (
+    CommandSpec("deal", N_("Ask for special terms on a deal"), REQUESTERS),
+    CommandSpec("pending", N_("Requests waiting for your decision"), APPROVERS),
+    CommandSpec("my", N_("Your requests and where each stands"), REQUESTERS),
     CommandSpec("help", N_("What I can do for you")),
     CommandSpec("team", N_("Your team and who reports to whom")),
     CommandSpec("invite", N_("Invite a new colleague"), frozenset(MANAGING_ROLES)),

@@ -21,6 +21,7 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiogram_dialog import setup_dialogs
 from aiogram_dialog.api.entities import DIALOG_EVENT_NAME
 from aiohttp import web
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, system_clock
@@ -30,12 +31,20 @@ from bot.core.policy import Policy
 from bot.fsm import SqlStorage
 from bot.i18n import LANGUAGES, PoI18n, make_i18n
 from bot.middlewares import AccessMiddleware, ContextMiddleware
+from bot.notifications.limiter import ChatLimits
 from bot.notifications.sender import OutboxSender
 from bot.rendering import Renderer, make_env
+from bot.scheduling import Jobs, make_scheduler
+from bot.ui.cards import card_keyboard
+from dialogs.away import away_dialog
+from dialogs.deal import deal_dialog
+from dialogs.decision import reason_dialog
 from dialogs.invite import invite_dialog
+from dialogs.my_requests import my_requests_dialog
+from dialogs.pending import pending_dialog
 from dialogs.settings import settings_dialog
 from dialogs.team import team_dialog
-from handlers import basics, dialog_starts, errors, fallback, start
+from handlers import approvals, basics, dialog_starts, errors, fallback, start
 from storage.engine import make_engine, make_sessionmaker
 from storage.fsm import SqlFsmStore
 from storage.migrate import upgrade
@@ -56,6 +65,8 @@ class App:
     sender: OutboxSender
     i18n: PoI18n
     renderer: Renderer
+    jobs: Jobs
+    scheduler: AsyncIOScheduler
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
 
@@ -99,9 +110,18 @@ def build_dispatcher(
         policy=policy,
     )
     # Commands before dialogs (a text input would swallow them), the fallback last.
-    for router in (start.router(), basics.router(), dialog_starts.router()):
+    for router in (start.router(), basics.router(), dialog_starts.router(), approvals.router()):
         dp.include_router(router)
-    for dialog in (invite_dialog(), team_dialog(), settings_dialog()):
+    for dialog in (
+        invite_dialog(),
+        team_dialog(),
+        settings_dialog(),
+        deal_dialog(),
+        reason_dialog(),
+        pending_dialog(),
+        my_requests_dialog(),
+        away_dialog(policy.tz),
+    ):
         dp.include_router(dialog)
     dp.include_router(fallback.router())
     dp.include_router(errors.router())
@@ -121,13 +141,27 @@ def build_dispatcher(
     return dp
 
 
-def build_app(settings: Settings, policy: Policy, *, clock: Clock = system_clock) -> App:
+def build_app(
+    settings: Settings,
+    policy: Policy,
+    *,
+    clock: Clock = system_clock,
+    limits: ChatLimits | None = None,
+) -> App:
     engine = make_engine(settings.database_url)
     sessionmaker = make_sessionmaker(engine)
     i18n = make_i18n(policy.default_language)
     renderer = Renderer(make_env(i18n, policy.tz))
     bot = make_bot(settings)
-    sender = OutboxSender(bot, SqlOutboxQueue(sessionmaker), renderer, i18n, clock=clock)
+    sender = OutboxSender(
+        bot,
+        SqlOutboxQueue(sessionmaker),
+        renderer,
+        i18n,
+        clock=clock,
+        limits=limits,
+        keyboards={"approval_card": card_keyboard},
+    )
 
     def uow_factory() -> SqlUnitOfWork:
         return SqlUnitOfWork(sessionmaker, on_commit=sender.wake)
@@ -143,7 +177,20 @@ def build_app(settings: Settings, policy: Policy, *, clock: Clock = system_clock
         policy=policy,
         clock=clock,
     )
-    return App(settings, policy, engine, sessionmaker, bot, dp, sender, i18n, renderer)
+    jobs = Jobs(uow_factory, policy, clock)
+    return App(
+        settings,
+        policy,
+        engine,
+        sessionmaker,
+        bot,
+        dp,
+        sender,
+        i18n,
+        renderer,
+        jobs,
+        make_scheduler(jobs, policy),
+    )
 
 
 async def register_commands(app: App) -> None:
@@ -161,14 +208,18 @@ async def register_commands(app: App) -> None:
 
 
 @contextlib.asynccontextmanager
-async def running(app: App) -> AsyncIterator[App]:
-    """Migrations, commands, the outbox sender; everything but receiving updates."""
+async def running(app: App, *, clock_jobs: bool = True) -> AsyncIterator[App]:
+    """Migrations, commands, the outbox sender and the scheduler: all but receiving updates."""
     await upgrade(app.settings.database_url)
     await register_commands(app)
     app.tasks.append(asyncio.create_task(app.sender.run(), name="outbox-sender"))
+    if clock_jobs:
+        app.scheduler.start()
     try:
         yield app
     finally:
+        if app.scheduler.running:
+            app.scheduler.shutdown(wait=False)
         for task in app.tasks:
             task.cancel()
         await asyncio.gather(*app.tasks, return_exceptions=True)

@@ -16,4 +16,8 @@ def load_policy(path: Path | None) -> Policy:
         raise PolicyError("POLICY_FILE", f"no such file: {path}") from None
     except tomllib.TOMLDecodeError as exc:
         raise PolicyError("POLICY_FILE", f"not valid TOML ({exc})") from None
+    except UnicodeDecodeError:
+        raise PolicyError("POLICY_FILE", f"{path} is not UTF-8 text; save it as UTF-8") from None
+    except OSError as exc:
+        raise PolicyError("POLICY_FILE", f"cannot read {path}: {exc.strerror}") from None
     return parse_policy(data)

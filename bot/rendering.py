@@ -20,6 +20,11 @@ def money(value: Decimal | str | int) -> str:
     return f"{Decimal(value).quantize(Decimal('0.01')):,}"
 
 
+def percent(value: Decimal | str | int) -> str:
+    """12.50 → "12.5 %", 12.00 → "12 %"."""
+    return f"{Decimal(value).normalize():f} %"
+
+
 def make_env(i18n: I18n, timezone: ZoneInfo) -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
@@ -30,15 +35,18 @@ def make_env(i18n: I18n, timezone: ZoneInfo) -> Environment:
         extensions=["jinja2.ext.i18n"],
     )
 
-    def local_time(value: datetime, fmt: str = "%Y-%m-%d %H:%M") -> str:
-        return value.astimezone(timezone).strftime(fmt)
+    def local_time(value: datetime | str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+        if value is None:
+            return "—"
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+        return moment.astimezone(timezone).strftime(fmt)
 
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda message: i18n.gettext(message),
         ngettext=lambda singular, plural, n: i18n.gettext(singular, plural, n),
         newstyle=True,
     )
-    env.filters.update(money=money, local_time=local_time, role=role_label)
+    env.filters.update(money=money, percent=percent, local_time=local_time, role=role_label)
     return env
 
 
@@ -47,4 +55,5 @@ class Renderer:
         self._env = env
 
     def render(self, template: str, **params: Any) -> str:
-        return self._env.get_template(f"{template}.html").render(**params).strip()
+        # `this` is the whole parameter dict, for macros that take a request snapshot.
+        return self._env.get_template(f"{template}.html").render(this=params, **params).strip()

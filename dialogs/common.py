@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from aiogram_dialog import DialogManager
 
 from bot.core.models import Person
+from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
 from bot.rendering import Renderer
 
@@ -29,6 +31,18 @@ def now_of(manager: DialogManager) -> datetime:
 def renderer_of(manager: DialogManager) -> Renderer:
     renderer: Renderer = manager.middleware_data["renderer"]
     return renderer
+
+
+def start_data(manager: DialogManager) -> dict[str, Any]:
+    data = manager.start_data
+    if not isinstance(data, dict):
+        raise TypeError("this dialog must be started with a dict of start data")
+    return data
+
+
+def policy_of(manager: DialogManager) -> Policy:
+    policy: Policy = manager.middleware_data["policy"]
+    return policy
 
 
 def person_label(person: Person, role_label: str) -> str:

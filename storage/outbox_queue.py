@@ -28,9 +28,16 @@ class SqlOutboxQueue:
             candidates = (
                 select(OutboxRow.id).where(self._due(now)).order_by(OutboxRow.id).limit(limit)
             )
+            if session.get_bind().dialect.name == "postgresql":
+                # Competing senders skip each other's rows instead of coming back empty; the CTE
+                # runs once, so LIMIT holds (an IN subquery may be re-evaluated per row).
+                chosen = candidates.with_for_update(skip_locked=True).cte("chosen")
+                target = OutboxRow.id == chosen.c.id
+            else:
+                target = OutboxRow.id.in_(candidates.scalar_subquery())
             claimed = await session.execute(
                 update(OutboxRow)
-                .where(OutboxRow.id.in_(candidates.scalar_subquery()), self._due(now))
+                .where(target, self._due(now))
                 .values(
                     status="sending",
                     claimed_until=lease_until,
@@ -57,9 +64,25 @@ class SqlOutboxQueue:
                     params=dict(row.params),
                     ref=row.ref,
                     attempts=row.attempts,
+                    edit=row.edit,
                 )
                 for row, telegram_id, language in rows
             ]
+
+    async def last_sent(self, ref: str, chat_id: int) -> int | None:
+        async with self._sessionmaker() as session:
+            message_id = await session.scalar(
+                select(OutboxRow.message_id)
+                .where(
+                    OutboxRow.ref == ref,
+                    OutboxRow.chat_id == chat_id,
+                    OutboxRow.status == "sent",
+                    OutboxRow.message_id.is_not(None),
+                )
+                .order_by(OutboxRow.id.desc())
+                .limit(1)
+            )
+            return int(message_id) if message_id is not None else None
 
     async def mark_sent(self, item_id: int, message_id: int, now: datetime) -> None:
         async with self._sessionmaker() as session:

@@ -149,6 +149,7 @@ class SqlOutbox:
                 template=notification.template,
                 params=notification.params,
                 ref=notification.ref,
+                edit=notification.edit,
                 status="pending",
                 attempts=0,
                 created_at=now,

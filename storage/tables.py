@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, MetaData, String, Text
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from storage.types import UTCDateTime
+from storage.types import DecimalType, UTCDateTime
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -58,6 +59,7 @@ class OutboxRow(Base):
     template: Mapped[str] = mapped_column(String(64))
     params: Mapped[dict[str, Any]]
     ref: Mapped[str | None] = mapped_column(String(96), index=True)
+    edit: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime]
@@ -94,3 +96,79 @@ class FsmRow(Base):
     destiny: Mapped[str] = mapped_column(String(96), primary_key=True)
     state: Mapped[str | None] = mapped_column(String(255))
     data: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class CustomerRow(Base):
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+
+
+class RequestRow(Base):
+    __tablename__ = "approval_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    requester_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    product: Mapped[str] = mapped_column(String(200))
+    quantity: Mapped[Decimal] = mapped_column(DecimalType(3))
+    amount: Mapped[Decimal] = mapped_column(DecimalType(2))
+    discount: Mapped[Decimal | None] = mapped_column(DecimalType(2))
+    payment_terms: Mapped[str | None] = mapped_column(String(300))
+    deposit: Mapped[Decimal | None] = mapped_column(DecimalType(2))
+    note: Mapped[str | None] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(16))
+    round: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+
+
+class StepRow(Base):
+    __tablename__ = "approval_steps"
+    __table_args__ = (Index("ix_approval_steps_open", "status", "next_nudge_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("approval_requests.id"), index=True)
+    round: Mapped[int]
+    position: Mapped[int]
+    role: Mapped[str] = mapped_column(String(32))
+    approver_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    acting_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    reason: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(16))
+    opened_at: Mapped[datetime | None]
+    due_at: Mapped[datetime | None]
+    next_nudge_at: Mapped[datetime | None]
+    reminders_sent: Mapped[int] = mapped_column(default=0)
+    escalated_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    comment: Mapped[str | None] = mapped_column(String(500))
+
+
+class DelegationRow(Base):
+    __tablename__ = "delegations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    delegate_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+    cancelled: Mapped[bool] = mapped_column(default=False)
+
+
+class DigestRow(Base):
+    """One row per person, kind and local day: the claim that makes digests idempotent."""
+
+    __tablename__ = "digest_log"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)

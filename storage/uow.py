@@ -5,6 +5,13 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.approval_repos import (
+    SqlCustomerRepo,
+    SqlDelegationRepo,
+    SqlDigestLog,
+    SqlRequestRepo,
+    SqlStepRepo,
+)
 from storage.repos import SqlAuditLog, SqlInviteRepo, SqlOutbox, SqlPersonRepo
 
 
@@ -15,6 +22,11 @@ class SqlUnitOfWork:
     invites: SqlInviteRepo
     outbox: SqlOutbox
     audit: SqlAuditLog
+    customers: SqlCustomerRepo
+    requests: SqlRequestRepo
+    steps: SqlStepRepo
+    delegations: SqlDelegationRepo
+    digests: SqlDigestLog
 
     def __init__(
         self,
@@ -32,6 +44,11 @@ class SqlUnitOfWork:
         self.invites = SqlInviteRepo(session)
         self.outbox = SqlOutbox(session)
         self.audit = SqlAuditLog(session)
+        self.customers = SqlCustomerRepo(session)
+        self.requests = SqlRequestRepo(session)
+        self.steps = SqlStepRepo(session)
+        self.delegations = SqlDelegationRepo(session)
+        self.digests = SqlDigestLog(session)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

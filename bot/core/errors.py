@@ -43,3 +43,18 @@ class InvalidChange(DomainError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason=reason)
         self.reason = reason
+
+
+class AlreadyDecided(DomainError):
+    """The step was decided (or closed) before this tap; `by` and `at` say by whom and when."""
+
+    code = "already_decided"
+
+    def __init__(self, by: str | None, at: str | None) -> None:
+        super().__init__(by=by, at=at)
+        self.by = by
+        self.at = at
+
+
+class ReasonRequired(DomainError):
+    code = "reason_required"

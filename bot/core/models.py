@@ -62,6 +62,7 @@ class Notification:
     template: str
     params: dict[str, Any] = field(default_factory=dict)
     ref: str | None = None
+    edit: bool = False  # edit the message last sent under `ref` instead of sending a new one
 
 
 @dataclass(slots=True)
@@ -85,3 +86,4 @@ class OutboxItem:
     params: dict[str, Any]
     ref: str | None
     attempts: int
+    edit: bool = False

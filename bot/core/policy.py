@@ -110,14 +110,16 @@ T = TypeVar("T")
 
 
 def _time(key: str, value: object) -> time:
-    if isinstance(value, time):
-        return value
+    """A wall-clock time in the company's zone; an offset would contradict `timezone`."""
+    parsed: time | None = value if isinstance(value, time) else None
     if isinstance(value, str):
         try:
-            return time.fromisoformat(value)
+            parsed = time.fromisoformat(value)
         except ValueError:
-            pass
-    raise PolicyError(key, f"expected a time as HH:MM, got {value!r}")
+            parsed = None
+    if parsed is None or parsed.tzinfo is not None:
+        raise PolicyError(key, f"expected a time as HH:MM, got {value!r}")
+    return parsed
 
 
 def _optional_time(key: str, value: object) -> time | None:
@@ -135,9 +137,15 @@ def _int(low: int, high: int) -> Callable[[str, object], int]:
     return parse
 
 
+FULL_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
 def _weekday(key: str, value: object) -> int:
-    if isinstance(value, str) and value.lower()[:3] in WEEKDAYS:
-        return WEEKDAYS.index(value.lower()[:3])
+    name = value.lower() if isinstance(value, str) else ""
+    if name in WEEKDAYS:
+        return WEEKDAYS.index(name)
+    if name in FULL_WEEKDAYS:
+        return FULL_WEEKDAYS.index(name)
     raise PolicyError(key, f"expected a weekday (mon … sun), got {value!r}")
 
 
@@ -307,4 +315,6 @@ def parse_policy(data: Mapping[str, Any]) -> Policy:
     policy = Policy(**_fields("", data, _TOP))
     if policy.work_start >= policy.work_end:
         raise PolicyError("work_end", "must be later than work_start")
+    if policy.deadlines.same_day_until > policy.deadlines.due_time:
+        raise PolicyError("deadlines.same_day_until", "must not be later than deadlines.due_time")
     return policy

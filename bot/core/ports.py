@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Collection, Sequence
+from datetime import date, datetime
 from typing import Protocol, Self
 
+from bot.core.approvals import ApprovalRequest, ApprovalStep, Delegation, StepStatus
+from bot.core.deals import Customer, DealTerms
 from bot.core.models import AuditEntry, Invite, Notification, OutboxItem, Person
 from bot.core.roles import Role
 
@@ -51,11 +53,102 @@ class AuditLog(Protocol):
     async def add(self, entry: AuditEntry) -> None: ...
 
 
+class CustomerRepo(Protocol):
+    async def get(self, customer_id: int) -> Customer | None: ...
+
+    async def add(
+        self, *, name: str, owner_id: int, phone: str | None, now: datetime
+    ) -> Customer: ...
+
+    async def owned_by(
+        self, owner_ids: Collection[int], query: str | None = None, limit: int = 50
+    ) -> Sequence[Customer]: ...
+
+
+class RequestRepo(Protocol):
+    async def add(
+        self, *, kind: str, requester_id: int, terms: DealTerms, now: datetime
+    ) -> ApprovalRequest: ...
+
+    async def get(self, request_id: int) -> ApprovalRequest | None: ...
+
+    async def save(self, request: ApprovalRequest) -> None: ...
+
+    async def by_requester(self, person_id: int, limit: int = 50) -> Sequence[ApprovalRequest]: ...
+
+
+class StepRepo(Protocol):
+    async def add(self, step: ApprovalStep) -> ApprovalStep: ...
+
+    async def get(self, step_id: int) -> ApprovalStep | None: ...
+
+    async def for_request(self, request_id: int) -> Sequence[ApprovalStep]: ...
+
+    async def save(self, step: ApprovalStep) -> None: ...
+
+    async def claim_decision(
+        self, step_id: int, *, status: StepStatus, actor_id: int, comment: str | None, now: datetime
+    ) -> bool:
+        """Decide a step only if it is still pending: of two concurrent taps, one wins."""
+        ...
+
+    async def open_for(self, person_id: int) -> Sequence[ApprovalStep]:
+        """Pending steps this person decides (as approver without delegate, or as delegate)."""
+        ...
+
+    async def open_of_approver(self, approver_id: int) -> Sequence[ApprovalStep]: ...
+
+    async def due_for_nudge(self, now: datetime) -> Sequence[ApprovalStep]: ...
+
+    async def claim_nudge(
+        self,
+        step_id: int,
+        *,
+        seen_nudge_at: datetime,
+        next_nudge_at: datetime | None,
+        reminded: bool,
+        escalated_at: datetime | None,
+    ) -> bool:
+        """Record a reminder or an escalation only if nobody did since `seen_nudge_at`."""
+        ...
+
+    async def open_deciders(self) -> Sequence[int]: ...
+
+
+class DelegationRepo(Protocol):
+    async def add(
+        self,
+        *,
+        person_id: int,
+        delegate_id: int,
+        starts_at: datetime,
+        ends_at: datetime,
+        now: datetime,
+    ) -> Delegation: ...
+
+    async def current(self, person_id: int, at: datetime) -> Delegation | None: ...
+
+    async def upcoming(self, person_id: int, now: datetime) -> Sequence[Delegation]: ...
+
+    async def cancel(self, delegation_id: int) -> None: ...
+
+
+class DigestLog(Protocol):
+    async def claim(self, person_id: int, kind: str, day: date) -> bool:
+        """True once per person, kind and day: a second sweep sends nothing twice."""
+        ...
+
+
 class UnitOfWork(Protocol):
     people: PersonRepo
     invites: InviteRepo
     outbox: Outbox
     audit: AuditLog
+    customers: CustomerRepo
+    requests: RequestRepo
+    steps: StepRepo
+    delegations: DelegationRepo
+    digests: DigestLog
 
     async def __aenter__(self) -> Self: ...
 
@@ -71,6 +164,10 @@ class OutboxQueue(Protocol):
 
     async def claim_due(self, now: datetime, limit: int, lease_until: datetime) -> list[OutboxItem]:
         """Atomically take pending rows that are due (and rows whose lease ran out)."""
+        ...
+
+    async def last_sent(self, ref: str, chat_id: int) -> int | None:
+        """The message id last delivered under `ref` to that chat, for editing it in place."""
         ...
 
     async def mark_sent(self, item_id: int, message_id: int, now: datetime) -> None: ...

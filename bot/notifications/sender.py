@@ -6,8 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from datetime import timedelta
-from itertools import groupby
+from datetime import datetime, timedelta
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -38,6 +37,9 @@ def backoff(attempts: int) -> timedelta:
 
 
 class OutboxSender:
+    """Claims due rows and hands each chat's messages, in order, to a worker of that chat, so a
+    chat waiting out its per-chat limit or a `retry_after` never holds up the others."""
+
     def __init__(
         self,
         bot: Bot,
@@ -61,61 +63,98 @@ class OutboxSender:
         self._batch = batch
         self._idle_poll = idle_poll
         self._wakeup = asyncio.Event()
+        self._chats: dict[int, list[OutboxItem]] = {}
+        self._workers: dict[int, asyncio.Task[None]] = {}
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     def wake(self) -> None:
+        self._idle.clear()
         self._wakeup.set()
 
-    async def run(self) -> None:
-        while True:
-            try:
-                sent = await self.drain_once()
-            except Exception:
-                log.exception("outbox pass failed")
-                sent = 0
-            if sent:
-                continue
-            self._wakeup.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wakeup.wait(), self._idle_poll)
+    async def wait_idle(self) -> None:
+        """Until nothing is due and no chat has a message in flight (for tests and shutdown)."""
+        await self._idle.wait()
 
-    async def drain_once(self) -> int:
+    async def run(self) -> None:
+        try:
+            while True:
+                try:
+                    claimed = await self._claim()
+                except Exception:
+                    log.exception("outbox claim failed")
+                    claimed = 0
+                if claimed:
+                    continue
+                if not self._workers:
+                    self._idle.set()
+                self._wakeup.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wakeup.wait(), self._idle_poll)
+        finally:
+            for worker in self._workers.values():
+                worker.cancel()
+
+    async def _claim(self) -> int:
         now = self._clock()
         items = await self._queue.claim_due(now, self._batch, now + LEASE)
-        by_chat = [list(group) for _, group in groupby(sorted(items, key=_chat_order), _chat)]
-        await asyncio.gather(*(self._deliver_chat(chat_items) for chat_items in by_chat))
+        for item in items:
+            self._chats.setdefault(item.chat_id, []).append(item)
+            if item.chat_id not in self._workers:
+                self._idle.clear()
+                self._workers[item.chat_id] = asyncio.create_task(self._work(item.chat_id))
         return len(items)
+
+    async def _work(self, chat_id: int) -> None:
+        try:
+            while self._chats.get(chat_id):
+                await self._deliver_chat(self._chats.pop(chat_id))
+        except Exception:
+            log.exception("outbox delivery to chat %s failed", chat_id)
+        finally:
+            self._workers.pop(chat_id, None)
+            self._chats.pop(chat_id, None)
+            self._wakeup.set()
+
+    async def drain_once(self) -> int:
+        """Claim one batch and deliver it completely."""
+        claimed = await self._claim()
+        while self._workers:
+            await asyncio.gather(*self._workers.values(), return_exceptions=True)
+        return claimed
 
     async def _deliver_chat(self, items: list[OutboxItem]) -> None:
         for position, item in enumerate(items):
-            if not await self._deliver(item):
+            postponed_to = await self._deliver(item)
+            if postponed_to is not None:
                 # Keep the chat's order: what follows a postponed message waits with it.
                 for later in items[position + 1 :]:
-                    await self._queue.retry_at(later.id, self._clock() + timedelta(seconds=1), "")
+                    await self._queue.retry_at(later.id, postponed_to, "waits for an earlier one")
                 return
 
-    async def _deliver(self, item: OutboxItem) -> bool:
-        """Send one item; False when it was postponed."""
+    async def _deliver(self, item: OutboxItem) -> datetime | None:
+        """Send one item; the time it was postponed to, or None when it is settled."""
         try:
             await self._limits.acquire(item.chat_id)
             message_id = await self._send(item)
         except TelegramRetryAfter as exc:
-            await self._queue.retry_at(
-                item.id, self._clock() + timedelta(seconds=exc.retry_after), str(exc)
-            )
-            return False
+            return await self._postpone(item, timedelta(seconds=exc.retry_after), str(exc))
         except TelegramForbiddenError as exc:
             await self._queue.fail(item.id, str(exc), unreachable=True)
         except TelegramBadRequest as exc:
             await self._queue.fail(item.id, str(exc), unreachable=False)
         except (TelegramServerError, TelegramNetworkError) as exc:
-            if item.attempts >= MAX_ATTEMPTS:
-                await self._queue.fail(item.id, str(exc), unreachable=False)
-                return True
-            await self._queue.retry_at(item.id, self._clock() + backoff(item.attempts), str(exc))
-            return False
+            if item.attempts < MAX_ATTEMPTS:
+                return await self._postpone(item, backoff(item.attempts), str(exc))
+            await self._queue.fail(item.id, str(exc), unreachable=False)
         else:
             await self._queue.mark_sent(item.id, message_id, self._clock())
-        return True
+        return None
+
+    async def _postpone(self, item: OutboxItem, delay: timedelta, error: str) -> datetime:
+        at = self._clock() + delay
+        await self._queue.retry_at(item.id, at, error)
+        return at
 
     async def _send(self, item: OutboxItem) -> int:
         locale = item.language or self._i18n.default_locale
@@ -123,13 +162,25 @@ class OutboxSender:
             text = self._renderer.render(f"notifications/{item.template}", **item.params)
             factory = self._keyboards.get(item.template)
             markup = factory(item) if factory else None
+        if item.edit and item.ref is not None:
+            message_id = await self._queue.last_sent(item.ref, item.chat_id)
+            if message_id is not None and await self._edit(item, message_id, text, markup):
+                return message_id
         message = await self._bot.send_message(item.chat_id, text, reply_markup=markup)
         return message.message_id
 
-
-def _chat(item: OutboxItem) -> int:
-    return item.chat_id
-
-
-def _chat_order(item: OutboxItem) -> tuple[int, int]:
-    return item.chat_id, item.id
+    async def _edit(
+        self, item: OutboxItem, message_id: int, text: str, markup: InlineKeyboardMarkup | None
+    ) -> bool:
+        """Edit in place; False when the message is gone (then a new one is sent)."""
+        try:
+            await self._bot.edit_message_text(
+                text=text, chat_id=item.chat_id, message_id=message_id, reply_markup=markup
+            )
+        except TelegramBadRequest as exc:
+            if "message is not modified" in str(exc):
+                return True
+            if "message to edit not found" in str(exc) or "can't be edited" in str(exc):
+                return False
+            raise
+        return True

@@ -12,6 +12,7 @@ from bot.clock import Clock, system_clock
 from bot.config import load_settings
 from bot.labels import role_label
 from bot.main import App, build_app, running
+from bot.notifications.limiter import ChatLimits
 from bot.sandbox.demo import DEMO_PEOPLE, NEWCOMER, NEWCOMER_CODE, STRANGER, seed_demo
 from bot.sandbox.emulator import BotApiEmulator
 from bot.sandbox.terminal import Persona, run_terminal_chat
@@ -36,7 +37,9 @@ async def polling(app: App, emulator: BotApiEmulator) -> AsyncIterator[App]:
             await task
 
 
-def sandbox_app(url: str, db_path: str, *, clock: Clock = system_clock) -> App:
+def sandbox_app(
+    url: str, db_path: str, *, clock: Clock = system_clock, limits: ChatLimits | None = None
+) -> App:
     settings, policy = load_settings(
         bot_token=SANDBOX_TOKEN,
         telegram_api_url=url,
@@ -45,7 +48,7 @@ def sandbox_app(url: str, db_path: str, *, clock: Clock = system_clock) -> App:
         redis_url=None,
         webhook_url=None,
     )
-    return build_app(settings, policy, clock=clock)
+    return build_app(settings, policy, clock=clock, limits=limits)
 
 
 def add_demo_users(emulator: BotApiEmulator) -> None:

@@ -20,6 +20,10 @@ def explain(error: DomainError) -> str:
             "cycle": _("That would make a loop: nobody can report to someone in their own team."),
             "self": _("You cannot do that to yourself."),
             "last_admin": _("The team needs at least one active administrator."),
+            "not_a_manager": _(
+                "Only someone in a managing role can have people reporting to them."
+            ),
+            "window": _("The away period must end after it starts, and not in the past."),
         }.get(error.reason, _("That change is not possible."))
     return {
         "not_allowed": _("Sorry, your role does not allow that."),

@@ -7,7 +7,7 @@ from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, Window
-from aiogram_dialog.widgets.kbd import Cancel, Column, Select
+from aiogram_dialog.widgets.kbd import Cancel, Column, Select, Start
 from aiogram_dialog.widgets.text import Format
 
 from bot.core.usecases import team
@@ -16,12 +16,13 @@ from bot.labels import LANGUAGE_LABELS
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only
 from dialogs.common import person_of, uow_of
-from dialogs.states import SettingsSG
+from dialogs.states import AwaySG, SettingsSG
 
 
 async def settings_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     current = I18n.get_current().current_locale
     return {
+        "manages": person_of(dialog_manager).manages,
         "language": LANGUAGE_LABELS[current],
         "languages": [
             (code, ("✓ " if code == current else "") + LANGUAGE_LABELS[code]) for code in LANGUAGES
@@ -52,6 +53,7 @@ def settings_dialog() -> Dialog:
                     on_click=on_language,
                 )
             ),
+            Start(Label("🏖 Away and delegate"), id="away", state=AwaySG.overview, when="manages"),
             Cancel(Label("Done")),
             buttons_only(),
             state=SettingsSG.main,

@@ -3,14 +3,16 @@ long polling over HTTP, and a clock the test controls."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.main import App, running
+from bot.notifications.limiter import ChatLimits
 from bot.sandbox.app import polling, sandbox_app
-from bot.sandbox.driver import SandboxUser, wait_settled
+from bot.sandbox.driver import SandboxUser, wait_idle, wait_settled
 from bot.sandbox.emulator import BotApiEmulator
 
 ADMIN = 1000
@@ -44,9 +46,15 @@ class Sandbox:
 
     async def start(self) -> App:
         assert self.emulator.base_url is not None
-        self.app = sandbox_app(self.emulator.base_url, str(self.db_path), clock=self.clock)
+        self.app = sandbox_app(
+            self.emulator.base_url,
+            str(self.db_path),
+            clock=self.clock,
+            # Telegram's per-chat pace is the sender's own test; here it would only slow things.
+            limits=ChatLimits(overall_rate=1000, chat_rate=1000, chat_burst=1000),
+        )
         self._stack = contextlib.AsyncExitStack()
-        await self._stack.enter_async_context(running(self.app))
+        await self._stack.enter_async_context(running(self.app, clock_jobs=False))
         await self._stack.enter_async_context(polling(self.app, self.emulator))
         return self.app
 
@@ -63,3 +71,19 @@ class Sandbox:
     async def settle(self) -> None:
         """Wait until the newest update is handled and the bot (and its outbox) went quiet."""
         await wait_settled(self.emulator, self.emulator.last_update_id)
+        await self.outbox_idle()
+
+    async def outbox_idle(self) -> None:
+        assert self.app is not None
+        await asyncio.wait_for(self.app.sender.wait_idle(), 10)
+        await wait_idle(self.emulator)
+
+    async def run_jobs(self, *, sweep: bool = True, digest: bool = False) -> None:
+        """What the scheduler's clock would run now, then wait for the messages to go out."""
+        assert self.app is not None
+        if sweep:
+            await self.app.jobs.sweep()
+        if digest:
+            await self.app.jobs.digest()
+        self.app.sender.wake()
+        await self.outbox_idle()

@@ -34,7 +34,14 @@ def _source_messages() -> set[str]:
 
 def _catalog(language: str) -> dict[str, str]:
     with (ROOT / "locales" / language / "LC_MESSAGES" / "messages.po").open("rb") as po:
-        return {m.id: m.string for m in read_po(po) if m.id and "fuzzy" not in m.flags}
+        catalog = {}
+        for m in read_po(po):
+            if not m.id or "fuzzy" in m.flags:
+                continue
+            plural = isinstance(m.id, tuple | list)
+            key = m.id[0] if plural else m.id
+            catalog[key] = m.string[0] if plural else m.string
+        return catalog
 
 
 @pytest.fixture(scope="module")

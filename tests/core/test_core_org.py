@@ -50,7 +50,14 @@ def test_line_above(person_id: int, expected: list[int]) -> None:
         # a manager missing from the data: the line ends there
         ([make_person(id=1, reports_to=2), make_person(id=2, reports_to=3)], [2]),
         # a cycle in bad data: everyone once, then the line ends
-        ([make_person(id=1, reports_to=2), make_person(id=2, reports_to=3), make_person(id=3, reports_to=1)], [2, 3]),
+        (
+            [
+                make_person(id=1, reports_to=2),
+                make_person(id=2, reports_to=3),
+                make_person(id=3, reports_to=1),
+            ],
+            [2, 3],
+        ),
         ([make_person(id=1, reports_to=1)], []),
     ],
 )
@@ -116,7 +123,11 @@ def test_tree_rows_sorts_names_case_blind() -> None:
 
 def test_tree_rows_shows_orphans_as_roots_after_the_real_roots() -> None:
     team = [p for p in ORG if p.id in {SAM, SUE, ROB, SID}]  # Sam's manager Mia is not shown
-    people = [*team, make_person(id=50, full_name="Zed"), make_person(id=51, full_name="Abe", reports_to=99)]
+    people = [
+        *team,
+        make_person(id=50, full_name="Zed"),
+        make_person(id=51, full_name="Abe", reports_to=99),
+    ]
 
     rows = [(depth, p.full_name) for depth, p in tree_rows(people)]
 

@@ -198,6 +198,8 @@ async def change_manager(
             raise NotFound(what="person")
         if would_cycle(person_id, manager_id, people):
             raise InvalidChange("cycle")
+        if not manager.manages:
+            raise InvalidChange("not_a_manager")
     changed = replace(target, reports_to=manager_id)
     await uow.people.save(changed)
     await uow.audit.add(

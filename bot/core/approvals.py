@@ -1,0 +1,124 @@
+"""Approval requests and their steps: the state a request moves through on its way up the chain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from bot.core.deals import DealTerms
+from bot.core.roles import Role
+
+
+class RequestStatus(StrEnum):
+    pending = "pending"
+    approved = "approved"
+    rejected = "rejected"
+    returned = "returned"
+    withdrawn = "withdrawn"
+
+
+class StepStatus(StrEnum):
+    waiting = "waiting"  # later in the chain, not open yet
+    pending = "pending"  # open: the approver (or their delegate) decides
+    approved = "approved"
+    rejected = "rejected"
+    returned = "returned"
+    cancelled = "cancelled"  # the request ended before this step was decided
+
+
+class Decision(StrEnum):
+    approve = "approve"
+    reject = "reject"
+    return_for_changes = "return"
+
+    @property
+    def step_status(self) -> StepStatus:
+        return {
+            Decision.approve: StepStatus.approved,
+            Decision.reject: StepStatus.rejected,
+            Decision.return_for_changes: StepStatus.returned,
+        }[self]
+
+    @property
+    def needs_reason(self) -> bool:
+        return self is not Decision.approve
+
+
+@dataclass(slots=True)
+class ApprovalRequest:
+    id: int
+    kind: str
+    requester_id: int
+    terms: DealTerms
+    status: RequestStatus
+    created_at: datetime
+    round: int = 1
+    closed_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class ApprovalStep:
+    id: int
+    request_id: int
+    round: int
+    position: int
+    role: Role
+    approver_id: int
+    reason: dict[str, str | None]
+    status: StepStatus = StepStatus.waiting
+    acting_id: int | None = None  # a delegate deciding for the approver
+    opened_at: datetime | None = None
+    due_at: datetime | None = None
+    next_nudge_at: datetime | None = None
+    reminders_sent: int = 0
+    escalated_at: datetime | None = None
+    decided_at: datetime | None = None
+    decided_by: int | None = None
+    comment: str | None = None
+
+    @property
+    def decider_id(self) -> int:
+        """Who is asked to decide now: the delegate when there is one, else the approver."""
+        return self.acting_id if self.acting_id is not None else self.approver_id
+
+    @property
+    def on_behalf_of(self) -> int | None:
+        if self.decided_by is not None and self.decided_by != self.approver_id:
+            return self.approver_id
+        return None
+
+
+@dataclass(slots=True)
+class Delegation:
+    id: int
+    person_id: int
+    delegate_id: int
+    starts_at: datetime
+    ends_at: datetime
+    created_at: datetime
+    cancelled: bool = False
+
+    def covers(self, at: datetime) -> bool:
+        return not self.cancelled and self.starts_at <= at < self.ends_at
+
+
+@dataclass(slots=True)
+class RequestView:
+    """A request with everything needed to show it: its steps (all rounds) and the names."""
+
+    request: ApprovalRequest
+    steps: list[ApprovalStep]
+    customer_name: str
+    names: dict[int, str] = field(default_factory=dict)
+
+    def current_round(self) -> list[ApprovalStep]:
+        return [s for s in self.steps if s.round == self.request.round]
+
+    def open_step(self) -> ApprovalStep | None:
+        return next((s for s in self.steps if s.status is StepStatus.pending), None)
+
+
+def money_str(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)

@@ -1,0 +1,113 @@
+"""Working time in the company's zone: deadlines, quiet hours and the scheduler's next ticks.
+
+Every function takes the moment it reasons about as an argument (rules never read the clock),
+accepts aware datetimes in any zone and returns aware datetimes in UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from bot.core.policy import Policy
+
+_WEEK = 7
+
+
+def local(at: datetime, policy: Policy) -> datetime:
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise ValueError(f"naive datetime {at.isoformat()}: rules need an aware one")
+    return at.astimezone(policy.tz)
+
+
+def is_working_day(day: date, policy: Policy) -> bool:
+    return day.weekday() in policy.working_days
+
+
+def next_working_day(day: date, policy: Policy) -> date:
+    for offset in range(1, _WEEK + 1):
+        candidate = day + timedelta(days=offset)
+        if is_working_day(candidate, policy):
+            return candidate
+    raise ValueError("the policy has no working days")
+
+
+def at_local(day: date, clock: time, policy: Policy) -> datetime:
+    """A wall-clock time in the company's zone. In a DST gap or overlap the earlier reading
+    (fold=0) wins, so 02:30 on a spring-forward night is 03:30 summer time."""
+    wall = datetime.combine(day, clock, tzinfo=policy.tz).replace(fold=0)
+    return wall.astimezone(UTC)
+
+
+def step_due(opened_at: datetime, policy: Policy) -> datetime:
+    """Seed: special terms are decided the same day. A step opened on a working day before
+    `same_day_until` is due that day at `due_time` (also when opened before work starts);
+    later, or on a day off, it is due the next working day at `next_day_due`, so an approver
+    always gets a fair part of a working day."""
+    opened = local(opened_at, policy)
+    day = opened.date()
+    rules = policy.deadlines
+    if is_working_day(day, policy) and opened.time() < rules.same_day_until:
+        return at_local(day, rules.due_time, policy)
+    return at_local(next_working_day(day, policy), rules.next_day_due, policy)
+
+
+def _quiet_clock(clock: time, policy: Policy) -> bool:
+    start, end = policy.quiet_start, policy.quiet_end
+    if start == end:
+        return False
+    if start < end:
+        return start <= clock < end
+    return clock >= start or clock < end  # wraps midnight, e.g. 21:00 → 08:00
+
+
+def in_quiet_hours(at: datetime, policy: Policy) -> bool:
+    """Nobody is pinged at night or on a day off: quiet hours are local wall-clock hours and
+    may wrap midnight."""
+    moment = local(at, policy)
+    return not is_working_day(moment.date(), policy) or _quiet_clock(moment.time(), policy)
+
+
+def _resume_clocks(policy: Policy) -> list[time]:
+    # Work starts the day's nudges; quiet hours ending later (a lunch break, or a night that
+    # runs past work_start) reopen them.
+    clocks = {policy.work_start}
+    if policy.quiet_end > policy.work_start:
+        clocks.add(policy.quiet_end)
+    return sorted(clocks)
+
+
+def next_nudge_time(at: datetime, policy: Policy) -> datetime:
+    """A reminder may go out on a working day outside quiet hours. One that falls in quiet
+    hours waits for the next start of work (today's if work has not started yet) rather than
+    the end of the night, so it arrives when people are at their desks."""
+    if not in_quiet_hours(at, policy):
+        return at.astimezone(UTC)
+    start = local(at, policy).date()
+    for offset in range(_WEEK + 1):
+        day = start + timedelta(days=offset)
+        for clock in _resume_clocks(policy):
+            candidate = at_local(day, clock, policy)
+            if candidate >= at and not in_quiet_hours(candidate, policy):
+                return candidate
+    raise ValueError("the policy leaves no time for reminders")
+
+
+def next_occurrence(
+    after: datetime, clock: time, policy: Policy, *, working_days_only: bool = True
+) -> datetime:
+    """The first moment strictly after `after` at wall-clock `clock`, on a working day unless
+    told otherwise: the scheduler's next tick for a daily job such as the digest."""
+    start = local(after, policy).date()
+    for offset in range(_WEEK + 1):
+        day = start + timedelta(days=offset)
+        if working_days_only and not is_working_day(day, policy):
+            continue
+        candidate = at_local(day, clock, policy)
+        if candidate > after:
+            return candidate
+    raise ValueError("the policy has no working days")
+
+
+def week_start(at: datetime, policy: Policy) -> date:
+    day = local(at, policy).date()
+    return day - timedelta(days=day.weekday())

@@ -1,0 +1,154 @@
+"""Who must approve a request: the roles the policy asks for, found up the requester's line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from bot.core.errors import DomainError
+from bot.core.models import Person
+from bot.core.org import line_above
+from bot.core.policy import ApprovalRule, Band, Policy
+from bot.core.roles import Role
+
+_ZERO = Decimal(0)
+
+
+class ReasonKind(StrEnum):
+    chain = "chain"  # the request kind always goes through this role
+    within = "within"  # the request stays within the first band's limit
+    discount = "discount"  # the discount exceeded a band's limit
+    amount = "amount"  # the amount exceeded a band's limit
+
+
+@dataclass(frozen=True, slots=True)
+class RouteReason:
+    kind: ReasonKind
+    value: Decimal | None = None  # the request's discount % or amount, for discount/amount
+    limit: Decimal | None = None  # the band limit it exceeded (or stays within, for `within`)
+
+
+@dataclass(frozen=True, slots=True)
+class RouteStep:
+    role: Role
+    approver_id: int
+    reason: RouteReason
+
+
+class NoApprover(DomainError):
+    code = "no_approver"
+
+
+def _rule(kind: str, policy: Policy) -> ApprovalRule:
+    rule = policy.approval.get(kind)
+    if rule is None:
+        raise ValueError(f"no approval rule for request kind {kind!r}")
+    return rule
+
+
+def _holds(band: Band, discount: Decimal, amount: Decimal) -> bool:
+    return (band.max_discount is None or discount <= band.max_discount) and (
+        band.max_amount is None or amount <= band.max_amount
+    )
+
+
+def _within(band: Band) -> RouteReason:
+    limit = band.max_discount if band.max_discount is not None else band.max_amount
+    return RouteReason(ReasonKind.within, limit=limit)
+
+
+def _exceeded(band: Band, discount: Decimal, amount: Decimal) -> RouteReason:
+    if band.max_discount is not None and discount > band.max_discount:
+        return RouteReason(ReasonKind.discount, value=discount, limit=band.max_discount)
+    return RouteReason(ReasonKind.amount, value=amount, limit=band.max_amount)
+
+
+def _band_reason(
+    role: Role, bands: tuple[Band, ...], upto: int, discount: Decimal, amount: Decimal
+) -> RouteReason:
+    # A role is needed because of the band just below the run of bands that list it, up to
+    # `upto`; a role listed from the first band on is needed whatever the request.
+    first = upto
+    while first > 0 and role in bands[first - 1].roles:
+        first -= 1
+    return _within(bands[0]) if first == 0 else _exceeded(bands[first - 1], discount, amount)
+
+
+def _ordered(roles: Iterable[Role], chain: tuple[Role, ...]) -> list[Role]:
+    wanted = dict.fromkeys(roles)
+    return [r for r in chain if r in wanted] + [r for r in wanted if r not in chain]
+
+
+def _banded(
+    rule: ApprovalRule, discount: Decimal, amount: Decimal
+) -> list[tuple[Role, RouteReason]]:
+    bands = rule.bands
+    for k, band in enumerate(bands):
+        if _holds(band, discount, amount):
+            roles = _ordered(band.roles, rule.chain)
+            return [(r, _band_reason(r, bands, k, discount, amount)) for r in roles]
+    last = len(bands) - 1
+    beyond = _exceeded(bands[last], discount, amount)
+    roles = _ordered([*rule.chain, *bands[last].roles], rule.chain)
+    return [
+        (r, _band_reason(r, bands, last, discount, amount) if r in bands[last].roles else beyond)
+        for r in roles
+    ]
+
+
+def required_roles(
+    kind: str, *, discount: Decimal | None, amount: Decimal, policy: Policy
+) -> list[tuple[Role, RouteReason]]:
+    """The roles that must approve, in chain order, each with why it is needed.
+
+    Without bands every role of the kind's chain approves. With bands the first band whose
+    limits hold decides (a missing discount counts as 0): its roles approve; a role listed from
+    the first band on is `within` that band's limit, a role added by a later band is there
+    because the request exceeded the band below it. When no band holds the whole chain
+    approves, and the roles beyond the last band say which of its limits was exceeded — so a
+    card can say "discount 12 % > 8 %: needs the marketing VP"."""
+    rule = _rule(kind, policy)
+    if not rule.bands:
+        return [(r, RouteReason(ReasonKind.chain)) for r in _ordered(rule.chain, rule.chain)]
+    return _banded(rule, discount if discount is not None else _ZERO, amount)
+
+
+def _nearest(role: Role, line: list[Person], taken: set[int]) -> Person | None:
+    return next(
+        (p for p in line if p.role is role and p.active and p.id not in taken),
+        None,
+    )
+
+
+def route(
+    kind: str,
+    *,
+    requester_id: int,
+    people: Mapping[int, Person],
+    discount: Decimal | None,
+    amount: Decimal,
+    policy: Policy,
+) -> list[RouteStep]:
+    """The approvers, found up the requester's `reports_to` line, nearest first.
+
+    Each required role goes to the nearest active person above the requester who holds it and
+    has not been picked already; a deactivated person is walked past. A role nobody above
+    holds is skipped (a small company has no VP), never a dead end, and so is the requester's
+    own role: nobody approves their own request. If no one at all is found the request cannot
+    be routed (NoApprover)."""
+    requester = people.get(requester_id)
+    line = [p for p in line_above(requester_id, people) if p.id != requester_id]
+    steps: list[RouteStep] = []
+    taken: set[int] = set()
+    for role, reason in required_roles(kind, discount=discount, amount=amount, policy=policy):
+        if requester is not None and role is requester.role:
+            continue
+        approver = _nearest(role, line, taken)
+        if approver is not None:
+            taken.add(approver.id)
+            steps.append(RouteStep(role, approver.id, reason))
+    if not steps:
+        raise NoApprover()
+    return steps

@@ -1,0 +1,84 @@
+"""Loading requests for display, and the JSON snapshots that notifications are rendered from."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.core.approvals import ApprovalRequest, ApprovalStep, RequestView, StepStatus, money_str
+from bot.core.errors import NotAllowed, NotFound
+from bot.core.org import visible_ids
+from bot.core.ports import UnitOfWork
+from bot.core.usecases.team import active_person
+
+
+async def load_view(uow: UnitOfWork, request_id: int) -> RequestView:
+    request = await uow.requests.get(request_id)
+    if request is None:
+        raise NotFound(what="request")
+    steps = list(await uow.steps.for_request(request_id))
+    customer = await uow.customers.get(request.terms.customer_id)
+    names = {p.id: p.full_name for p in await uow.people.all()}
+    return RequestView(request, steps, customer.name if customer else "—", names)
+
+
+async def view_for(uow: UnitOfWork, actor_id: int, request_id: int) -> RequestView:
+    """A request as the actor may see it: the requester, anyone in its chain, or their managers."""
+    actor = await active_person(uow, actor_id)
+    view = await load_view(uow, request_id)
+    involved = {view.request.requester_id} | {s.approver_id for s in view.steps}
+    involved |= {s.acting_id for s in view.steps if s.acting_id is not None}
+    if actor.id not in involved:
+        people = await uow.people.all()
+        if view.request.requester_id not in visible_ids(actor, people):
+            raise NotAllowed(action="view_request")
+    return view
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def step_snapshot(step: ApprovalStep, names: dict[int, str]) -> dict[str, Any]:
+    return {
+        "id": step.id,
+        "round": step.round,
+        "role": step.role.value,
+        "approver": names.get(step.approver_id, "—"),
+        "acting": names.get(step.acting_id) if step.acting_id else None,
+        "status": step.status.value,
+        "decided_by": names.get(step.decided_by) if step.decided_by else None,
+        "on_behalf_of": names.get(step.on_behalf_of) if step.on_behalf_of else None,
+        "decided_at": _iso(step.decided_at),
+        "due_at": _iso(step.due_at),
+        "comment": step.comment,
+        "reason": step.reason,
+    }
+
+
+def request_snapshot(view: RequestView) -> dict[str, Any]:
+    """Everything a card or status message shows, as plain JSON values."""
+    request: ApprovalRequest = view.request
+    terms = request.terms
+    decided = [s for s in view.steps if s.status not in (StepStatus.waiting, StepStatus.pending)]
+    return {
+        "request_id": request.id,
+        "status": request.status.value,
+        "round": request.round,
+        "requester": view.names.get(request.requester_id, "—"),
+        "customer": view.customer_name,
+        "product": terms.product,
+        "quantity": str(terms.quantity),
+        "amount": str(terms.amount),
+        "discount": money_str(terms.discount),
+        "payment_terms": terms.payment_terms,
+        "deposit": money_str(terms.deposit),
+        "note": terms.note,
+        "created_at": _iso(request.created_at),
+        "history": [step_snapshot(s, view.names) for s in decided if s.decided_by is not None],
+        "chain": [step_snapshot(s, view.names) for s in view.current_round()],
+    }
+
+
+def card_params(view: RequestView, step: ApprovalStep) -> dict[str, Any]:
+    return {**request_snapshot(view), "step": step_snapshot(step, view.names)}

@@ -1,0 +1,333 @@
+"""Deal requests on their way up the chain: submit, decide, withdraw, resubmit."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from bot.core.approvals import (
+    ApprovalRequest,
+    ApprovalStep,
+    Decision,
+    RequestStatus,
+    RequestView,
+    StepStatus,
+)
+from bot.core.calendar import local, next_nudge_time, step_due
+from bot.core.deals import DealTerms, check_terms
+from bot.core.errors import AlreadyDecided, NotAllowed, NotFound, ReasonRequired
+from bot.core.models import AuditEntry, Notification
+from bot.core.policy import Policy
+from bot.core.ports import UnitOfWork
+from bot.core.routing import RouteStep, route
+from bot.core.usecases.approval_views import card_params, load_view, request_snapshot
+from bot.core.usecases.team import active_person
+
+KIND = "special_terms"
+CLOSED_TEMPLATE = {
+    RequestStatus.approved: "request_approved",
+    RequestStatus.rejected: "request_rejected",
+    RequestStatus.returned: "request_returned",
+}
+
+
+def step_ref(step_id: int) -> str:
+    return f"step:{step_id}"
+
+
+def status_ref(request_id: int) -> str:
+    return f"request:{request_id}:status"
+
+
+def first_nudge(opened_at: datetime, due_at: datetime, policy: Policy) -> datetime:
+    """The first reminder goes `remind_before_minutes` ahead of the deadline (never before the
+    step opened), moved out of quiet hours; with no reminder budget the deadline itself."""
+    rules = policy.deadlines
+    if rules.max_reminders == 0 or rules.remind_before_minutes == 0:
+        return due_at
+    at = max(opened_at, due_at - timedelta(minutes=rules.remind_before_minutes))
+    return min(next_nudge_time(at, policy), due_at)
+
+
+async def _owned_customer(uow: UnitOfWork, requester_id: int, customer_id: int) -> None:
+    customer = await uow.customers.get(customer_id)
+    if customer is None or customer.owner_id != requester_id:
+        raise NotFound(what="customer")
+
+
+async def _open(uow: UnitOfWork, step: ApprovalStep, policy: Policy, now: datetime) -> ApprovalStep:
+    due = step_due(now, policy)
+    delegation = await uow.delegations.current(step.approver_id, now)
+    acting = None
+    if delegation is not None:
+        delegate = await uow.people.get(delegation.delegate_id)
+        acting = delegate.id if delegate is not None and delegate.active else None
+    opened = replace(
+        step,
+        status=StepStatus.pending,
+        opened_at=now,
+        due_at=due,
+        next_nudge_at=first_nudge(now, due, policy),
+        acting_id=acting,
+    )
+    await uow.steps.save(opened)
+    return opened
+
+
+async def _add_steps(
+    uow: UnitOfWork, request: ApprovalRequest, plan: list[RouteStep]
+) -> list[ApprovalStep]:
+    steps = []
+    for position, planned in enumerate(plan):
+        reason = {
+            "kind": planned.reason.kind.value,
+            "value": None if planned.reason.value is None else str(planned.reason.value),
+            "limit": None if planned.reason.limit is None else str(planned.reason.limit),
+        }
+        steps.append(
+            await uow.steps.add(
+                ApprovalStep(
+                    id=0,
+                    request_id=request.id,
+                    round=request.round,
+                    position=position,
+                    role=planned.role,
+                    approver_id=planned.approver_id,
+                    reason=reason,
+                )
+            )
+        )
+    return steps
+
+
+async def _start_round(
+    uow: UnitOfWork, request: ApprovalRequest, policy: Policy, now: datetime
+) -> None:
+    people = {p.id: p for p in await uow.people.all()}
+    terms = request.terms
+    plan = route(
+        request.kind,
+        requester_id=request.requester_id,
+        people=people,
+        discount=terms.discount,
+        amount=terms.amount,
+        policy=policy,
+    )
+    steps = await _add_steps(uow, request, plan)
+    opened = await _open(uow, steps[0], policy, now)
+    view = await load_view(uow, request.id)
+    await _card(uow, view, opened, now)
+    await _status(uow, view, now)
+
+
+async def _card(uow: UnitOfWork, view: RequestView, step: ApprovalStep, now: datetime) -> None:
+    params = card_params(view, step)
+    await uow.outbox.add(
+        Notification(step.decider_id, "approval_card", params, ref=step_ref(step.id), edit=True),
+        now,
+    )
+
+
+async def _card_closed(
+    uow: UnitOfWork, view: RequestView, step: ApprovalStep, now: datetime
+) -> None:
+    """Edit the card the decider holds, so its buttons go and the outcome shows."""
+    params = card_params(view, step)
+    for recipient in {step.approver_id, step.decider_id}:
+        await uow.outbox.add(
+            Notification(recipient, "approval_card", params, ref=step_ref(step.id), edit=True), now
+        )
+
+
+async def _status(uow: UnitOfWork, view: RequestView, now: datetime) -> None:
+    await uow.outbox.add(
+        Notification(
+            view.request.requester_id,
+            "request_status",
+            request_snapshot(view),
+            ref=status_ref(view.request.id),
+            edit=True,
+        ),
+        now,
+    )
+
+
+async def submit(
+    uow: UnitOfWork, *, requester_id: int, terms: DealTerms, policy: Policy, now: datetime
+) -> ApprovalRequest:
+    await active_person(uow, requester_id)
+    check_terms(terms)
+    await _owned_customer(uow, requester_id, terms.customer_id)
+    request = await uow.requests.add(kind=KIND, requester_id=requester_id, terms=terms, now=now)
+    await _start_round(uow, request, policy, now)
+    await uow.audit.add(AuditEntry("submitted", requester_id, now, f"request:{request.id}"))
+    await uow.commit()
+    return request
+
+
+def _may_decide(step: ApprovalStep, actor_id: int, delegate_now: int | None) -> bool:
+    return actor_id in {step.approver_id, step.acting_id, delegate_now} - {None}
+
+
+async def _already(uow: UnitOfWork, step: ApprovalStep, policy: Policy) -> AlreadyDecided:
+    fresh = await uow.steps.get(step.id) or step
+    by = await uow.people.get(fresh.decided_by) if fresh.decided_by else None
+    at = local(fresh.decided_at, policy).strftime("%Y-%m-%d %H:%M") if fresh.decided_at else None
+    return AlreadyDecided(by.full_name if by else None, at)
+
+
+async def ensure_decider(
+    uow: UnitOfWork, *, step_id: int, actor_id: int, policy: Policy, now: datetime
+) -> ApprovalStep:
+    """The step, if the actor may decide it now; otherwise the reason why not."""
+    await active_person(uow, actor_id)
+    step = await uow.steps.get(step_id)
+    if step is None:
+        raise NotFound(what="step")
+    if step.status is not StepStatus.pending:
+        raise await _already(uow, step, policy)
+    delegation = await uow.delegations.current(step.approver_id, now)
+    if not _may_decide(step, actor_id, delegation.delegate_id if delegation else None):
+        raise NotAllowed(action="decide")
+    return step
+
+
+async def decide(
+    uow: UnitOfWork,
+    *,
+    step_id: int,
+    actor_id: int,
+    decision: Decision,
+    comment: str | None,
+    policy: Policy,
+    now: datetime,
+) -> RequestView:
+    """Only the current approver (or their active delegate) decides, once: the step is claimed
+    with a conditional update, so of two taps at the same moment exactly one counts."""
+    step = await ensure_decider(uow, step_id=step_id, actor_id=actor_id, policy=policy, now=now)
+    if decision.needs_reason and not (comment or "").strip():
+        raise ReasonRequired()
+    claimed = await uow.steps.claim_decision(
+        step_id, status=decision.step_status, actor_id=actor_id, comment=comment, now=now
+    )
+    if not claimed:
+        raise await _already(uow, step, policy)
+    view = await _after_decision(uow, step, decision, policy, now)
+    await uow.audit.add(
+        AuditEntry(
+            decision.value,
+            actor_id,
+            now,
+            f"request:{step.request_id}",
+            on_behalf_of=step.approver_id if actor_id != step.approver_id else None,
+            comment=comment,
+        )
+    )
+    await uow.commit()
+    return view
+
+
+async def _after_decision(
+    uow: UnitOfWork, step: ApprovalStep, decision: Decision, policy: Policy, now: datetime
+) -> RequestView:
+    request = await uow.requests.get(step.request_id)
+    if request is None:
+        raise NotFound(what="request")
+    waiting = [
+        s
+        for s in await uow.steps.for_request(request.id)
+        if s.round == request.round and s.status is StepStatus.waiting
+    ]
+    if decision is Decision.approve and waiting:
+        opened = await _open(uow, waiting[0], policy, now)
+        view = await load_view(uow, request.id)
+        await _card_closed(uow, view, _find(view, step.id), now)
+        await _card(uow, view, opened, now)
+        await _status(uow, view, now)
+        return view
+    final = {
+        Decision.approve: RequestStatus.approved,
+        Decision.reject: RequestStatus.rejected,
+        Decision.return_for_changes: RequestStatus.returned,
+    }[decision]
+    return await _close(uow, request, final, waiting, now)
+
+
+def _find(view: RequestView, step_id: int) -> ApprovalStep:
+    return next(s for s in view.steps if s.id == step_id)
+
+
+async def _close(
+    uow: UnitOfWork,
+    request: ApprovalRequest,
+    status: RequestStatus,
+    waiting: list[ApprovalStep],
+    now: datetime,
+) -> RequestView:
+    for step in waiting:
+        await uow.steps.save(replace(step, status=StepStatus.cancelled))
+    await uow.requests.save(replace(request, status=status, closed_at=now))
+    view = await load_view(uow, request.id)
+    decided = [s for s in view.current_round() if s.decided_by is not None]
+    if decided:
+        await _card_closed(uow, view, decided[-1], now)
+    await _status(uow, view, now)
+    snapshot = request_snapshot(view)
+    template = CLOSED_TEMPLATE.get(status)
+    if template:
+        await uow.outbox.add(Notification(request.requester_id, template, snapshot), now)
+    if status is not RequestStatus.returned:
+        # Seed: the decision comes back down the chain to those who reviewed it.
+        for earlier in {s.decider_id for s in decided[:-1]} - {request.requester_id}:
+            await uow.outbox.add(Notification(earlier, "request_settled", snapshot), now)
+    return view
+
+
+async def withdraw(
+    uow: UnitOfWork, *, request_id: int, actor_id: int, now: datetime
+) -> RequestView:
+    request = await uow.requests.get(request_id)
+    if request is None or request.requester_id != actor_id:
+        raise NotFound(what="request")
+    if request.status is not RequestStatus.pending:
+        raise NotAllowed(action="withdraw")
+    steps = [s for s in await uow.steps.for_request(request_id) if s.round == request.round]
+    for step in steps:
+        if step.status in (StepStatus.pending, StepStatus.waiting):
+            await uow.steps.save(replace(step, status=StepStatus.cancelled, next_nudge_at=None))
+    await uow.requests.save(replace(request, status=RequestStatus.withdrawn, closed_at=now))
+    view = await load_view(uow, request_id)
+    for step in steps:
+        if step.status is StepStatus.pending:
+            await _card_closed(uow, view, _find(view, step.id), now)
+    await _status(uow, view, now)
+    await uow.audit.add(AuditEntry("withdrawn", actor_id, now, f"request:{request_id}"))
+    await uow.commit()
+    return view
+
+
+async def resubmit(
+    uow: UnitOfWork,
+    *,
+    request_id: int,
+    actor_id: int,
+    terms: DealTerms,
+    policy: Policy,
+    now: datetime,
+) -> ApprovalRequest:
+    """A returned request comes back edited as a new round; earlier rounds stay in its history."""
+    request = await uow.requests.get(request_id)
+    if request is None or request.requester_id != actor_id:
+        raise NotFound(what="request")
+    if request.status is not RequestStatus.returned:
+        raise NotAllowed(action="resubmit")
+    check_terms(terms)
+    await _owned_customer(uow, actor_id, terms.customer_id)
+    again = replace(
+        request, terms=terms, status=RequestStatus.pending, round=request.round + 1, closed_at=None
+    )
+    await uow.requests.save(again)
+    await _start_round(uow, again, policy, now)
+    await uow.audit.add(AuditEntry("resubmitted", actor_id, now, f"request:{request_id}"))
+    await uow.commit()
+    return again

@@ -1,0 +1,76 @@
+"""Away and delegate: while an approver is away, new and open steps go to their delegate."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from bot.core.approvals import Delegation
+from bot.core.errors import InvalidChange, NotAllowed, NotFound
+from bot.core.models import AuditEntry, Notification, Person
+from bot.core.ports import UnitOfWork
+from bot.core.usecases.approval_views import card_params, load_view
+from bot.core.usecases.approvals import step_ref
+from bot.core.usecases.team import active_person
+
+
+async def delegate_candidates(uow: UnitOfWork, person_id: int) -> list[Person]:
+    """Active people in a managing role, other than the person themself."""
+    await active_person(uow, person_id)
+    return [p for p in await uow.people.all() if p.active and p.manages and p.id != person_id]
+
+
+async def set_away(
+    uow: UnitOfWork,
+    *,
+    person_id: int,
+    delegate_id: int,
+    starts_at: datetime,
+    ends_at: datetime,
+    now: datetime,
+) -> Delegation:
+    person = await active_person(uow, person_id)
+    if not person.manages:
+        raise NotAllowed(action="delegate")
+    if delegate_id not in {p.id for p in await delegate_candidates(uow, person_id)}:
+        raise NotFound(what="person")
+    if ends_at <= starts_at or ends_at <= now:
+        raise InvalidChange("window")
+    delegation = await uow.delegations.add(
+        person_id=person_id, delegate_id=delegate_id, starts_at=starts_at, ends_at=ends_at, now=now
+    )
+    if delegation.covers(now):
+        await _hand_over(uow, person_id, delegate_id, now)
+    await uow.audit.add(
+        AuditEntry("delegated", person_id, now, f"person:{person_id}", comment=f"to:{delegate_id}")
+    )
+    await uow.commit()
+    return delegation
+
+
+async def _hand_over(
+    uow: UnitOfWork, person_id: int, delegate_id: int | None, now: datetime
+) -> None:
+    """Open steps follow the delegation: the new decider gets the card."""
+    for step in await uow.steps.open_of_approver(person_id):
+        moved = replace(step, acting_id=delegate_id)
+        await uow.steps.save(moved)
+        view = await load_view(uow, step.request_id)
+        params = card_params(view, moved)
+        await uow.outbox.add(
+            Notification(moved.decider_id, "approval_card", params, ref=step_ref(step.id)), now
+        )
+
+
+async def cancel_away(
+    uow: UnitOfWork, *, person_id: int, delegation_id: int, now: datetime
+) -> None:
+    current = await uow.delegations.current(person_id, now)
+    upcoming = {d.id for d in await uow.delegations.upcoming(person_id, now)}
+    if delegation_id not in upcoming:
+        raise NotFound(what="delegation")
+    await uow.delegations.cancel(delegation_id)
+    if current is not None and current.id == delegation_id:
+        await _hand_over(uow, person_id, None, now)
+    await uow.audit.add(AuditEntry("delegation_cancelled", person_id, now, f"person:{person_id}"))
+    await uow.commit()

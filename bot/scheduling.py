@@ -1,0 +1,55 @@
+"""APScheduler as a clock only: every job opens its own unit of work and runs one idempotent
+use case, so a job run twice (or by two processes) sends nothing twice."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.clock import Clock
+from bot.core.policy import WEEKDAYS, Policy
+from bot.core.ports import UnitOfWork
+from bot.core.usecases.reminders import send_digests, sweep_deadlines
+
+log = logging.getLogger(__name__)
+SWEEP_SECONDS = 60
+
+
+class Jobs:
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], policy: Policy, clock: Clock) -> None:
+        self._uow_factory = uow_factory
+        self._policy = policy
+        self._clock = clock
+
+    async def sweep(self) -> int:
+        async with self._uow_factory() as uow:
+            return await sweep_deadlines(uow, policy=self._policy, now=self._clock())
+
+    async def digest(self) -> int:
+        async with self._uow_factory() as uow:
+            return await send_digests(uow, policy=self._policy, now=self._clock())
+
+
+def make_scheduler(jobs: Jobs, policy: Policy) -> AsyncIOScheduler:
+    scheduler = AsyncIOScheduler(
+        timezone=policy.tz,
+        # A job late after a stall still runs once: sweeps are idempotent and catch up.
+        job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+    )
+    scheduler.add_job(jobs.sweep, IntervalTrigger(seconds=SWEEP_SECONDS), id="deadline-sweep")
+    digest = policy.reminders.digest
+    scheduler.add_job(
+        jobs.digest,
+        CronTrigger(
+            hour=digest.hour,
+            minute=digest.minute,
+            day_of_week=",".join(WEEKDAYS[day] for day in policy.working_days),
+            timezone=policy.tz,
+        ),
+        id="approval-digest",
+    )
+    return scheduler

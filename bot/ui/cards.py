@@ -1,0 +1,53 @@
+"""The approval card's buttons. The callback data carries only the step id and the action; who
+may decide is checked on the server for every tap."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+
+from bot.core.approvals import Decision
+from bot.core.models import OutboxItem
+
+
+class Act(StrEnum):
+    approve = "a"
+    reject = "r"
+    back = "c"
+
+    @property
+    def decision(self) -> Decision:
+        return {
+            Act.approve: Decision.approve,
+            Act.reject: Decision.reject,
+            Act.back: Decision.return_for_changes,
+        }[self]
+
+
+class ApprovalCb(CallbackData, prefix="ap"):
+    step: int
+    act: Act
+
+
+def decision_keyboard(step_id: int) -> InlineKeyboardMarkup:
+    def button(text: str, act: Act) -> InlineKeyboardButton:
+        return InlineKeyboardButton(
+            text=text, callback_data=ApprovalCb(step=step_id, act=act).pack()
+        )
+
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [button(_("✅ Approve"), Act.approve), button(_("❌ Reject"), Act.reject)],
+            [button(_("↩️ Return for changes"), Act.back)],
+        ]
+    )
+
+
+def card_keyboard(item: OutboxItem) -> InlineKeyboardMarkup | None:
+    step = item.params.get("step", {})
+    if step.get("status") != "pending" or item.params.get("status") != "pending":
+        return None
+    return decision_keyboard(int(step["id"]))

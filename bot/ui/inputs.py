@@ -1,0 +1,37 @@
+"""What a person is told when a typed value is wrong; the form stays as it was."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+from aiogram_dialog import DialogManager
+
+from bot.core.deals import InputProblem
+
+
+def input_problem_text(problem: InputProblem) -> str:
+    details: dict[str, Any] = problem.details
+    texts = {
+        "not_a_number": _("Please type a number, for example 12000 or 12,000.50."),
+        "too_many_places": _("Please use at most {places} digits after the decimal point."),
+        "too_large": _("That number is too large; the most is {maximum}."),
+        "not_positive": _("Please type a number greater than zero."),
+        "empty": _("Please type some text."),
+        "too_long": _("That is {length} characters; please keep it to {limit}."),
+        "no_special_terms": _(
+            "A request needs special terms: a discount, special payment terms, or both."
+        ),
+        "deposit_over_amount": _("The deposit cannot be larger than the amount."),
+    }
+    return texts.get(problem.code, _("That value is not valid.")).format(**details)
+
+
+async def explain_input_error(
+    message: Message, _widget: Any, _manager: DialogManager, error: ValueError
+) -> None:
+    if isinstance(error, InputProblem):
+        await message.answer(input_problem_text(error))
+    else:
+        await message.answer(_("That value is not valid."))

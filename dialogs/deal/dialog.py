@@ -1,0 +1,190 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from operator import itemgetter
+from typing import Any
+
+from aiogram import F
+from aiogram.fsm.state import State
+from aiogram_dialog import Dialog, Window
+from aiogram_dialog.widgets.input import TextInput
+from aiogram_dialog.widgets.kbd import Back, Button, Cancel, Group, ScrollingGroup, Select, SwitchTo
+from aiogram_dialog.widgets.text import Format
+
+from bot.core.deals import (
+    CUSTOMER_NAME_MAX,
+    NOTE_MAX,
+    PAYMENT_TERMS_MAX,
+    PRODUCT_MAX,
+    clean_text,
+    parse_amount,
+    parse_discount,
+    parse_quantity,
+)
+from bot.i18n import N_
+from bot.ui.inputs import explain_input_error
+from bot.ui.text import Label, Tr
+from bot.ui.widgets import buttons_only
+from dialogs.deal import getters, handlers
+from dialogs.states import DealSG
+
+
+def _text(limit: int) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        return clean_text(value, limit=limit)
+
+    return parse
+
+
+def _field(
+    state: State,
+    field: str,
+    prompt: str,
+    parse: Callable[[str], Any],
+    *,
+    optional: str | None = None,
+) -> Window:
+    return Window(
+        Tr(prompt),
+        TextInput(
+            id=field, type_factory=parse, on_success=handlers.on_value, on_error=explain_input_error
+        ),
+        *(
+            [Button(Label(optional), id=f"skip_{field}", on_click=handlers.on_skip)]
+            if optional
+            else []
+        ),
+        SwitchTo(
+            Label("◀ Back to the summary"),
+            id="tosum",
+            state=DealSG.confirm,
+            when=F["dialog_data"]["editing"],
+        ),
+        Cancel(Label("✖ Cancel")),
+        state=state,
+    )
+
+
+def deal_dialog() -> Dialog:
+    return Dialog(
+        Window(
+            Tr(
+                "<b>New special terms request</b>\nWhich customer? Tap one, or type part of a name to search."
+            ),
+            Tr("Matches for “{query}”:", when="searching"),
+            Tr("No customers found. Add one below.", when="none"),
+            ScrollingGroup(
+                Select(
+                    Format("{item[1]}"),
+                    id="c",
+                    item_id_getter=itemgetter(0),
+                    items="customers",
+                    type_factory=int,
+                    on_click=handlers.on_customer,
+                ),
+                id="cs",
+                width=1,
+                height=6,
+                hide_on_single_page=True,
+            ),
+            TextInput(
+                id="q",
+                type_factory=_text(50),
+                on_success=handlers.on_search,
+                on_error=explain_input_error,
+            ),
+            Button(
+                Label("Show all my customers"),
+                id="all",
+                on_click=handlers.on_show_all,
+                when="searching",
+            ),
+            SwitchTo(Label("➕ New customer"), id="new", state=DealSG.new_customer),
+            Cancel(Label("✖ Cancel")),
+            state=DealSG.customer,
+            getter=getters.customers_getter,
+        ),
+        Window(
+            Tr("The new customer's company name?"),
+            TextInput(
+                id="name",
+                type_factory=_text(CUSTOMER_NAME_MAX),
+                on_success=handlers.on_new_customer,
+                on_error=explain_input_error,
+            ),
+            Back(Label("◀ Back")),
+            Cancel(Label("✖ Cancel")),
+            state=DealSG.new_customer,
+        ),
+        _field(
+            DealSG.product,
+            "product",
+            N_("Which product, or what is being sold? (up to 200 characters)"),
+            _text(PRODUCT_MAX),
+        ),
+        _field(DealSG.quantity, "quantity", N_("Quantity?"), parse_quantity),
+        _field(
+            DealSG.amount,
+            "amount",
+            N_("Total amount of the deal, before the discount?"),
+            parse_amount,
+        ),
+        _field(
+            DealSG.discount,
+            "discount",
+            N_("Discount asked for, in percent (0–100)?"),
+            parse_discount,
+            optional=N_("No discount"),
+        ),
+        _field(
+            DealSG.payment_terms,
+            "payment_terms",
+            N_("Special payment terms? (up to 300 characters)"),
+            _text(PAYMENT_TERMS_MAX),
+            optional=N_("No special payment terms"),
+        ),
+        _field(
+            DealSG.deposit,
+            "deposit",
+            N_("Expected deposit?"),
+            parse_amount,
+            optional=N_("No deposit yet"),
+        ),
+        _field(
+            DealSG.note,
+            "note",
+            N_("A note for the approvers? (up to 500 characters)"),
+            _text(NOTE_MAX),
+            optional=N_("No note"),
+        ),
+        Window(
+            Format("{summary}"),
+            Tr("\nSend it for approval? Tap a field to change it.", when=~F["resubmitting"]),
+            Tr("\nSend it again for approval? Tap a field to change it.", when="resubmitting"),
+            Button(Label("📨 Submit"), id="submit", on_click=handlers.on_submit),
+            Group(
+                Select(
+                    Format("✏️ {item[1]}"),
+                    id="f",
+                    item_id_getter=itemgetter(0),
+                    items="fields",
+                    on_click=handlers.on_edit,
+                ),
+                width=2,
+            ),
+            Cancel(Label("✖ Cancel")),
+            buttons_only(),
+            state=DealSG.confirm,
+            getter=getters.summary_getter,
+        ),
+        Window(
+            Tr(
+                "Request #{request_id} is on its way: {first} decides first.\nI will keep its status message below up to date."
+            ),
+            Cancel(Label("Done")),
+            buttons_only(),
+            state=DealSG.done,
+            getter=getters.done_getter,
+        ),
+        on_start=handlers.on_start,
+    )

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.utils.i18n import gettext as _
+from aiogram_dialog import DialogManager
+
+from bot.core.usecases import customers
+from bot.core.usecases.approval_views import view_for
+from bot.ui.labels_deal import FIELD_LABELS
+from dialogs.common import person_of, renderer_of, uow_of
+
+
+async def customers_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
+    query = dialog_manager.dialog_data.get("query")
+    found = await customers.my_customers(
+        uow_of(dialog_manager), person_of(dialog_manager).id, query
+    )
+    return {
+        "customers": [(c.id, c.name) for c in found],
+        "query": query or "",
+        "searching": bool(query),
+        "none": not found,
+    }
+
+
+async def summary_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
+    data = dialog_manager.dialog_data
+    summary = renderer_of(dialog_manager).render("deal_summary", deal=data)
+    return {
+        "summary": summary,
+        "fields": [(key, _(label)) for key, label in FIELD_LABELS.items()],
+        "resubmitting": bool(data.get("request_id")),
+    }
+
+
+async def done_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
+    request_id = int(dialog_manager.dialog_data["submitted"])
+    view = await view_for(uow_of(dialog_manager), person_of(dialog_manager).id, request_id)
+    step = view.open_step()
+    return {
+        "request_id": request_id,
+        "first": view.names.get(step.decider_id, "—") if step else "—",
+    }

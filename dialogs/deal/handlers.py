@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from aiogram.types import CallbackQuery, Message
+from aiogram_dialog import DialogManager
+from aiogram_dialog.widgets.input import ManagedTextInput
+from aiogram_dialog.widgets.kbd import Button, Select
+
+from bot.core.deals import DealTerms, InputProblem, check_terms
+from bot.core.usecases import approvals, customers
+from bot.ui.inputs import input_problem_text
+from dialogs.common import now_of, person_of, policy_of, uow_of
+from dialogs.states import DealSG
+
+# Each field's next step when filling the form in order; editing from the summary returns there.
+NEXT = {
+    "product": DealSG.quantity,
+    "quantity": DealSG.amount,
+    "amount": DealSG.discount,
+    "discount": DealSG.payment_terms,
+    "payment_terms": DealSG.deposit,
+    "deposit": DealSG.note,
+    "note": DealSG.confirm,
+}
+
+
+async def _advance(manager: DialogManager, field: str) -> None:
+    editing = manager.dialog_data.get("editing", False)
+    await manager.switch_to(DealSG.confirm if editing else NEXT[field])
+
+
+async def on_value(
+    message: Message, widget: ManagedTextInput[Any], manager: DialogManager, value: Any
+) -> None:
+    field = widget.widget.widget_id
+    manager.dialog_data[field] = str(value)
+    await _advance(manager, field)
+
+
+async def on_skip(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    field = button.widget_id.removeprefix("skip_")
+    manager.dialog_data[field] = None
+    await _advance(manager, field)
+
+
+async def on_search(
+    message: Message, _widget: ManagedTextInput[str], manager: DialogManager, query: str
+) -> None:
+    manager.dialog_data["query"] = query
+
+
+async def on_show_all(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
+    manager.dialog_data.pop("query", None)
+
+
+async def on_customer(
+    callback: CallbackQuery, _widget: Select[int], manager: DialogManager, customer_id: int
+) -> None:
+    own = {c.id: c for c in await customers.my_customers(uow_of(manager), person_of(manager).id)}
+    chosen = own.get(customer_id)
+    if chosen is None:
+        return
+    manager.dialog_data.update(customer_id=chosen.id, customer_name=chosen.name)
+    await _after_customer(manager)
+
+
+async def on_new_customer(
+    message: Message, _widget: ManagedTextInput[str], manager: DialogManager, name: str
+) -> None:
+    created = await customers.quick_add(
+        uow_of(manager), owner_id=person_of(manager).id, name=name, now=now_of(manager)
+    )
+    manager.dialog_data.update(customer_id=created.id, customer_name=created.name)
+    await _after_customer(manager)
+
+
+async def _after_customer(manager: DialogManager) -> None:
+    editing = manager.dialog_data.get("editing", False)
+    await manager.switch_to(DealSG.confirm if editing else DealSG.product)
+
+
+async def on_edit(
+    callback: CallbackQuery, _widget: Select[str], manager: DialogManager, field: str
+) -> None:
+    targets = {
+        "customer": DealSG.customer,
+        "product": DealSG.product,
+        "quantity": DealSG.quantity,
+        "amount": DealSG.amount,
+        "discount": DealSG.discount,
+        "payment_terms": DealSG.payment_terms,
+        "deposit": DealSG.deposit,
+        "note": DealSG.note,
+    }
+    if field in targets:
+        manager.dialog_data["editing"] = True
+        await manager.switch_to(targets[field])
+
+
+def terms_from(data: dict[str, Any]) -> DealTerms:
+    def decimal(name: str) -> Decimal | None:
+        value = data.get(name)
+        return None if value is None else Decimal(value)
+
+    return DealTerms(
+        customer_id=int(data["customer_id"]),
+        product=data["product"],
+        quantity=Decimal(data["quantity"]),
+        amount=Decimal(data["amount"]),
+        discount=decimal("discount"),
+        payment_terms=data.get("payment_terms"),
+        deposit=decimal("deposit"),
+        note=data.get("note"),
+    )
+
+
+async def on_submit(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
+    terms = terms_from(manager.dialog_data)
+    try:
+        check_terms(terms)
+    except InputProblem as problem:
+        await callback.answer(input_problem_text(problem), show_alert=True)
+        return
+    uow, actor, policy, now = (
+        uow_of(manager),
+        person_of(manager).id,
+        policy_of(manager),
+        now_of(manager),
+    )
+    resubmitting = manager.dialog_data.get("request_id")
+    if resubmitting:
+        request = await approvals.resubmit(
+            uow, request_id=int(resubmitting), actor_id=actor, terms=terms, policy=policy, now=now
+        )
+    else:
+        request = await approvals.submit(
+            uow, requester_id=actor, terms=terms, policy=policy, now=now
+        )
+    manager.dialog_data["submitted"] = request.id
+    await manager.switch_to(DealSG.done)
+
+
+async def on_start(data: Any, manager: DialogManager) -> None:
+    """Resubmitting a returned request starts from its last terms, at the summary."""
+    if not isinstance(data, dict) or "request_id" not in data:
+        return
+    request = await uow_of(manager).requests.get(int(data["request_id"]))
+    if request is None or request.requester_id != person_of(manager).id:
+        return
+    terms = request.terms
+    customer = await uow_of(manager).customers.get(terms.customer_id)
+    manager.dialog_data.update(
+        request_id=request.id,
+        customer_id=terms.customer_id,
+        customer_name=customer.name if customer else "—",
+        product=terms.product,
+        quantity=str(terms.quantity),
+        amount=str(terms.amount),
+        discount=None if terms.discount is None else str(terms.discount),
+        payment_terms=terms.payment_terms,
+        deposit=None if terms.deposit is None else str(terms.deposit),
+        note=terms.note,
+        editing=True,
+    )
+    await manager.switch_to(DealSG.confirm)

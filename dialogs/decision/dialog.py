@@ -1,0 +1,89 @@
+"""Asks why a request is rejected or returned, then decides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import F
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+from aiogram_dialog import Dialog, DialogManager, Window
+from aiogram_dialog.widgets.input import ManagedTextInput, TextInput
+from aiogram_dialog.widgets.kbd import Cancel
+
+from bot.core.approvals import Decision
+from bot.core.deals import COMMENT_MAX, clean_text
+from bot.core.policy import Policy
+from bot.core.usecases import approvals
+from bot.core.usecases.approval_views import view_for
+from bot.ui.inputs import explain_input_error
+from bot.ui.text import Label, Tr
+from dialogs.common import now_of, person_of, start_data, uow_of
+from dialogs.states import ReasonSG
+
+
+def _reason(text: str) -> str:
+    return clean_text(text, limit=COMMENT_MAX)
+
+
+async def reason_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
+    start = start_data(dialog_manager)
+    uow = uow_of(dialog_manager)
+    step = await uow.steps.get(int(start["step"]))
+    view = await view_for(uow, person_of(dialog_manager).id, step.request_id) if step else None
+    return {
+        "rejecting": start["decision"] == Decision.reject.value,
+        "customer": view.customer_name if view else "—",
+        "request_id": view.request.id if view else 0,
+        "limit": COMMENT_MAX,
+    }
+
+
+async def on_reason(
+    message: Message, _widget: ManagedTextInput[str], manager: DialogManager, reason: str
+) -> None:
+    start = start_data(manager)
+    policy: Policy = manager.middleware_data["policy"]
+    decision = Decision(start["decision"])
+    await approvals.decide(
+        uow_of(manager),
+        step_id=int(start["step"]),
+        actor_id=person_of(manager).id,
+        decision=decision,
+        comment=reason,
+        policy=policy,
+        now=now_of(manager),
+    )
+    done = (
+        _("Rejected. The requester has been told.")
+        if decision is Decision.reject
+        else _("Returned for changes. The requester has been told.")
+    )
+    await message.answer(done)
+    await manager.done()
+
+
+def reason_dialog() -> Dialog:
+    return Dialog(
+        Window(
+            Tr(
+                "Why do you reject request #{request_id} ({customer})?\n"
+                "Type the reason, up to {limit} characters.",
+                when="rejecting",
+            ),
+            Tr(
+                "What should change in request #{request_id} ({customer})?\n"
+                "Type it, up to {limit} characters.",
+                when=~F["rejecting"],
+            ),
+            TextInput(
+                id="reason",
+                type_factory=_reason,
+                on_success=on_reason,
+                on_error=explain_input_error,
+            ),
+            Cancel(Label("✖ Cancel")),
+            state=ReasonSG.reason,
+            getter=reason_getter,
+        )
+    )

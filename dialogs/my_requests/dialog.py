@@ -1,0 +1,133 @@
+"""/my: my requests and where each stands; withdraw a pending one, resubmit a returned one."""
+
+from __future__ import annotations
+
+from operator import itemgetter
+from typing import Any
+
+from aiogram import F
+from aiogram.types import CallbackQuery
+from aiogram_dialog import Dialog, DialogManager, StartMode, Window
+from aiogram_dialog.widgets.kbd import Button, Cancel, ScrollingGroup, Select, SwitchTo
+from aiogram_dialog.widgets.text import Format
+
+from bot.core.approvals import RequestStatus
+from bot.core.usecases import approvals
+from bot.core.usecases.approval_views import load_view, request_snapshot, view_for
+from bot.ui.text import Label, Tr
+from bot.ui.widgets import buttons_only
+from dialogs.common import now_of, person_of, renderer_of, uow_of
+from dialogs.states import DealSG, MyRequestsSG
+
+MARK = {
+    RequestStatus.pending: "⏳",
+    RequestStatus.approved: "✅",
+    RequestStatus.rejected: "❌",
+    RequestStatus.returned: "↩️",
+    RequestStatus.withdrawn: "🚫",
+}
+
+
+async def list_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
+    uow = uow_of(dialog_manager)
+    items = []
+    for request in await uow.requests.by_requester(person_of(dialog_manager).id):
+        view = await load_view(uow, request.id)
+        items.append(
+            (
+                request.id,
+                f"{MARK[request.status]} #{request.id} {view.customer_name} · {request.terms.amount:,}",
+            )
+        )
+    return {"items": items, "empty": not items}
+
+
+async def detail_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
+    view = await view_for(
+        uow_of(dialog_manager),
+        person_of(dialog_manager).id,
+        int(dialog_manager.dialog_data["request"]),
+    )
+    text = renderer_of(dialog_manager).render(
+        "notifications/request_status", **request_snapshot(view)
+    )
+    return {
+        "detail": text,
+        "pending": view.request.status is RequestStatus.pending,
+        "returned": view.request.status is RequestStatus.returned,
+        "request_id": view.request.id,
+    }
+
+
+async def on_open(
+    callback: CallbackQuery, _w: Select[int], manager: DialogManager, request_id: int
+) -> None:
+    request = await uow_of(manager).requests.get(request_id)
+    if request is None or request.requester_id != person_of(manager).id:
+        return
+    manager.dialog_data["request"] = request_id
+    await manager.switch_to(MyRequestsSG.detail)
+
+
+async def on_withdraw(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    await approvals.withdraw(
+        uow_of(manager),
+        request_id=int(manager.dialog_data["request"]),
+        actor_id=person_of(manager).id,
+        now=now_of(manager),
+    )
+    await manager.switch_to(MyRequestsSG.detail)
+
+
+async def on_resubmit(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    await manager.start(
+        DealSG.confirm,
+        data={"request_id": int(manager.dialog_data["request"])},
+        mode=StartMode.NORMAL,
+    )
+
+
+def my_requests_dialog() -> Dialog:
+    return Dialog(
+        Window(
+            Tr("<b>Your requests</b>", when=~F["empty"]),
+            Tr("You have no requests yet. /deal starts one.", when="empty"),
+            ScrollingGroup(
+                Select(
+                    Format("{item[1]}"),
+                    id="r",
+                    item_id_getter=itemgetter(0),
+                    items="items",
+                    type_factory=int,
+                    on_click=on_open,
+                ),
+                id="rs",
+                width=1,
+                height=8,
+                hide_on_single_page=True,
+            ),
+            Cancel(Label("Close")),
+            buttons_only(),
+            state=MyRequestsSG.list,
+            getter=list_getter,
+        ),
+        Window(
+            Format("{detail}"),
+            SwitchTo(Label("🚫 Withdraw"), id="wd", state=MyRequestsSG.withdraw, when="pending"),
+            Button(
+                Label("✏️ Edit and send again"), id="again", on_click=on_resubmit, when="returned"
+            ),
+            SwitchTo(Label("◀ Back to the list"), id="tolist", state=MyRequestsSG.list),
+            buttons_only(),
+            state=MyRequestsSG.detail,
+            getter=detail_getter,
+        ),
+        Window(
+            Tr("Withdraw request #{request_id}? The approvers' cards will close."),
+            Button(Label("Yes, withdraw"), id="yes", on_click=on_withdraw),
+            SwitchTo(Label("◀ Back"), id="no", state=MyRequestsSG.detail),
+            buttons_only(),
+            state=MyRequestsSG.withdraw,
+            getter=detail_getter,
+        ),
+    )

@@ -1,0 +1,3 @@
+from dialogs.pending.dialog import pending_dialog
+
+__all__ = ["pending_dialog"]

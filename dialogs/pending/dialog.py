@@ -1,0 +1,137 @@
+"""/pending: my approval queue, oldest deadline first; open one to decide it."""
+
+from __future__ import annotations
+
+from operator import itemgetter
+from typing import Any
+
+from aiogram import F
+from aiogram.types import CallbackQuery
+from aiogram.utils.i18n import gettext as _
+from aiogram_dialog import Dialog, DialogManager, StartMode, Window
+from aiogram_dialog.widgets.kbd import Button, Cancel, Row, ScrollingGroup, Select, SwitchTo
+from aiogram_dialog.widgets.text import Format
+
+from bot.core.approvals import Decision
+from bot.core.errors import NotAllowed
+from bot.core.usecases import approvals
+from bot.core.usecases.approval_views import card_params, load_view
+from bot.ui.text import Label, Tr
+from bot.ui.widgets import buttons_only
+from dialogs.common import now_of, person_of, policy_of, renderer_of, uow_of
+from dialogs.states import PendingSG, ReasonSG
+
+
+async def list_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
+    uow = uow_of(dialog_manager)
+    now = now_of(dialog_manager)
+    items = []
+    for step in await uow.steps.open_for(person_of(dialog_manager).id):
+        view = await load_view(uow, step.request_id)
+        late = "⚠️ " if step.due_at and step.due_at <= now else ""
+        label = f"{late}#{view.request.id} {view.customer_name} · {view.request.terms.amount:,}"
+        items.append((step.id, label))
+    return {"items": items, "count": len(items), "empty": not items}
+
+
+async def card_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
+    step_id = int(dialog_manager.dialog_data["step"])
+    uow = uow_of(dialog_manager)
+    step = await uow.steps.get(step_id)
+    if step is None:
+        raise NotAllowed(action="decide")
+    view = await load_view(uow, step.request_id)
+    card = renderer_of(dialog_manager).render(
+        "notifications/approval_card", **card_params(view, step)
+    )
+    return {"card": card, "open": step.status.value == "pending"}
+
+
+async def on_open(
+    callback: CallbackQuery, _w: Select[int], manager: DialogManager, step_id: int
+) -> None:
+    await approvals.ensure_decider(
+        uow_of(manager),
+        step_id=step_id,
+        actor_id=person_of(manager).id,
+        policy=policy_of(manager),
+        now=now_of(manager),
+    )
+    manager.dialog_data["step"] = step_id
+    await manager.switch_to(PendingSG.card)
+
+
+async def on_approve(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    await approvals.decide(
+        uow_of(manager),
+        step_id=int(manager.dialog_data["step"]),
+        actor_id=person_of(manager).id,
+        decision=Decision.approve,
+        comment=None,
+        policy=policy_of(manager),
+        now=now_of(manager),
+    )
+    await callback.answer(_("Approved ✅"))
+    await manager.switch_to(PendingSG.list)
+
+
+async def _ask_reason(manager: DialogManager, decision: Decision) -> None:
+    step_id = int(manager.dialog_data["step"])
+    await approvals.ensure_decider(
+        uow_of(manager),
+        step_id=step_id,
+        actor_id=person_of(manager).id,
+        policy=policy_of(manager),
+        now=now_of(manager),
+    )
+    await manager.switch_to(PendingSG.list)
+    await manager.start(
+        ReasonSG.reason, data={"step": step_id, "decision": decision.value}, mode=StartMode.NORMAL
+    )
+
+
+async def on_reject(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    await _ask_reason(manager, Decision.reject)
+
+
+async def on_return(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    await _ask_reason(manager, Decision.return_for_changes)
+
+
+def pending_dialog() -> Dialog:
+    return Dialog(
+        Window(
+            Tr("<b>Waiting for your decision: {count}</b>", when=~F["empty"]),
+            Tr("Nothing waits for your decision. 🎉", when="empty"),
+            ScrollingGroup(
+                Select(
+                    Format("{item[1]}"),
+                    id="s",
+                    item_id_getter=itemgetter(0),
+                    items="items",
+                    type_factory=int,
+                    on_click=on_open,
+                ),
+                id="ss",
+                width=1,
+                height=8,
+                hide_on_single_page=True,
+            ),
+            Cancel(Label("Close")),
+            buttons_only(),
+            state=PendingSG.list,
+            getter=list_getter,
+        ),
+        Window(
+            Format("{card}"),
+            Row(
+                Button(Label("✅ Approve"), id="ok", on_click=on_approve, when="open"),
+                Button(Label("❌ Reject"), id="no", on_click=on_reject, when="open"),
+            ),
+            Button(Label("↩️ Return for changes"), id="back", on_click=on_return, when="open"),
+            SwitchTo(Label("◀ Back to the list"), id="tolist", state=PendingSG.list),
+            buttons_only(),
+            state=PendingSG.card,
+            getter=card_getter,
+        ),
+    )

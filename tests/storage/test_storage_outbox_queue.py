@@ -1,0 +1,228 @@
+"""The sender's side of the outbox: claim, lease, mark sent, retry, fail."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+
+import pytest
+from dbtools import NOW, Sessions, add_person, row
+from sqlalchemy import update
+
+from bot.core.models import Notification, OutboxItem
+from storage.outbox_queue import SqlOutboxQueue
+from storage.tables import OutboxRow, PersonRow
+from storage.uow import SqlUnitOfWork
+
+MINUTE = timedelta(minutes=1)
+LEASE = NOW + 5 * MINUTE
+
+
+@pytest.fixture
+def queue(sessionmaker: Sessions) -> SqlOutboxQueue:
+    return SqlOutboxQueue(sessionmaker)
+
+
+async def enqueue(
+    sessionmaker: Sessions, recipient_id: int, n: int = 1, at: datetime = NOW
+) -> None:
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        for i in range(n):
+            await uow.outbox.add(Notification(recipient_id, "hello", {"i": i}), at)
+        await uow.commit()
+
+
+def ids(items: list[OutboxItem]) -> list[int]:
+    return [item.id for item in items]
+
+
+async def test_claim_due_takes_due_rows_in_id_order_with_what_the_sender_needs(
+    sessionmaker: Sessions, queue: SqlOutboxQueue
+) -> None:
+    ann = await add_person(sessionmaker, 7_000_000_001, language="zh")
+    bob = await add_person(sessionmaker, 2)
+    await enqueue(sessionmaker, ann.id)
+    await enqueue(sessionmaker, bob.id)
+    await enqueue(sessionmaker, ann.id)
+
+    items = await queue.claim_due(NOW, 10, LEASE)
+
+    assert ids(items) == [1, 2, 3]
+    first = items[0]
+    assert (first.chat_id, first.language, first.template, first.params) == (
+        7_000_000_001,
+        "zh",
+        "hello",
+        {"i": 0},
+    )
+    assert (first.ref, first.attempts) == (None, 1)
+    assert items[1].chat_id == 2
+    stored = await row(sessionmaker, OutboxRow, 1)
+    assert (stored.status, stored.claimed_until) == ("sending", LEASE)
+
+
+async def test_claim_due_respects_the_limit(sessionmaker: Sessions, queue: SqlOutboxQueue) -> None:
+    person = await add_person(sessionmaker, 1)
+    await enqueue(sessionmaker, person.id, 5)
+
+    assert ids(await queue.claim_due(NOW, 3, LEASE)) == [1, 2, 3]
+    assert ids(await queue.claim_due(NOW, 3, LEASE)) == [4, 5]
+    assert await queue.claim_due(NOW, 3, LEASE) == []
+
+
+async def test_claim_due_skips_rows_not_yet_due(
+    sessionmaker: Sessions, queue: SqlOutboxQueue
+) -> None:
+    person = await add_person(sessionmaker, 1)
+    await enqueue(sessionmaker, person.id, at=NOW + MINUTE)
+    await enqueue(sessionmaker, person.id, at=NOW)
+
+    assert ids(await queue.claim_due(NOW, 10, LEASE)) == [2]
+    assert ids(await queue.claim_due(NOW + MINUTE, 10, NOW + 6 * MINUTE)) == [1]
+
+
+async def test_a_row_is_taken_again_only_after_its_lease_runs_out(
+    sessionmaker: Sessions, queue: SqlOutboxQueue
+) -> None:
+    person = await add_person(sessionmaker, 1)
+    await enqueue(sessionmaker, person.id)
+    assert ids(await queue.claim_due(NOW, 10, LEASE)) == [1]
+
+    assert await queue.claim_due(NOW + MINUTE, 10, LEASE + MINUTE) == []
+    assert await queue.claim_due(LEASE, 10, LEASE + MINUTE) == []  # the lease covers its end
+    again = await queue.claim_due(LEASE + timedelta(seconds=1), 10, LEASE + 5 * MINUTE)
+
+    assert ids(again) == [1]
+    assert again[0].attempts == 2
+
+
+async def test_concurrent_claimers_never_share_a_row(
+    sessionmaker: Sessions, queue: SqlOutboxQueue
+) -> None:
+    person = await add_person(sessionmaker, 1)
+    await enqueue(sessionmaker, person.id, 20)
+
+    async def drain() -> list[int]:
+        taken: list[int] = []
+        while batch := await queue.claim_due(NOW, 3, LEASE):
+            assert len(batch) <= 3
+            taken += ids(batch)
+        return taken
+
+    batches = await asyncio.gather(*(drain() for _ in range(5)))
+    everything = [item for batch in batches for item in batch]
+
+    assert sorted(everything) == list(range(1, 21))  # all of them, none twice
+
+
+async def test_mark_sent_records_the_message(sessionmaker: Sessions, queue: SqlOutboxQueue) -> None:
+    person = await add_person(sessionmaker, 7_000_000_001)
+    await enqueue(sessionmaker, person.id)
+    [item] = await queue.claim_due(NOW, 10, LEASE)
+
+    await queue.mark_sent(item.id, 555, NOW + MINUTE)
+
+    stored = await row(sessionmaker, OutboxRow, item.id)
+    assert (stored.status, stored.message_id, stored.chat_id) == ("sent", 555, 7_000_000_001)
+    assert (stored.sent_at, stored.error) == (NOW + MINUTE, None)
+    assert await queue.claim_due(LEASE + MINUTE, 10, LEASE + 2 * MINUTE) == []
+
+
+async def test_retry_at_puts_it_back_for_later(
+    sessionmaker: Sessions, queue: SqlOutboxQueue
+) -> None:
+    person = await add_person(sessionmaker, 1)
+    await enqueue(sessionmaker, person.id)
+    [item] = await queue.claim_due(NOW, 10, LEASE)
+    later = NOW + 2 * MINUTE
+
+    await queue.retry_at(item.id, later, "429: retry after 120")
+
+    stored = await row(sessionmaker, OutboxRow, item.id)
+    assert (stored.status, stored.next_attempt_at, stored.claimed_until) == ("pending", later, None)
+    assert stored.error == "429: retry after 120"
+    assert await queue.claim_due(later - timedelta(seconds=1), 10, LEASE) == []
+    [again] = await queue.claim_due(later, 10, later + 5 * MINUTE)
+    assert (again.id, again.attempts) == (item.id, 2)
+
+
+async def test_fail_unreachable_marks_the_person_until_a_message_gets_through(
+    sessionmaker: Sessions, queue: SqlOutboxQueue
+) -> None:
+    person = await add_person(sessionmaker, 1)
+    await enqueue(sessionmaker, person.id)
+    [blocked] = await queue.claim_due(NOW, 10, LEASE)
+
+    await queue.fail(blocked.id, "403: bot was blocked by the user", unreachable=True)
+
+    stored = await row(sessionmaker, OutboxRow, blocked.id)
+    assert (stored.status, stored.error, stored.claimed_until) == (
+        "failed",
+        "403: bot was blocked by the user",
+        None,
+    )
+    assert (await row(sessionmaker, PersonRow, person.id)).unreachable
+    assert await queue.claim_due(LEASE + MINUTE, 10, LEASE + 2 * MINUTE) == []  # failed is final
+
+    await enqueue(sessionmaker, person.id)
+    [later] = await queue.claim_due(NOW, 10, LEASE)
+    await queue.mark_sent(later.id, 777, NOW)
+
+    assert not (await row(sessionmaker, PersonRow, person.id)).unreachable
+
+
+async def test_fail_without_unreachable_leaves_the_person_alone(
+    sessionmaker: Sessions, queue: SqlOutboxQueue
+) -> None:
+    person = await add_person(sessionmaker, 1)
+    await enqueue(sessionmaker, person.id)
+    [item] = await queue.claim_due(NOW, 10, LEASE)
+
+    await queue.fail(item.id, "x" * 2000, unreachable=False)
+
+    stored = await row(sessionmaker, OutboxRow, item.id)
+    assert (stored.status, len(stored.error)) == ("failed", 500)
+    assert not (await row(sessionmaker, PersonRow, person.id)).unreachable
+
+
+async def test_unknown_ids_are_ignored(sessionmaker: Sessions, queue: SqlOutboxQueue) -> None:
+    await queue.mark_sent(999, 1, NOW)
+    await queue.fail(999, "gone", unreachable=True)
+    await queue.retry_at(999, NOW, "gone")
+
+
+async def test_sent_rows_are_never_claimed_again(
+    sessionmaker: Sessions, queue: SqlOutboxQueue
+) -> None:
+    person = await add_person(sessionmaker, 1)
+    await enqueue(sessionmaker, person.id)
+    [item] = await queue.claim_due(NOW, 10, LEASE)
+    await queue.mark_sent(item.id, 1, NOW)
+    async with sessionmaker() as session:  # even with a stale lease left behind
+        await session.execute(update(OutboxRow).values(claimed_until=NOW))
+        await session.commit()
+
+    assert await queue.claim_due(NOW + MINUTE, 10, LEASE) == []
+
+
+async def test_an_edit_names_the_last_message_sent_under_its_ref(
+    sessionmaker: Sessions, queue: SqlOutboxQueue
+) -> None:
+    ann = await add_person(sessionmaker, 1)
+    bob = await add_person(sessionmaker, 2)
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        await uow.outbox.add(Notification(ann.id, "card", ref="request:1"), NOW)
+        await uow.outbox.add(Notification(bob.id, "card", ref="request:1"), NOW)
+        await uow.outbox.add(Notification(ann.id, "card", ref="request:1", edit=True), NOW)
+        await uow.commit()
+    first, to_bob, edit = await queue.claim_due(NOW, 10, LEASE)
+    assert (first.edit, edit.edit, edit.ref) == (False, True, "request:1")
+    assert await queue.last_sent("request:1", ann.telegram_id) is None  # nothing sent yet
+
+    await queue.mark_sent(first.id, 501, NOW)
+    await queue.mark_sent(to_bob.id, 502, NOW)
+    await queue.mark_sent(edit.id, 503, NOW)
+
+    assert await queue.last_sent("request:1", ann.telegram_id) == 503
+    assert await queue.last_sent("request:1", bob.telegram_id) == 502
+    assert await queue.last_sent("request:2", ann.telegram_id) is None
