@@ -38,14 +38,20 @@ async def polling(app: App, emulator: BotApiEmulator) -> AsyncIterator[App]:
 
 
 def sandbox_app(
-    url: str, db_path: str, *, clock: Clock = system_clock, limits: ChatLimits | None = None
+    url: str,
+    db_path: str,
+    *,
+    clock: Clock = system_clock,
+    limits: ChatLimits | None = None,
+    database_url: str | None = None,
+    redis_url: str | None = None,
 ) -> App:
     settings, policy = load_settings(
         bot_token=SANDBOX_TOKEN,
         telegram_api_url=url,
-        database_url=f"sqlite+aiosqlite:///{db_path}",
+        database_url=database_url or f"sqlite+aiosqlite:///{db_path}",
         admin_ids=str(ADMIN_ID),
-        redis_url=None,
+        redis_url=redis_url,
         webhook_url=None,
     )
     return build_app(settings, policy, clock=clock, limits=limits)

@@ -28,6 +28,7 @@ Terminal commands:
   :who               list the people
   :as N  or :as name type as someone else
   3  or  #3          tap button 3 of the newest message with buttons
+                     (a bare number with no such button is sent as text)
   :history           reprint the current person's chat
   :loc LAT LON       share a location
   :photo PATH        send a photo
@@ -303,6 +304,12 @@ class _TerminalChat:
             note = f"  ({unread} new)" if unread and index != self.current else ""
             self.out(f" {marker}{self.describe(index)}{note}")
 
+    def is_button_number(self, number: int) -> bool:
+        """A bare number taps a button when there is one with that number; otherwise it is text
+        (a quantity or an amount typed into a form)."""
+        message = self.user.keyboard_message()
+        return message is not None and 1 <= number <= len(message.buttons)
+
     async def tap_number(self, number: int) -> None:
         message = self.user.keyboard_message()
         buttons = message.buttons if message is not None else []
@@ -360,7 +367,7 @@ class _TerminalChat:
             await self.user.send_photo(data)
         elif command == ":say":
             await self.user.send(rest)
-        elif re.fullmatch(r"#?\d+", line):
+        elif re.fullmatch(r"#\d+", line) or (line.isdigit() and self.is_button_number(int(line))):
             await self.tap_number(int(line.lstrip("#")))
         elif command.startswith(":") and command[1:].isalpha():
             self.out(f"(unknown terminal command {command}; :help lists them)")

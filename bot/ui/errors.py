@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
 
-from bot.core.errors import DomainError, InvalidChange, InviteInvalid
+from bot.core.errors import AlreadyDecided, DomainError, InvalidChange, InviteInvalid
 
 
 def explain(error: DomainError) -> str:
+    if isinstance(error, AlreadyDecided):
+        if error.by and error.at:
+            return _("Already decided by %(name)s at %(at)s.") % {"name": error.by, "at": error.at}
+        return _("This request is closed; nothing is left to decide.")
     if isinstance(error, InviteInvalid):
         return {
             "used": _("This invite link has already been used. Please ask for a new one."),
@@ -30,4 +34,8 @@ def explain(error: DomainError) -> str:
         "not_found": _("I could not find that. It may have been changed or removed."),
         "already_member": _("You are already on the team. Send /help to see what you can do."),
         "deactivated": _("Your access has been switched off. Please ask your administrator."),
+        "reason_required": _("Please give a reason, so the requester knows what to do."),
+        "no_approver": _(
+            "Nobody above you can approve this. Please ask your administrator to set your manager."
+        ),
     }.get(error.code, _("That did not work. Nothing was changed."))

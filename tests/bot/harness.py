@@ -35,6 +35,8 @@ class Sandbox:
     db_path: Path
     clock: FakeClock
     app: App | None = None
+    database_url: str | None = None
+    redis_url: str | None = None
     _stack: contextlib.AsyncExitStack | None = None
 
     def user(self, telegram_id: int, name: str | None = None, language: str = "en") -> SandboxUser:
@@ -52,6 +54,8 @@ class Sandbox:
             clock=self.clock,
             # Telegram's per-chat pace is the sender's own test; here it would only slow things.
             limits=ChatLimits(overall_rate=1000, chat_rate=1000, chat_burst=1000),
+            database_url=self.database_url,
+            redis_url=self.redis_url,
         )
         self._stack = contextlib.AsyncExitStack()
         await self._stack.enter_async_context(running(self.app, clock_jobs=False))

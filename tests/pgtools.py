@@ -1,0 +1,60 @@
+"""PostgreSQL helpers shared by the tiers (imported as `pgtools`)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+from sqlalchemy.exc import DBAPIError
+
+from storage.engine import make_engine
+
+PG_SERVER = "127.0.0.1:5432"
+PG_ADMIN_DATABASE = "test"
+PG_USERS = ("postgres", "root")
+
+T = TypeVar("T")
+
+
+def in_own_thread(call: Callable[[], T]) -> T:
+    """Run `call` (which may run an event loop of its own) away from pytest-asyncio's loops."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(call).result()
+
+
+async def admin(user: str, sql: str | None = None) -> None:
+    """Connect to the admin database as `user` and run `sql` outside a transaction."""
+    engine = make_engine(
+        f"postgresql+asyncpg://{user}@{PG_SERVER}/{PG_ADMIN_DATABASE}",
+        isolation_level="AUTOCOMMIT",
+        connect_args={"timeout": 3},
+    )
+    try:
+        async with engine.connect() as connection:
+            if sql is not None:
+                await connection.exec_driver_sql(sql)
+    finally:
+        await engine.dispose()
+
+
+def admin_user() -> str | None:
+    for user in PG_USERS:
+        try:
+            in_own_thread(lambda: asyncio.run(admin(user)))  # noqa: B023 (called at once)
+        except (OSError, TimeoutError, DBAPIError):
+            continue
+        return user
+    return None
+
+
+async def reset_schema(url: str) -> None:
+    """An empty public schema, for a test that migrates from nothing."""
+    engine = make_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+            await connection.exec_driver_sql("CREATE SCHEMA public")
+    finally:
+        await engine.dispose()
