@@ -35,16 +35,19 @@ from bot.notifications.limiter import ChatLimits
 from bot.notifications.sender import OutboxSender
 from bot.rendering import Renderer, make_env
 from bot.scheduling import Jobs, make_scheduler
-from bot.ui.cards import card_keyboard
+from bot.ui.cards import card_keyboard, follow_ups_keyboard, open_customer_keyboard
 from dialogs.away import away_dialog
+from dialogs.customer import customer_dialog
 from dialogs.deal import deal_dialog
 from dialogs.decision import reason_dialog
 from dialogs.invite import invite_dialog
 from dialogs.my_requests import my_requests_dialog
 from dialogs.pending import pending_dialog
+from dialogs.register import register_dialog
 from dialogs.settings import settings_dialog
 from dialogs.team import team_dialog
-from handlers import approvals, basics, dialog_starts, errors, fallback, start
+from dialogs.visit import visit_dialog
+from handlers import approvals, basics, customers, dialog_starts, errors, fallback, start
 from storage.engine import make_engine, make_sessionmaker
 from storage.fsm import SqlFsmStore
 from storage.migrate import upgrade
@@ -110,7 +113,13 @@ def build_dispatcher(
         policy=policy,
     )
     # Commands before dialogs (a text input would swallow them), the fallback last.
-    for router in (start.router(), basics.router(), dialog_starts.router(), approvals.router()):
+    for router in (
+        start.router(),
+        basics.router(),
+        dialog_starts.router(),
+        approvals.router(),
+        customers.router(),
+    ):
         dp.include_router(router)
     for dialog in (
         invite_dialog(),
@@ -121,6 +130,9 @@ def build_dispatcher(
         pending_dialog(),
         my_requests_dialog(),
         away_dialog(policy.tz),
+        register_dialog(),
+        customer_dialog(),
+        visit_dialog(policy.tz),
     ):
         dp.include_router(dialog)
     dp.include_router(fallback.router())
@@ -160,7 +172,12 @@ def build_app(
         i18n,
         clock=clock,
         limits=limits,
-        keyboards={"approval_card": card_keyboard},
+        keyboards={
+            "approval_card": card_keyboard,
+            "followups_digest": follow_ups_keyboard,
+            "prospect_to_confirm": open_customer_keyboard,
+            "customer_file": open_customer_keyboard,
+        },
     )
 
     def uow_factory() -> SqlUnitOfWork:

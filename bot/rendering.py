@@ -12,6 +12,7 @@ from aiogram.utils.i18n import I18n
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from bot.labels import role_label
+from bot.ui.picklists import intent_label, kind_label, pick_label, status_label
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -46,7 +47,16 @@ def make_env(i18n: I18n, timezone: ZoneInfo) -> Environment:
         ngettext=lambda singular, plural, n: i18n.gettext(singular, plural, n),
         newstyle=True,
     )
-    env.filters.update(money=money, percent=percent, local_time=local_time, role=role_label)
+    env.filters.update(
+        money=money,
+        percent=percent,
+        local_time=local_time,
+        role=role_label,
+        pick=pick_label,
+        status=status_label,
+        visit_kind=kind_label,
+        intent=intent_label,
+    )
     return env
 
 

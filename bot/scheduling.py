@@ -14,6 +14,7 @@ from bot.clock import Clock
 from bot.core.policy import WEEKDAYS, Policy
 from bot.core.ports import UnitOfWork
 from bot.core.usecases.reminders import send_digests, sweep_deadlines
+from bot.core.usecases.visits import send_follow_ups
 
 log = logging.getLogger(__name__)
 SWEEP_SECONDS = 60
@@ -33,6 +34,10 @@ class Jobs:
         async with self._uow_factory() as uow:
             return await send_digests(uow, policy=self._policy, now=self._clock())
 
+    async def follow_ups(self) -> int:
+        async with self._uow_factory() as uow:
+            return await send_follow_ups(uow, policy=self._policy, now=self._clock())
+
 
 def make_scheduler(jobs: Jobs, policy: Policy) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(
@@ -42,14 +47,21 @@ def make_scheduler(jobs: Jobs, policy: Policy) -> AsyncIOScheduler:
     )
     scheduler.add_job(jobs.sweep, IntervalTrigger(seconds=SWEEP_SECONDS), id="deadline-sweep")
     digest = policy.reminders.digest
+    days = ",".join(WEEKDAYS[day] for day in policy.working_days)
     scheduler.add_job(
         jobs.digest,
         CronTrigger(
             hour=digest.hour,
             minute=digest.minute,
-            day_of_week=",".join(WEEKDAYS[day] for day in policy.working_days),
+            day_of_week=days,
             timezone=policy.tz,
         ),
         id="approval-digest",
+    )
+    follow = policy.reminders.followups
+    scheduler.add_job(
+        jobs.follow_ups,
+        CronTrigger(hour=follow.hour, minute=follow.minute, day_of_week=days, timezone=policy.tz),
+        id="follow-ups",
     )
     return scheduler

@@ -55,3 +55,47 @@ class AwaySG(StatesGroup):
     end = State()
     delegate = State()
     confirm = State()
+
+
+class RegisterSG(StatesGroup):
+    name = State()
+    phone = State()
+    duplicates = State()
+    contact = State()
+    address = State()
+    industry = State()
+    industry_other = State()
+    size = State()
+    region = State()
+    region_other = State()
+    source = State()
+    shop = State()
+    note = State()
+    confirm = State()
+
+
+class CustomerSG(StatesGroup):
+    menu = State()
+    results = State()
+    queue = State()
+    card = State()
+    reject_kind = State()
+    reject_comment = State()
+    status = State()
+    reassign = State()
+    handover = State()
+
+
+class VisitSG(StatesGroup):
+    customer = State()
+    kind = State()
+    date = State()
+    date_pick = State()
+    outcome = State()
+    intent = State()
+    next_step = State()
+    follow_up = State()
+    follow_up_pick = State()
+    location = State()
+    photos = State()
+    confirm = State()

@@ -7,7 +7,7 @@ from datetime import datetime
 from aiogram import Router
 from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
-from aiogram_dialog import DialogManager, StartMode
+from aiogram_dialog import DialogManager, ShowMode, StartMode
 
 from bot.core.approvals import Decision
 from bot.core.models import Person
@@ -54,4 +54,5 @@ async def on_card(
         ReasonSG.reason,
         data={"step": callback_data.step, "decision": decision.value},
         mode=StartMode.NORMAL,
+        show_mode=ShowMode.SEND,  # the card stays as it is; the question comes below it
     )

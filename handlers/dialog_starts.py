@@ -13,7 +13,16 @@ from aiogram_dialog import DialogManager, StartMode
 
 from bot.commands import spec
 from bot.core.models import Person
-from dialogs.states import DealSG, InviteSG, MyRequestsSG, PendingSG, SettingsSG, TeamSG
+from dialogs.states import (
+    CustomerSG,
+    DealSG,
+    InviteSG,
+    MyRequestsSG,
+    PendingSG,
+    SettingsSG,
+    TeamSG,
+    VisitSG,
+)
 
 
 def router() -> Router:
@@ -25,6 +34,8 @@ def router() -> Router:
         ("deal", DealSG.customer),
         ("pending", PendingSG.list),
         ("my", MyRequestsSG.list),
+        ("customer", CustomerSG.menu),
+        ("visit", VisitSG.customer),
     ):
         r.message.register(_starter(name, state), Command(name))
     return r

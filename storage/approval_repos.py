@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -15,9 +15,9 @@ from bot.core.approvals import (
     RequestStatus,
     StepStatus,
 )
-from bot.core.deals import Customer, CustomerStatus, DealTerms
+from bot.core.deals import DealTerms
 from bot.core.roles import Role
-from storage.tables import CustomerRow, DelegationRow, DigestRow, RequestRow, StepRow
+from storage.tables import DelegationRow, DigestRow, RequestRow, StepRow
 
 STEP_FIELDS = (
     "round",
@@ -36,17 +36,6 @@ STEP_FIELDS = (
     "decided_by",
     "comment",
 )
-
-
-def _customer(row: CustomerRow) -> Customer:
-    return Customer(
-        id=row.id,
-        name=row.name,
-        owner_id=row.owner_id,
-        status=CustomerStatus(row.status),
-        created_at=row.created_at,
-        phone=row.phone,
-    )
 
 
 def _request(row: RequestRow) -> ApprovalRequest:
@@ -95,41 +84,6 @@ def _step_values(step: ApprovalStep) -> dict[str, Any]:
     values = {name: getattr(step, name) for name in STEP_FIELDS}
     values.update(role=step.role.value, status=step.status.value)
     return values
-
-
-class SqlCustomerRepo:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def get(self, customer_id: int) -> Customer | None:
-        row = await self._session.get(CustomerRow, customer_id)
-        return _customer(row) if row else None
-
-    async def add(self, *, name: str, owner_id: int, phone: str | None, now: datetime) -> Customer:
-        row = CustomerRow(
-            name=name,
-            owner_id=owner_id,
-            phone=phone,
-            status=CustomerStatus.prospect.value,
-            created_at=now,
-        )
-        self._session.add(row)
-        await self._session.flush()
-        return _customer(row)
-
-    async def owned_by(
-        self, owner_ids: Collection[int], query: str | None = None, limit: int = 50
-    ) -> Sequence[Customer]:
-        statement = select(CustomerRow).where(CustomerRow.owner_id.in_(list(owner_ids)))
-        if query:
-            pattern = f"%{query.casefold()}%"
-            statement = statement.where(
-                or_(func.lower(CustomerRow.name).like(pattern), CustomerRow.phone.like(pattern))
-            )
-        rows = await self._session.scalars(
-            statement.order_by(CustomerRow.created_at.desc()).limit(limit)
-        )
-        return [_customer(row) for row in rows]
 
 
 class SqlRequestRepo:

@@ -105,8 +105,56 @@ class CustomerRow(Base):
     name: Mapped[str] = mapped_column(String(100))
     owner_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     status: Mapped[str] = mapped_column(String(16))
-    phone: Mapped[str | None] = mapped_column(String(32))
+    phone: Mapped[str | None] = mapped_column(String(32), index=True)
     created_at: Mapped[datetime]
+    name_key: Mapped[str] = mapped_column(String(100), index=True, server_default="")
+    contact_name: Mapped[str | None] = mapped_column(String(64))
+    address: Mapped[str | None] = mapped_column(String(200))
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    industry: Mapped[str | None] = mapped_column(String(40))
+    size: Mapped[str | None] = mapped_column(String(40))
+    region: Mapped[str | None] = mapped_column(String(40))
+    source: Mapped[str | None] = mapped_column(String(40))
+    shop_url: Mapped[str | None] = mapped_column(String(300))
+    note: Mapped[str | None] = mapped_column(String(500))
+    confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    confirmed_at: Mapped[datetime | None]
+    next_follow_up: Mapped[date | None] = mapped_column(Date, index=True)
+    last_visit_on: Mapped[date | None] = mapped_column(Date)
+
+
+class CustomerEventRow(Base):
+    __tablename__ = "customer_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    at: Mapped[datetime]
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str | None] = mapped_column(String(16))
+    comment: Mapped[str | None] = mapped_column(String(500))
+
+
+class VisitRow(Base):
+    __tablename__ = "visits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    visited_on: Mapped[date] = mapped_column(Date)
+    logged_at: Mapped[datetime]
+    outcome: Mapped[str] = mapped_column(String(500))
+    intent: Mapped[str] = mapped_column(String(16))
+    next_step: Mapped[str | None] = mapped_column(String(300))
+    next_follow_up: Mapped[date | None] = mapped_column(Date)
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    distance_m: Mapped[float | None]
+    far: Mapped[bool] = mapped_column(default=False)
+    photos: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
 class RequestRow(Base):

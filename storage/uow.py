@@ -6,12 +6,12 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.approval_repos import (
-    SqlCustomerRepo,
     SqlDelegationRepo,
     SqlDigestLog,
     SqlRequestRepo,
     SqlStepRepo,
 )
+from storage.customer_repos import SqlCustomerEvents, SqlCustomerRepo, SqlVisitRepo
 from storage.repos import SqlAuditLog, SqlInviteRepo, SqlOutbox, SqlPersonRepo
 
 
@@ -27,6 +27,8 @@ class SqlUnitOfWork:
     steps: SqlStepRepo
     delegations: SqlDelegationRepo
     digests: SqlDigestLog
+    customer_events: SqlCustomerEvents
+    visits: SqlVisitRepo
 
     def __init__(
         self,
@@ -49,6 +51,8 @@ class SqlUnitOfWork:
         self.steps = SqlStepRepo(session)
         self.delegations = SqlDelegationRepo(session)
         self.digests = SqlDigestLog(session)
+        self.customer_events = SqlCustomerEvents(session)
+        self.visits = SqlVisitRepo(session)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

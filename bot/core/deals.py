@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from enum import StrEnum
 
 CUSTOMER_NAME_MAX = 100
 PHONE_MAX = 32
@@ -16,24 +14,6 @@ NOTE_MAX = 500
 COMMENT_MAX = 500
 AMOUNT_MAX = Decimal("1000000000000")
 CENT = Decimal("0.01")
-
-
-class CustomerStatus(StrEnum):
-    prospect = "prospect"
-    qualified = "qualified"
-    won = "won"
-    handed_over = "handed_over"
-    lost = "lost"
-
-
-@dataclass(slots=True)
-class Customer:
-    id: int
-    name: str
-    owner_id: int
-    status: CustomerStatus
-    created_at: datetime
-    phone: str | None = None
 
 
 class InputProblem(ValueError):

@@ -74,6 +74,31 @@ class Meeting:
     plan_due: time = time(18, 0)
 
 
+@dataclass(frozen=True, slots=True)
+class Customers:
+    """Pick lists for the customer register. The built-in codes are translated in the bot; a
+    company's own entries are shown as written. Every list also offers "other"."""
+
+    industries: tuple[str, ...] = (
+        "manufacturing",
+        "wholesale",
+        "retail",
+        "construction",
+        "food",
+        "electronics",
+        "services",
+    )
+    sizes: tuple[str, ...] = ("micro", "small", "medium", "large")
+    regions: tuple[str, ...] = ("north", "east", "south", "central", "west", "northeast")
+    sources: tuple[str, ...] = ("visit", "referral", "phone", "exhibition", "online", "walk_in")
+
+
+@dataclass(frozen=True, slots=True)
+class Visits:
+    backdate_days: int = 7
+    radius_m: int = 500
+
+
 def _default_approval() -> dict[str, ApprovalRule]:
     return {
         "special_terms": ApprovalRule(
@@ -100,6 +125,8 @@ class Policy:
     deadlines: Deadlines = field(default_factory=Deadlines)
     reminders: Reminders = field(default_factory=Reminders)
     meeting: Meeting = field(default_factory=Meeting)
+    customers: Customers = field(default_factory=Customers)
+    visits: Visits = field(default_factory=Visits)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -293,6 +320,22 @@ _MEETING = _section(
         "plan_due": _time,
     },
 )
+
+
+def _names(key: str, value: object) -> tuple[str, ...]:
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(isinstance(item, str) and 0 < len(item.strip()) <= 40 for item in value)
+    ):
+        raise PolicyError(key, "expected a non-empty list of names of at most 40 characters")
+    return tuple(dict.fromkeys(item.strip() for item in value))
+
+
+_CUSTOMERS = _section(
+    Customers, {"industries": _names, "sizes": _names, "regions": _names, "sources": _names}
+)
+_VISITS = _section(Visits, {"backdate_days": _int(0, 90), "radius_m": _int(10, 100_000)})
 _TOP: Mapping[str, Callable[[str, Any], Any]] = {
     "timezone": _timezone,
     "default_language": _language,
@@ -307,6 +350,8 @@ _TOP: Mapping[str, Callable[[str, Any], Any]] = {
     "deadlines": _DEADLINES,
     "reminders": _REMINDERS,
     "meeting": _MEETING,
+    "customers": _CUSTOMERS,
+    "visits": _VISITS,
 }
 
 

@@ -7,7 +7,8 @@ from datetime import date, datetime
 from typing import Protocol, Self
 
 from bot.core.approvals import ApprovalRequest, ApprovalStep, Delegation, StepStatus
-from bot.core.deals import Customer, DealTerms
+from bot.core.customers import Customer, CustomerDraft, CustomerEvent, Visit, VisitDraft
+from bot.core.deals import DealTerms
 from bot.core.models import AuditEntry, Invite, Notification, OutboxItem, Person
 from bot.core.roles import Role
 
@@ -57,12 +58,45 @@ class CustomerRepo(Protocol):
     async def get(self, customer_id: int) -> Customer | None: ...
 
     async def add(
-        self, *, name: str, owner_id: int, phone: str | None, now: datetime
+        self,
+        *,
+        name: str,
+        owner_id: int,
+        phone: str | None,
+        now: datetime,
+        draft: CustomerDraft | None = None,
+        name_key: str = "",
     ) -> Customer: ...
+
+    async def save(self, customer: Customer) -> None: ...
 
     async def owned_by(
         self, owner_ids: Collection[int], query: str | None = None, limit: int = 50
-    ) -> Sequence[Customer]: ...
+    ) -> Sequence[Customer]:
+        """Most recently visited first; `query` matches a name or phone fragment."""
+        ...
+
+    async def matching(self, *, phone: str | None, name_key: str) -> Sequence[Customer]: ...
+
+    async def unconfirmed(self, owner_ids: Collection[int]) -> Sequence[Customer]: ...
+
+    async def follow_ups_due(self, day: date) -> Sequence[Customer]: ...
+
+
+class CustomerEventLog(Protocol):
+    async def add(self, event: CustomerEvent) -> None: ...
+
+    async def for_customer(self, customer_id: int) -> Sequence[CustomerEvent]: ...
+
+
+class VisitRepo(Protocol):
+    async def add(
+        self, draft: VisitDraft, *, rep_id: int, now: datetime, distance_m: float | None, far: bool
+    ) -> Visit: ...
+
+    async def for_customer(self, customer_id: int, limit: int = 5) -> Sequence[Visit]: ...
+
+    async def by_rep_between(self, rep_id: int, first: date, last: date) -> Sequence[Visit]: ...
 
 
 class RequestRepo(Protocol):
@@ -149,6 +183,8 @@ class UnitOfWork(Protocol):
     steps: StepRepo
     delegations: DelegationRepo
     digests: DigestLog
+    customer_events: CustomerEventLog
+    visits: VisitRepo
 
     async def __aenter__(self) -> Self: ...
 

@@ -51,3 +51,33 @@ def card_keyboard(item: OutboxItem) -> InlineKeyboardMarkup | None:
     if step.get("status") != "pending" or item.params.get("status") != "pending":
         return None
     return decision_keyboard(int(step["id"]))
+
+
+class VisitCb(CallbackData, prefix="fv"):
+    customer: int
+
+
+class CustomerCb(CallbackData, prefix="cu"):
+    customer: int
+
+
+def follow_ups_keyboard(item: OutboxItem) -> InlineKeyboardMarkup | None:
+    """One button per customer: a tap starts /visit for that customer."""
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=("⚠️ " if entry.get("overdue") else "📝 ") + str(entry["name"])[:40],
+                callback_data=VisitCb(customer=int(entry["customer_id"])).pack(),
+            )
+        ]
+        for entry in item.params.get("items", [])[:20]
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
+def open_customer_keyboard(item: OutboxItem) -> InlineKeyboardMarkup:
+    button = InlineKeyboardButton(
+        text=_("Open the customer"),
+        callback_data=CustomerCb(customer=int(item.params["customer_id"])).pack(),
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[[button]])

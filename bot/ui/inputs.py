@@ -24,6 +24,17 @@ def input_problem_text(problem: InputProblem) -> str:
             "A request needs special terms: a discount, special payment terms, or both."
         ),
         "deposit_over_amount": _("The deposit cannot be larger than the amount."),
+        "bad_phone": _(
+            "That phone number does not look right. Try e.g. 138 0013 8000, 021-6888 8888 "
+            "or +44 20 7946 0958."
+        ),
+        "bad_url": _("That does not look like a web address, e.g. shop.example.com/store."),
+        "bad_location": _("That location is not valid."),
+        "future_date": _("A visit cannot be in the future."),
+        "too_old": _("A visit can be logged at most {days} days back."),
+        "follow_up_before_visit": _("The follow-up cannot be before the visit."),
+        "follow_up_too_far": _("Please pick a follow-up within a year."),
+        "bad_choice": _("Please choose with the buttons."),
     }
     return texts.get(problem.code, _("That value is not valid.")).format(**details)
 

@@ -82,12 +82,16 @@ class Sandbox:
         await asyncio.wait_for(self.app.sender.wait_idle(), 10)
         await wait_idle(self.emulator)
 
-    async def run_jobs(self, *, sweep: bool = True, digest: bool = False) -> None:
+    async def run_jobs(
+        self, *, sweep: bool = True, digest: bool = False, follow_ups: bool = False
+    ) -> None:
         """What the scheduler's clock would run now, then wait for the messages to go out."""
         assert self.app is not None
         if sweep:
             await self.app.jobs.sweep()
         if digest:
             await self.app.jobs.digest()
+        if follow_ups:
+            await self.app.jobs.follow_ups()
         self.app.sender.wake()
         await self.outbox_idle()

@@ -1,0 +1,267 @@
+"""The customer register: registering with a duplicate check, the supervisor's confirm queue,
+status changes, reassignment and handover, each kept with who and when."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from bot.core.customer_rules import company_key
+from bot.core.customers import (
+    NEXT_STATUSES,
+    Customer,
+    CustomerDraft,
+    CustomerEvent,
+    CustomerStatus,
+    DuplicateHit,
+)
+from bot.core.errors import InvalidChange, NotAllowed, NotFound
+from bot.core.models import AuditEntry, Notification, Person
+from bot.core.org import line_above, subtree_ids
+from bot.core.ports import UnitOfWork
+from bot.core.roles import Role
+from bot.core.usecases.team import active_person
+
+
+async def visible_owner_ids(uow: UnitOfWork, viewer: Person) -> set[int]:
+    """A rep sees their own customers; a manager their subtree's; an admin everyone's."""
+    people = list(await uow.people.all())
+    if viewer.is_admin:
+        return {p.id for p in people}
+    return subtree_ids(viewer.id, people)
+
+
+async def visible_customer(uow: UnitOfWork, actor_id: int, customer_id: int) -> Customer:
+    """The customer, if the actor may see it; guessing another's id gives NotFound, not a leak."""
+    actor = await active_person(uow, actor_id)
+    customer = await uow.customers.get(customer_id)
+    if customer is None or customer.owner_id not in await visible_owner_ids(uow, actor):
+        raise NotFound(what="customer")
+    return customer
+
+
+async def find_duplicates(
+    uow: UnitOfWork, *, actor_id: int, name: str, phone: str | None
+) -> list[DuplicateHit]:
+    """Same normalised phone or same company key anywhere in the company; the rep learns the
+    owner even when the record itself is out of their sight, so two reps never chase one buyer."""
+    actor = await active_person(uow, actor_id)
+    visible = await visible_owner_ids(uow, actor)
+    names = {p.id: p.full_name for p in await uow.people.all()}
+    hits = []
+    for customer in await uow.customers.matching(phone=phone, name_key=company_key(name)):
+        hits.append(
+            DuplicateHit(
+                customer=customer,
+                owner_name=names.get(customer.owner_id, "—"),
+                by_phone=bool(phone) and customer.phone == phone,
+                visible=customer.owner_id in visible,
+            )
+        )
+    return hits
+
+
+def register_keeper(person: Person, people: list[Person]) -> Person | None:
+    """Who keeps the prospect register for this person: the nearest supervisor above, else the
+    nearest manager (a small company may have no supervisor level)."""
+    above = line_above(person.id, {p.id: p for p in people})
+    active = [p for p in above if p.active]
+    return next((p for p in active if p.role is Role.supervisor), active[0] if active else None)
+
+
+async def register(
+    uow: UnitOfWork,
+    *,
+    actor_id: int,
+    draft: CustomerDraft,
+    distinct_from: tuple[int, ...] = (),
+    now: datetime,
+) -> Customer:
+    actor = await active_person(uow, actor_id)
+    customer = await uow.customers.add(
+        name=draft.name,
+        owner_id=actor.id,
+        phone=draft.phone,
+        now=now,
+        draft=draft,
+        name_key=company_key(draft.name),
+    )
+    await uow.customer_events.add(
+        CustomerEvent(customer.id, "created", actor.id, now, to_status=customer.status.value)
+    )
+    for other in distinct_from:
+        await uow.customer_events.add(
+            CustomerEvent(
+                customer.id, "declared_distinct", actor.id, now, comment=f"customer:{other}"
+            )
+        )
+    supervisor = register_keeper(actor, list(await uow.people.all()))
+    if supervisor is not None:
+        params = {"customer_id": customer.id, "name": customer.name, "owner": actor.full_name}
+        await uow.outbox.add(Notification(supervisor.id, "prospect_to_confirm", params), now)
+    await uow.audit.add(AuditEntry("customer_registered", actor.id, now, f"customer:{customer.id}"))
+    await uow.commit()
+    return customer
+
+
+async def _managed_customer(uow: UnitOfWork, actor_id: int, customer_id: int) -> Customer:
+    """A customer of someone below the actor: managers act on their team's register."""
+    actor = await active_person(uow, actor_id)
+    customer = await visible_customer(uow, actor_id, customer_id)
+    if not actor.manages:
+        raise NotAllowed(action="manage_customer")
+    return customer
+
+
+async def _prospect_of_other(uow: UnitOfWork, actor_id: int, customer_id: int) -> Customer:
+    """Confirming is a second pair of eyes: nobody confirms or rejects their own prospect."""
+    customer = await _managed_customer(uow, actor_id, customer_id)
+    if customer.owner_id == actor_id:
+        raise NotAllowed(action="confirm_own")
+    return customer
+
+
+async def unconfirmed_prospects(uow: UnitOfWork, actor_id: int) -> list[Customer]:
+    actor = await active_person(uow, actor_id)
+    if not actor.manages:
+        return []
+    owners = await visible_owner_ids(uow, actor)
+    return [c for c in await uow.customers.unconfirmed(owners) if c.owner_id != actor.id]
+
+
+async def _event(
+    uow: UnitOfWork,
+    customer: Customer,
+    action: str,
+    actor_id: int,
+    now: datetime,
+    **more: str | None,
+) -> None:
+    await uow.customer_events.add(CustomerEvent(customer.id, action, actor_id, now, **more))
+    await uow.audit.add(
+        AuditEntry(
+            f"customer_{action}",
+            actor_id,
+            now,
+            f"customer:{customer.id}",
+            comment=more.get("comment"),
+        )
+    )
+
+
+async def confirm(uow: UnitOfWork, *, actor_id: int, customer_id: int, now: datetime) -> Customer:
+    customer = await _prospect_of_other(uow, actor_id, customer_id)
+    if customer.confirmed_at is not None or customer.status is not CustomerStatus.prospect:
+        raise InvalidChange("already_confirmed")
+    confirmed = replace(customer, confirmed_by=actor_id, confirmed_at=now)
+    await uow.customers.save(confirmed)
+    await _event(uow, confirmed, "confirmed", actor_id, now)
+    await uow.outbox.add(
+        Notification(customer.owner_id, "prospect_confirmed", {"name": customer.name}), now
+    )
+    await uow.commit()
+    return confirmed
+
+
+async def reject(
+    uow: UnitOfWork, *, actor_id: int, customer_id: int, reason: str, comment: str, now: datetime
+) -> Customer:
+    """Rejected as a duplicate or as invalid: the prospect is closed as lost, with the reason."""
+    customer = await _prospect_of_other(uow, actor_id, customer_id)
+    if customer.status is not CustomerStatus.prospect:
+        raise InvalidChange("not_a_prospect")
+    closed = replace(customer, status=CustomerStatus.lost)
+    await uow.customers.save(closed)
+    note = f"{reason}: {comment}"
+    await _event(
+        uow,
+        closed,
+        "rejected",
+        actor_id,
+        now,
+        from_status="prospect",
+        to_status="lost",
+        comment=note,
+    )
+    params = {"name": customer.name, "reason": reason, "comment": comment}
+    await uow.outbox.add(Notification(customer.owner_id, "prospect_rejected", params), now)
+    await uow.commit()
+    return closed
+
+
+async def change_status(
+    uow: UnitOfWork, *, actor_id: int, customer_id: int, status: CustomerStatus, now: datetime
+) -> Customer:
+    customer = await _managed_customer(uow, actor_id, customer_id)
+    if status not in NEXT_STATUSES[customer.status]:
+        raise InvalidChange("status")
+    changed = replace(customer, status=status)
+    await uow.customers.save(changed)
+    await _event(
+        uow,
+        changed,
+        "status",
+        actor_id,
+        now,
+        from_status=customer.status.value,
+        to_status=status.value,
+    )
+    await uow.commit()
+    return changed
+
+
+async def reassign(
+    uow: UnitOfWork, *, actor_id: int, customer_id: int, owner_id: int, now: datetime
+) -> Customer:
+    customer = await _managed_customer(uow, actor_id, customer_id)
+    actor = await active_person(uow, actor_id)
+    new_owner = await uow.people.get(owner_id)
+    if (
+        new_owner is None
+        or not new_owner.active
+        or owner_id not in await visible_owner_ids(uow, actor)
+    ):
+        raise NotFound(what="person")
+    moved = replace(customer, owner_id=owner_id)
+    await uow.customers.save(moved)
+    await _event(
+        uow, moved, "reassigned", actor_id, now, comment=f"from:{customer.owner_id} to:{owner_id}"
+    )
+    params = {"name": customer.name}
+    await uow.outbox.add(Notification(owner_id, "customer_assigned", params), now)
+    await uow.commit()
+    return moved
+
+
+async def service_people(uow: UnitOfWork) -> list[Person]:
+    return [p for p in await uow.people.all() if p.active and p.role is Role.customer_service]
+
+
+async def hand_over(
+    uow: UnitOfWork, *, actor_id: int, customer_id: int, recipient_id: int, now: datetime
+) -> Customer:
+    """Seed D2: once the deal is won the supervisor hands the customer file to customer service."""
+    customer = await _managed_customer(uow, actor_id, customer_id)
+    if customer.status is not CustomerStatus.won:
+        raise InvalidChange("not_won")
+    if recipient_id not in {p.id for p in await service_people(uow)}:
+        raise NotFound(what="person")
+    done = replace(customer, status=CustomerStatus.handed_over)
+    await uow.customers.save(done)
+    await _event(
+        uow, done, "handed_over", actor_id, now, from_status="won", to_status="handed_over"
+    )
+    names = {p.id: p.full_name for p in await uow.people.all()}
+    visits = await uow.visits.for_customer(customer.id, limit=3)
+    params = {
+        "name": customer.name,
+        "contact": customer.contact_name,
+        "phone": customer.phone,
+        "address": customer.address,
+        "owner": names.get(customer.owner_id, "—"),
+        "by": names.get(actor_id, "—"),
+        "visits": [{"on": v.visited_on.isoformat(), "outcome": v.outcome} for v in visits],
+    }
+    await uow.outbox.add(Notification(recipient_id, "customer_handover", params), now)
+    await uow.commit()
+    return done

@@ -1,0 +1,129 @@
+"""Logging visits, and each rep's morning list of follow-ups."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import replace
+from datetime import datetime
+
+from bot.core.calendar import local
+from bot.core.customer_rules import (
+    Intent,
+    VisitKind,
+    check_coordinates,
+    check_follow_up,
+    check_visit_date,
+    distance_m,
+)
+from bot.core.customers import Customer, CustomerStatus, Visit, VisitDraft
+from bot.core.deals import InputProblem
+from bot.core.models import AuditEntry, Notification
+from bot.core.policy import Policy
+from bot.core.ports import UnitOfWork
+from bot.core.usecases.register import register_keeper, visible_customer
+from bot.core.usecases.team import active_person
+
+ON_SITE = (VisitKind.first, VisitKind.revisit)
+
+
+def _distance(customer: Customer, draft: VisitDraft) -> float | None:
+    if None in (customer.latitude, customer.longitude, draft.latitude, draft.longitude):
+        return None
+    return distance_m(customer.latitude, customer.longitude, draft.latitude, draft.longitude)  # type: ignore[arg-type]
+
+
+async def log_visit(
+    uow: UnitOfWork, *, actor_id: int, draft: VisitDraft, policy: Policy, now: datetime
+) -> Visit:
+    """A visit far from the customer's known location is flagged, never refused: the rep may
+    have met the buyer elsewhere. Medium or high intent on a prospect sends the customer file to
+    the supervisor for registration (seed E4)."""
+    actor = await active_person(uow, actor_id)
+    customer = await visible_customer(uow, actor_id, draft.customer_id)
+    _check_codes(draft)
+    check_visit_date(draft.visited_on, local(now, policy).date(), policy.visits.backdate_days)
+    if draft.next_follow_up is not None:
+        check_follow_up(draft.next_follow_up, draft.visited_on)
+    if draft.latitude is not None and draft.longitude is not None:
+        check_coordinates(draft.latitude, draft.longitude)
+    distance = _distance(customer, draft)
+    far = distance is not None and distance > policy.visits.radius_m
+    visit = await uow.visits.add(draft, rep_id=actor.id, now=now, distance_m=distance, far=far)
+    await uow.customers.save(_after_visit(customer, draft))
+    if Intent(draft.intent).asks_for_registration and customer.status is CustomerStatus.prospect:
+        supervisor = register_keeper(actor, list(await uow.people.all()))
+        if supervisor is not None:
+            params = _file(customer, draft, actor.full_name)
+            await uow.outbox.add(Notification(supervisor.id, "customer_file", params), now)
+    await uow.audit.add(AuditEntry("visit_logged", actor.id, now, f"customer:{customer.id}"))
+    await uow.commit()
+    return visit
+
+
+def _check_codes(draft: VisitDraft) -> None:
+    """Kind and intent come from buttons; a forged value is refused here, not stored."""
+    if draft.kind not in VisitKind.__members__ or draft.intent not in Intent.__members__:
+        raise InputProblem("bad_choice")
+
+
+def _after_visit(customer: Customer, draft: VisitDraft) -> Customer:
+    """The latest visit sets the next follow-up; the first on-site location becomes the
+    customer's location when none was known."""
+    latest = customer.last_visit_on is None or draft.visited_on >= customer.last_visit_on
+    updated = replace(
+        customer,
+        last_visit_on=draft.visited_on if latest else customer.last_visit_on,
+        next_follow_up=draft.next_follow_up if latest else customer.next_follow_up,
+    )
+    if (
+        customer.latitude is None
+        and draft.latitude is not None
+        and VisitKind(draft.kind) in ON_SITE
+    ):
+        updated = replace(updated, latitude=draft.latitude, longitude=draft.longitude)
+    return updated
+
+
+def _file(customer: Customer, draft: VisitDraft, rep: str) -> dict[str, object]:
+    return {
+        "customer_id": customer.id,
+        "name": customer.name,
+        "contact": customer.contact_name,
+        "phone": customer.phone,
+        "industry": customer.industry,
+        "region": customer.region,
+        "rep": rep,
+        "intent": draft.intent,
+        "outcome": draft.outcome,
+        "next_step": draft.next_step,
+    }
+
+
+async def send_follow_ups(uow: UnitOfWork, *, policy: Policy, now: datetime) -> int:
+    """One morning message per rep: follow-ups due today and overdue, never one per customer."""
+    today = local(now, policy).date()
+    by_owner: dict[int, list[Customer]] = defaultdict(list)
+    for customer in await uow.customers.follow_ups_due(today):
+        by_owner[customer.owner_id].append(customer)
+    sent = 0
+    for owner_id, customers in by_owner.items():
+        owner = await uow.people.get(owner_id)
+        if (
+            owner is None
+            or not owner.active
+            or not await uow.digests.claim(owner_id, "followups", today)
+        ):
+            continue
+        items = [
+            {
+                "customer_id": c.id,
+                "name": c.name,
+                "due": c.next_follow_up.isoformat() if c.next_follow_up else None,
+                "overdue": bool(c.next_follow_up and c.next_follow_up < today),
+            }
+            for c in customers
+        ]
+        await uow.outbox.add(Notification(owner_id, "followups_digest", {"items": items}), now)
+        sent += 1
+    await uow.commit()
+    return sent

@@ -1,0 +1,221 @@
+"""/customer: register, search, my customers, the supervisor's confirm queue, the customer card."""
+
+from __future__ import annotations
+
+from operator import itemgetter
+
+from aiogram import F
+from aiogram_dialog import Dialog, Window
+from aiogram_dialog.widgets.input import TextInput
+from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, ScrollingGroup, Select, SwitchTo
+from aiogram_dialog.widgets.text import Format
+
+from bot.core.deals import COMMENT_MAX, clean_text
+from bot.ui.inputs import explain_input_error
+from bot.ui.text import Label, Tr
+from bot.ui.widgets import buttons_only
+from dialogs.customer import getters, handlers
+from dialogs.states import CustomerSG
+
+
+def _search(value: str) -> str:
+    return clean_text(value, limit=50)
+
+
+def _comment(value: str) -> str:
+    return clean_text(value, limit=COMMENT_MAX)
+
+
+def _list(items: str, widget_id: str) -> ScrollingGroup:
+    return ScrollingGroup(
+        Select(
+            Format("{item[1]}"),
+            id=widget_id,
+            item_id_getter=itemgetter(0),
+            items=items,
+            type_factory=int,
+            on_click=handlers.on_open,
+        ),
+        id=f"{widget_id}s",
+        width=1,
+        height=8,
+        hide_on_single_page=True,
+    )
+
+
+def _to_card() -> SwitchTo:
+    return SwitchTo(Label("◀ Back to the customer"), id="tocard", state=CustomerSG.card)
+
+
+def customer_dialog() -> Dialog:
+    return Dialog(
+        Window(
+            Tr("<b>Customers</b>\nType part of a name or phone to search, or choose:"),
+            TextInput(
+                id="q",
+                type_factory=_search,
+                on_success=handlers.on_search,
+                on_error=explain_input_error,
+            ),
+            Button(Label("➕ Register a customer"), id="reg", on_click=handlers.on_register),
+            Button(Label("📋 My customers"), id="all", on_click=handlers.on_all),
+            SwitchTo(
+                Tr("✅ Prospects to confirm: {queue_size}"),
+                id="queue",
+                state=CustomerSG.queue,
+                when="has_queue",
+            ),
+            Cancel(Label("Close")),
+            state=CustomerSG.menu,
+            getter=getters.menu_getter,
+        ),
+        Window(
+            Tr("Matches for “{query}”:", when="searching"),
+            Tr("<b>Customers</b>", when=~F["searching"]),
+            Tr("Nothing found. Try another part of the name or phone.", when="none"),
+            TextInput(
+                id="q2",
+                type_factory=_search,
+                on_success=handlers.on_search,
+                on_error=explain_input_error,
+            ),
+            _list("items", "c"),
+            SwitchTo(Label("◀ Back"), id="tomenu", state=CustomerSG.menu),
+            state=CustomerSG.results,
+            getter=getters.results_getter,
+        ),
+        Window(
+            Tr("<b>Prospects to confirm</b>", when=~F["none"]),
+            Tr("No prospects wait for confirmation.", when="none"),
+            _list("items", "p"),
+            SwitchTo(Label("◀ Back"), id="tomenu", state=CustomerSG.menu),
+            buttons_only(),
+            state=CustomerSG.queue,
+            getter=getters.queue_getter,
+        ),
+        Window(
+            Format("{card}"),
+            Button(
+                Label("📝 Log a visit"), id="visit", on_click=handlers.on_visit, when="can_visit"
+            ),
+            Row(
+                Button(
+                    Label("✅ Confirm"),
+                    id="confirm",
+                    on_click=handlers.on_confirm,
+                    when="can_confirm",
+                ),
+                SwitchTo(
+                    Label("❌ Reject"),
+                    id="reject",
+                    state=CustomerSG.reject_kind,
+                    when="can_confirm",
+                ),
+            ),
+            Row(
+                SwitchTo(
+                    Label("Change status"), id="status", state=CustomerSG.status, when="can_manage"
+                ),
+                SwitchTo(
+                    Label("🔁 Reassign"),
+                    id="reassign",
+                    state=CustomerSG.reassign,
+                    when="can_manage",
+                ),
+            ),
+            SwitchTo(
+                Label("🤝 Hand over to customer service"),
+                id="handover",
+                state=CustomerSG.handover,
+                when="can_hand_over",
+            ),
+            SwitchTo(Label("◀ Back"), id="tomenu", state=CustomerSG.menu),
+            buttons_only(),
+            state=CustomerSG.card,
+            getter=getters.card_getter,
+        ),
+        Window(
+            Tr("Why reject this prospect?"),
+            Column(
+                Button(
+                    Label("It is a duplicate"), id="duplicate", on_click=handlers.on_reject_kind
+                ),
+                Button(
+                    Label("It is not a valid customer"),
+                    id="invalid",
+                    on_click=handlers.on_reject_kind,
+                ),
+            ),
+            _to_card(),
+            buttons_only(),
+            state=CustomerSG.reject_kind,
+        ),
+        Window(
+            Tr("A word for the rep: what is wrong? (up to 500 characters)"),
+            TextInput(
+                id="why",
+                type_factory=_comment,
+                on_success=handlers.on_reject_comment,
+                on_error=explain_input_error,
+            ),
+            _to_card(),
+            state=CustomerSG.reject_comment,
+        ),
+        Window(
+            Tr("New status for <b>{name}</b>:"),
+            Column(
+                Select(
+                    Format("{item[1]}"),
+                    id="st",
+                    item_id_getter=itemgetter(0),
+                    items="statuses",
+                    on_click=handlers.on_status,
+                )
+            ),
+            _to_card(),
+            buttons_only(),
+            state=CustomerSG.status,
+            getter=getters.status_getter,
+        ),
+        Window(
+            Tr("Who takes over <b>{name}</b>?"),
+            ScrollingGroup(
+                Select(
+                    Format("{item[1]}"),
+                    id="o",
+                    item_id_getter=itemgetter(0),
+                    items="people",
+                    type_factory=int,
+                    on_click=handlers.on_reassign,
+                ),
+                id="os",
+                width=1,
+                height=8,
+                hide_on_single_page=True,
+            ),
+            _to_card(),
+            buttons_only(),
+            state=CustomerSG.reassign,
+            getter=getters.reassign_getter,
+        ),
+        Window(
+            Tr("Hand the customer file to:", when=~F["none"]),
+            Tr("Nobody in customer service yet: invite one with /invite.", when="none"),
+            Column(
+                Select(
+                    Format("{item[1]}"),
+                    id="cs",
+                    item_id_getter=itemgetter(0),
+                    items="people",
+                    type_factory=int,
+                    on_click=handlers.on_hand_over,
+                )
+            ),
+            _to_card(),
+            buttons_only(),
+            state=CustomerSG.handover,
+            getter=getters.handover_getter,
+        ),
+        on_process_result=handlers.on_registered,
+        on_start=handlers.on_start,
+    )

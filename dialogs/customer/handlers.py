@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram_dialog import Data, DialogManager, StartMode
+from aiogram_dialog.widgets.input import ManagedTextInput
+from aiogram_dialog.widgets.kbd import Button, Select
+
+from bot.core.customers import CustomerStatus
+from bot.core.usecases import register
+from dialogs.common import now_of, person_of, uow_of
+from dialogs.states import CustomerSG, RegisterSG, VisitSG
+
+
+def _customer(manager: DialogManager) -> int:
+    return int(manager.dialog_data["customer"])
+
+
+async def on_search(
+    message: Message, _w: ManagedTextInput[str], manager: DialogManager, query: str
+) -> None:
+    manager.dialog_data["query"] = query
+    await manager.switch_to(CustomerSG.results)
+
+
+async def on_all(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    manager.dialog_data.pop("query", None)
+    await manager.switch_to(CustomerSG.results)
+
+
+async def on_open(
+    callback: CallbackQuery, _w: Select[int], manager: DialogManager, customer_id: int
+) -> None:
+    await register.visible_customer(uow_of(manager), person_of(manager).id, customer_id)
+    manager.dialog_data["customer"] = customer_id
+    await manager.switch_to(CustomerSG.card)
+
+
+async def on_register(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    await manager.start(RegisterSG.name)
+
+
+async def on_registered(start_data: Data, result: Any, manager: DialogManager) -> None:
+    if isinstance(result, dict) and (result.get("customer_id") or result.get("open")):
+        manager.dialog_data["customer"] = int(result.get("customer_id") or result["open"])
+        await manager.switch_to(CustomerSG.card)
+
+
+async def on_visit(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    await manager.start(VisitSG.kind, data={"customer": _customer(manager)}, mode=StartMode.NORMAL)
+
+
+async def on_confirm(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    await register.confirm(
+        uow_of(manager),
+        actor_id=person_of(manager).id,
+        customer_id=_customer(manager),
+        now=now_of(manager),
+    )
+    await callback.answer(_("Confirmed."))
+
+
+async def on_reject_kind(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    manager.dialog_data["reject"] = button.widget_id
+    await manager.switch_to(CustomerSG.reject_comment)
+
+
+async def on_reject_comment(
+    message: Message, _w: ManagedTextInput[str], manager: DialogManager, comment: str
+) -> None:
+    await register.reject(
+        uow_of(manager),
+        actor_id=person_of(manager).id,
+        customer_id=_customer(manager),
+        reason=manager.dialog_data.get("reject", "invalid"),
+        comment=comment,
+        now=now_of(manager),
+    )
+    await manager.switch_to(CustomerSG.card)
+
+
+async def on_status(
+    callback: CallbackQuery, _w: Select[str], manager: DialogManager, status: str
+) -> None:
+    if status not in CustomerStatus.__members__:
+        return
+    await register.change_status(
+        uow_of(manager),
+        actor_id=person_of(manager).id,
+        customer_id=_customer(manager),
+        status=CustomerStatus(status),
+        now=now_of(manager),
+    )
+    await manager.switch_to(CustomerSG.card)
+
+
+async def on_reassign(
+    callback: CallbackQuery, _w: Select[int], manager: DialogManager, owner_id: int
+) -> None:
+    await register.reassign(
+        uow_of(manager),
+        actor_id=person_of(manager).id,
+        customer_id=_customer(manager),
+        owner_id=owner_id,
+        now=now_of(manager),
+    )
+    await manager.switch_to(CustomerSG.card)
+
+
+async def on_hand_over(
+    callback: CallbackQuery, _w: Select[int], manager: DialogManager, person_id: int
+) -> None:
+    await register.hand_over(
+        uow_of(manager),
+        actor_id=person_of(manager).id,
+        customer_id=_customer(manager),
+        recipient_id=person_id,
+        now=now_of(manager),
+    )
+    await callback.answer(_("Handed over."))
+    await manager.switch_to(CustomerSG.card)
+
+
+async def on_start(data: Any, manager: DialogManager) -> None:
+    if isinstance(data, dict) and data.get("customer"):
+        customer = await register.visible_customer(
+            uow_of(manager), person_of(manager).id, int(data["customer"])
+        )
+        manager.dialog_data["customer"] = customer.id

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.utils.i18n import gettext as _
+from aiogram_dialog import DialogManager
+
+from bot.core.usecases import register
+from bot.i18n import N_
+from bot.ui.picklists import OTHER, pick_label, status_label
+from dialogs.common import person_of, policy_of, renderer_of, uow_of
+
+EDITABLE = {
+    "name": N_("Company"),
+    "phone": N_("Phone"),
+    "contact": N_("Contact person"),
+    "address": N_("Address"),
+    "industry": N_("Industry"),
+    "size": N_("Size"),
+    "region": N_("Region"),
+    "source": N_("Source"),
+    "shop": N_("Online shop"),
+    "note": N_("Note"),
+}
+
+
+def _choices(codes: tuple[str, ...], other: bool = True) -> list[tuple[str, str]]:
+    items = [(code, pick_label(code)) for code in codes]
+    return [*items, (OTHER, _("Other…"))] if other else items
+
+
+async def picklists_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
+    lists = policy_of(dialog_manager).customers
+    return {
+        "industries": _choices(lists.industries),
+        "sizes": _choices(lists.sizes, other=False),
+        "regions": _choices(lists.regions),
+        "sources": _choices(lists.sources, other=False),
+    }
+
+
+async def duplicates_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
+    data = dialog_manager.dialog_data
+    hits = await register.find_duplicates(
+        uow_of(dialog_manager),
+        actor_id=person_of(dialog_manager).id,
+        name=data["name"],
+        phone=data.get("phone"),
+    )
+    lines = [
+        {
+            "name": h.customer.name,
+            "owner": h.owner_name,
+            "status": status_label(h.customer.status.value),
+            "by_phone": h.by_phone,
+        }
+        for h in hits
+    ]
+    text = renderer_of(dialog_manager).render("customer_duplicates", hits=lines)
+    openable = [(h.customer.id, f"🔎 {h.customer.name}") for h in hits if h.visible]
+    return {"duplicates": text, "openable": openable}
+
+
+async def summary_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
+    data = dialog_manager.dialog_data
+    summary = renderer_of(dialog_manager).render("customer_summary", draft=data)
+    return {"summary": summary, "fields": [(key, _(label)) for key, label in EDITABLE.items()]}

@@ -1,0 +1,182 @@
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.fsm.state import State
+from aiogram.types import CallbackQuery, Message
+from aiogram_dialog import DialogManager
+from aiogram_dialog.widgets.input import ManagedTextInput, MessageInput
+from aiogram_dialog.widgets.kbd import Button, Select
+
+from bot.core.customer_rules import check_coordinates
+from bot.core.customers import CustomerDraft
+from bot.core.deals import InputProblem
+from bot.core.usecases import register
+from bot.ui.inputs import input_problem_text
+from bot.ui.picklists import OTHER
+from dialogs.common import now_of, person_of, uow_of
+from dialogs.states import RegisterSG
+
+NEXT: dict[str, State] = {
+    "contact": RegisterSG.address,
+    "address": RegisterSG.industry,
+    "industry": RegisterSG.size,
+    "size": RegisterSG.region,
+    "region": RegisterSG.source,
+    "source": RegisterSG.shop,
+    "shop": RegisterSG.note,
+    "note": RegisterSG.confirm,
+}
+OTHER_STATE = {"industry": RegisterSG.industry_other, "region": RegisterSG.region_other}
+
+
+async def _advance(manager: DialogManager, field: str) -> None:
+    editing = manager.dialog_data.get("editing", False)
+    await manager.switch_to(RegisterSG.confirm if editing else NEXT[field])
+
+
+def _field(widget_id: str) -> str:
+    return widget_id.removesuffix("_other").removeprefix("skip_")
+
+
+async def on_text(
+    message: Message, widget: ManagedTextInput[Any], manager: DialogManager, value: Any
+) -> None:
+    field = _field(widget.widget.widget_id)
+    manager.dialog_data[field] = value
+    await _advance(manager, field)
+
+
+async def on_skip(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    field = _field(button.widget_id)
+    if field == "phone":
+        manager.dialog_data["phone"] = None
+        await check_duplicates(manager)
+        return
+    manager.dialog_data[field] = None
+    await _advance(manager, field)
+
+
+async def on_pick(
+    callback: CallbackQuery, widget: Select[str], manager: DialogManager, code: str
+) -> None:
+    field = widget.widget_id
+    if code == OTHER:
+        await manager.switch_to(OTHER_STATE.get(field, NEXT[field]))
+        return
+    manager.dialog_data[field] = code
+    await _advance(manager, field)
+
+
+async def on_name(
+    message: Message, _w: ManagedTextInput[str], manager: DialogManager, name: str
+) -> None:
+    manager.dialog_data["name"] = name
+    if manager.dialog_data.get("editing"):
+        await check_duplicates(manager)
+        return
+    await manager.switch_to(RegisterSG.phone)
+
+
+async def on_phone(
+    message: Message, _w: ManagedTextInput[str], manager: DialogManager, phone: str
+) -> None:
+    manager.dialog_data["phone"] = phone
+    await check_duplicates(manager)
+
+
+async def check_duplicates(manager: DialogManager) -> None:
+    data = manager.dialog_data
+    hits = await register.find_duplicates(
+        uow_of(manager), actor_id=person_of(manager).id, name=data["name"], phone=data.get("phone")
+    )
+    ignored = set(data.get("distinct_from", []))
+    fresh = [h for h in hits if h.customer.id not in ignored]
+    if fresh:
+        await manager.switch_to(RegisterSG.duplicates)
+        return
+    await manager.switch_to(RegisterSG.confirm if data.get("editing") else RegisterSG.contact)
+
+
+async def on_distinct(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    data = manager.dialog_data
+    hits = await register.find_duplicates(
+        uow_of(manager), actor_id=person_of(manager).id, name=data["name"], phone=data.get("phone")
+    )
+    data["distinct_from"] = sorted({*data.get("distinct_from", []), *(h.customer.id for h in hits)})
+    await manager.switch_to(RegisterSG.confirm if data.get("editing") else RegisterSG.contact)
+
+
+async def on_open_existing(
+    callback: CallbackQuery, _w: Select[int], manager: DialogManager, customer_id: int
+) -> None:
+    await register.visible_customer(uow_of(manager), person_of(manager).id, customer_id)
+    await manager.done({"open": customer_id})
+
+
+async def on_location(message: Message, _w: MessageInput, manager: DialogManager) -> None:
+    if message.location is None:
+        return
+    try:
+        check_coordinates(message.location.latitude, message.location.longitude)
+    except InputProblem as problem:
+        await message.answer(input_problem_text(problem))
+        return
+    manager.dialog_data.update(
+        latitude=message.location.latitude,
+        longitude=message.location.longitude,
+        address=manager.dialog_data.get("address") or "📍",
+    )
+    await _advance(manager, "address")
+
+
+async def on_edit(
+    callback: CallbackQuery, _w: Select[str], manager: DialogManager, field: str
+) -> None:
+    states = {
+        "name": RegisterSG.name,
+        "phone": RegisterSG.phone,
+        "contact": RegisterSG.contact,
+        "address": RegisterSG.address,
+        "industry": RegisterSG.industry,
+        "size": RegisterSG.size,
+        "region": RegisterSG.region,
+        "source": RegisterSG.source,
+        "shop": RegisterSG.shop,
+        "note": RegisterSG.note,
+    }
+    if field in states:
+        manager.dialog_data["editing"] = True
+        await manager.switch_to(states[field])
+
+
+async def on_save(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    data = manager.dialog_data
+    address = data.get("address")
+    draft = CustomerDraft(
+        name=data["name"],
+        phone=data.get("phone"),
+        contact_name=data.get("contact"),
+        address=None if address == "📍" else address,
+        latitude=data.get("latitude"),
+        longitude=data.get("longitude"),
+        industry=data.get("industry"),
+        size=data.get("size"),
+        region=data.get("region"),
+        source=data.get("source"),
+        shop_url=data.get("shop"),
+        note=data.get("note"),
+    )
+    customer = await register.register(
+        uow_of(manager),
+        actor_id=person_of(manager).id,
+        draft=draft,
+        distinct_from=tuple(data.get("distinct_from", [])),
+        now=now_of(manager),
+    )
+    await manager.done({"customer_id": customer.id, "registered": True})
+
+
+async def on_start(data: Any, manager: DialogManager) -> None:
+    if isinstance(data, dict) and data.get("name"):
+        manager.dialog_data["name"] = data["name"]

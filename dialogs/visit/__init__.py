@@ -1,0 +1,3 @@
+from dialogs.visit.dialog import visit_dialog
+
+__all__ = ["visit_dialog"]

@@ -1,0 +1,214 @@
+"""/visit: log a visit in under a minute — customer, kind, date, outcome, intent, follow-up."""
+
+from __future__ import annotations
+
+from operator import itemgetter
+from zoneinfo import ZoneInfo
+
+from aiogram.enums import ContentType
+from aiogram_dialog import Dialog, Window
+from aiogram_dialog.widgets.input import MessageInput, TextInput
+from aiogram_dialog.widgets.kbd import (
+    Button,
+    Calendar,
+    CalendarConfig,
+    Cancel,
+    Group,
+    Row,
+    ScrollingGroup,
+    Select,
+    SwitchTo,
+)
+from aiogram_dialog.widgets.text import Format
+
+from bot.core.customers import NEXT_STEP_MAX, OUTCOME_MAX
+from bot.core.deals import clean_text
+from bot.ui.inputs import explain_input_error
+from bot.ui.text import Label, Tr
+from bot.ui.widgets import buttons_only
+from dialogs.states import VisitSG
+from dialogs.visit import getters, handlers
+
+
+def _outcome(value: str) -> str:
+    return clean_text(value, limit=OUTCOME_MAX)
+
+
+def _next_step(value: str) -> str:
+    return clean_text(value, limit=NEXT_STEP_MAX)
+
+
+def _search(value: str) -> str:
+    return clean_text(value, limit=50)
+
+
+def _cancel() -> Cancel:
+    return Cancel(Label("✖ Cancel"))
+
+
+def visit_dialog(timezone: ZoneInfo) -> Dialog:
+    calendar = CalendarConfig(timezone=timezone)
+    return Dialog(
+        Window(
+            Tr("<b>Log a visit</b>\nWhich customer? Recent ones first; type to search."),
+            Tr("Matches for “{query}”:", when="searching"),
+            Tr("No customers found.", when="none"),
+            TextInput(
+                id="q",
+                type_factory=_search,
+                on_success=handlers.on_search,
+                on_error=explain_input_error,
+            ),
+            ScrollingGroup(
+                Select(
+                    Format("{item[1]}"),
+                    id="c",
+                    item_id_getter=itemgetter(0),
+                    items="customers",
+                    type_factory=int,
+                    on_click=handlers.on_customer,
+                ),
+                id="cs",
+                width=1,
+                height=6,
+                hide_on_single_page=True,
+            ),
+            Button(Label("➕ New customer"), id="new", on_click=handlers.on_new_customer),
+            _cancel(),
+            state=VisitSG.customer,
+            getter=getters.customers_getter,
+        ),
+        Window(
+            Tr("<b>{name}</b>\nWhat kind of contact?"),
+            Group(
+                Select(
+                    Format("{item[1]}"),
+                    id="k",
+                    item_id_getter=itemgetter(0),
+                    items="kinds",
+                    on_click=handlers.on_kind,
+                ),
+                width=2,
+            ),
+            _cancel(),
+            buttons_only(),
+            state=VisitSG.kind,
+            getter=getters.choices_getter,
+        ),
+        Window(
+            Tr("When was it?"),
+            Row(
+                Button(Label("Today"), id="today", on_click=handlers.on_today),
+                Button(Label("Yesterday"), id="yesterday", on_click=handlers.on_today),
+            ),
+            SwitchTo(Label("📅 Another day"), id="pick", state=VisitSG.date_pick),
+            _cancel(),
+            buttons_only(),
+            state=VisitSG.date,
+        ),
+        Window(
+            Tr("Pick the day of the visit:"),
+            Calendar(id="vd", on_click=handlers.on_date, config=calendar),
+            SwitchTo(Label("◀ Back"), id="back", state=VisitSG.date),
+            buttons_only(),
+            state=VisitSG.date_pick,
+        ),
+        Window(
+            Tr("What happened? (up to 500 characters)"),
+            TextInput(
+                id="outcome",
+                type_factory=_outcome,
+                on_success=handlers.on_outcome,
+                on_error=explain_input_error,
+            ),
+            _cancel(),
+            state=VisitSG.outcome,
+        ),
+        Window(
+            Tr("Purchase intent?"),
+            Group(
+                Select(
+                    Format("{item[1]}"),
+                    id="i",
+                    item_id_getter=itemgetter(0),
+                    items="intents",
+                    on_click=handlers.on_intent,
+                ),
+                width=2,
+            ),
+            _cancel(),
+            buttons_only(),
+            state=VisitSG.intent,
+            getter=getters.choices_getter,
+        ),
+        Window(
+            Tr("Next step? (up to 300 characters)"),
+            TextInput(
+                id="next",
+                type_factory=_next_step,
+                on_success=handlers.on_next_step,
+                on_error=explain_input_error,
+            ),
+            Button(Label("No next step"), id="skipnext", on_click=handlers.on_skip_next_step),
+            _cancel(),
+            state=VisitSG.next_step,
+        ),
+        Window(
+            Tr("When to follow up?"),
+            Row(
+                Button(Label("In 3 days"), id="in3", on_click=handlers.on_follow_in),
+                Button(Label("In a week"), id="in7", on_click=handlers.on_follow_in),
+                Button(Label("In 2 weeks"), id="in14", on_click=handlers.on_follow_in),
+            ),
+            SwitchTo(Label("📅 Pick a date"), id="pick", state=VisitSG.follow_up_pick),
+            Button(Label("No follow-up"), id="none", on_click=handlers.on_follow_in),
+            _cancel(),
+            buttons_only(),
+            state=VisitSG.follow_up,
+        ),
+        Window(
+            Tr("Pick the follow-up day:"),
+            Calendar(id="fd", on_click=handlers.on_follow_date, config=calendar),
+            SwitchTo(Label("◀ Back"), id="back", state=VisitSG.follow_up),
+            buttons_only(),
+            state=VisitSG.follow_up_pick,
+        ),
+        Window(
+            Tr(
+                "Where are you? Send your location (📎 → Location) to check the distance to the customer, or skip."
+            ),
+            MessageInput(handlers.on_location, content_types=ContentType.LOCATION),
+            Button(Label("Skip"), id="skiploc", on_click=handlers.on_skip_location),
+            _cancel(),
+            state=VisitSG.location,
+        ),
+        Window(
+            Tr("Photos? Send up to 5, then tap Done. Photos so far: {photo_count}"),
+            MessageInput(handlers.on_photo, content_types=ContentType.PHOTO),
+            Button(Label("Done"), id="done", on_click=handlers.on_photos_done),
+            _cancel(),
+            state=VisitSG.photos,
+            getter=getters.choices_getter,
+        ),
+        Window(
+            Format("{summary}"),
+            Tr("\nSave this visit? Tap a field to change it."),
+            Button(Label("💾 Save"), id="save", on_click=handlers.on_save),
+            Group(
+                Select(
+                    Format("✏️ {item[1]}"),
+                    id="f",
+                    item_id_getter=itemgetter(0),
+                    items="fields",
+                    on_click=handlers.on_edit,
+                ),
+                width=2,
+            ),
+            _cancel(),
+            buttons_only(),
+            state=VisitSG.confirm,
+            getter=getters.summary_getter,
+        ),
+        on_start=handlers.on_start,
+        on_process_result=handlers.on_registered,
+    )

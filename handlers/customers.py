@@ -1,0 +1,54 @@
+"""Buttons on notifications that open a customer or start a visit for them."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.types import CallbackQuery
+from aiogram_dialog import DialogManager, ShowMode, StartMode
+
+from bot.core.models import Person
+from bot.core.ports import UnitOfWork
+from bot.core.usecases.register import visible_customer
+from bot.ui.cards import CustomerCb, VisitCb
+from dialogs.states import CustomerSG, VisitSG
+
+
+def router() -> Router:
+    r = Router(name="customers")
+    r.callback_query.register(start_visit, VisitCb.filter())
+    r.callback_query.register(open_customer, CustomerCb.filter())
+    return r
+
+
+async def start_visit(
+    callback: CallbackQuery,
+    callback_data: VisitCb,
+    person: Person,
+    uow: UnitOfWork,
+    dialog_manager: DialogManager,
+) -> None:
+    await visible_customer(uow, person.id, callback_data.customer)
+    await callback.answer()
+    await dialog_manager.start(
+        VisitSG.customer,
+        data={"customer": callback_data.customer},
+        mode=StartMode.RESET_STACK,
+        show_mode=ShowMode.SEND,  # the notification stays; the form comes below it
+    )
+
+
+async def open_customer(
+    callback: CallbackQuery,
+    callback_data: CustomerCb,
+    person: Person,
+    uow: UnitOfWork,
+    dialog_manager: DialogManager,
+) -> None:
+    await visible_customer(uow, person.id, callback_data.customer)
+    await callback.answer()
+    await dialog_manager.start(
+        CustomerSG.card,
+        data={"customer": callback_data.customer},
+        mode=StartMode.RESET_STACK,
+        show_mode=ShowMode.SEND,  # the notification stays; the form comes below it
+    )

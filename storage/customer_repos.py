@@ -1,0 +1,222 @@
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import asdict
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.customers import (
+    Customer,
+    CustomerDraft,
+    CustomerEvent,
+    CustomerStatus,
+    Visit,
+    VisitDraft,
+)
+from storage.tables import CustomerEventRow, CustomerRow, VisitRow
+
+CUSTOMER_FIELDS = (
+    "name",
+    "owner_id",
+    "phone",
+    "created_at",
+    "name_key",
+    "contact_name",
+    "address",
+    "latitude",
+    "longitude",
+    "industry",
+    "size",
+    "region",
+    "source",
+    "shop_url",
+    "note",
+    "confirmed_by",
+    "confirmed_at",
+    "next_follow_up",
+    "last_visit_on",
+)
+
+
+def _customer(row: CustomerRow) -> Customer:
+    values = {name: getattr(row, name) for name in CUSTOMER_FIELDS}
+    return Customer(id=row.id, status=CustomerStatus(row.status), **values)
+
+
+class SqlCustomerRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, customer_id: int) -> Customer | None:
+        row = await self._session.get(CustomerRow, customer_id, populate_existing=True)
+        return _customer(row) if row else None
+
+    async def add(
+        self,
+        *,
+        name: str,
+        owner_id: int,
+        phone: str | None,
+        now: datetime,
+        draft: CustomerDraft | None = None,
+        name_key: str = "",
+    ) -> Customer:
+        details = asdict(draft) if draft else {"name": name, "phone": phone}
+        row = CustomerRow(
+            **details,
+            owner_id=owner_id,
+            status=CustomerStatus.prospect.value,
+            created_at=now,
+            name_key=name_key,
+        )
+        self._session.add(row)
+        await self._session.flush()
+        return _customer(row)
+
+    async def save(self, customer: Customer) -> None:
+        values = {name: getattr(customer, name) for name in CUSTOMER_FIELDS}
+        await self._session.execute(
+            update(CustomerRow)
+            .where(CustomerRow.id == customer.id)
+            .values(status=customer.status.value, **values)
+        )
+
+    async def owned_by(
+        self, owner_ids: Collection[int], query: str | None = None, limit: int = 50
+    ) -> Sequence[Customer]:
+        statement = select(CustomerRow).where(CustomerRow.owner_id.in_(list(owner_ids)))
+        if query:
+            pattern = f"%{query.casefold()}%"
+            digits = "".join(ch for ch in query if ch.isdigit())
+            matches = [func.lower(CustomerRow.name).like(pattern)]
+            if len(digits) >= 3:
+                matches.append(CustomerRow.phone.like(f"%{digits}%"))
+            statement = statement.where(or_(*matches))
+        rows = await self._session.scalars(
+            statement.order_by(
+                CustomerRow.last_visit_on.desc().nulls_last(), CustomerRow.created_at.desc()
+            ).limit(limit)
+        )
+        return [_customer(row) for row in rows]
+
+    async def matching(self, *, phone: str | None, name_key: str) -> Sequence[Customer]:
+        """Company-wide: customers with this phone or this company key (the duplicate check)."""
+        conditions = [CustomerRow.name_key == name_key] if name_key else []
+        if phone:
+            conditions.append(CustomerRow.phone == phone)
+        if not conditions:
+            return []
+        rows = await self._session.scalars(
+            select(CustomerRow).where(or_(*conditions)).order_by(CustomerRow.id)
+        )
+        return [_customer(row) for row in rows]
+
+    async def unconfirmed(self, owner_ids: Collection[int]) -> Sequence[Customer]:
+        rows = await self._session.scalars(
+            select(CustomerRow)
+            .where(
+                CustomerRow.owner_id.in_(list(owner_ids)),
+                CustomerRow.status == CustomerStatus.prospect.value,
+                CustomerRow.confirmed_at.is_(None),
+            )
+            .order_by(CustomerRow.created_at)
+        )
+        return [_customer(row) for row in rows]
+
+    async def follow_ups_due(self, day: date) -> Sequence[Customer]:
+        open_statuses = [CustomerStatus.prospect.value, CustomerStatus.qualified.value]
+        open_statuses.append(CustomerStatus.won.value)
+        rows = await self._session.scalars(
+            select(CustomerRow)
+            .where(CustomerRow.next_follow_up <= day, CustomerRow.status.in_(open_statuses))
+            .order_by(CustomerRow.owner_id, CustomerRow.next_follow_up, CustomerRow.id)
+        )
+        return [_customer(row) for row in rows]
+
+
+class SqlCustomerEvents:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, event: CustomerEvent) -> None:
+        self._session.add(CustomerEventRow(**asdict(event)))
+
+    async def for_customer(self, customer_id: int) -> Sequence[CustomerEvent]:
+        rows = await self._session.scalars(
+            select(CustomerEventRow)
+            .where(CustomerEventRow.customer_id == customer_id)
+            .order_by(CustomerEventRow.id)
+        )
+        return [
+            CustomerEvent(
+                customer_id=row.customer_id,
+                action=row.action,
+                actor_id=row.actor_id,
+                at=row.at,
+                from_status=row.from_status,
+                to_status=row.to_status,
+                comment=row.comment,
+            )
+            for row in rows
+        ]
+
+
+def _visit(row: VisitRow) -> Visit:
+    return Visit(
+        id=row.id,
+        customer_id=row.customer_id,
+        rep_id=row.rep_id,
+        kind=row.kind,
+        visited_on=row.visited_on,
+        logged_at=row.logged_at,
+        outcome=row.outcome,
+        intent=row.intent,
+        next_step=row.next_step,
+        next_follow_up=row.next_follow_up,
+        latitude=row.latitude,
+        longitude=row.longitude,
+        distance_m=row.distance_m,
+        far=row.far,
+        photos=list(row.photos or []),
+    )
+
+
+class SqlVisitRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(
+        self,
+        draft: VisitDraft,
+        *,
+        rep_id: int,
+        now: datetime,
+        distance_m: float | None,
+        far: bool,
+    ) -> Visit:
+        values: dict[str, Any] = asdict(draft)
+        values["photos"] = list(draft.photos)
+        row = VisitRow(**values, rep_id=rep_id, logged_at=now, distance_m=distance_m, far=far)
+        self._session.add(row)
+        await self._session.flush()
+        return _visit(row)
+
+    async def for_customer(self, customer_id: int, limit: int = 5) -> Sequence[Visit]:
+        rows = await self._session.scalars(
+            select(VisitRow)
+            .where(VisitRow.customer_id == customer_id)
+            .order_by(VisitRow.visited_on.desc(), VisitRow.id.desc())
+            .limit(limit)
+        )
+        return [_visit(row) for row in rows]
+
+    async def by_rep_between(self, rep_id: int, first: date, last: date) -> Sequence[Visit]:
+        rows = await self._session.scalars(
+            select(VisitRow)
+            .where(VisitRow.rep_id == rep_id, VisitRow.visited_on.between(first, last))
+            .order_by(VisitRow.visited_on, VisitRow.id)
+        )
+        return [_visit(row) for row in rows]

@@ -1,0 +1,111 @@
+"""Issue 4 end to end: register → supervisor confirms → visit with high intent → supervisor
+gets the customer file → the follow-up appears in the next morning's message."""
+
+from __future__ import annotations
+
+from harness import Sandbox
+
+from bot.sandbox.driver import SandboxUser
+
+REP, SUPERVISOR, OTHER_REP = 1005, 1004, 1006
+
+
+async def register_customer(rep: SandboxUser, name: str, phone: str) -> None:
+    await rep.send("/customer")
+    await rep.tap("➕ Register a customer")
+    await rep.send(name)
+    await rep.send(phone)
+
+
+async def fill_rest(rep: SandboxUser) -> None:
+    await rep.send("Mr. Li")
+    await rep.send("88 Nanjing Road, Shanghai")
+    await rep.tap("Manufacturing")
+    await rep.tap("Small (10–99)")
+    await rep.tap("East China")
+    await rep.tap("Exhibition")
+    await rep.tap("No online shop")
+    await rep.tap("No note")
+    await rep.tap("💾 Save")
+
+
+async def test_register_confirm_visit_and_follow_up(demo: Sandbox) -> None:
+    rep, supervisor = demo.user(REP), demo.user(SUPERVISOR)
+    await register_customer(rep, "Minghua Trading Co., Ltd.", "138 0013 8000")
+    await fill_rest(rep)
+    assert "Minghua Trading Co., Ltd." in rep.last_text()
+    assert "+8613800138000" in rep.last_text()
+    await demo.settle()
+    assert "New prospect to confirm: Minghua Trading Co., Ltd., registered by Zhao Lei." in (
+        supervisor.last_text()
+    )
+
+    await supervisor.tap("Open the customer")
+    assert "Waiting for the supervisor's confirmation" in supervisor.last_text()
+    await supervisor.tap("✅ Confirm")
+    await demo.settle()
+    assert "Confirmed by Chen Jing" in supervisor.last_text()
+    assert "Your prospect Minghua Trading Co., Ltd. is confirmed" in rep.last_text()
+
+    await rep.send("/visit")
+    await rep.tap("Minghua Trading Co., Ltd.")
+    await rep.tap("First visit")
+    await rep.tap("Today")
+    await rep.send("Showed the catalogue; they need 200 pipes by March.")
+    await rep.tap("High")
+    await rep.send("Send a quote")
+    await rep.tap("In 3 days")
+    await rep.tap("Skip")
+    await rep.tap("Done")
+    assert "Showed the catalogue" in rep.last_text()
+    await rep.tap("💾 Save")
+    assert "Visit saved." in rep.last_text()
+    await demo.settle()
+    assert "Customer file for registration: Minghua Trading Co., Ltd." in supervisor.last_text()
+
+    demo.clock.advance(days=3)
+    await demo.run_jobs(sweep=False, follow_ups=True)
+    digest = rep.last()
+    assert "customer to follow up today" in digest.text
+    assert "Minghua Trading Co., Ltd." in digest.text
+    await rep.tap("📝 Minghua Trading Co., Ltd.", message=digest)
+    assert "What kind of contact?" in rep.last_text()
+
+    await demo.run_jobs(sweep=False, follow_ups=True)
+    follow_up_messages = [m for m in rep.bot_messages() if "to follow up today" in m.text]
+    assert len(follow_up_messages) == 1, "one morning message per day"
+
+
+async def test_duplicate_by_name_shows_the_owner_and_distinct_is_recorded(demo: Sandbox) -> None:
+    rep, other = demo.user(REP), demo.user(OTHER_REP)  # Sun Li reads Chinese
+    await register_customer(rep, "上海明华贸易有限公司", "13800138000")
+    await fill_rest(rep)
+
+    await other.send("/customer")
+    await other.tap("➕ 登记客户")
+    await other.send("上海明华贸易")
+    await other.send("021-6888 8888")
+    assert "该客户可能已登记" in other.last_text()
+    assert "上海明华贸易有限公司" in other.last_text()
+    assert "Zhao Lei" in other.last_text()
+    assert not any(label.startswith("🔎") for label in other.buttons()), "not hers to open"
+    await other.tap("➡️ 是另一位客户")
+    assert other.last_text() == "联系人？"
+
+
+async def test_duplicate_by_phone_offers_to_open_ones_own_record(demo: Sandbox) -> None:
+    rep = demo.user(REP)
+    await register_customer(rep, "Acme Trading Co., Ltd.", "+86 138-0013-8000")
+    await fill_rest(rep)
+    await register_customer(rep, "Totally Different Name", "13800138000")
+    assert "same phone" in rep.last_text()
+    await rep.tap("🔎 Acme Trading Co., Ltd.")
+    assert rep.last_text().startswith("Acme Trading Co., Ltd.")
+
+
+async def test_wrong_phone_re_asks_and_keeps_the_name(demo: Sandbox) -> None:
+    rep = demo.user(REP)
+    await register_customer(rep, "Beta Foods", "12345")
+    assert "That phone number does not look right" in rep.bot_messages()[-2].text
+    await rep.send("139 1234 5678")
+    assert rep.last_text() == "Contact person?"
