@@ -33,9 +33,21 @@ APPROVERS = frozenset(
 FIELD = frozenset({Role.rep, Role.supervisor, Role.sales_manager, Role.admin})
 CUSTOMER_VIEWERS = FIELD | frozenset({Role.marketing_vp, Role.general_manager})
 
+PLANNERS = frozenset(
+    {
+        Role.rep,
+        Role.supervisor,
+        Role.sales_manager,
+        Role.marketing_vp,
+        Role.general_manager,
+        Role.admin,
+    }
+)
+
 COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("customer", N_("Register, find and open customers"), CUSTOMER_VIEWERS),
     CommandSpec("visit", N_("Log a visit or a call"), FIELD),
+    CommandSpec("plan", N_("Next week's plan, team plans and targets"), PLANNERS),
     CommandSpec("deal", N_("Ask for special terms on a deal"), REQUESTERS),
     CommandSpec("pending", N_("Requests waiting for your decision"), APPROVERS),
     CommandSpec("my", N_("Your requests and where each stands"), REQUESTERS),

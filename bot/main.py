@@ -35,7 +35,13 @@ from bot.notifications.limiter import ChatLimits
 from bot.notifications.sender import OutboxSender
 from bot.rendering import Renderer, make_env
 from bot.scheduling import Jobs, make_scheduler
-from bot.ui.cards import card_keyboard, follow_ups_keyboard, open_customer_keyboard
+from bot.ui.cards import (
+    card_keyboard,
+    follow_ups_keyboard,
+    open_customer_keyboard,
+    plan_keyboard,
+    target_keyboard,
+)
 from dialogs.away import away_dialog
 from dialogs.customer import customer_dialog
 from dialogs.deal import deal_dialog
@@ -43,11 +49,12 @@ from dialogs.decision import reason_dialog
 from dialogs.invite import invite_dialog
 from dialogs.my_requests import my_requests_dialog
 from dialogs.pending import pending_dialog
+from dialogs.plan import plan_dialog, team_plans_dialog
 from dialogs.register import register_dialog
 from dialogs.settings import settings_dialog
 from dialogs.team import team_dialog
 from dialogs.visit import visit_dialog
-from handlers import approvals, basics, customers, dialog_starts, errors, fallback, start
+from handlers import approvals, basics, customers, dialog_starts, errors, fallback, plans, start
 from storage.engine import make_engine, make_sessionmaker
 from storage.fsm import SqlFsmStore
 from storage.migrate import upgrade
@@ -119,6 +126,7 @@ def build_dispatcher(
         dialog_starts.router(),
         approvals.router(),
         customers.router(),
+        plans.router(),
     ):
         dp.include_router(router)
     for dialog in (
@@ -133,6 +141,8 @@ def build_dispatcher(
         register_dialog(),
         customer_dialog(),
         visit_dialog(policy.tz),
+        plan_dialog(),
+        team_plans_dialog(),
     ):
         dp.include_router(dialog)
     dp.include_router(fallback.router())
@@ -177,6 +187,8 @@ def build_app(
             "followups_digest": follow_ups_keyboard,
             "prospect_to_confirm": open_customer_keyboard,
             "customer_file": open_customer_keyboard,
+            "plan_card": plan_keyboard,
+            "target_set": target_keyboard,
         },
     )
 

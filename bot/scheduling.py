@@ -4,7 +4,7 @@ use case, so a job run twice (or by two processes) sends nothing twice."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -14,6 +14,12 @@ from bot.clock import Clock
 from bot.core.policy import WEEKDAYS, Policy
 from bot.core.ports import UnitOfWork
 from bot.core.usecases.reminders import send_digests, sweep_deadlines
+from bot.core.usecases.routine import (
+    evening_prompts,
+    remind_plans,
+    report_missing_plans,
+    send_meeting_summaries,
+)
 from bot.core.usecases.visits import send_follow_ups
 
 log = logging.getLogger(__name__)
@@ -35,8 +41,23 @@ class Jobs:
             return await send_digests(uow, policy=self._policy, now=self._clock())
 
     async def follow_ups(self) -> int:
+        return await self._run(send_follow_ups)
+
+    async def plan_reminders(self) -> int:
+        return await self._run(remind_plans)
+
+    async def missing_plans(self) -> int:
+        return await self._run(report_missing_plans)
+
+    async def meeting_summaries(self) -> int:
+        return await self._run(send_meeting_summaries)
+
+    async def evening_prompts(self) -> int:
+        return await self._run(evening_prompts)
+
+    async def _run(self, job: Callable[..., Awaitable[int]]) -> int:
         async with self._uow_factory() as uow:
-            return await send_follow_ups(uow, policy=self._policy, now=self._clock())
+            return int(await job(uow, policy=self._policy, now=self._clock()))
 
 
 def make_scheduler(jobs: Jobs, policy: Policy) -> AsyncIOScheduler:
@@ -64,4 +85,35 @@ def make_scheduler(jobs: Jobs, policy: Policy) -> AsyncIOScheduler:
         CronTrigger(hour=follow.hour, minute=follow.minute, day_of_week=days, timezone=policy.tz),
         id="follow-ups",
     )
+    weekly = (
+        (
+            jobs.plan_reminders,
+            policy.reminders.plan_reminder_day,
+            policy.reminders.plan_reminder,
+            "plan-reminders",
+        ),
+        (
+            jobs.missing_plans,
+            policy.meeting.plan_due_weekday,
+            policy.meeting.plan_due,
+            "missing-plans",
+        ),
+        (
+            jobs.meeting_summaries,
+            policy.meeting.weekday,
+            policy.meeting.summary_at,
+            "meeting-summary",
+        ),
+    )
+    for job, weekday, at, job_id in weekly:
+        trigger = CronTrigger(
+            day_of_week=WEEKDAYS[weekday], hour=at.hour, minute=at.minute, timezone=policy.tz
+        )
+        scheduler.add_job(job, trigger, id=job_id)
+    evening = policy.reminders.evening_prompt
+    if evening is not None:
+        trigger = CronTrigger(
+            hour=evening.hour, minute=evening.minute, day_of_week=days, timezone=policy.tz
+        )
+        scheduler.add_job(jobs.evening_prompts, trigger, id="evening-prompt")
     return scheduler

@@ -99,3 +99,23 @@ class VisitSG(StatesGroup):
     location = State()
     photos = State()
     confirm = State()
+
+
+class PlanSG(StatesGroup):
+    overview = State()
+    customer = State()
+    day = State()
+    purpose = State()
+    remove = State()
+    goals = State()
+    log = State()
+
+
+class TeamPlansSG(StatesGroup):
+    list = State()
+    plan = State()
+    comment = State()
+    target_rep = State()
+    target_sales = State()
+    target_collection = State()
+    target_confirm = State()

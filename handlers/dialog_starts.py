@@ -19,6 +19,7 @@ from dialogs.states import (
     InviteSG,
     MyRequestsSG,
     PendingSG,
+    PlanSG,
     SettingsSG,
     TeamSG,
     VisitSG,
@@ -36,6 +37,7 @@ def router() -> Router:
         ("my", MyRequestsSG.list),
         ("customer", CustomerSG.menu),
         ("visit", VisitSG.customer),
+        ("plan", PlanSG.overview),
     ):
         r.message.register(_starter(name, state), Command(name))
     return r

@@ -4,7 +4,17 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, MetaData, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from storage.types import DecimalType, UTCDateTime
@@ -220,3 +230,54 @@ class DigestRow(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
     kind: Mapped[str] = mapped_column(String(32), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
+
+
+class PlanRow(Base):
+    __tablename__ = "weekly_plans"
+    __table_args__ = (UniqueConstraint("rep_id", "week"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    week: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))
+    goals: Mapped[str | None] = mapped_column(Text)
+    submitted_at: Mapped[datetime | None]
+    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    reviewed_at: Mapped[datetime | None]
+    comment: Mapped[str | None] = mapped_column(String(500))
+    last_submitted: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class PlanItemRow(Base):
+    __tablename__ = "plan_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("weekly_plans.id", ondelete="CASCADE"), index=True
+    )
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    day: Mapped[date] = mapped_column(Date)
+    purpose: Mapped[str] = mapped_column(String(200))
+
+
+class TargetRow(Base):
+    __tablename__ = "monthly_targets"
+    __table_args__ = (UniqueConstraint("rep_id", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    month: Mapped[date] = mapped_column(Date)
+    sales: Mapped[Decimal] = mapped_column(DecimalType(2))
+    collection: Mapped[Decimal] = mapped_column(DecimalType(2))
+    set_by: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    set_at: Mapped[datetime]
+    confirmed_at: Mapped[datetime | None]
+
+
+class WorkLogRow(Base):
+    __tablename__ = "work_logs"
+
+    rep_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    note: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime]

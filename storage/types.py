@@ -40,6 +40,9 @@ class DecimalType(TypeDecorator[Decimal]):
         super().__init__()
         self.scale = scale
 
+    def __repr__(self) -> str:  # how alembic's autogenerate writes it into a migration
+        return f"DecimalType({self.scale})"
+
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "sqlite":
             return dialect.type_descriptor(String(40))

@@ -12,6 +12,7 @@ from storage.approval_repos import (
     SqlStepRepo,
 )
 from storage.customer_repos import SqlCustomerEvents, SqlCustomerRepo, SqlVisitRepo
+from storage.plan_repos import SqlPlanRepo, SqlTargetRepo, SqlWorkLogRepo
 from storage.repos import SqlAuditLog, SqlInviteRepo, SqlOutbox, SqlPersonRepo
 
 
@@ -29,6 +30,9 @@ class SqlUnitOfWork:
     digests: SqlDigestLog
     customer_events: SqlCustomerEvents
     visits: SqlVisitRepo
+    plans: SqlPlanRepo
+    targets: SqlTargetRepo
+    work_logs: SqlWorkLogRepo
 
     def __init__(
         self,
@@ -53,6 +57,9 @@ class SqlUnitOfWork:
         self.digests = SqlDigestLog(session)
         self.customer_events = SqlCustomerEvents(session)
         self.visits = SqlVisitRepo(session)
+        self.plans = SqlPlanRepo(session)
+        self.targets = SqlTargetRepo(session)
+        self.work_logs = SqlWorkLogRepo(session)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Protocol, Self
 
 from bot.core.approvals import ApprovalRequest, ApprovalStep, Delegation, StepStatus
 from bot.core.customers import Customer, CustomerDraft, CustomerEvent, Visit, VisitDraft
 from bot.core.deals import DealTerms
 from bot.core.models import AuditEntry, Invite, Notification, OutboxItem, Person
+from bot.core.plans import MonthlyTarget, PlanItem, WeeklyPlan
 from bot.core.roles import Role
 
 
@@ -173,6 +175,49 @@ class DigestLog(Protocol):
         ...
 
 
+class PlanRepo(Protocol):
+    async def get(self, plan_id: int) -> WeeklyPlan | None: ...
+
+    async def for_week(self, rep_id: int, week: date) -> WeeklyPlan | None: ...
+
+    async def of_reps(self, rep_ids: Collection[int], week: date) -> Sequence[WeeklyPlan]: ...
+
+    async def add(self, rep_id: int, week: date) -> WeeklyPlan: ...
+
+    async def save(self, plan: WeeklyPlan) -> None: ...
+
+    async def add_item(
+        self, plan_id: int, *, customer_id: int, day: date, purpose: str
+    ) -> PlanItem: ...
+
+    async def remove_item(self, plan_id: int, item_id: int) -> None: ...
+
+
+class TargetRepo(Protocol):
+    async def get(self, rep_id: int, month: date) -> MonthlyTarget | None: ...
+
+    async def by_id(self, target_id: int) -> MonthlyTarget | None: ...
+
+    async def set(
+        self,
+        *,
+        rep_id: int,
+        month: date,
+        sales: Decimal,
+        collection: Decimal,
+        set_by: int,
+        now: datetime,
+    ) -> MonthlyTarget: ...
+
+    async def confirm(self, target_id: int, now: datetime) -> bool: ...
+
+
+class WorkLogRepo(Protocol):
+    async def note(self, rep_id: int, day: date) -> str | None: ...
+
+    async def set_note(self, rep_id: int, day: date, note: str, now: datetime) -> None: ...
+
+
 class UnitOfWork(Protocol):
     people: PersonRepo
     invites: InviteRepo
@@ -185,6 +230,9 @@ class UnitOfWork(Protocol):
     digests: DigestLog
     customer_events: CustomerEventLog
     visits: VisitRepo
+    plans: PlanRepo
+    targets: TargetRepo
+    work_logs: WorkLogRepo
 
     async def __aenter__(self) -> Self: ...
 

@@ -81,3 +81,34 @@ def open_customer_keyboard(item: OutboxItem) -> InlineKeyboardMarkup:
         callback_data=CustomerCb(customer=int(item.params["customer_id"])).pack(),
     )
     return InlineKeyboardMarkup(inline_keyboard=[[button]])
+
+
+class PlanCb(CallbackData, prefix="pl"):
+    plan: int
+    act: str  # a: approve, c: comment, r: return
+
+
+class TargetCb(CallbackData, prefix="tg"):
+    target: int
+
+
+def plan_keyboard(item: OutboxItem) -> InlineKeyboardMarkup | None:
+    if item.params.get("status") != "submitted":
+        return None
+    plan_id = int(item.params["plan_id"])
+
+    def button(text: str, act: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(text=text, callback_data=PlanCb(plan=plan_id, act=act).pack())
+
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [button(_("✅ Approve"), "a"), button(_("💬 Comment"), "c"), button(_("↩️ Return"), "r")]
+        ]
+    )
+
+
+def target_keyboard(item: OutboxItem) -> InlineKeyboardMarkup:
+    button = InlineKeyboardButton(
+        text=_("✅ Received"), callback_data=TargetCb(target=int(item.params["target_id"])).pack()
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[[button]])

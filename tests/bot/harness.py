@@ -95,3 +95,11 @@ class Sandbox:
             await self.app.jobs.follow_ups()
         self.app.sender.wake()
         await self.outbox_idle()
+
+    async def run_job(self, name: str) -> int:
+        """One scheduler job by name (e.g. "meeting_summaries"), then wait for its messages."""
+        assert self.app is not None
+        sent = int(await getattr(self.app.jobs, name)())
+        self.app.sender.wake()
+        await self.outbox_idle()
+        return sent

@@ -1,0 +1,162 @@
+"""/plan: next week's key visits and goals; submit by the due time; today's work log."""
+
+from __future__ import annotations
+
+from operator import itemgetter
+
+from aiogram_dialog import Dialog, Window
+from aiogram_dialog.widgets.input import TextInput
+from aiogram_dialog.widgets.kbd import (
+    Button,
+    Cancel,
+    Column,
+    Group,
+    ScrollingGroup,
+    Select,
+    Start,
+    SwitchTo,
+)
+from aiogram_dialog.widgets.text import Format
+
+from bot.core.deals import clean_text
+from bot.core.plans import GOALS_MAX, LOG_NOTE_MAX, PURPOSE_MAX
+from bot.ui.inputs import explain_input_error
+from bot.ui.text import Label, Tr
+from bot.ui.widgets import buttons_only
+from dialogs.plan import getters, handlers
+from dialogs.states import PlanSG, TeamPlansSG
+
+
+def _limit(limit: int):  # type: ignore[no-untyped-def]
+    def parse(value: str) -> str:
+        return clean_text(value, limit=limit)
+
+    return parse
+
+
+def _back() -> SwitchTo:
+    return SwitchTo(Label("◀ Back to the plan"), id="toplan", state=PlanSG.overview)
+
+
+def plan_dialog() -> Dialog:
+    return Dialog(
+        Window(
+            Format("{overview}"),
+            SwitchTo(Label("➕ Add a visit"), id="add", state=PlanSG.customer),
+            SwitchTo(Label("🗑 Remove a visit"), id="remove", state=PlanSG.remove, when="has_items"),
+            SwitchTo(Label("🎯 Goals"), id="goals", state=PlanSG.goals),
+            Button(
+                Label("📨 Submit the plan"),
+                id="submit",
+                on_click=handlers.on_submit,
+                when="can_submit",
+            ),
+            SwitchTo(Label("📓 Today's work log"), id="log", state=PlanSG.log),
+            Start(
+                Label("👥 Team plans and targets"),
+                id="team",
+                state=TeamPlansSG.list,
+                when="manages",
+            ),
+            Cancel(Label("Close")),
+            buttons_only(),
+            state=PlanSG.overview,
+            getter=getters.overview_getter,
+        ),
+        Window(
+            Tr("Which customer? Type to search."),
+            Tr("No customers found. Register one with /customer.", when="none"),
+            TextInput(
+                id="q",
+                type_factory=_limit(50),
+                on_success=handlers.on_search,
+                on_error=explain_input_error,
+            ),
+            ScrollingGroup(
+                Select(
+                    Format("{item[1]}"),
+                    id="c",
+                    item_id_getter=itemgetter(0),
+                    items="customers",
+                    type_factory=int,
+                    on_click=handlers.on_customer,
+                ),
+                id="cs",
+                width=1,
+                height=6,
+                hide_on_single_page=True,
+            ),
+            _back(),
+            state=PlanSG.customer,
+            getter=getters.customers_getter,
+        ),
+        Window(
+            Tr("<b>{customer}</b>: which day?"),
+            Group(
+                Select(
+                    Format("{item[1]}"),
+                    id="d",
+                    item_id_getter=itemgetter(0),
+                    items="days",
+                    on_click=handlers.on_day,
+                ),
+                width=3,
+            ),
+            _back(),
+            buttons_only(),
+            state=PlanSG.day,
+            getter=getters.days_getter,
+        ),
+        Window(
+            Tr("Purpose of the visit? (up to 200 characters)"),
+            TextInput(
+                id="purpose",
+                type_factory=_limit(PURPOSE_MAX),
+                on_success=handlers.on_purpose,
+                on_error=explain_input_error,
+            ),
+            _back(),
+            state=PlanSG.purpose,
+        ),
+        Window(
+            Tr("Tap a visit to remove it:"),
+            Column(
+                Select(
+                    Format("{item[1]}"),
+                    id="r",
+                    item_id_getter=itemgetter(0),
+                    items="items",
+                    type_factory=int,
+                    on_click=handlers.on_remove,
+                )
+            ),
+            _back(),
+            buttons_only(),
+            state=PlanSG.remove,
+            getter=getters.items_getter,
+        ),
+        Window(
+            Tr("Your goals for the week? (up to 1000 characters)"),
+            TextInput(
+                id="goals",
+                type_factory=_limit(GOALS_MAX),
+                on_success=handlers.on_goals,
+                on_error=explain_input_error,
+            ),
+            _back(),
+            state=PlanSG.goals,
+        ),
+        Window(
+            Format("{log}"),
+            Tr("\nType a note to add it to today's log."),
+            TextInput(
+                id="note",
+                type_factory=_limit(LOG_NOTE_MAX),
+                on_success=handlers.on_log_note,
+                on_error=explain_input_error,
+            ),
+            _back(),
+            state=PlanSG.log,
+            getter=getters.log_getter,
+        ),
+    )

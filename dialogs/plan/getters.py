@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from aiogram.utils.i18n import gettext as _
+from aiogram_dialog import DialogManager
+
+from bot.core.calendar import is_working_day, local
+from bot.core.plans import PlanStatus
+from bot.core.usecases import customers, plans, worklog
+from bot.i18n import N_
+from dialogs.common import now_of, person_of, policy_of, renderer_of, uow_of
+
+WEEKDAY_NAMES = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+
+
+async def current_plan(manager: DialogManager) -> Any:
+    return await plans.my_plan(
+        uow_of(manager),
+        actor_id=person_of(manager).id,
+        policy=policy_of(manager),
+        now=now_of(manager),
+    )
+
+
+async def overview_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
+    plan = await current_plan(dialog_manager)
+    dialog_manager.dialog_data["plan"] = plan.id
+    params = await plans.plan_params(uow_of(dialog_manager), plan, policy_of(dialog_manager))
+    text = renderer_of(dialog_manager).render("plan_overview", **params)
+    return {
+        "overview": text,
+        "has_items": bool(plan.items),
+        "can_submit": plan.status in (PlanStatus.draft, PlanStatus.returned)
+        and bool(plan.items or plan.goals),
+        "manages": person_of(dialog_manager).manages,
+    }
+
+
+async def customers_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
+    query = dialog_manager.dialog_data.get("query")
+    found = await customers.visible_customers(
+        uow_of(dialog_manager), person_of(dialog_manager).id, query
+    )
+    open_ones = [c for c in found if c.is_open]
+    return {"customers": [(c.id, c.name) for c in open_ones[:30]], "none": not open_ones}
+
+
+async def days_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
+    plan = await current_plan(dialog_manager)
+    policy = policy_of(dialog_manager)
+    days = [plan.week + timedelta(days=offset) for offset in range(7)]
+    return {
+        "customer": dialog_manager.dialog_data.get("customer_name", "—"),
+        "days": [
+            (day.isoformat(), f"{_(WEEKDAY_NAMES[day.weekday()])} {day:%m-%d}")
+            for day in days
+            if is_working_day(day, policy)
+        ],
+    }
+
+
+async def items_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
+    plan = await current_plan(dialog_manager)
+    uow = uow_of(dialog_manager)
+    items = []
+    for item in plan.items:
+        customer = await uow.customers.get(item.customer_id)
+        items.append(
+            (
+                item.id,
+                f"✖ {_(WEEKDAY_NAMES[item.day.weekday()])} · {customer.name if customer else '—'}",
+            )
+        )
+    return {"items": items}
+
+
+async def log_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
+    today: date = local(now_of(dialog_manager), policy_of(dialog_manager)).date()
+    log = await worklog.work_log(
+        uow_of(dialog_manager), actor_id=person_of(dialog_manager).id, day=today
+    )
+    text = renderer_of(dialog_manager).render("work_log", log=log)
+    return {"log": text}

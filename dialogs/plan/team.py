@@ -1,0 +1,270 @@
+"""For managers: the team's plans for next week (review them) and monthly targets."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from operator import itemgetter
+from typing import Any
+
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram_dialog import Dialog, DialogManager, Window
+from aiogram_dialog.widgets.input import ManagedTextInput, TextInput
+from aiogram_dialog.widgets.kbd import Button, Cancel, Row, ScrollingGroup, Select, SwitchTo
+from aiogram_dialog.widgets.text import Format
+
+from bot.core.deals import COMMENT_MAX, clean_text, parse_amount
+from bot.core.plans import month_start, planning_week
+from bot.core.usecases import plans, targets
+from bot.ui.inputs import explain_input_error
+from bot.ui.text import Label, Tr
+from bot.ui.widgets import buttons_only
+from dialogs.common import now_of, person_of, policy_of, renderer_of, uow_of
+from dialogs.states import TeamPlansSG
+
+MARK = {"submitted": "📨", "approved": "✅", "returned": "↩️", "draft": "✏️"}
+
+
+async def list_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
+    uow = uow_of(dialog_manager)
+    reps = await targets.team_reps(uow, person_of(dialog_manager).id)
+    week = planning_week(now_of(dialog_manager), policy_of(dialog_manager))
+    by_rep = {p.rep_id: p for p in await uow.plans.of_reps([r.id for r in reps], week)}
+    rows = []
+    for rep in sorted(reps, key=lambda r: r.full_name):
+        plan = by_rep.get(rep.id)
+        mark = MARK.get(plan.status.value, "") if plan else "⏳"
+        rows.append(
+            (
+                plan.id if plan else -rep.id,
+                f"{mark} {rep.full_name} · {len(plan.items) if plan else 0}",
+            )
+        )
+    return {"rows": rows, "week": week.isoformat(), "reps": [(r.id, r.full_name) for r in reps]}
+
+
+async def plan_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
+    uow = uow_of(dialog_manager)
+    plan = await uow.plans.get(int(dialog_manager.dialog_data["plan"]))
+    if plan is None or plan.rep_id not in {
+        r.id for r in await targets.team_reps(uow, person_of(dialog_manager).id)
+    }:
+        return {
+            "text": _("I could not find that. It may have been changed or removed."),
+            "reviewable": False,
+        }
+    params = await plans.plan_params(uow, plan, policy_of(dialog_manager))
+    people = {p.id: p for p in await uow.people.all()}
+    reviewer = plans.reviewer_of(people[plan.rep_id], people)
+    return {
+        "text": renderer_of(dialog_manager).render("plan_overview", **params),
+        "reviewable": plan.status.value == "submitted"
+        and reviewer is not None
+        and reviewer.id == person_of(dialog_manager).id,
+    }
+
+
+async def on_open(
+    callback: CallbackQuery, _w: Select[int], manager: DialogManager, plan_id: int
+) -> None:
+    if plan_id < 0:
+        await callback.answer(_("No plan yet for next week."), show_alert=True)
+        return
+    manager.dialog_data["plan"] = plan_id
+    await manager.switch_to(TeamPlansSG.plan)
+
+
+async def _review(manager: DialogManager, action: str, comment: str | None) -> None:
+    await plans.review(
+        uow_of(manager),
+        actor_id=person_of(manager).id,
+        plan_id=int(manager.dialog_data["plan"]),
+        action=action,
+        comment=comment,
+        policy=policy_of(manager),
+        now=now_of(manager),
+    )
+
+
+async def on_approve(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    await _review(manager, "approve", None)
+    await manager.switch_to(TeamPlansSG.list)
+
+
+async def on_comment_kind(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    manager.dialog_data["action"] = button.widget_id
+    await manager.switch_to(TeamPlansSG.comment)
+
+
+async def on_comment(
+    message: Message, _w: ManagedTextInput[str], manager: DialogManager, text: str
+) -> None:
+    await _review(manager, manager.dialog_data.get("action", "comment"), text)
+    await manager.switch_to(TeamPlansSG.list)
+
+
+async def on_target_rep(
+    callback: CallbackQuery, _w: Select[int], manager: DialogManager, rep_id: int
+) -> None:
+    reps = {r.id: r for r in await targets.team_reps(uow_of(manager), person_of(manager).id)}
+    if rep_id in reps:
+        manager.dialog_data.update(rep=rep_id, rep_name=reps[rep_id].full_name)
+        await manager.switch_to(TeamPlansSG.target_sales)
+
+
+async def on_sales(
+    message: Message, _w: ManagedTextInput[Decimal], manager: DialogManager, value: Decimal
+) -> None:
+    manager.dialog_data["sales"] = str(value)
+    await manager.switch_to(TeamPlansSG.target_collection)
+
+
+async def on_collection(
+    message: Message, _w: ManagedTextInput[Decimal], manager: DialogManager, value: Decimal
+) -> None:
+    manager.dialog_data["collection"] = str(value)
+    await manager.switch_to(TeamPlansSG.target_confirm)
+
+
+async def target_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
+    data = dialog_manager.dialog_data
+    month = month_start(now_of(dialog_manager), policy_of(dialog_manager))
+    return {
+        "rep": data.get("rep_name", "—"),
+        "month": month.isoformat()[:7],
+        "sales": f"{Decimal(data.get('sales', '0')):,.2f}",
+        "collection": f"{Decimal(data.get('collection', '0')):,.2f}",
+    }
+
+
+async def on_target_save(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    data = manager.dialog_data
+    await targets.set_target(
+        uow_of(manager),
+        actor_id=person_of(manager).id,
+        rep_id=int(data["rep"]),
+        month=month_start(now_of(manager), policy_of(manager)),
+        sales=Decimal(data["sales"]),
+        collection=Decimal(data["collection"]),
+        now=now_of(manager),
+    )
+    await callback.answer(_("Target sent. The rep will confirm it."))
+    await manager.switch_to(TeamPlansSG.list)
+
+
+def _comment(value: str) -> str:
+    return clean_text(value, limit=COMMENT_MAX)
+
+
+def _collection(value: str) -> Decimal:
+    return Decimal(0) if value.strip() in {"0", "0.00"} else parse_amount(value)
+
+
+async def on_start(data: Any, manager: DialogManager) -> None:
+    """Opened from a plan card's Comment or Return: straight to the text, for that plan."""
+    if isinstance(data, dict) and data.get("plan"):
+        manager.dialog_data.update(plan=int(data["plan"]), action=data.get("action", "comment"))
+
+
+def team_plans_dialog() -> Dialog:
+    back = SwitchTo(Label("◀ Back"), id="tolist", state=TeamPlansSG.list)
+    return Dialog(
+        Window(
+            Tr(
+                "<b>Team plans for the week of {week}</b>\n📨 submitted · ✅ approved · ↩️ returned · ✏️ draft · ⏳ none"
+            ),
+            ScrollingGroup(
+                Select(
+                    Format("{item[1]}"),
+                    id="p",
+                    item_id_getter=itemgetter(0),
+                    items="rows",
+                    type_factory=int,
+                    on_click=on_open,
+                ),
+                id="ps",
+                width=1,
+                height=8,
+                hide_on_single_page=True,
+            ),
+            SwitchTo(Label("🎯 Set a monthly target"), id="target", state=TeamPlansSG.target_rep),
+            Cancel(Label("Close")),
+            buttons_only(),
+            state=TeamPlansSG.list,
+            getter=list_getter,
+        ),
+        Window(
+            Format("{text}"),
+            Row(
+                Button(Label("✅ Approve"), id="approve", on_click=on_approve, when="reviewable"),
+                Button(
+                    Label("💬 Comment"), id="comment", on_click=on_comment_kind, when="reviewable"
+                ),
+                Button(Label("↩️ Return"), id="return", on_click=on_comment_kind, when="reviewable"),
+            ),
+            back,
+            buttons_only(),
+            state=TeamPlansSG.plan,
+            getter=plan_getter,
+        ),
+        Window(
+            Tr("Type your comment or the reason, up to 500 characters:"),
+            TextInput(
+                id="why", type_factory=_comment, on_success=on_comment, on_error=explain_input_error
+            ),
+            back,
+            state=TeamPlansSG.comment,
+        ),
+        Window(
+            Tr("Whose monthly target?"),
+            ScrollingGroup(
+                Select(
+                    Format("{item[1]}"),
+                    id="t",
+                    item_id_getter=itemgetter(0),
+                    items="reps",
+                    type_factory=int,
+                    on_click=on_target_rep,
+                ),
+                id="ts",
+                width=1,
+                height=8,
+                hide_on_single_page=True,
+            ),
+            back,
+            buttons_only(),
+            state=TeamPlansSG.target_rep,
+            getter=list_getter,
+        ),
+        Window(
+            Tr("Sales target for this month?"),
+            TextInput(
+                id="sales",
+                type_factory=parse_amount,
+                on_success=on_sales,
+                on_error=explain_input_error,
+            ),
+            back,
+            state=TeamPlansSG.target_sales,
+        ),
+        Window(
+            Tr("Collection target for this month?"),
+            TextInput(
+                id="collection",
+                type_factory=_collection,
+                on_success=on_collection,
+                on_error=explain_input_error,
+            ),
+            back,
+            state=TeamPlansSG.target_collection,
+        ),
+        Window(
+            Tr("Target for {rep}, {month}: sales {sales}, collection {collection}. Send it?"),
+            Button(Label("📨 Send"), id="send", on_click=on_target_save),
+            back,
+            buttons_only(),
+            state=TeamPlansSG.target_confirm,
+            getter=target_getter,
+        ),
+        on_start=on_start,
+    )

@@ -1,0 +1,89 @@
+"""Issue 5 end to end: a week with two reps — one submits a plan, one does not — and the
+reminders, the missing list and the manager's Saturday message, under a controlled clock."""
+
+from __future__ import annotations
+
+from harness import Sandbox
+from test_customer_register_e2e import fill_rest, register_customer
+
+REP, OTHER_REP, SUPERVISOR, MANAGER = 1005, 1006, 1004, 1003
+
+
+async def test_a_week_of_plans(demo: Sandbox) -> None:
+    rep, other, supervisor, manager = (
+        demo.user(REP),
+        demo.user(OTHER_REP),
+        demo.user(SUPERVISOR),
+        demo.user(MANAGER),
+    )
+    await register_customer(rep, "Minghua Trading", "13800138000")
+    await fill_rest(rep)
+
+    await rep.send("/plan")
+    assert "week of 2026-11-30" in rep.last_text()
+    assert "No visits planned yet." in rep.last_text()
+    await rep.tap("➕ Add a visit")
+    await rep.tap("Minghua Trading")
+    await rep.tap("Tue 12-01")
+    await rep.send("Present the quote")
+    assert "12-01 · Minghua Trading — Present the quote" in rep.last_text()
+    await rep.tap("🎯 Goals")
+    await rep.send("Close Minghua; two new prospects")
+    await rep.tap("📨 Submit the plan")
+    await demo.settle()
+    assert "Submitted" in rep.last_text()
+    card = supervisor.last()
+    assert "Weekly plan of Zhao Lei" in card.text
+    assert "Present the quote" in card.text
+
+    demo.clock.advance(days=4, hours=5)  # Friday 15:00 Shanghai
+    assert await demo.run_job("plan_reminders") == 1
+    assert "是否" not in other.last_text()
+    assert "/plan" in other.last_text()
+    assert not any("is due" in m.text for m in rep.bot_messages())
+    assert await demo.run_job("plan_reminders") == 0, "each rep is reminded once"
+
+    demo.clock.advance(hours=3)  # Friday 18:00: the due time
+    await demo.run_job("missing_plans")
+    assert "still missing" in supervisor.last_text()
+    assert "Sun Li" in supervisor.last_text()
+    assert "Zhao Lei" not in supervisor.last_text()
+
+    demo.clock.advance(hours=14, minutes=30)  # Saturday 08:30
+    assert await demo.run_job("meeting_summaries") == 1
+    summary = manager.last_text()
+    assert "Before the weekly meeting: plans for the week of 2026-11-30" in summary
+    assert "Zhao Lei · submitted · 1 visit planned" in summary
+    assert "Sun Li · missing · 0 visits planned" in summary
+    assert await demo.run_job("meeting_summaries") == 0, "one message per meeting"
+
+
+async def test_manager_returns_a_plan_and_sees_the_changes(demo: Sandbox) -> None:
+    rep, supervisor = demo.user(REP), demo.user(SUPERVISOR)
+    await register_customer(rep, "Acme", "13800138001")
+    await fill_rest(rep)
+    await rep.send("/plan")
+    await rep.tap("🎯 Goals")
+    await rep.send("Visit Acme")
+    await rep.tap("📨 Submit the plan")
+    await demo.settle()
+
+    await supervisor.tap("↩️ Return")
+    await supervisor.send("Please plan at least one visit")
+    await demo.settle()
+    assert "returned your plan" in rep.last_text()
+    assert "Please plan at least one visit" in rep.last_text()
+
+    await rep.send("/plan")
+    await rep.tap("➕ Add a visit")
+    await rep.tap("Acme")
+    await rep.tap("Mon 11-30")
+    await rep.send("First visit")
+    await rep.tap("📨 Submit the plan")
+    await demo.settle()
+    card = supervisor.keyboard_message()
+    assert card is not None
+    assert "Changed since you last saw it: 1 added, 0 removed" in card.text
+    await supervisor.tap("✅ Approve", message=card)
+    await demo.settle()
+    assert "approved your plan" in rep.last_text()
