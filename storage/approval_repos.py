@@ -192,6 +192,12 @@ class SqlStepRepo:
         )
         return [_step(row) for row in rows]
 
+    async def open_steps(self) -> Sequence[ApprovalStep]:
+        rows = await self._session.scalars(
+            select(StepRow).where(StepRow.status == StepStatus.pending.value).order_by(StepRow.id)
+        )
+        return [_step(row) for row in rows]
+
     async def due_for_nudge(self, now: datetime) -> Sequence[ApprovalStep]:
         rows = await self._session.scalars(
             select(StepRow)

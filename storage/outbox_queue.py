@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
 
 from bot.core.models import OutboxItem
 from storage.tables import OutboxRow, PersonRow
@@ -23,10 +24,32 @@ class SqlOutboxQueue:
             and_(OutboxRow.status == "sending", OutboxRow.claimed_until < now),
         )
 
+    @staticmethod
+    def _not_behind(now: datetime) -> ColumnElement[bool]:
+        """A chat's messages go out in order: a row waits while an earlier one for the same
+        person is postponed or still being sent."""
+        earlier = aliased(OutboxRow)
+        blocking = (
+            select(earlier.id)
+            .where(
+                earlier.recipient_id == OutboxRow.recipient_id,
+                earlier.id < OutboxRow.id,
+                or_(
+                    and_(earlier.status == "pending", earlier.next_attempt_at > now),
+                    and_(earlier.status == "sending", earlier.claimed_until >= now),
+                ),
+            )
+            .correlate(OutboxRow)
+        )
+        return ~exists(blocking)
+
     async def claim_due(self, now: datetime, limit: int, lease_until: datetime) -> list[OutboxItem]:
         async with self._sessionmaker() as session:
             candidates = (
-                select(OutboxRow.id).where(self._due(now)).order_by(OutboxRow.id).limit(limit)
+                select(OutboxRow.id)
+                .where(self._due(now), self._not_behind(now))
+                .order_by(OutboxRow.id)
+                .limit(limit)
             )
             if session.get_bind().dialect.name == "postgresql":
                 # Competing senders skip each other's rows instead of coming back empty; the CTE

@@ -147,6 +147,11 @@ class OutboxSender:
             if item.attempts < MAX_ATTEMPTS:
                 return await self._postpone(item, backoff(item.attempts), str(exc))
             await self._queue.fail(item.id, str(exc), unreachable=False)
+        except Exception as exc:
+            # A message that cannot be rendered or is refused otherwise must not block its
+            # chat: it is settled as failed and the chat moves on.
+            log.exception("outbox item %s cannot be delivered", item.id)
+            await self._queue.fail(item.id, f"{type(exc).__name__}: {exc}", unreachable=False)
         else:
             await self._queue.mark_sent(item.id, message_id, self._clock())
         return None

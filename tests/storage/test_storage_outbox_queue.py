@@ -62,8 +62,9 @@ async def test_claim_due_takes_due_rows_in_id_order_with_what_the_sender_needs(
 
 
 async def test_claim_due_respects_the_limit(sessionmaker: Sessions, queue: SqlOutboxQueue) -> None:
-    person = await add_person(sessionmaker, 1)
-    await enqueue(sessionmaker, person.id, 5)
+    for telegram_id in range(1, 6):
+        person = await add_person(sessionmaker, telegram_id)
+        await enqueue(sessionmaker, person.id)
 
     assert ids(await queue.claim_due(NOW, 3, LEASE)) == [1, 2, 3]
     assert ids(await queue.claim_due(NOW, 3, LEASE)) == [4, 5]
@@ -73,12 +74,37 @@ async def test_claim_due_respects_the_limit(sessionmaker: Sessions, queue: SqlOu
 async def test_claim_due_skips_rows_not_yet_due(
     sessionmaker: Sessions, queue: SqlOutboxQueue
 ) -> None:
-    person = await add_person(sessionmaker, 1)
-    await enqueue(sessionmaker, person.id, at=NOW + MINUTE)
-    await enqueue(sessionmaker, person.id, at=NOW)
+    ann = await add_person(sessionmaker, 1)
+    bob = await add_person(sessionmaker, 2)
+    await enqueue(sessionmaker, ann.id, at=NOW + MINUTE)
+    await enqueue(sessionmaker, bob.id, at=NOW)
 
     assert ids(await queue.claim_due(NOW, 10, LEASE)) == [2]
     assert ids(await queue.claim_due(NOW + MINUTE, 10, NOW + 6 * MINUTE)) == [1]
+
+
+async def test_a_later_message_to_the_same_person_waits_for_an_earlier_one(
+    sessionmaker: Sessions, queue: SqlOutboxQueue
+) -> None:
+    person = await add_person(sessionmaker, 1)
+    await enqueue(sessionmaker, person.id, at=NOW + MINUTE)  # postponed, e.g. after a 429
+    await enqueue(sessionmaker, person.id, at=NOW)
+
+    assert await queue.claim_due(NOW, 10, LEASE) == [], "the chat keeps its order"
+    assert ids(await queue.claim_due(NOW + MINUTE, 10, LEASE)) == [1, 2]
+
+
+async def test_a_message_waits_while_an_earlier_one_is_being_sent(
+    sessionmaker: Sessions, queue: SqlOutboxQueue
+) -> None:
+    person = await add_person(sessionmaker, 1)
+    await enqueue(sessionmaker, person.id)
+    assert ids(await queue.claim_due(NOW, 10, LEASE)) == [1]
+    await enqueue(sessionmaker, person.id)
+
+    assert await queue.claim_due(NOW, 10, LEASE) == []
+    await queue.mark_sent(1, 10, NOW)
+    assert ids(await queue.claim_due(NOW, 10, LEASE)) == [2]
 
 
 async def test_a_row_is_taken_again_only_after_its_lease_runs_out(
@@ -99,8 +125,9 @@ async def test_a_row_is_taken_again_only_after_its_lease_runs_out(
 async def test_concurrent_claimers_never_share_a_row(
     sessionmaker: Sessions, queue: SqlOutboxQueue
 ) -> None:
-    person = await add_person(sessionmaker, 1)
-    await enqueue(sessionmaker, person.id, 20)
+    for telegram_id in range(1, 21):  # twenty chats: order within a chat is another test
+        person = await add_person(sessionmaker, telegram_id)
+        await enqueue(sessionmaker, person.id)
 
     async def drain() -> list[int]:
         taken: list[int] = []

@@ -166,7 +166,8 @@ async def submit(
 
 
 def _may_decide(step: ApprovalStep, actor_id: int, delegate_now: int | None) -> bool:
-    return actor_id in {step.approver_id, step.acting_id, delegate_now} - {None}
+    """The approver always may; a delegate only while their delegation covers now."""
+    return actor_id == step.approver_id or (delegate_now is not None and actor_id == delegate_now)
 
 
 async def _already(uow: UnitOfWork, step: ApprovalStep, policy: Policy) -> AlreadyDecided:

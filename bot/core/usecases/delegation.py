@@ -74,3 +74,24 @@ async def cancel_away(
         await _hand_over(uow, person_id, None, now)
     await uow.audit.add(AuditEntry("delegation_cancelled", person_id, now, f"person:{person_id}"))
     await uow.commit()
+
+
+async def follow_delegations(uow: UnitOfWork, *, now: datetime) -> int:
+    """Open steps follow delegations as their windows start and end: the deciding person is
+    always the approver's current delegate, else the approver; a new decider gets the card."""
+    moved = 0
+    for step in await uow.steps.open_steps():
+        delegation = await uow.delegations.current(step.approver_id, now)
+        delegate = await uow.people.get(delegation.delegate_id) if delegation else None
+        wanted = delegate.id if delegate is not None and delegate.active else None
+        if wanted == step.acting_id:
+            continue
+        changed = replace(step, acting_id=wanted)
+        await uow.steps.save(changed)
+        view = await load_view(uow, step.request_id)
+        params = card_params(view, changed)
+        await uow.outbox.add(
+            Notification(changed.decider_id, "approval_card", params, ref=step_ref(step.id)), now
+        )
+        moved += 1
+    return moved

@@ -3,7 +3,7 @@ conditional update (or a digest row) in the same transaction as the message it c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -13,6 +13,7 @@ from bot.core.models import AuditEntry, Notification
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
 from bot.core.usecases.approval_views import card_params, load_view
+from bot.core.usecases.delegation import follow_delegations
 
 
 class NudgeKind(StrEnum):
@@ -25,32 +26,37 @@ class NudgeKind(StrEnum):
 class Nudge:
     kind: NudgeKind
     next_at: datetime | None
+    # Every reminder to the approver counts against the budget, the one at the deadline too.
+    remind_approver: bool = field(default=False, compare=False)
 
 
 def plan_nudge(step: ApprovalStep, now: datetime, policy: Policy) -> Nudge:
     """What a due step needs now. Nothing is sent in quiet hours or on days off: the nudge waits
     for the next working morning. At the deadline the approver's manager and the requester are
-    told once; reminders to the approver stop when the policy's budget is spent."""
+    told once; the approver's reminders, the one at the deadline included, stop when the
+    policy's budget (max_reminders) is spent."""
     rules = policy.deadlines
     if in_quiet_hours(now, policy):
         return Nudge(NudgeKind.postpone, next_nudge_time(now, policy))
     due = step.due_at or now
     interval = timedelta(minutes=max(rules.remind_before_minutes, 30))
     budget_left = step.reminders_sent < rules.max_reminders
+    spent_after_this = step.reminders_sent + 1 >= rules.max_reminders
     if now >= due and step.escalated_at is None:
-        after = next_nudge_time(now + interval, policy) if budget_left else None
-        return Nudge(NudgeKind.escalate, after)
+        again = budget_left and not spent_after_this
+        after = next_nudge_time(now + interval, policy) if again else None
+        return Nudge(NudgeKind.escalate, after, remind_approver=budget_left)
     if not budget_left:
         return Nudge(NudgeKind.postpone, None)
-    spent = step.reminders_sent + 1 >= rules.max_reminders
     if now < due:
-        return Nudge(NudgeKind.remind, due)
-    return Nudge(NudgeKind.remind, None if spent else next_nudge_time(now + interval, policy))
+        return Nudge(NudgeKind.remind, due, remind_approver=True)
+    later = None if spent_after_this else next_nudge_time(now + interval, policy)
+    return Nudge(NudgeKind.remind, later, remind_approver=True)
 
 
 async def sweep_deadlines(uow: UnitOfWork, *, policy: Policy, now: datetime) -> int:
     """Remind and escalate what is due; returns how many messages it queued."""
-    queued = 0
+    queued = await follow_delegations(uow, now=now)
     for step in await uow.steps.due_for_nudge(now):
         queued += await _nudge(uow, step, policy, now)
     await uow.commit()
@@ -65,7 +71,7 @@ async def _nudge(uow: UnitOfWork, step: ApprovalStep, policy: Policy, now: datet
         step.id,
         seen_nudge_at=step.next_nudge_at,
         next_nudge_at=plan.next_at,
-        reminded=plan.kind is NudgeKind.remind,
+        reminded=plan.remind_approver,
         escalated_at=now if plan.kind is NudgeKind.escalate else None,
     )
     if not claimed or plan.kind is NudgeKind.postpone:
@@ -81,11 +87,12 @@ async def _nudge(uow: UnitOfWork, step: ApprovalStep, policy: Policy, now: datet
         told.add(approver.reports_to)
     for person_id in sorted(told - {step.decider_id}):
         await uow.outbox.add(Notification(person_id, "step_overdue", params), now)
-    await uow.outbox.add(Notification(step.decider_id, "step_reminder", params), now)
+    if plan.remind_approver:
+        await uow.outbox.add(Notification(step.decider_id, "step_reminder", params), now)
     await uow.audit.add(
         AuditEntry("escalated", None, now, f"request:{step.request_id}", comment=f"step:{step.id}")
     )
-    return len(told - {step.decider_id}) + 1
+    return len(told - {step.decider_id}) + int(plan.remind_approver)
 
 
 async def send_digests(uow: UnitOfWork, *, policy: Policy, now: datetime) -> int:
