@@ -50,9 +50,11 @@ async def on_card(
         uow, step_id=callback_data.step, actor_id=person.id, policy=policy, now=now
     )
     await callback.answer()
-    await dialog_manager.start(
+    await dialog_manager.bg().start(
         ReasonSG.reason,
         data={"step": callback_data.step, "decision": decision.value},
         mode=StartMode.NORMAL,
-        show_mode=ShowMode.SEND,  # the card stays as it is; the question comes below it
+        # Started in the background, not from the tap: the card keeps its buttons and the
+        # question comes below it.
+        show_mode=ShowMode.SEND,
     )

@@ -29,11 +29,12 @@ async def start_visit(
 ) -> None:
     await visible_customer(uow, person.id, callback_data.customer)
     await callback.answer()
-    await dialog_manager.start(
+    await dialog_manager.bg().start(
         VisitSG.customer,
         data={"customer": callback_data.customer},
         mode=StartMode.RESET_STACK,
-        show_mode=ShowMode.SEND,  # the notification stays; the form comes below it
+        # Started in the background, not from the tap, so the notification keeps its buttons.
+        show_mode=ShowMode.SEND,
     )
 
 
@@ -46,9 +47,10 @@ async def open_customer(
 ) -> None:
     await visible_customer(uow, person.id, callback_data.customer)
     await callback.answer()
-    await dialog_manager.start(
+    await dialog_manager.bg().start(
         CustomerSG.card,
         data={"customer": callback_data.customer},
         mode=StartMode.RESET_STACK,
-        show_mode=ShowMode.SEND,  # the notification stays; the form comes below it
+        # Started in the background, not from the tap, so the notification keeps its buttons.
+        show_mode=ShowMode.SEND,
     )

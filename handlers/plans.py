@@ -47,7 +47,7 @@ async def on_plan_card(
         return
     await plans.reviewable(uow, person.id, callback_data.plan)
     await callback.answer()
-    await dialog_manager.start(
+    await dialog_manager.bg().start(
         TeamPlansSG.comment,
         data={
             "plan": callback_data.plan,

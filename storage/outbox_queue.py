@@ -88,6 +88,7 @@ class SqlOutboxQueue:
                     ref=row.ref,
                     attempts=row.attempts,
                     edit=row.edit,
+                    edit_only=row.edit_only,
                 )
                 for row, telegram_id, language in rows
             ]
@@ -101,6 +102,7 @@ class SqlOutboxQueue:
                     OutboxRow.chat_id == chat_id,
                     OutboxRow.status == "sent",
                     OutboxRow.message_id.is_not(None),
+                    OutboxRow.message_id != 0,
                 )
                 .order_by(OutboxRow.id.desc())
                 .limit(1)

@@ -150,6 +150,7 @@ class SqlOutbox:
                 params=notification.params,
                 ref=notification.ref,
                 edit=notification.edit,
+                edit_only=notification.edit_only,
                 status="pending",
                 attempts=0,
                 created_at=now,

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -70,6 +71,7 @@ class OutboxRow(Base):
     params: Mapped[dict[str, Any]]
     ref: Mapped[str | None] = mapped_column(String(96), index=True)
     edit: Mapped[bool] = mapped_column(default=False)
+    edit_only: Mapped[bool] = mapped_column(default=False, server_default=false())
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime]

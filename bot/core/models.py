@@ -63,6 +63,7 @@ class Notification:
     params: dict[str, Any] = field(default_factory=dict)
     ref: str | None = None
     edit: bool = False  # edit the message last sent under `ref` instead of sending a new one
+    edit_only: bool = False  # with `edit`: when there is nothing to edit, send nothing
 
 
 @dataclass(slots=True)
@@ -87,3 +88,4 @@ class OutboxItem:
     ref: str | None
     attempts: int
     edit: bool = False
+    edit_only: bool = False

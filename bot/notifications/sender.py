@@ -171,6 +171,8 @@ class OutboxSender:
             message_id = await self._queue.last_sent(item.ref, item.chat_id)
             if message_id is not None and await self._edit(item, message_id, text, markup):
                 return message_id
+            if item.edit_only:
+                return 0  # nothing to edit, and nothing new is wanted
         message = await self._bot.send_message(item.chat_id, text, reply_markup=markup)
         return message.message_id
 

@@ -321,9 +321,8 @@ async def test_a_waiting_step_cannot_be_decided_early(uow: ApprovalUnitOfWork) -
     await file(uow)
     waiting = uow.steps.of_request(1)[1]
 
-    # Sam's step is not open yet: it is not "pending", so it counts as not decidable.
-    error = await assert_refused(uow, decide_now(uow, SAM, step_id=waiting.id), AlreadyDecided)
-    assert (error.by, error.at) == (None, None)
+    # Sam's step is not open yet: not his turn (and not "closed" either).
+    await assert_refused(uow, decide_now(uow, SAM, step_id=waiting.id), NotAllowed)
 
 
 async def test_deciding_twice_says_who_decided_and_when(uow: ApprovalUnitOfWork) -> None:

@@ -131,11 +131,15 @@ async def _card(uow: UnitOfWork, view: RequestView, step: ApprovalStep, now: dat
 async def _card_closed(
     uow: UnitOfWork, view: RequestView, step: ApprovalStep, now: datetime
 ) -> None:
-    """Edit the card the decider holds, so its buttons go and the outcome shows."""
+    """Edit the cards the decider and the approver hold, so the buttons go and the outcome
+    shows; an approver who was away all along has none and gets none."""
     params = card_params(view, step)
     for recipient in {step.approver_id, step.decider_id}:
         await uow.outbox.add(
-            Notification(recipient, "approval_card", params, ref=step_ref(step.id), edit=True), now
+            Notification(
+                recipient, "approval_card", params, ref=step_ref(step.id), edit=True, edit_only=True
+            ),
+            now,
         )
 
 
@@ -185,6 +189,8 @@ async def ensure_decider(
     step = await uow.steps.get(step_id)
     if step is None:
         raise NotFound(what="step")
+    if step.status is StepStatus.waiting:
+        raise NotAllowed(action="decide")  # not this step's turn yet
     if step.status is not StepStatus.pending:
         raise await _already(uow, step, policy)
     delegation = await uow.delegations.current(step.approver_id, now)
