@@ -28,4 +28,4 @@ async def cancel(message: Message, dialog_manager: DialogManager) -> None:
         await message.answer(_("There is nothing to cancel."))
         return
     await dialog_manager.reset_stack()
-    await message.answer(_("Cancelled. Nothing was saved."))
+    await message.answer(_("Cancelled. The half-filled form was discarded."))

@@ -43,6 +43,8 @@ _NUMBER = re.compile(r"^\d+(\.\d+)?$")
 def parse_decimal(text: str, *, places: int, maximum: Decimal = AMOUNT_MAX) -> Decimal:
     """A positive number as people type it: "12,000.50", "¥ 3 000", "8%"; at most `places` decimals."""
     cleaned = re.sub(r"[\s,，¥￥%％]", "", text.strip())
+    if re.fullmatch(r"-\d+(\.\d+)?", cleaned):
+        raise InputProblem("not_positive")
     if not _NUMBER.match(cleaned):
         raise InputProblem("not_a_number")
     try:

@@ -67,16 +67,23 @@ class OutboxSender:
         self._workers: dict[int, asyncio.Task[None]] = {}
         self._idle = asyncio.Event()
         self._idle.set()
+        self._running = False
 
     def wake(self) -> None:
         self._idle.clear()
         self._wakeup.set()
+
+    @property
+    def busy(self) -> bool:
+        """Delivering, or woken with work to claim (a stopped sender is never busy)."""
+        return self._running and not self._idle.is_set()
 
     async def wait_idle(self) -> None:
         """Until nothing is due and no chat has a message in flight (for tests and shutdown)."""
         await self._idle.wait()
 
     async def run(self) -> None:
+        self._running = True
         try:
             while True:
                 try:
@@ -92,6 +99,7 @@ class OutboxSender:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wakeup.wait(), self._idle_poll)
         finally:
+            self._running = False
             for worker in self._workers.values():
                 worker.cancel()
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import Any
+
+from aiogram.types import TelegramObject
 
 from bot.clock import Clock, system_clock
 from bot.config import load_settings
@@ -22,9 +25,31 @@ SANDBOX_TOKEN = "123456789:sandbox-token-not-for-telegram"
 ADMIN_ID = DEMO_PEOPLE[0].telegram_id
 
 
+class InFlight:
+    """Counts updates being handled, so the emulator can tell a slow bot from an idle one."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        self.count += 1
+        try:
+            return await handler(event, data)
+        finally:
+            self.count -= 1
+
+
 @contextlib.asynccontextmanager
 async def polling(app: App, emulator: BotApiEmulator) -> AsyncIterator[App]:
     """The bot long-polls the emulator until the block ends."""
+    in_flight = InFlight()
+    app.dp.update.outer_middleware(in_flight)
+    emulator.bot_busy = lambda: in_flight.count > 0
     task = asyncio.create_task(
         app.dp.start_polling(app.bot, handle_signals=False, close_bot_session=False)
     )
@@ -32,6 +57,7 @@ async def polling(app: App, emulator: BotApiEmulator) -> AsyncIterator[App]:
         await emulator.wait_until_polling()
         yield app
     finally:
+        emulator.bot_busy = None
         await app.dp.stop_polling()
         with contextlib.suppress(asyncio.CancelledError):
             await task
@@ -84,6 +110,7 @@ def _remove_database(db_path: str) -> None:
 async def run_sandbox(db_path: str = "sandbox.db", *, keep: bool = False) -> None:
     logging.getLogger("aiogram").setLevel(logging.WARNING)
     logging.getLogger("bot").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     if not keep:
         _remove_database(db_path)
     async with BotApiEmulator(SANDBOX_TOKEN) as emulator:

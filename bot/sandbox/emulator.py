@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
@@ -64,6 +65,9 @@ class BotApiEmulator(SandboxState):
         self.webhook: dict[str, Any] | None = None
         self.webhook_retry_delay = 1.0
         self.base_url: str | None = None
+        # Set by whoever runs the bot in-process: True while it still handles something (an
+        # update, an outbox delivery), so waiting for quiet never mistakes slowness for idleness.
+        self.bot_busy: Callable[[], bool] | None = None
         self._runner: web.AppRunner | None = None
         self._event = asyncio.Event()
         self._last_activity = time.monotonic()
@@ -153,8 +157,10 @@ class BotApiEmulator(SandboxState):
         return True
 
     def idle_for(self) -> float:
-        """Seconds since the last Bot API activity; 0 while a request is being processed."""
-        if self._inflight:
+        """Seconds since the last Bot API activity; 0 while a request is being processed or
+        while the bot says it is still busy (see `bot_busy`)."""
+        if self._inflight or (self.bot_busy is not None and self.bot_busy()):
+            self._last_activity = time.monotonic()
             return 0.0
         return time.monotonic() - self._last_activity
 

@@ -29,6 +29,8 @@ def explain(error: DomainError) -> str:
             ),
             "window": _("The away period must end after it starts, and not in the past."),
         }.get(error.reason, _("That change is not possible."))
+    if error.code == "not_allowed" and error.details.get("action") == "decide":
+        return _("This request is not waiting for your decision.")
     return {
         "not_allowed": _("Sorry, your role does not allow that."),
         "not_found": _("I could not find that. It may have been changed or removed."),

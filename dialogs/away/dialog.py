@@ -18,7 +18,6 @@ from aiogram_dialog.widgets.kbd import (
     CalendarConfig,
     Cancel,
     Column,
-    ScrollingGroup,
     Select,
     SwitchTo,
 )
@@ -27,7 +26,7 @@ from aiogram_dialog.widgets.text import Format
 from bot.core.usecases import delegation
 from bot.labels import role_label
 from bot.ui.text import Label, Tr
-from bot.ui.widgets import buttons_only
+from bot.ui.widgets import buttons_only, choice_list
 from dialogs.common import now_of, person_of, policy_of, uow_of
 from dialogs.states import AwaySG
 
@@ -159,20 +158,7 @@ def away_dialog(timezone: ZoneInfo) -> Dialog:
         ),
         Window(
             Tr("Who decides for you?"),
-            ScrollingGroup(
-                Select(
-                    Format("{item[1]}"),
-                    id="d",
-                    item_id_getter=itemgetter(0),
-                    items="people",
-                    type_factory=int,
-                    on_click=on_delegate,
-                ),
-                id="ds",
-                width=1,
-                height=8,
-                hide_on_single_page=True,
-            ),
+            choice_list("people", "d", on_delegate),
             Back(Label("◀ Back")),
             buttons_only(),
             state=AwaySG.delegate,

@@ -10,37 +10,16 @@ from aiogram_dialog.widgets.input import TextInput
 from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, ScrollingGroup, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
-from bot.core.deals import COMMENT_MAX, clean_text
+from bot.core.deals import COMMENT_MAX
 from bot.ui.inputs import explain_input_error
 from bot.ui.text import Label, Tr
-from bot.ui.widgets import buttons_only
+from bot.ui.widgets import buttons_only, choice_list, text_up_to
 from dialogs.customer import getters, handlers
 from dialogs.states import CustomerSG
 
 
-def _search(value: str) -> str:
-    return clean_text(value, limit=50)
-
-
-def _comment(value: str) -> str:
-    return clean_text(value, limit=COMMENT_MAX)
-
-
 def _list(items: str, widget_id: str) -> ScrollingGroup:
-    return ScrollingGroup(
-        Select(
-            Format("{item[1]}"),
-            id=widget_id,
-            item_id_getter=itemgetter(0),
-            items=items,
-            type_factory=int,
-            on_click=handlers.on_open,
-        ),
-        id=f"{widget_id}s",
-        width=1,
-        height=8,
-        hide_on_single_page=True,
-    )
+    return choice_list(items, widget_id, handlers.on_open)
 
 
 def _to_card() -> SwitchTo:
@@ -53,7 +32,7 @@ def customer_dialog() -> Dialog:
             Tr("<b>Customers</b>\nType part of a name or phone to search, or choose:"),
             TextInput(
                 id="q",
-                type_factory=_search,
+                type_factory=text_up_to(50),
                 on_success=handlers.on_search,
                 on_error=explain_input_error,
             ),
@@ -75,7 +54,7 @@ def customer_dialog() -> Dialog:
             Tr("Nothing found. Try another part of the name or phone.", when="none"),
             TextInput(
                 id="q2",
-                type_factory=_search,
+                type_factory=text_up_to(50),
                 on_success=handlers.on_search,
                 on_error=explain_input_error,
             ),
@@ -154,7 +133,7 @@ def customer_dialog() -> Dialog:
             Tr("A word for the rep: what is wrong? (up to 500 characters)"),
             TextInput(
                 id="why",
-                type_factory=_comment,
+                type_factory=text_up_to(COMMENT_MAX),
                 on_success=handlers.on_reject_comment,
                 on_error=explain_input_error,
             ),
@@ -179,20 +158,7 @@ def customer_dialog() -> Dialog:
         ),
         Window(
             Tr("Who takes over <b>{name}</b>?"),
-            ScrollingGroup(
-                Select(
-                    Format("{item[1]}"),
-                    id="o",
-                    item_id_getter=itemgetter(0),
-                    items="people",
-                    type_factory=int,
-                    on_click=handlers.on_reassign,
-                ),
-                id="os",
-                width=1,
-                height=8,
-                hide_on_single_page=True,
-            ),
+            choice_list("people", "o", handlers.on_reassign),
             _to_card(),
             buttons_only(),
             state=CustomerSG.reassign,

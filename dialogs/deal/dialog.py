@@ -8,7 +8,7 @@ from aiogram import F
 from aiogram.fsm.state import State
 from aiogram_dialog import Dialog, Window
 from aiogram_dialog.widgets.input import TextInput
-from aiogram_dialog.widgets.kbd import Back, Button, Cancel, Group, ScrollingGroup, Select, SwitchTo
+from aiogram_dialog.widgets.kbd import Back, Button, Cancel, Group, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from bot.core.deals import (
@@ -16,7 +16,6 @@ from bot.core.deals import (
     NOTE_MAX,
     PAYMENT_TERMS_MAX,
     PRODUCT_MAX,
-    clean_text,
     parse_amount,
     parse_discount,
     parse_quantity,
@@ -24,16 +23,9 @@ from bot.core.deals import (
 from bot.i18n import N_
 from bot.ui.inputs import explain_input_error
 from bot.ui.text import Label, Tr
-from bot.ui.widgets import buttons_only
+from bot.ui.widgets import buttons_only, choice_list, text_up_to
 from dialogs.deal import getters, handlers
 from dialogs.states import DealSG
-
-
-def _text(limit: int) -> Callable[[str], str]:
-    def parse(value: str) -> str:
-        return clean_text(value, limit=limit)
-
-    return parse
 
 
 def _field(
@@ -73,23 +65,10 @@ def deal_dialog() -> Dialog:
             ),
             Tr("Matches for “{query}”:", when="searching"),
             Tr("No customers found. Add one below.", when="none"),
-            ScrollingGroup(
-                Select(
-                    Format("{item[1]}"),
-                    id="c",
-                    item_id_getter=itemgetter(0),
-                    items="customers",
-                    type_factory=int,
-                    on_click=handlers.on_customer,
-                ),
-                id="cs",
-                width=1,
-                height=6,
-                hide_on_single_page=True,
-            ),
+            choice_list("customers", "c", handlers.on_customer, height=6),
             TextInput(
                 id="q",
-                type_factory=_text(50),
+                type_factory=text_up_to(50),
                 on_success=handlers.on_search,
                 on_error=explain_input_error,
             ),
@@ -108,7 +87,7 @@ def deal_dialog() -> Dialog:
             Tr("The new customer's company name?"),
             TextInput(
                 id="name",
-                type_factory=_text(CUSTOMER_NAME_MAX),
+                type_factory=text_up_to(CUSTOMER_NAME_MAX),
                 on_success=handlers.on_new_customer,
                 on_error=explain_input_error,
             ),
@@ -120,7 +99,7 @@ def deal_dialog() -> Dialog:
             DealSG.product,
             "product",
             N_("Which product, or what is being sold? (up to 200 characters)"),
-            _text(PRODUCT_MAX),
+            text_up_to(PRODUCT_MAX),
         ),
         _field(DealSG.quantity, "quantity", N_("Quantity?"), parse_quantity),
         _field(
@@ -140,7 +119,7 @@ def deal_dialog() -> Dialog:
             DealSG.payment_terms,
             "payment_terms",
             N_("Special payment terms? (up to 300 characters)"),
-            _text(PAYMENT_TERMS_MAX),
+            text_up_to(PAYMENT_TERMS_MAX),
             optional=N_("No special payment terms"),
         ),
         _field(
@@ -154,7 +133,7 @@ def deal_dialog() -> Dialog:
             DealSG.note,
             "note",
             N_("A note for the approvers? (up to 500 characters)"),
-            _text(NOTE_MAX),
+            text_up_to(NOTE_MAX),
             optional=N_("No note"),
         ),
         Window(

@@ -12,18 +12,15 @@ from aiogram_dialog.widgets.input import ManagedTextInput, TextInput
 from aiogram_dialog.widgets.kbd import Cancel
 
 from bot.core.approvals import Decision
-from bot.core.deals import COMMENT_MAX, clean_text
+from bot.core.deals import COMMENT_MAX
 from bot.core.policy import Policy
 from bot.core.usecases import approvals
 from bot.core.usecases.approval_views import view_for
 from bot.ui.inputs import explain_input_error
 from bot.ui.text import Label, Tr
+from bot.ui.widgets import text_up_to
 from dialogs.common import now_of, person_of, start_data, uow_of
 from dialogs.states import ReasonSG
-
-
-def _reason(text: str) -> str:
-    return clean_text(text, limit=COMMENT_MAX)
 
 
 async def reason_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
@@ -78,7 +75,7 @@ def reason_dialog() -> Dialog:
             ),
             TextInput(
                 id="reason",
-                type_factory=_reason,
+                type_factory=text_up_to(COMMENT_MAX),
                 on_success=on_reason,
                 on_error=explain_input_error,
             ),

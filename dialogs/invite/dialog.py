@@ -3,11 +3,11 @@ from __future__ import annotations
 from operator import itemgetter
 
 from aiogram_dialog import Dialog, Window
-from aiogram_dialog.widgets.kbd import Back, Button, Cancel, Column, ScrollingGroup, Select, Url
+from aiogram_dialog.widgets.kbd import Back, Button, Cancel, Column, Select, Url
 from aiogram_dialog.widgets.text import Format
 
 from bot.ui.text import Label, Tr
-from bot.ui.widgets import buttons_only
+from bot.ui.widgets import buttons_only, choice_list
 from dialogs.invite import getters, handlers
 from dialogs.states import InviteSG
 
@@ -32,20 +32,7 @@ def invite_dialog() -> Dialog:
         ),
         Window(
             Tr("<b>New invite</b> · {role}\nWho will the newcomer report to?"),
-            ScrollingGroup(
-                Select(
-                    Format("{item[1]}"),
-                    id="mgr",
-                    item_id_getter=itemgetter(0),
-                    items="managers",
-                    type_factory=int,
-                    on_click=handlers.on_manager,
-                ),
-                id="mgrs",
-                width=1,
-                height=6,
-                hide_on_single_page=True,
-            ),
+            choice_list("managers", "mgr", handlers.on_manager, height=6),
             Button(
                 Label("Nobody (top of the tree)"),
                 id="top",

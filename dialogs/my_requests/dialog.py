@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from operator import itemgetter
 from typing import Any
 
 from aiogram import F
 from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, StartMode, Window
-from aiogram_dialog.widgets.kbd import Button, Cancel, ScrollingGroup, Select, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, Cancel, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from bot.core.approvals import RequestStatus
 from bot.core.usecases import approvals
 from bot.core.usecases.approval_views import load_view, request_snapshot, view_for
+from bot.rendering import money
 from bot.ui.text import Label, Tr
-from bot.ui.widgets import buttons_only
+from bot.ui.widgets import buttons_only, choice_list
 from dialogs.common import now_of, person_of, renderer_of, uow_of
 from dialogs.states import DealSG, MyRequestsSG
 
@@ -36,7 +36,7 @@ async def list_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
         items.append(
             (
                 request.id,
-                f"{MARK[request.status]} #{request.id} {view.customer_name} · {request.terms.amount:,}",
+                f"{MARK[request.status]} #{request.id} {view.customer_name} · {money(request.terms.amount)}",
             )
         )
     return {"items": items, "empty": not items}
@@ -92,20 +92,7 @@ def my_requests_dialog() -> Dialog:
         Window(
             Tr("<b>Your requests</b>", when=~F["empty"]),
             Tr("You have no requests yet. /deal starts one.", when="empty"),
-            ScrollingGroup(
-                Select(
-                    Format("{item[1]}"),
-                    id="r",
-                    item_id_getter=itemgetter(0),
-                    items="items",
-                    type_factory=int,
-                    on_click=on_open,
-                ),
-                id="rs",
-                width=1,
-                height=8,
-                hide_on_single_page=True,
-            ),
+            choice_list("items", "r", on_open),
             Cancel(Label("Close")),
             buttons_only(),
             state=MyRequestsSG.list,

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from operator import itemgetter
 from typing import Any
 
 from aiogram import F
 from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, StartMode, Window
-from aiogram_dialog.widgets.kbd import Button, Cancel, Row, ScrollingGroup, Select, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, Cancel, Row, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from bot.core.approvals import Decision
 from bot.core.errors import NotAllowed
 from bot.core.usecases import approvals
 from bot.core.usecases.approval_views import card_params, load_view
+from bot.rendering import money
 from bot.ui.text import Label, Tr
-from bot.ui.widgets import buttons_only
+from bot.ui.widgets import buttons_only, choice_list
 from dialogs.common import now_of, person_of, policy_of, renderer_of, uow_of
 from dialogs.states import PendingSG, ReasonSG
 
@@ -29,7 +29,9 @@ async def list_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
     for step in await uow.steps.open_for(person_of(dialog_manager).id):
         view = await load_view(uow, step.request_id)
         late = "⚠️ " if step.due_at and step.due_at <= now else ""
-        label = f"{late}#{view.request.id} {view.customer_name} · {view.request.terms.amount:,}"
+        label = (
+            f"{late}#{view.request.id} {view.customer_name} · {money(view.request.terms.amount)}"
+        )
         items.append((step.id, label))
     return {"items": items, "count": len(items), "empty": not items}
 
@@ -103,20 +105,7 @@ def pending_dialog() -> Dialog:
         Window(
             Tr("<b>Waiting for your decision: {count}</b>", when=~F["empty"]),
             Tr("Nothing waits for your decision. 🎉", when="empty"),
-            ScrollingGroup(
-                Select(
-                    Format("{item[1]}"),
-                    id="s",
-                    item_id_getter=itemgetter(0),
-                    items="items",
-                    type_factory=int,
-                    on_click=on_open,
-                ),
-                id="ss",
-                width=1,
-                height=8,
-                hide_on_single_page=True,
-            ),
+            choice_list("items", "s", on_open),
             Cancel(Label("Close")),
             buttons_only(),
             state=PendingSG.list,

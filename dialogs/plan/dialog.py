@@ -11,27 +11,18 @@ from aiogram_dialog.widgets.kbd import (
     Cancel,
     Column,
     Group,
-    ScrollingGroup,
     Select,
     Start,
     SwitchTo,
 )
 from aiogram_dialog.widgets.text import Format
 
-from bot.core.deals import clean_text
 from bot.core.plans import GOALS_MAX, LOG_NOTE_MAX, PURPOSE_MAX
 from bot.ui.inputs import explain_input_error
 from bot.ui.text import Label, Tr
-from bot.ui.widgets import buttons_only
+from bot.ui.widgets import buttons_only, choice_list, text_up_to
 from dialogs.plan import getters, handlers
 from dialogs.states import PlanSG, TeamPlansSG
-
-
-def _limit(limit: int):  # type: ignore[no-untyped-def]
-    def parse(value: str) -> str:
-        return clean_text(value, limit=limit)
-
-    return parse
 
 
 def _back() -> SwitchTo:
@@ -68,24 +59,11 @@ def plan_dialog() -> Dialog:
             Tr("No customers found. Register one with /customer.", when="none"),
             TextInput(
                 id="q",
-                type_factory=_limit(50),
+                type_factory=text_up_to(50),
                 on_success=handlers.on_search,
                 on_error=explain_input_error,
             ),
-            ScrollingGroup(
-                Select(
-                    Format("{item[1]}"),
-                    id="c",
-                    item_id_getter=itemgetter(0),
-                    items="customers",
-                    type_factory=int,
-                    on_click=handlers.on_customer,
-                ),
-                id="cs",
-                width=1,
-                height=6,
-                hide_on_single_page=True,
-            ),
+            choice_list("customers", "c", handlers.on_customer, height=6),
             _back(),
             state=PlanSG.customer,
             getter=getters.customers_getter,
@@ -111,7 +89,7 @@ def plan_dialog() -> Dialog:
             Tr("Purpose of the visit? (up to 200 characters)"),
             TextInput(
                 id="purpose",
-                type_factory=_limit(PURPOSE_MAX),
+                type_factory=text_up_to(PURPOSE_MAX),
                 on_success=handlers.on_purpose,
                 on_error=explain_input_error,
             ),
@@ -139,7 +117,7 @@ def plan_dialog() -> Dialog:
             Tr("Your goals for the week? (up to 1000 characters)"),
             TextInput(
                 id="goals",
-                type_factory=_limit(GOALS_MAX),
+                type_factory=text_up_to(GOALS_MAX),
                 on_success=handlers.on_goals,
                 on_error=explain_input_error,
             ),
@@ -151,7 +129,7 @@ def plan_dialog() -> Dialog:
             Tr("\nType a note to add it to today's log."),
             TextInput(
                 id="note",
-                type_factory=_limit(LOG_NOTE_MAX),
+                type_factory=text_up_to(LOG_NOTE_MAX),
                 on_success=handlers.on_log_note,
                 on_error=explain_input_error,
             ),

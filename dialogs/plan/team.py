@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from operator import itemgetter
 from typing import Any
 
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.input import ManagedTextInput, TextInput
-from aiogram_dialog.widgets.kbd import Button, Cancel, Row, ScrollingGroup, Select, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, Cancel, Row, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
-from bot.core.deals import COMMENT_MAX, clean_text, parse_amount
+from bot.core.deals import COMMENT_MAX, parse_amount
 from bot.core.plans import month_start, planning_week
 from bot.core.usecases import plans, targets
 from bot.ui.inputs import explain_input_error
 from bot.ui.text import Label, Tr
-from bot.ui.widgets import buttons_only
+from bot.ui.widgets import buttons_only, choice_list, text_up_to
 from dialogs.common import now_of, person_of, policy_of, renderer_of, uow_of
 from dialogs.states import TeamPlansSG
 
@@ -152,10 +151,6 @@ async def on_target_save(callback: CallbackQuery, _b: Button, manager: DialogMan
     await manager.switch_to(TeamPlansSG.list)
 
 
-def _comment(value: str) -> str:
-    return clean_text(value, limit=COMMENT_MAX)
-
-
 def _collection(value: str) -> Decimal:
     return Decimal(0) if value.strip() in {"0", "0.00"} else parse_amount(value)
 
@@ -173,20 +168,7 @@ def team_plans_dialog() -> Dialog:
             Tr(
                 "<b>Team plans for the week of {week}</b>\n📨 submitted · ✅ approved · ↩️ returned · ✏️ draft · ⏳ none"
             ),
-            ScrollingGroup(
-                Select(
-                    Format("{item[1]}"),
-                    id="p",
-                    item_id_getter=itemgetter(0),
-                    items="rows",
-                    type_factory=int,
-                    on_click=on_open,
-                ),
-                id="ps",
-                width=1,
-                height=8,
-                hide_on_single_page=True,
-            ),
+            choice_list("rows", "p", on_open),
             SwitchTo(Label("🎯 Set a monthly target"), id="target", state=TeamPlansSG.target_rep),
             Cancel(Label("Close")),
             buttons_only(),
@@ -210,27 +192,17 @@ def team_plans_dialog() -> Dialog:
         Window(
             Tr("Type your comment or the reason, up to 500 characters:"),
             TextInput(
-                id="why", type_factory=_comment, on_success=on_comment, on_error=explain_input_error
+                id="why",
+                type_factory=text_up_to(COMMENT_MAX),
+                on_success=on_comment,
+                on_error=explain_input_error,
             ),
             back,
             state=TeamPlansSG.comment,
         ),
         Window(
             Tr("Whose monthly target?"),
-            ScrollingGroup(
-                Select(
-                    Format("{item[1]}"),
-                    id="t",
-                    item_id_getter=itemgetter(0),
-                    items="reps",
-                    type_factory=int,
-                    on_click=on_target_rep,
-                ),
-                id="ts",
-                width=1,
-                height=8,
-                hide_on_single_page=True,
-            ),
+            choice_list("reps", "t", on_target_rep),
             back,
             buttons_only(),
             state=TeamPlansSG.target_rep,

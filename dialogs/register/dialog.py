@@ -16,20 +16,13 @@ from aiogram_dialog.widgets.text import Format
 
 from bot.core.customer_rules import normalize_phone, normalize_url
 from bot.core.customers import ADDRESS_MAX, CONTACT_MAX, CUSTOMER_NOTE_MAX, PICK_MAX
-from bot.core.deals import CUSTOMER_NAME_MAX, clean_text
+from bot.core.deals import CUSTOMER_NAME_MAX
 from bot.i18n import N_
 from bot.ui.inputs import explain_input_error
 from bot.ui.text import Label, Tr
-from bot.ui.widgets import buttons_only
+from bot.ui.widgets import buttons_only, text_up_to
 from dialogs.register import getters, handlers
 from dialogs.states import RegisterSG
-
-
-def _text(limit: int) -> Callable[[str], str]:
-    def parse(value: str) -> str:
-        return clean_text(value, limit=limit)
-
-    return parse
 
 
 def _back_to_summary() -> SwitchTo:
@@ -95,7 +88,7 @@ def register_dialog() -> Dialog:
             RegisterSG.name,
             "name",
             N_("<b>New customer</b>\nCompany name?"),
-            _text(CUSTOMER_NAME_MAX),
+            text_up_to(CUSTOMER_NAME_MAX),
             on_success=handlers.on_name,
         ),
         _typed(
@@ -130,14 +123,14 @@ def register_dialog() -> Dialog:
             RegisterSG.contact,
             "contact",
             N_("Contact person?"),
-            _text(CONTACT_MAX),
+            text_up_to(CONTACT_MAX),
             skip=N_("Skip"),
         ),
         Window(
             Tr("Address? Type it, or send a location (📎 → Location)."),
             TextInput(
                 id="address",
-                type_factory=_text(ADDRESS_MAX),
+                type_factory=text_up_to(ADDRESS_MAX),
                 on_success=handlers.on_text,
                 on_error=explain_input_error,
             ),
@@ -148,10 +141,12 @@ def register_dialog() -> Dialog:
             state=RegisterSG.address,
         ),
         _picked(RegisterSG.industry, "industry", N_("Industry?"), "industries", skip=N_("Skip")),
-        _typed(RegisterSG.industry_other, "industry_other", N_("Which industry?"), _text(PICK_MAX)),
+        _typed(
+            RegisterSG.industry_other, "industry_other", N_("Which industry?"), text_up_to(PICK_MAX)
+        ),
         _picked(RegisterSG.size, "size", N_("Company size?"), "sizes", skip=N_("Skip")),
         _picked(RegisterSG.region, "region", N_("Region?"), "regions", skip=N_("Skip")),
-        _typed(RegisterSG.region_other, "region_other", N_("Which region?"), _text(PICK_MAX)),
+        _typed(RegisterSG.region_other, "region_other", N_("Which region?"), text_up_to(PICK_MAX)),
         _picked(
             RegisterSG.source, "source", N_("How did we find them?"), "sources", skip=N_("Skip")
         ),
@@ -166,7 +161,7 @@ def register_dialog() -> Dialog:
             RegisterSG.note,
             "note",
             N_("A note? (up to 500 characters)"),
-            _text(CUSTOMER_NOTE_MAX),
+            text_up_to(CUSTOMER_NOTE_MAX),
             skip=N_("No note"),
         ),
         Window(

@@ -8,7 +8,7 @@ from aiogram_dialog.widgets.kbd import Button, Cancel, Row, ScrollingGroup, Sele
 from aiogram_dialog.widgets.text import Format
 
 from bot.ui.text import Label, Tr
-from bot.ui.widgets import buttons_only
+from bot.ui.widgets import buttons_only, choice_list
 from dialogs.states import TeamSG
 from dialogs.team import getters, handlers
 
@@ -16,21 +16,7 @@ from dialogs.team import getters, handlers
 def _people_select(
     items: str, on_click: object, widget_id: str, when: str | None = None
 ) -> ScrollingGroup:
-    return ScrollingGroup(
-        Select(
-            Format("{item[1]}"),
-            id=widget_id,
-            item_id_getter=itemgetter(0),
-            items=items,
-            type_factory=int,
-            on_click=on_click,  # type: ignore[arg-type]
-        ),
-        id=f"{widget_id}s",
-        width=1,
-        height=8,
-        hide_on_single_page=True,
-        when=when,
-    )
+    return choice_list(items, widget_id, on_click, when=when)
 
 
 def team_dialog() -> Dialog:

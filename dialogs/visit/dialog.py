@@ -15,31 +15,17 @@ from aiogram_dialog.widgets.kbd import (
     Cancel,
     Group,
     Row,
-    ScrollingGroup,
     Select,
     SwitchTo,
 )
 from aiogram_dialog.widgets.text import Format
 
 from bot.core.customers import NEXT_STEP_MAX, OUTCOME_MAX
-from bot.core.deals import clean_text
 from bot.ui.inputs import explain_input_error
 from bot.ui.text import Label, Tr
-from bot.ui.widgets import buttons_only
+from bot.ui.widgets import buttons_only, choice_list, text_up_to
 from dialogs.states import VisitSG
 from dialogs.visit import getters, handlers
-
-
-def _outcome(value: str) -> str:
-    return clean_text(value, limit=OUTCOME_MAX)
-
-
-def _next_step(value: str) -> str:
-    return clean_text(value, limit=NEXT_STEP_MAX)
-
-
-def _search(value: str) -> str:
-    return clean_text(value, limit=50)
 
 
 def _cancel() -> Cancel:
@@ -55,24 +41,11 @@ def visit_dialog(timezone: ZoneInfo) -> Dialog:
             Tr("No customers found.", when="none"),
             TextInput(
                 id="q",
-                type_factory=_search,
+                type_factory=text_up_to(50),
                 on_success=handlers.on_search,
                 on_error=explain_input_error,
             ),
-            ScrollingGroup(
-                Select(
-                    Format("{item[1]}"),
-                    id="c",
-                    item_id_getter=itemgetter(0),
-                    items="customers",
-                    type_factory=int,
-                    on_click=handlers.on_customer,
-                ),
-                id="cs",
-                width=1,
-                height=6,
-                hide_on_single_page=True,
-            ),
+            choice_list("customers", "c", handlers.on_customer, height=6),
             Button(Label("➕ New customer"), id="new", on_click=handlers.on_new_customer),
             _cancel(),
             state=VisitSG.customer,
@@ -117,7 +90,7 @@ def visit_dialog(timezone: ZoneInfo) -> Dialog:
             Tr("What happened? (up to 500 characters)"),
             TextInput(
                 id="outcome",
-                type_factory=_outcome,
+                type_factory=text_up_to(OUTCOME_MAX),
                 on_success=handlers.on_outcome,
                 on_error=explain_input_error,
             ),
@@ -145,7 +118,7 @@ def visit_dialog(timezone: ZoneInfo) -> Dialog:
             Tr("Next step? (up to 300 characters)"),
             TextInput(
                 id="next",
-                type_factory=_next_step,
+                type_factory=text_up_to(NEXT_STEP_MAX),
                 on_success=handlers.on_next_step,
                 on_error=explain_input_error,
             ),

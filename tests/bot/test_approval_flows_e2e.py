@@ -33,7 +33,7 @@ REJECT_PROMPT = (
 )
 RETURN_PROMPT = f"What should change in request #1 ({CUSTOMER})?\nType it, up to 500 characters."
 DECISION_BUTTONS = ["✅ Approve", "❌ Reject", "↩️ Return for changes"]
-NOT_ALLOWED = "Sorry, your role does not allow that."
+NOT_ALLOWED = "This request is not waiting for your decision."
 
 
 # ---- helpers -------------------------------------------------------------------------------------
@@ -247,7 +247,7 @@ async def test_an_empty_or_too_long_reason_is_asked_again_and_decides_nothing(
         REJECT_PROMPT,
     ]
     typed = await sup.send("/cancel")
-    assert bot_texts_after(sup, typed) == ["Cancelled. Nothing was saved."]
+    assert bot_texts_after(sup, typed) == ["Cancelled. The half-filled form was discarded."]
     await settle(demo)
 
     assert changed_chats(before, demo) == {SUPERVISOR}, "nobody else hears of anything"

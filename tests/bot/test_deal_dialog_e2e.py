@@ -220,7 +220,7 @@ async def test_cancel_in_the_middle_leaves_no_request(demo: Sandbox) -> None:
     await rep.send("100")
     assert rep.last_text() == AMOUNT_PROMPT
 
-    assert await answer(rep, "/cancel") == ["Cancelled. Nothing was saved."]
+    assert await answer(rep, "/cancel") == ["Cancelled. The half-filled form was discarded."]
     assert await answer(rep, "120000") == [
         "I work with commands and buttons. Send /help to see what you can do."
     ], "the form is gone: a number is not taken as the amount"
