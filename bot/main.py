@@ -19,6 +19,7 @@ from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisStorage
 from aiogram.types import BotCommand, BotCommandScopeDefault
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiogram_dialog import setup_dialogs
+from aiogram_dialog.api.protocols import MessageManagerProtocol
 from aiogram_dialog.api.entities import DIALOG_EVENT_NAME
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -112,6 +113,7 @@ def build_dispatcher(
     settings: Settings,
     policy: Policy,
     clock: Clock,
+    message_manager: MessageManagerProtocol | None = None,
 ) -> Dispatcher:
     dp = Dispatcher(
         storage=storage,
@@ -147,7 +149,11 @@ def build_dispatcher(
         dp.include_router(dialog)
     dp.include_router(fallback.router())
     dp.include_router(errors.router())
-    setup_dialogs(dp, **({"events_isolation": isolation} if isolation else {}))
+    setup_dialogs(
+        dp,
+        message_manager=message_manager,
+        **({"events_isolation": isolation} if isolation else {}),
+    )
 
     context = ContextMiddleware(
         uow_factory,  # type: ignore[arg-type]
@@ -169,6 +175,7 @@ def build_app(
     *,
     clock: Clock = system_clock,
     limits: ChatLimits | None = None,
+    message_manager: MessageManagerProtocol | None = None,
 ) -> App:
     engine = make_engine(settings.database_url)
     sessionmaker = make_sessionmaker(engine)
@@ -205,6 +212,7 @@ def build_app(
         settings=settings,
         policy=policy,
         clock=clock,
+        message_manager=message_manager,
     )
     jobs = Jobs(uow_factory, policy, clock)
     return App(
