@@ -19,8 +19,8 @@ from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisStorage
 from aiogram.types import BotCommand, BotCommandScopeDefault
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiogram_dialog import setup_dialogs
-from aiogram_dialog.api.protocols import MessageManagerProtocol
 from aiogram_dialog.api.entities import DIALOG_EVENT_NAME
+from aiogram_dialog.api.protocols import MessageManagerProtocol
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
