@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from aiogram.types import TelegramObject
+from aiogram_dialog.api.entities import DIALOG_EVENT_NAME
 
 from bot.clock import Clock, system_clock
 from bot.config import load_settings
@@ -49,6 +50,7 @@ async def polling(app: App, emulator: BotApiEmulator) -> AsyncIterator[App]:
     """The bot long-polls the emulator until the block ends."""
     in_flight = InFlight()
     app.dp.update.outer_middleware(in_flight)
+    app.dp.observers[DIALOG_EVENT_NAME].outer_middleware(in_flight)  # forms started in background
     emulator.bot_busy = lambda: in_flight.count > 0
     task = asyncio.create_task(
         app.dp.start_polling(app.bot, handle_signals=False, close_bot_session=False)

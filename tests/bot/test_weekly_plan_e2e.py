@@ -3,8 +3,12 @@ reminders, the missing list and the manager's Saturday message, under a controll
 
 from __future__ import annotations
 
+from datetime import date
+
 from harness import Sandbox
 from test_customer_register_e2e import fill_rest, register_customer
+
+from storage.uow import SqlUnitOfWork
 
 REP, OTHER_REP, SUPERVISOR, MANAGER = 1005, 1006, 1004, 1003
 
@@ -87,3 +91,23 @@ async def test_manager_returns_a_plan_and_sees_the_changes(demo: Sandbox) -> Non
     await supervisor.tap("✅ Approve", message=card)
     await demo.settle()
     assert "approved your plan" in rep.last_text()
+
+
+async def test_todays_planned_visits_come_in_the_morning_message(demo: Sandbox) -> None:
+    rep = demo.user(REP)
+    await register_customer(rep, "Planned Pipes", "13800138002")
+    await fill_rest(rep)
+    assert demo.app is not None
+    async with SqlUnitOfWork(demo.app.sessionmaker) as uow:
+        person = await uow.people.by_telegram_id(REP)
+        [customer] = await uow.customers.owned_by([person.id] if person else [])
+        plan = await uow.plans.add(customer.owner_id, date(2026, 11, 23))  # this week
+        await uow.plans.add_item(
+            plan.id, customer_id=customer.id, day=date(2026, 11, 24), purpose="Quote"
+        )
+        await uow.commit()
+
+    demo.clock.advance(days=1)  # Tuesday morning
+    await demo.run_jobs(sweep=False, follow_ups=True)
+    assert "Planned Pipes · 🗓 planned" in rep.last_text()
+    assert "📝 Planned Pipes" in rep.buttons()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from bot.core.calendar import local
 from bot.core.customer_rules import (
@@ -99,30 +99,51 @@ def _file(customer: Customer, draft: VisitDraft, rep: str) -> dict[str, object]:
     }
 
 
+async def _planned_today(
+    uow: UnitOfWork, rep_ids: list[int], today: date
+) -> dict[int, list[Customer]]:
+    """Visits the reps put in this week's plan for today."""
+    planned: dict[int, list[Customer]] = defaultdict(list)
+    monday = today - timedelta(days=today.weekday())
+    for plan in await uow.plans.of_reps(rep_ids, monday):
+        for item in plan.items:
+            customer = await uow.customers.get(item.customer_id) if item.day == today else None
+            if customer is not None and customer.is_open:
+                planned[plan.rep_id].append(customer)
+    return planned
+
+
+def _entry(customer: Customer, today: date, *, planned: bool) -> dict[str, object]:
+    due = customer.next_follow_up
+    return {
+        "customer_id": customer.id,
+        "name": customer.name,
+        "due": due.isoformat() if due else None,
+        "overdue": bool(due and due < today),
+        "planned": planned,
+    }
+
+
 async def send_follow_ups(uow: UnitOfWork, *, policy: Policy, now: datetime) -> int:
-    """One morning message per rep: follow-ups due today and overdue, never one per customer."""
+    """One morning message per rep: follow-ups due today and overdue, and the visits planned
+    for today in the weekly plan; never one message per customer."""
     today = local(now, policy).date()
-    by_owner: dict[int, list[Customer]] = defaultdict(list)
+    due: dict[int, list[Customer]] = defaultdict(list)
     for customer in await uow.customers.follow_ups_due(today):
-        by_owner[customer.owner_id].append(customer)
+        due[customer.owner_id].append(customer)
+    reps = [p.id for p in await uow.people.all() if p.active]
+    planned = await _planned_today(uow, reps, today)
     sent = 0
-    for owner_id, customers in by_owner.items():
+    for owner_id in sorted(set(due) | set(planned)):
         owner = await uow.people.get(owner_id)
-        if (
-            owner is None
-            or not owner.active
-            or not await uow.digests.claim(owner_id, "followups", today)
-        ):
+        if owner is None or not owner.active:
             continue
-        items = [
-            {
-                "customer_id": c.id,
-                "name": c.name,
-                "due": c.next_follow_up.isoformat() if c.next_follow_up else None,
-                "overdue": bool(c.next_follow_up and c.next_follow_up < today),
-            }
-            for c in customers
-        ]
+        planned_ids = {c.id for c in planned[owner_id]}
+        items = [_entry(c, today, planned=c.id in planned_ids) for c in due[owner_id]]
+        seen = {c.id for c in due[owner_id]}
+        items += [_entry(c, today, planned=True) for c in planned[owner_id] if c.id not in seen]
+        if not await uow.digests.claim(owner_id, "followups", today):
+            continue
         await uow.outbox.add(Notification(owner_id, "followups_digest", {"items": items}), now)
         sent += 1
     await uow.commit()
