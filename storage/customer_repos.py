@@ -89,9 +89,10 @@ class SqlCustomerRepo:
     ) -> Sequence[Customer]:
         statement = select(CustomerRow).where(CustomerRow.owner_id.in_(list(owner_ids)))
         if query:
-            pattern = f"%{query.casefold()}%"
+            literal = query.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            pattern = f"%{literal}%"
             digits = "".join(ch for ch in query if ch.isdigit())
-            matches = [func.lower(CustomerRow.name).like(pattern)]
+            matches = [func.lower(CustomerRow.name).like(pattern, escape="\\")]
             if len(digits) >= 3:
                 matches.append(CustomerRow.phone.like(f"%{digits}%"))
             statement = statement.where(or_(*matches))
