@@ -21,6 +21,13 @@ ROLE_LABELS: dict[Role, str] = {
 
 LANGUAGE_LABELS = {"en": "English", "zh": "简体中文"}
 
+WEEKDAY_NAMES = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+
 
 def role_label(role: Role | str) -> str:
     return _(ROLE_LABELS[Role(role)])
+
+
+def weekday_label(weekday: int) -> str:
+    """Monday = 0, in the reader's language ("Fri", "周五")."""
+    return _(WEEKDAY_NAMES[weekday])

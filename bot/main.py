@@ -9,14 +9,13 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from aiogram import Bot, Dispatcher
+from aiogram import Bot, Dispatcher, F
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisStorage
-from aiogram.types import BotCommand, BotCommandScopeDefault
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiogram_dialog import setup_dialogs
 from aiogram_dialog.api.entities import DIALOG_EVENT_NAME
@@ -26,11 +25,11 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, system_clock
-from bot.commands import COMMANDS
 from bot.config import Settings
 from bot.core.policy import Policy
 from bot.fsm import SqlStorage
-from bot.i18n import LANGUAGES, PoI18n, make_i18n
+from bot.i18n import PoI18n, make_i18n
+from bot.menus import MenuMiddleware, Menus, register_default_menus
 from bot.middlewares import AccessMiddleware, ContextMiddleware
 from bot.notifications.limiter import ChatLimits
 from bot.notifications.sender import OutboxSender
@@ -146,6 +145,8 @@ def build_dispatcher(
         plan_dialog(),
         team_plans_dialog(),
     ):
+        # A mistyped command is not an answer to the open form: the fallback names it.
+        dialog.message.filter(~F.text.startswith("/"))
         dp.include_router(dialog)
     dp.include_router(fallback.router())
     dp.include_router(errors.router())
@@ -163,9 +164,11 @@ def build_dispatcher(
     )
     for observer in (dp.message, dp.callback_query, dp.errors, dp.observers[DIALOG_EVENT_NAME]):
         observer.outer_middleware(context)
+    menus = MenuMiddleware(Menus(i18n))
     access = AccessMiddleware()
-    dp.message.outer_middleware(access)
-    dp.callback_query.outer_middleware(access)
+    for observer in (dp.message, dp.callback_query):
+        observer.outer_middleware(menus)
+        observer.outer_middleware(access)
     return dp
 
 
@@ -230,25 +233,11 @@ def build_app(
     )
 
 
-async def register_commands(app: App) -> None:
-    """The command menu in each language; /help then narrows it to the person's role."""
-    default = app.i18n.default_locale
-    for locale, language_code in [*((lang, lang) for lang in LANGUAGES), (default, None)]:
-        with app.i18n.context(), app.i18n.use_locale(locale):
-            commands = [
-                BotCommand(command=c.name, description=app.i18n.gettext(c.description))
-                for c in COMMANDS
-            ]
-        await app.bot.set_my_commands(
-            commands, BotCommandScopeDefault(), language_code=language_code
-        )
-
-
 @contextlib.asynccontextmanager
 async def running(app: App, *, clock_jobs: bool = True) -> AsyncIterator[App]:
     """Migrations, commands, the outbox sender and the scheduler: all but receiving updates."""
     await upgrade(app.settings.database_url)
-    await register_commands(app)
+    await register_default_menus(app.bot, app.i18n)
     app.tasks.append(asyncio.create_task(app.sender.run(), name="outbox-sender"))
     if clock_jobs:
         app.scheduler.start()

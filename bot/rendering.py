@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from aiogram.utils.i18n import I18n
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from bot.labels import role_label
+from bot.labels import role_label, weekday_label
 from bot.ui.picklists import intent_label, kind_label, pick_label, status_label
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -40,7 +40,9 @@ def make_env(i18n: I18n, timezone: ZoneInfo) -> Environment:
         if value is None:
             return "—"
         moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-        return moment.astimezone(timezone).strftime(fmt)
+        local = moment.astimezone(timezone)
+        # strftime's %a is the C locale's English; the reader gets their own language.
+        return local.strftime(fmt.replace("%a", weekday_label(local.weekday())))
 
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda message: i18n.gettext(message),

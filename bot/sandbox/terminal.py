@@ -30,6 +30,7 @@ Terminal commands:
   3  or  #3          tap button 3 of the newest message with buttons
                      (a bare number with no such button is sent as text)
   :history           reprint the current person's chat
+  :menu              the "/" command menu this person sees
   :loc LAT LON       share a location
   :photo PATH        send a photo
   :say TEXT          send TEXT as it is (for example a bare number)
@@ -304,6 +305,21 @@ class _TerminalChat:
             note = f"  ({unread} new)" if unread and index != self.current else ""
             self.out(f" {marker}{self.describe(index)}{note}")
 
+    def menu(self) -> None:
+        """The menu Telegram would show: the most specific scope that has one."""
+        person = self.people[self.current]
+        chat = f"chat:{person.user_id}"
+        for key in ((chat, person.language_code), (chat, ""), ("default", person.language_code)):
+            commands = self.emulator.commands.get(key)
+            if commands:
+                break
+        else:
+            commands = self.emulator.commands.get(("default", ""), [])
+        for command in commands:
+            self.out(f"  /{command['command']} — {command['description']}")
+        if not commands:
+            self.out("(no command menu)")
+
     def is_button_number(self, number: int) -> bool:
         """A bare number taps a button when there is one with that number; otherwise it is text
         (a quantity or an amount typed into a form)."""
@@ -351,6 +367,8 @@ class _TerminalChat:
             self.history()
         elif command == ":help":
             self.out(HELP)
+        elif command == ":menu":
+            self.menu()
         elif command == ":loc":
             try:
                 lat, lon = (float(x) for x in rest.split())

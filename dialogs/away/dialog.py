@@ -14,7 +14,6 @@ from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.kbd import (
     Back,
     Button,
-    Calendar,
     CalendarConfig,
     Cancel,
     Column,
@@ -25,6 +24,7 @@ from aiogram_dialog.widgets.text import Format
 
 from bot.core.usecases import delegation
 from bot.labels import role_label
+from bot.ui.calendar import LocalCalendar
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list
 from dialogs.common import now_of, person_of, policy_of, uow_of
@@ -144,14 +144,14 @@ def away_dialog(timezone: ZoneInfo) -> Dialog:
         ),
         Window(
             Tr("First day away?"),
-            Calendar(id="from", on_click=on_start_day, config=calendar),
+            LocalCalendar(id="from", on_click=on_start_day, config=calendar),
             Back(Label("◀ Back")),
             buttons_only(),
             state=AwaySG.start,
         ),
         Window(
             Tr("Last day away?"),
-            Calendar(id="to", on_click=on_end_day, config=calendar),
+            LocalCalendar(id="to", on_click=on_end_day, config=calendar),
             Back(Label("◀ Back")),
             buttons_only(),
             state=AwaySG.end,

@@ -3,16 +3,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager
 
 from bot.core.calendar import is_working_day, local
 from bot.core.plans import PlanStatus
 from bot.core.usecases import customers, plans, worklog
-from bot.i18n import N_
+from bot.labels import weekday_label
 from dialogs.common import now_of, person_of, policy_of, renderer_of, uow_of
-
-WEEKDAY_NAMES = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 
 
 async def current_plan(manager: DialogManager) -> Any:
@@ -54,7 +51,7 @@ async def days_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
     return {
         "customer": dialog_manager.dialog_data.get("customer_name", "—"),
         "days": [
-            (day.isoformat(), f"{_(WEEKDAY_NAMES[day.weekday()])} {day:%m-%d}")
+            (day.isoformat(), f"{weekday_label(day.weekday())} {day:%m-%d}")
             for day in days
             if is_working_day(day, policy)
         ],
@@ -70,7 +67,7 @@ async def items_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, A
         items.append(
             (
                 item.id,
-                f"✖ {_(WEEKDAY_NAMES[item.day.weekday()])} · {customer.name if customer else '—'}",
+                f"✖ {weekday_label(item.day.weekday())} · {customer.name if customer else '—'}",
             )
         )
     return {"items": items}

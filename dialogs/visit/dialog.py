@@ -10,7 +10,6 @@ from aiogram_dialog import Dialog, Window
 from aiogram_dialog.widgets.input import MessageInput, TextInput
 from aiogram_dialog.widgets.kbd import (
     Button,
-    Calendar,
     CalendarConfig,
     Cancel,
     Group,
@@ -21,6 +20,7 @@ from aiogram_dialog.widgets.kbd import (
 from aiogram_dialog.widgets.text import Format
 
 from bot.core.customers import NEXT_STEP_MAX, OUTCOME_MAX
+from bot.ui.calendar import LocalCalendar
 from bot.ui.inputs import explain_input_error
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list, text_up_to
@@ -81,7 +81,7 @@ def visit_dialog(timezone: ZoneInfo) -> Dialog:
         ),
         Window(
             Tr("Pick the day of the visit:"),
-            Calendar(id="vd", on_click=handlers.on_date, config=calendar),
+            LocalCalendar(id="vd", on_click=handlers.on_date, config=calendar),
             SwitchTo(Label("◀ Back"), id="back", state=VisitSG.date),
             buttons_only(),
             state=VisitSG.date_pick,
@@ -141,7 +141,7 @@ def visit_dialog(timezone: ZoneInfo) -> Dialog:
         ),
         Window(
             Tr("Pick the follow-up day:"),
-            Calendar(id="fd", on_click=handlers.on_follow_date, config=calendar),
+            LocalCalendar(id="fd", on_click=handlers.on_follow_date, config=calendar),
             SwitchTo(Label("◀ Back"), id="back", state=VisitSG.follow_up),
             buttons_only(),
             state=VisitSG.follow_up_pick,

@@ -567,6 +567,8 @@ async def test_an_away_manager_s_step_goes_to_the_delegate(demo: Sandbox) -> Non
     assert "您代 Liu Yang 审批。" in card.text
     assert vp.buttons(card) == ["✅ 批准", "❌ 驳回", "↩️ 退回修改"]
     assert not [m for m in mgr.bot_messages() if m.buttons and "#1" in m.text]
+    pending = the_status(rep).text
+    assert "2. Sales manager · Zhang Wei (on behalf of Liu Yang) · ⏳ deciding" in pending
     await vp.tap("✅ 批准", message=card)
     await settle(demo)
 

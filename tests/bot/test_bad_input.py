@@ -25,6 +25,18 @@ async def test_text_while_a_button_dialog_is_open_keeps_the_dialog(demo: Sandbox
     assert "Who will the newcomer report to?" in admin.last_text()
 
 
+async def test_a_mistyped_command_in_a_search_form_is_not_searched_for(demo: Sandbox) -> None:
+    rep = demo.user(1005)
+    await rep.send("/visit")
+    form = rep.last()
+    await rep.send("/vist")
+    assert rep.last_text() == "I don't know that command. Send /help to see what you can do."
+    (now,) = [m for m in rep.bot_messages() if m.message_id == form.message_id]
+    assert now.text == form.text, "the form was not searched"
+    await rep.send("Golden")
+    assert "Matches for “Golden”" in rep.last_text()
+
+
 async def test_rep_may_not_invite(demo: Sandbox) -> None:
     rep = demo.user(1005)
     await rep.send("/invite")

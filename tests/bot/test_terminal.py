@@ -202,3 +202,15 @@ async def test_reply_keyboard_and_location(emulator: BotApiEmulator) -> None:
     assert user.last_text() == "echo: Reports"
     with pytest.raises(ValueError, match="use share_location"):
         await user.tap("Check in")
+
+
+@pytest.mark.asyncio
+async def test_menu_shows_the_most_specific_command_menu(emulator: BotApiEmulator) -> None:
+    emulator.commands[("default", "")] = [{"command": "help", "description": "Help"}]
+    emulator.commands[("default", "ru")] = [{"command": "help", "description": "Помощь"}]
+    emulator.commands[("chat:1", "")] = [{"command": "deal", "description": "Ask for terms"}]
+    output = await run_script(emulator, [":menu", ":as 2", ":menu"])
+    alice, bob = output.split("Alice> :menu")[1].split("Bob — sales rep.")
+    assert alice.strip().splitlines()[0] == "/deal — Ask for terms"
+    assert "/help" not in alice
+    assert "  /help — Помощь" in bob

@@ -1,0 +1,70 @@
+"""aiogram-dialog's calendar in the reader's language.
+
+The stock calendar names months and weekdays with strftime, i.e. in English whatever the
+reader speaks; these views name them with Babel's CLDR data in the current locale
+("十一月", "周一"), keeping the library's layout and callbacks.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from aiogram.utils.i18n import I18n
+from aiogram_dialog.api.protocols import DialogManager
+from aiogram_dialog.widgets.kbd import Calendar
+from aiogram_dialog.widgets.kbd.calendar_kbd import (
+    CalendarDaysView,
+    CalendarMonthView,
+    CalendarScope,
+    CalendarScopeView,
+    CalendarYearsView,
+)
+from aiogram_dialog.widgets.text import Text
+from babel.dates import format_date, format_skeleton
+
+
+def _locale() -> str:
+    try:
+        return I18n.get_current().current_locale
+    except LookupError:
+        return "en"
+
+
+class LocalDate(Text):
+    """`{date}` of the calendar's data in a CLDR pattern (or skeleton) of the reader's locale."""
+
+    def __init__(self, pattern: str, *, skeleton: bool = False, template: str = "{}") -> None:
+        super().__init__()
+        self.pattern = pattern
+        self.skeleton = skeleton
+        self.template = template
+
+    async def _render_text(self, data: dict[str, Any], manager: DialogManager) -> str:
+        return self.template.format(localized(data["date"], self.pattern, skeleton=self.skeleton))
+
+
+def localized(day: date, pattern: str, *, skeleton: bool = False) -> str:
+    locale = _locale()
+    if skeleton:
+        return format_skeleton(pattern, day, locale=locale)
+    return format_date(day, pattern, locale=locale)
+
+
+class LocalCalendar(Calendar):
+    def _init_views(self) -> dict[CalendarScope, CalendarScopeView]:
+        return {
+            CalendarScope.DAYS: CalendarDaysView(
+                self._item_callback_data,
+                weekday_text=LocalDate("EEEEEE"),
+                header_text=LocalDate("yMMMM", skeleton=True, template="🗓 {}"),
+                next_month_text=LocalDate("yMMMM", skeleton=True, template="{} >>"),
+                prev_month_text=LocalDate("yMMMM", skeleton=True, template="<< {}"),
+            ),
+            CalendarScope.MONTHS: CalendarMonthView(
+                self._item_callback_data,
+                month_text=LocalDate("LLLL"),
+                this_month_text=LocalDate("LLLL", template="[ {} ]"),
+            ),
+            CalendarScope.YEARS: CalendarYearsView(self._item_callback_data),
+        }
