@@ -130,6 +130,15 @@ class SqlRequestRepo:
         )
         return [_request(row) for row in rows]
 
+    async def for_customer(self, customer_id: int, limit: int = 50) -> Sequence[ApprovalRequest]:
+        rows = await self._session.scalars(
+            select(RequestRow)
+            .where(RequestRow.customer_id == customer_id)
+            .order_by(RequestRow.id.desc())
+            .limit(limit)
+        )
+        return [_request(row) for row in rows]
+
 
 class SqlStepRepo:
     def __init__(self, session: AsyncSession) -> None:

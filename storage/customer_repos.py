@@ -5,9 +5,10 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.customer_rules import CustomerSearch, customer_search
 from bot.core.customers import (
     Customer,
     CustomerDraft,
@@ -89,13 +90,7 @@ class SqlCustomerRepo:
     ) -> Sequence[Customer]:
         statement = select(CustomerRow).where(CustomerRow.owner_id.in_(list(owner_ids)))
         if query:
-            literal = query.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            pattern = f"%{literal}%"
-            digits = "".join(ch for ch in query if ch.isdigit())
-            matches = [func.lower(CustomerRow.name).like(pattern, escape="\\")]
-            if len(digits) >= 3:
-                matches.append(CustomerRow.phone.like(f"%{digits}%"))
-            statement = statement.where(or_(*matches))
+            statement = statement.where(_matches(customer_search(query)))
         rows = await self._session.scalars(
             statement.order_by(
                 CustomerRow.last_visit_on.desc().nulls_last(), CustomerRow.created_at.desc()
@@ -221,3 +216,18 @@ class SqlVisitRepo:
             .order_by(VisitRow.visited_on, VisitRow.id)
         )
         return [_visit(row) for row in rows]
+
+
+def _contains(text: str) -> str:
+    literal = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{literal}%"
+
+
+def _matches(search: CustomerSearch) -> ColumnElement[bool]:
+    """The name as typed (SQL lower()), the company key (folded in Python, so also non-ASCII
+    capitals on SQLite, whose lower() knows only ASCII), or a phone fragment."""
+    matches = [func.lower(CustomerRow.name).like(_contains(search.text), escape="\\")]
+    if search.key:
+        matches.append(CustomerRow.name_key.like(_contains(search.key), escape="\\"))
+    matches += [CustomerRow.phone.like(_contains(digits)) for digits in search.digits]
+    return or_(*matches)

@@ -175,7 +175,7 @@ class RequestRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
     requester_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     product: Mapped[str] = mapped_column(String(200))
     quantity: Mapped[Decimal] = mapped_column(DecimalType(3))
     amount: Mapped[Decimal] = mapped_column(DecimalType(2))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from urllib.parse import SplitResult, urlsplit, urlunsplit
@@ -13,6 +15,7 @@ from bot.core.deals import InputProblem
 
 EARTH_RADIUS_M = 6_371_008.8
 URL_MAX = 300
+NAME_KEY_MAX = 100
 
 
 class Intent(StrEnum):
@@ -124,7 +127,8 @@ def company_key(name: str) -> str:
     kept = len(words)
     while kept and words[kept - 1] in _LATIN_SUFFIXES:
         kept -= 1
-    return _strip_chinese_suffixes("".join(words[:kept])) or "".join(words)
+    key = _strip_chinese_suffixes("".join(words[:kept])) or "".join(words)
+    return key[:NAME_KEY_MAX]  # folding can lengthen a name ("ß" → "ss"); the column is 100
 
 
 def _undot(match: re.Match[str]) -> str:
@@ -152,6 +156,32 @@ def is_probable_duplicate(name_a: str, name_b: str) -> bool:
     """
     key = company_key(name_a)
     return bool(key) and key == company_key(name_b)
+
+
+# Search -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerSearch:
+    """What a fragment typed into a search box may match. Reps type on phones in two scripts:
+    full-width digits, capitals, spaces and punctuation must not hide a customer, and a whole
+    number typed as dialled ("021 6888 8888") must find the stored "+862168888888"."""
+
+    text: str  # lower-cased as SQL's lower() does, for a plain LIKE on the name
+    key: str  # within company_key's output: case folded, no spaces ("" if punctuation typed)
+    digits: tuple[str, ...]  # phone fragments (3+ digits): as typed, and as stored
+
+
+def customer_search(query: str) -> CustomerSearch:
+    typed = unicodedata.normalize("NFKC", query).strip()
+    # Punctuation typed on purpose ("a_b", "50%") is searched for as it is, not folded away.
+    literal = any(_is_separator(char) and not char.isspace() for char in typed)
+    key = "" if literal else "".join(typed.casefold().split())
+    digits = re.sub(r"[^0-9]", "", typed)
+    fragments = [digits] if len(digits) >= 3 else []
+    with contextlib.suppress(InputProblem):
+        fragments.append(normalize_phone(typed).removeprefix("+"))
+    return CustomerSearch(typed.lower(), key, tuple(dict.fromkeys(fragments)))
 
 
 # Places and dates ---------------------------------------------------------------------------

@@ -58,3 +58,15 @@ class AlreadyDecided(DomainError):
 
 class ReasonRequired(DomainError):
     code = "reason_required"
+
+
+class CustomerTaken(DomainError):
+    """The company is already in the register under another rep: two reps never chase one
+    buyer, so a quick add from a form refuses it and names the owner."""
+
+    code = "customer_taken"
+
+    def __init__(self, name: str, owner: str) -> None:
+        super().__init__(name=name, owner=owner)
+        self.name = name
+        self.owner = owner

@@ -68,8 +68,9 @@ class MonthlyTarget:
 
 
 def planning_week(now: datetime, policy: Policy) -> date:
-    """The week a rep plans now: next week, until the meeting day's meeting is over — then the
-    week after. Worked example: on Thursday the plan is for next Monday's week."""
+    """The week a rep plans now: always the next Monday-to-Sunday week in the company's zone.
+    Worked example: on Thursday, and still on Saturday after Friday's due time (then late),
+    the plan is for next Monday's week; from Monday 00:00 local it is the week after."""
     this_week = week_start(now, policy)
     return this_week + timedelta(days=7)
 

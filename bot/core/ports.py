@@ -112,6 +112,10 @@ class RequestRepo(Protocol):
 
     async def by_requester(self, person_id: int, limit: int = 50) -> Sequence[ApprovalRequest]: ...
 
+    async def for_customer(
+        self, customer_id: int, limit: int = 50
+    ) -> Sequence[ApprovalRequest]: ...
+
 
 class StepRepo(Protocol):
     async def add(self, step: ApprovalStep) -> ApprovalStep: ...

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
 
-from bot.core.errors import AlreadyDecided, DomainError, InvalidChange, InviteInvalid
+from bot.core.errors import (
+    AlreadyDecided,
+    CustomerTaken,
+    DomainError,
+    InvalidChange,
+    InviteInvalid,
+)
 
 
 def explain(error: DomainError) -> str:
@@ -12,6 +18,11 @@ def explain(error: DomainError) -> str:
         if error.by and error.at:
             return _("Already decided by %(name)s at %(at)s.") % {"name": error.by, "at": error.at}
         return _("This request is closed; nothing is left to decide.")
+    if isinstance(error, CustomerTaken):
+        return _(
+            "“%(name)s” is already registered by %(owner)s. Please talk to them or your "
+            "supervisor before working with this customer."
+        ) % {"name": error.name, "owner": error.owner}
     if isinstance(error, InviteInvalid):
         return {
             "used": _("This invite link has already been used. Please ask for a new one."),

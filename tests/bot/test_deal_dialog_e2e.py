@@ -47,7 +47,9 @@ async def alert_of(user: SandboxUser) -> str | None:
 
 def nothing_filed(demo: Sandbox, rep: SandboxUser) -> bool:
     no_status = not [m for m in rep.bot_messages() if m.text.startswith("Your request #")]
-    return no_status and demo.emulator.transcript(SUPERVISOR) == []
+    told = [m.text for m in demo.emulator.transcript(SUPERVISOR)]
+    # the new customer itself enters the prospect register; no request card follows
+    return no_status and all(text.startswith("🌱 New prospect to confirm") for text in told)
 
 
 async def test_wrong_amounts_are_asked_again_and_the_form_keeps_what_was_typed(
@@ -228,3 +230,35 @@ async def test_cancel_in_the_middle_leaves_no_request(demo: Sandbox) -> None:
     assert rep.last_text() == "You have no requests yet. /deal starts one."
     await settle(demo)
     assert nothing_filed(demo, rep)
+
+
+async def test_a_customer_added_in_the_form_goes_through_the_duplicate_check(
+    demo: Sandbox,
+) -> None:
+    """Another rep's company is refused with its owner's name (and the name is asked again);
+    one's own is reused; a new one enters the prospect register for the supervisor."""
+    assert demo.app is not None
+    async with SqlUnitOfWork(demo.app.sessionmaker) as uow:
+        sun = await uow.people.by_telegram_id(REP_ZH)
+        assert sun is not None
+        await customers.quick_add(uow, owner_id=sun.id, name="Acme Holdings", now=demo.clock())
+    await settle(demo)
+    rep, supervisor = user_of(demo, REP), user_of(demo, SUPERVISOR)
+
+    await rep.send("/deal")
+    await rep.tap("➕ New customer")
+    assert await answer(rep, "ACME holdings ltd") == [
+        "“Acme Holdings” is already registered by Sun Li. Please talk to them or your "
+        "supervisor before working with this customer."
+    ]
+    assert await answer(rep, CUSTOMER) == [PRODUCT_PROMPT]
+    await settle(demo)
+    assert f"New prospect to confirm: {CUSTOMER}" in supervisor.last_text()
+
+    await rep.send("/deal")
+    await rep.tap("➕ New customer")
+    assert await answer(rep, "acme trading") == [PRODUCT_PROMPT]
+    async with SqlUnitOfWork(demo.app.sessionmaker) as uow:
+        zhao = await uow.people.by_telegram_id(REP)
+        assert zhao is not None
+        assert [c.name for c in await uow.customers.owned_by([zhao.id])] == [CUSTOMER]

@@ -3,7 +3,8 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, inspect
+from dbtools import NOW
+from sqlalchemy import Connection, inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.engine import make_engine
@@ -61,3 +62,33 @@ async def test_the_migrated_schema_matches_the_models(engine: AsyncEngine) -> No
         diff = await connection.run_sync(_diff)
 
     assert diff == []
+
+
+async def test_0006_gives_customers_added_without_a_key_their_company_key(empty_db: str) -> None:
+    await upgrade(empty_db, "0005")
+    engine = make_engine(empty_db)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO people (id, telegram_id, full_name, role, active, joined_at,"
+                    " unreachable) VALUES (1, 10, 'Rob', 'rep', true, :now, false)"
+                ),
+                {"now": NOW},
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO customers (id, name, owner_id, status, created_at, name_key)"
+                    " VALUES (1, 'Acme Trading Co., Ltd.', 1, 'prospect', :now, ''),"
+                    " (2, 'Bolt', 1, 'prospect', :now, 'kept')"
+                ),
+                {"now": NOW},
+            )
+        await upgrade(empty_db, "0006")
+        async with engine.connect() as connection:
+            keys = dict(
+                (await connection.execute(text("SELECT id, name_key FROM customers"))).all()
+            )
+    finally:
+        await engine.dispose()
+    assert keys == {1: "acmetrading", 2: "kept"}

@@ -1,5 +1,4 @@
-"""The customers a rep works with. Issue 4 grows this into the full register; a deal request
-needs only to pick one of the rep's own customers or add one with the minimum fields."""
+"""The customers a person may see and pick: search, the card, and the quick add from a form."""
 
 from __future__ import annotations
 
@@ -7,11 +6,16 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.core.customers import Customer
+from bot.core.customers import Customer, CustomerDraft
 from bot.core.deals import CUSTOMER_NAME_MAX, clean_text
-from bot.core.models import AuditEntry
+from bot.core.errors import CustomerTaken
 from bot.core.ports import UnitOfWork
-from bot.core.usecases.register import visible_customer, visible_owner_ids
+from bot.core.usecases.register import (
+    find_duplicates,
+    register,
+    visible_customer,
+    visible_owner_ids,
+)
 from bot.core.usecases.team import active_person
 
 SEARCH_MAX = 50
@@ -26,13 +30,17 @@ async def my_customers(
 
 
 async def quick_add(uow: UnitOfWork, *, owner_id: int, name: str, now: datetime) -> Customer:
-    await active_person(uow, owner_id)
-    customer = await uow.customers.add(
-        name=clean_text(name, limit=CUSTOMER_NAME_MAX), owner_id=owner_id, phone=None, now=now
-    )
-    await uow.audit.add(AuditEntry("customer_added", owner_id, now, f"customer:{customer.id}"))
-    await uow.commit()
-    return customer
+    """A customer added from inside a form with its name only. It goes through the duplicate
+    check and into the prospect register like any other: the rep's own record of that company
+    is reused, someone else's is refused with the owner's name."""
+    clean = clean_text(name, limit=CUSTOMER_NAME_MAX)
+    hits = await find_duplicates(uow, actor_id=owner_id, name=clean, phone=None)
+    own = next((hit.customer for hit in hits if hit.customer.owner_id == owner_id), None)
+    if own is not None:
+        return own
+    if hits:
+        raise CustomerTaken(name=hits[0].customer.name, owner=hits[0].owner_name)
+    return await register(uow, actor_id=owner_id, draft=CustomerDraft(name=clean), now=now)
 
 
 async def visible_customers(
@@ -50,11 +58,7 @@ async def customer_view(uow: UnitOfWork, actor_id: int, customer_id: int) -> dic
     names = {p.id: p.full_name for p in await uow.people.all()}
     visits = await uow.visits.for_customer(customer.id, limit=3)
     events = await uow.customer_events.for_customer(customer.id)
-    deals = [
-        r
-        for r in await uow.requests.by_requester(customer.owner_id, limit=200)
-        if r.terms.customer_id == customer.id
-    ]
+    deals = await uow.requests.for_customer(customer.id, limit=5)
     return {
         "customer": customer,
         "owner": names.get(customer.owner_id, "—"),

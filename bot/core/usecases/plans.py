@@ -170,6 +170,9 @@ def _named_changes(changes: dict[str, Any], params: dict[str, Any]) -> dict[str,
     }
 
 
+REVIEW_ACTIONS = ("approve", "comment", "return")
+
+
 async def reviewable(uow: UnitOfWork, actor_id: int, plan_id: int) -> WeeklyPlan:
     plan = await uow.plans.get(plan_id)
     if plan is None:
@@ -195,6 +198,8 @@ async def review(
 ) -> WeeklyPlan:
     """Approve, comment (the plan stays submitted) or return it with a reason."""
     await active_person(uow, actor_id)
+    if action not in REVIEW_ACTIONS:
+        raise NotAllowed(action="review_plan")  # only a forged button says anything else
     plan = await reviewable(uow, actor_id, plan_id)
     if action != "approve" and not (comment or "").strip():
         raise InvalidChange("reason_required")

@@ -17,7 +17,7 @@ from bot.core.customer_rules import (
 )
 from bot.core.customers import Customer, CustomerStatus, Visit, VisitDraft
 from bot.core.deals import InputProblem
-from bot.core.models import AuditEntry, Notification
+from bot.core.models import AuditEntry, Notification, Person
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
 from bot.core.usecases.register import register_keeper, visible_customer
@@ -51,13 +51,20 @@ async def log_visit(
     visit = await uow.visits.add(draft, rep_id=actor.id, now=now, distance_m=distance, far=far)
     await uow.customers.save(_after_visit(customer, draft))
     if Intent(draft.intent).asks_for_registration and customer.status is CustomerStatus.prospect:
-        supervisor = register_keeper(actor, list(await uow.people.all()))
-        if supervisor is not None:
+        keeper = await _register_keeper_of(uow, customer, actor)
+        if keeper is not None and keeper.id != actor.id:
             params = _file(customer, draft, actor.full_name)
-            await uow.outbox.add(Notification(supervisor.id, "customer_file", params), now)
+            await uow.outbox.add(Notification(keeper.id, "customer_file", params), now)
     await uow.audit.add(AuditEntry("visit_logged", actor.id, now, f"customer:{customer.id}"))
     await uow.commit()
     return visit
+
+
+async def _register_keeper_of(uow: UnitOfWork, customer: Customer, actor: Person) -> Person | None:
+    """The file goes to whoever keeps the register for the customer's owner (the visitor may be
+    the owner's supervisor, or a colleague standing in); nobody is sent their own visit."""
+    owner = await uow.people.get(customer.owner_id)
+    return register_keeper(owner or actor, list(await uow.people.all()))
 
 
 def _check_codes(draft: VisitDraft) -> None:
