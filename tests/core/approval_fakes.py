@@ -117,6 +117,10 @@ class FakeRequests:
         mine = [r for r in self.rows.values() if r.requester_id == person_id]
         return [replace(r) for r in sorted(mine, key=lambda r: -r.id)[:limit]]
 
+    async def for_customer(self, customer_id: int, limit: int = 50) -> Sequence[ApprovalRequest]:
+        theirs = [r for r in self.rows.values() if r.terms.customer_id == customer_id]
+        return [replace(r) for r in sorted(theirs, key=lambda r: -r.id)[:limit]]
+
     def __getitem__(self, request_id: int) -> ApprovalRequest:
         return self.rows[request_id]
 

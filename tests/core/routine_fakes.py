@@ -1,0 +1,359 @@
+"""In-memory fakes of the register and routine ports (customers in full, customer events,
+visits, weekly plans, monthly targets, work logs), composed onto `approval_fakes`'s unit of work,
+which stays as it is.
+
+They follow `storage/customer_repos.py` and `storage/plan_repos.py` where a use case can tell:
+reads are copies, `save` is an UPDATE of an existing row (of the columns the adapter writes),
+upserts keep the row's id, `targets.confirm` succeeds once, orderings and query matching match,
+and leaving a unit of work without a commit forgets everything written since the last commit.
+Imported as `routine_fakes` (pytest puts this directory on sys.path).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from approval_fakes import MONDAY_10, ApprovalUnitOfWork
+from fakes import GUS, make_org, make_person
+
+from bot.core.customer_rules import company_key, customer_search
+from bot.core.customers import (
+    Customer,
+    CustomerDraft,
+    CustomerEvent,
+    CustomerStatus,
+    Visit,
+    VisitDraft,
+)
+from bot.core.plans import MonthlyTarget, PlanItem, PlanStatus, WeeklyPlan
+from bot.core.roles import Role
+
+OPEN_STATUSES = (CustomerStatus.prospect, CustomerStatus.qualified, CustomerStatus.won)
+CAT = 11  # customer service, next to the standard organisation of fakes.make_org
+
+
+class FakeCustomerRepo:
+    def __init__(self, customers: Iterable[Customer] = ()) -> None:
+        self.rows: dict[int, Customer] = {c.id: replace(c) for c in customers}
+
+    def _copies(self, found: Iterable[Customer]) -> list[Customer]:
+        return [replace(c) for c in found]
+
+    async def get(self, customer_id: int) -> Customer | None:
+        customer = self.rows.get(customer_id)
+        return replace(customer) if customer else None
+
+    async def add(
+        self,
+        *,
+        name: str,
+        owner_id: int,
+        phone: str | None,
+        now: datetime,
+        draft: CustomerDraft | None = None,
+        name_key: str = "",
+    ) -> Customer:
+        details = asdict(draft) if draft else {"name": name, "phone": phone}
+        customer = Customer(
+            id=max(self.rows, default=0) + 1,
+            owner_id=owner_id,
+            status=CustomerStatus.prospect,
+            created_at=now,
+            name_key=name_key,
+            **details,
+        )
+        self.rows[customer.id] = customer
+        return replace(customer)
+
+    async def save(self, customer: Customer) -> None:
+        if customer.id in self.rows:  # UPDATE … WHERE id: every column but the id
+            self.rows[customer.id] = replace(customer)
+
+    async def owned_by(
+        self, owner_ids: Collection[int], query: str | None = None, limit: int = 50
+    ) -> Sequence[Customer]:
+        owners = set(owner_ids)
+        found = [c for c in self.rows.values() if c.owner_id in owners]
+        if query:  # the name as typed, the company key, or a phone fragment
+            search = customer_search(query)
+            found = [
+                c
+                for c in found
+                if search.text in c.name.lower()
+                or (search.key and search.key in c.name_key)
+                or any(digits in (c.phone or "") for digits in search.digits)
+            ]
+        # ORDER BY last_visit_on DESC NULLS LAST, created_at DESC (two stable sorts)
+        found.sort(key=lambda c: c.created_at, reverse=True)
+        found.sort(key=lambda c: c.last_visit_on or date.min, reverse=True)
+        return self._copies(found[:limit])
+
+    async def matching(self, *, phone: str | None, name_key: str) -> Sequence[Customer]:
+        found = [
+            c
+            for c in self.rows.values()
+            if (name_key and c.name_key == name_key) or (phone and c.phone == phone)
+        ]
+        return self._copies(sorted(found, key=lambda c: c.id))
+
+    async def unconfirmed(self, owner_ids: Collection[int]) -> Sequence[Customer]:
+        found = [
+            c
+            for c in self.rows.values()
+            if c.owner_id in set(owner_ids)
+            and c.status is CustomerStatus.prospect
+            and c.confirmed_at is None
+        ]
+        return self._copies(sorted(found, key=lambda c: (c.created_at, c.id)))
+
+    async def follow_ups_due(self, day: date) -> Sequence[Customer]:
+        found = [
+            c
+            for c in self.rows.values()
+            if c.next_follow_up is not None
+            and c.next_follow_up <= day
+            and c.status in OPEN_STATUSES
+        ]
+        return self._copies(sorted(found, key=lambda c: (c.owner_id, c.next_follow_up, c.id)))
+
+    def __getitem__(self, customer_id: int) -> Customer:
+        return self.rows[customer_id]
+
+
+class FakeCustomerEvents:
+    def __init__(self) -> None:
+        self.rows: list[CustomerEvent] = []
+
+    async def add(self, event: CustomerEvent) -> None:
+        self.rows.append(replace(event))
+
+    async def for_customer(self, customer_id: int) -> Sequence[CustomerEvent]:
+        return [replace(e) for e in self.rows if e.customer_id == customer_id]
+
+    def of(self, customer_id: int) -> list[tuple[str, int | None, str | None, str | None]]:
+        """(action, actor, from, to) of a customer's history, oldest first."""
+        return [
+            (e.action, e.actor_id, e.from_status, e.to_status)
+            for e in self.rows
+            if e.customer_id == customer_id
+        ]
+
+
+def _copy_visit(visit: Visit) -> Visit:
+    return replace(visit, photos=list(visit.photos))
+
+
+class FakeVisits:
+    def __init__(self) -> None:
+        self.rows: dict[int, Visit] = {}
+
+    async def add(
+        self, draft: VisitDraft, *, rep_id: int, now: datetime, distance_m: float | None, far: bool
+    ) -> Visit:
+        values: dict[str, Any] = asdict(draft)
+        values["photos"] = list(draft.photos)
+        visit = Visit(
+            id=max(self.rows, default=0) + 1,
+            rep_id=rep_id,
+            logged_at=now,
+            distance_m=distance_m,
+            far=far,
+            **values,
+        )
+        self.rows[visit.id] = visit
+        return _copy_visit(visit)
+
+    async def for_customer(self, customer_id: int, limit: int = 5) -> Sequence[Visit]:
+        found = [v for v in self.rows.values() if v.customer_id == customer_id]
+        found.sort(key=lambda v: (v.visited_on, v.id), reverse=True)
+        return [_copy_visit(v) for v in found[:limit]]
+
+    async def by_rep_between(self, rep_id: int, first: date, last: date) -> Sequence[Visit]:
+        found = [
+            v for v in self.rows.values() if v.rep_id == rep_id and first <= v.visited_on <= last
+        ]
+        return [_copy_visit(v) for v in sorted(found, key=lambda v: (v.visited_on, v.id))]
+
+    def __getitem__(self, visit_id: int) -> Visit:
+        return self.rows[visit_id]
+
+
+class FakePlans:
+    def __init__(self) -> None:
+        self.rows: dict[int, WeeklyPlan] = {}  # stored without items
+        self.items: dict[int, PlanItem] = {}
+
+    def _read(self, plan: WeeklyPlan) -> WeeklyPlan:
+        items = sorted(
+            (i for i in self.items.values() if i.plan_id == plan.id), key=lambda i: (i.day, i.id)
+        )
+        return replace(
+            plan,
+            last_submitted=copy.deepcopy(plan.last_submitted),
+            items=[replace(i) for i in items],
+        )
+
+    async def get(self, plan_id: int) -> WeeklyPlan | None:
+        plan = self.rows.get(plan_id)
+        return self._read(plan) if plan else None
+
+    async def for_week(self, rep_id: int, week: date) -> WeeklyPlan | None:
+        found = next((p for p in self.rows.values() if (p.rep_id, p.week) == (rep_id, week)), None)
+        return self._read(found) if found else None
+
+    async def of_reps(self, rep_ids: Collection[int], week: date) -> Sequence[WeeklyPlan]:
+        found = [p for p in self.rows.values() if p.rep_id in set(rep_ids) and p.week == week]
+        return [self._read(p) for p in sorted(found, key=lambda p: p.id)]
+
+    async def add(self, rep_id: int, week: date) -> WeeklyPlan:
+        if await self.for_week(rep_id, week) is not None:
+            raise AssertionError(f"(rep_id, week) = ({rep_id}, {week}) is unique in the database")
+        plan = WeeklyPlan(
+            id=max(self.rows, default=0) + 1, rep_id=rep_id, week=week, status=PlanStatus.draft
+        )
+        self.rows[plan.id] = plan
+        return self._read(plan)
+
+    async def save(self, plan: WeeklyPlan) -> None:
+        old = self.rows.get(plan.id)
+        if old is not None:  # UPDATE … WHERE id: rep and week never change; items are rows apart
+            self.rows[plan.id] = replace(
+                plan,
+                rep_id=old.rep_id,
+                week=old.week,
+                last_submitted=copy.deepcopy(plan.last_submitted),
+                items=[],
+            )
+
+    async def add_item(
+        self, plan_id: int, *, customer_id: int, day: date, purpose: str
+    ) -> PlanItem:
+        if plan_id not in self.rows:
+            raise AssertionError(f"plan {plan_id} must exist (foreign key)")
+        item = PlanItem(
+            id=max(self.items, default=0) + 1,
+            plan_id=plan_id,
+            customer_id=customer_id,
+            day=day,
+            purpose=purpose,
+        )
+        self.items[item.id] = item
+        return replace(item)
+
+    async def remove_item(self, plan_id: int, item_id: int) -> None:
+        item = self.items.get(item_id)
+        if item is not None and item.plan_id == plan_id:
+            del self.items[item_id]
+
+    def __getitem__(self, plan_id: int) -> WeeklyPlan:
+        """The stored plan with its items (a copy: change it through the repository)."""
+        return self._read(self.rows[plan_id])
+
+
+class FakeTargets:
+    def __init__(self) -> None:
+        self.rows: dict[int, MonthlyTarget] = {}
+
+    async def get(self, rep_id: int, month: date) -> MonthlyTarget | None:
+        found = next(
+            (t for t in self.rows.values() if (t.rep_id, t.month) == (rep_id, month)), None
+        )
+        return replace(found) if found else None
+
+    async def by_id(self, target_id: int) -> MonthlyTarget | None:
+        target = self.rows.get(target_id)
+        return replace(target) if target else None
+
+    async def set(
+        self,
+        *,
+        rep_id: int,
+        month: date,
+        sales: Decimal,
+        collection: Decimal,
+        set_by: int,
+        now: datetime,
+    ) -> MonthlyTarget:
+        """A new figure replaces the old one (same row) and needs confirming again."""
+        existing = await self.get(rep_id, month)
+        target_id = existing.id if existing else max(self.rows, default=0) + 1
+        target = MonthlyTarget(target_id, rep_id, month, sales, collection, set_by, now)
+        self.rows[target_id] = target
+        return replace(target)
+
+    async def confirm(self, target_id: int, now: datetime) -> bool:
+        target = self.rows.get(target_id)
+        if target is None or target.confirmed_at is not None:
+            return False
+        target.confirmed_at = now
+        return True
+
+    def __getitem__(self, target_id: int) -> MonthlyTarget:
+        return self.rows[target_id]
+
+
+class FakeWorkLogs:
+    def __init__(self) -> None:
+        self.rows: dict[tuple[int, date], tuple[str, datetime]] = {}
+
+    async def note(self, rep_id: int, day: date) -> str | None:
+        found = self.rows.get((rep_id, day))
+        return found[0] if found else None
+
+    async def set_note(self, rep_id: int, day: date, note: str, now: datetime) -> None:
+        self.rows[(rep_id, day)] = (note, now)
+
+
+_TABLES = ("customer_events", "visits", "plans", "targets", "work_logs")
+
+
+@dataclass
+class RoutineUnitOfWork(ApprovalUnitOfWork):
+    """`ApprovalUnitOfWork` with the full customer register and the routine repositories;
+    commit and rollback cover them all."""
+
+    customers: FakeCustomerRepo = field(default_factory=FakeCustomerRepo)
+    customer_events: FakeCustomerEvents = field(default_factory=FakeCustomerEvents)
+    visits: FakeVisits = field(default_factory=FakeVisits)
+    plans: FakePlans = field(default_factory=FakePlans)
+    targets: FakeTargets = field(default_factory=FakeTargets)
+    work_logs: FakeWorkLogs = field(default_factory=FakeWorkLogs)
+
+    def snapshot(self) -> dict[str, Any]:
+        return {
+            **super().snapshot(),
+            **copy.deepcopy({name: vars(getattr(self, name)) for name in _TABLES}),
+        }
+
+    async def rollback(self) -> None:
+        await super().rollback()
+        saved = copy.deepcopy(self._saved)
+        for name in _TABLES:
+            vars(getattr(self, name)).update(saved[name])
+
+
+def make_customer(customer_id: int, owner_id: int, name: str, **overrides: Any) -> Customer:
+    defaults: dict[str, Any] = {
+        "status": CustomerStatus.prospect,
+        "created_at": MONDAY_10 - timedelta(days=30) + timedelta(minutes=customer_id),
+        "name_key": company_key(name),
+    }
+    return Customer(id=customer_id, name=name, owner_id=owner_id, **{**defaults, **overrides})
+
+
+def routine_world(*customers: Customer) -> RoutineUnitOfWork:
+    """The standard organisation (fakes.make_org) plus Cat (customer service, under Gus), with
+    these customers, all committed."""
+    people = [
+        *make_org(),
+        make_person(id=CAT, full_name="Cat", role=Role.customer_service, reports_to=GUS),
+    ]
+    uow = RoutineUnitOfWork.of(people)
+    uow.customers.rows = {c.id: replace(c) for c in customers}
+    uow.baseline()
+    return uow
