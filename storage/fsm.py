@@ -60,9 +60,10 @@ class SqlFsmStore:
                 index_elements=list(KEY_COLUMNS), set_=values
             )
             await session.execute(statement)
-            await session.execute(
-                delete(FsmRow)
-                .filter_by(**_where(key))
-                .where(FsmRow.state.is_(None), FsmRow.data == "{}")
-            )
+            if values.get("state", "") is None or values.get("data") == "{}":
+                await session.execute(
+                    delete(FsmRow)
+                    .filter_by(**_where(key))
+                    .where(FsmRow.state.is_(None), FsmRow.data == "{}")
+                )
             await session.commit()

@@ -110,16 +110,25 @@ class SqlOutboxQueue:
             return int(message_id) if message_id is not None else None
 
     async def mark_sent(self, item_id: int, message_id: int, now: datetime) -> None:
+        """Two statements, no reads: the sender's hot path (see bench/outbox.py)."""
+        recipient = select(OutboxRow.recipient_id).where(OutboxRow.id == item_id)
+        chat = select(PersonRow.telegram_id).where(PersonRow.id == OutboxRow.recipient_id)
         async with self._sessionmaker() as session:
-            row = await session.get(OutboxRow, item_id)
-            if row is None:
-                return
-            row.status, row.sent_at, row.message_id, row.error = "sent", now, message_id, None
-            row.chat_id = await session.scalar(
-                select(PersonRow.telegram_id).where(PersonRow.id == row.recipient_id)
+            await session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id == item_id)
+                .values(
+                    status="sent",
+                    sent_at=now,
+                    message_id=message_id,
+                    error=None,
+                    chat_id=chat.scalar_subquery(),
+                )
             )
             await session.execute(
-                update(PersonRow).where(PersonRow.id == row.recipient_id).values(unreachable=False)
+                update(PersonRow)
+                .where(PersonRow.id == recipient.scalar_subquery(), PersonRow.unreachable)
+                .values(unreachable=False)
             )
             await session.commit()
 
