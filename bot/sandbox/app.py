@@ -17,7 +17,14 @@ from bot.config import load_settings
 from bot.labels import role_label
 from bot.main import App, build_app, running
 from bot.notifications.limiter import ChatLimits
-from bot.sandbox.demo import DEMO_PEOPLE, NEWCOMER, NEWCOMER_CODE, STRANGER, seed_demo
+from bot.sandbox.demo import (
+    DEMO_PEOPLE,
+    NEWCOMER,
+    NEWCOMER_CODE,
+    STRANGER,
+    seed_demo,
+    seed_demo_work,
+)
 from bot.sandbox.emulator import BotApiEmulator
 from bot.sandbox.terminal import Persona, run_terminal_chat
 from storage.uow import SqlUnitOfWork
@@ -118,8 +125,10 @@ async def run_sandbox(db_path: str = "sandbox.db", *, keep: bool = False) -> Non
     async with BotApiEmulator(SANDBOX_TOKEN) as emulator:
         app = sandbox_app(emulator.base_url, db_path)
         async with running(app):
+            add_demo_users(emulator)  # before anything is sent to them
             async with SqlUnitOfWork(app.sessionmaker) as uow:
-                await seed_demo(uow, system_clock())
-            add_demo_users(emulator)
+                if await seed_demo(uow, system_clock()):
+                    await seed_demo_work(uow, app.policy, system_clock())
+            app.sender.wake()
             async with polling(app, emulator):
                 await run_terminal_chat(emulator, personas(app))

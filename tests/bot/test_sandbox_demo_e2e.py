@@ -1,0 +1,44 @@
+"""`salesbot sandbox` opens on a morning already under way: customers registered, one
+confirmed, yesterday's visit with a follow-up due today, and a deal request on the
+supervisor's desk — made through the real use cases, so the bot behaves as in real use."""
+
+from __future__ import annotations
+
+from harness import Sandbox
+
+from bot.sandbox.demo import seed_demo_work
+from storage.uow import SqlUnitOfWork
+
+SUPERVISOR, REP, OTHER_REP = 1004, 1005, 1006
+
+
+async def test_the_demo_morning_is_live_through_the_bot(demo: Sandbox) -> None:
+    assert demo.app is not None
+    async with SqlUnitOfWork(demo.app.sessionmaker) as uow:
+        await seed_demo_work(uow, demo.app.policy, demo.clock())
+    demo.app.sender.wake()
+    await demo.outbox_idle()
+    supervisor, rep = demo.user(SUPERVISOR), demo.user(REP)
+
+    card = supervisor.last()
+    assert card.text.startswith("Special terms request #1")
+    assert "Discount: 12 %" in card.text
+    assert supervisor.buttons(card) == ["✅ Approve", "❌ Reject", "↩️ Return for changes"]
+    prospects = [m for m in supervisor.bot_messages() if "New prospect to confirm" in m.text]
+    assert len(prospects) == 3
+    await supervisor.tap("✅ Approve", message=card)
+    await demo.settle()
+    await demo.outbox_idle()
+    assert "✅ approved · Chen Jing" in rep.last_text()
+
+    await rep.send("/customer")
+    await rep.tap("📋 My customers")
+    assert rep.buttons() == ["🌱 Golden Dragon Pipes", "🌱 Minghua Trading Co., Ltd.", "◀ Back"]
+
+    assert await demo.run_job("follow_ups") == 1
+    assert "Golden Dragon Pipes" in rep.last_text()
+
+    other = demo.user(OTHER_REP, language="zh")
+    await other.send("/customer")
+    await other.tap("📋 我的客户")
+    assert other.buttons()[0] == "🌱 华东五金有限公司"
