@@ -39,6 +39,19 @@ def explain(error: DomainError) -> str:
                 "Only someone in a managing role can have people reporting to them."
             ),
             "window": _("The away period must end after it starts, and not in the past."),
+            "already_confirmed": _("This was already confirmed."),
+            "not_a_prospect": _("This customer is no longer a prospect waiting for you."),
+            "status": _("The customer's status has changed meanwhile. Please open it again."),
+            "not_won": _("Only a won customer can be handed over."),
+            "target_amounts": _(
+                "The sales target must be above zero and the collection target not negative."
+            ),
+            "reason_required": _("Please write a few words for the rep: what to change, or why."),
+            "empty_plan": _("Add a visit or a goal before you submit the plan."),
+            "already_submitted": _("This plan is already submitted."),
+            "not_submitted": _("This plan is not waiting for a review."),
+            "day_outside_week": _("Please pick a day of the planned week."),
+            "too_many_items": _("A weekly plan holds at most 60 visits."),
         }.get(error.reason, _("That change is not possible."))
     if error.code == "not_allowed" and error.details.get("action") == "decide":
         return _("This request is not waiting for your decision.")

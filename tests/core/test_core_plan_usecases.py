@@ -326,6 +326,7 @@ async def test_a_plan_with_goals_only_may_be_submitted() -> None:
     [
         pytest.param("empty", ROB, InvalidChange, "empty_plan", id="empty"),
         pytest.param("submitted", ROB, InvalidChange, "already_submitted", id="twice"),
+        pytest.param("approved", ROB, InvalidChange, "already_submitted", id="approved"),
         pytest.param("drafted", RAY, NotFound, None, id="another-rep-s-plan"),
     ],
 )
@@ -334,8 +335,18 @@ async def test_submitting_is_refused(
 ) -> None:
     uow = world()
     plan_id = await drafted(uow, items=() if setup == "empty" else ((1, NEXT, "Quote"),))
-    if setup == "submitted":
+    if setup in ("submitted", "approved"):
         await submit(uow, actor_id=ROB, plan_id=plan_id, policy=POLICY, now=WED_10)
+    if setup == "approved":
+        await review(
+            uow,
+            actor_id=SUE,
+            plan_id=plan_id,
+            action="approve",
+            comment=None,
+            policy=POLICY,
+            now=WED_10,
+        )
 
     caught = await assert_refused(
         uow, submit(uow, actor_id=actor, plan_id=plan_id, policy=POLICY, now=WED_10), error

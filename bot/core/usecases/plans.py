@@ -138,8 +138,8 @@ async def submit(
     plan = await _own_plan(uow, actor_id, plan_id)
     if not plan.items and not plan.goals:
         raise InvalidChange("empty_plan")
-    if plan.status is PlanStatus.submitted:
-        raise InvalidChange("already_submitted")
+    if plan.status in (PlanStatus.submitted, PlanStatus.approved):
+        raise InvalidChange("already_submitted")  # an unchanged plan; a change reopens it
     snapshot = plan_snapshot(plan)
     changes = plan_changes(plan.last_submitted, snapshot)
     submitted = replace(
