@@ -35,6 +35,11 @@ async def on_value(
     message: Message, widget: ManagedTextInput[Any], manager: DialogManager, value: Any
 ) -> None:
     field = widget.widget.widget_id
+    amount = manager.dialog_data.get("amount")
+    if field == "deposit" and amount is not None and value > Decimal(amount):
+        # Said now, while the rep still has the numbers in mind; Submit checks again.
+        await message.answer(input_problem_text(InputProblem("deposit_over_amount")))
+        return
     manager.dialog_data[field] = str(value)
     await _advance(manager, field)
 

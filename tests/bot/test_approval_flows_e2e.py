@@ -575,7 +575,11 @@ async def test_an_away_manager_s_step_goes_to_the_delegate(demo: Sandbox) -> Non
     assert "✅ 已批准 · Zhang Wei (代 Liu Yang)" in fresh(demo, card).text
     status = the_status(rep).text
     assert "✅ approved · Zhang Wei (on behalf of Liu Yang) · Sales manager" in status
-    assert "3. Marketing VP · Zhang Wei · ⏳ deciding" in status
+    # One person, one decision: Zhang Wei's approval counts at his own level too.
+    assert "3. Marketing VP · Zhang Wei · ✅ approved" in status
+    assert "4. General manager · Wang Fang · ⏳ deciding" in status
+    assert [m for m in cards(user_of(demo, GM), "优惠条件申请 #1") if m.buttons]
+    assert not [m for m in cards(vp, "优惠条件申请 #1") if m.buttons], "not asked twice"
 
 
 async def test_the_away_approver_is_not_told_he_decides_on_his_own_behalf(demo: Sandbox) -> None:

@@ -109,3 +109,39 @@ async def test_wrong_phone_re_asks_and_keeps_the_name(demo: Sandbox) -> None:
     assert "That phone number does not look right" in rep.bot_messages()[-2].text
     await rep.send("139 1234 5678")
     assert rep.last_text() == "Contact person?"
+
+
+async def test_a_location_instead_of_an_address_is_shown_as_coordinates(demo: Sandbox) -> None:
+    rep = demo.user(REP)
+    await register_customer(rep, "Bund Tea House", "13912345678")
+    await rep.send("Ms. Wu")
+    await rep.share_location(31.2400, 121.4900)
+    await rep.tap("Retail")
+    await rep.tap("Micro (under 10 people)")
+    await rep.tap("East China")
+    await rep.tap("Walked in")
+    await rep.tap("No online shop")
+    await rep.tap("No note")
+    summary = rep.last_text()
+    assert "Address: 📍 31.24000, 121.49000" in summary.splitlines()
+    await rep.tap("💾 Save")
+    card = rep.last_text()
+    assert "Address: 📍 31.24000, 121.49000" in card.splitlines()
+    assert "Retail · Micro (under 10 people) · East China" in card.splitlines()
+
+
+async def test_a_reassigned_customer_s_old_owner_is_told(demo: Sandbox) -> None:
+    rep, other, supervisor = demo.user(REP), demo.user(1006, language="zh"), demo.user(SUPERVISOR)
+    await register_customer(rep, "Minghua Trading Co., Ltd.", "138 0013 8000")
+    await fill_rest(rep)
+    await supervisor.send("/customer")
+    await supervisor.tap("📋 My customers")
+    await supervisor.tap("🌱 Minghua Trading Co., Ltd.")
+    await supervisor.tap("🔁 Reassign")
+    await supervisor.tap("Sun Li · Sales rep")
+    await demo.settle()
+    await demo.outbox_idle()
+    assert rep.last_text() == (
+        "🔁 Minghua Trading Co., Ltd. is now looked after by Sun Li (reassigned by Chen Jing)."
+    )
+    assert "Minghua Trading Co., Ltd." in other.last_text()

@@ -161,23 +161,29 @@ async def test_a_deposit_larger_than_the_amount_is_refused(demo: Sandbox) -> Non
     await rep.send("5")
     await rep.tap("No special payment terms")
     assert rep.last_text() == DEPOSIT_PROMPT
-    # The deposit is checked against the amount only at Submit, not when it is typed.
-    assert await answer(rep, "1,500") == [NOTE_PROMPT]
+    assert await answer(rep, "1,500") == [
+        "The deposit cannot be larger than the amount.",
+        DEPOSIT_PROMPT,
+    ]
+    assert await answer(rep, "1,000") == [NOTE_PROMPT], "equal to the amount is fine"
     await rep.tap("No note")
-    assert "Deposit: 1,500.00" in rep.last_text().splitlines()
+    assert "Deposit: 1,000.00" in rep.last_text().splitlines()
 
+    # Lowering the amount afterwards is caught at Submit.
+    await rep.tap("✏️ Amount")
+    await rep.send("800")
     await rep.tap("📨 Submit")
     assert await alert_of(rep) == "The deposit cannot be larger than the amount."
     await settle(demo)
     assert nothing_filed(demo, rep)
 
     await rep.tap("✏️ Deposit")
-    said = await answer(rep, "1,000")
-    assert len(said) == 1, "a deposit equal to the amount is fine: back to the summary"
-    assert "Deposit: 1,000.00" in said[0].splitlines()
+    said = await answer(rep, "800")
+    assert len(said) == 1, "back to the summary"
+    assert "Deposit: 800.00" in said[0].splitlines()
     await rep.tap("📨 Submit")
     await settle(demo)
-    assert "Deposit: 1,000.00" in user_of(demo, SUPERVISOR).last_text()
+    assert "Deposit: 800.00" in user_of(demo, SUPERVISOR).last_text()
 
 
 async def test_an_existing_customer_is_found_by_part_of_its_name(demo: Sandbox) -> None:

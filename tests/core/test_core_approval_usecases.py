@@ -545,6 +545,48 @@ async def test_the_delegate_decides_on_behalf_of_the_approver(uow: ApprovalUnitO
     assert sorted(closing) == [SUE, SID]
 
 
+async def test_a_delegate_who_is_also_the_next_approver_decides_once(
+    uow: ApprovalUnitOfWork,
+) -> None:
+    """Sue is away and Sam, her manager, decides for her: his approval counts for his own
+    step too, and the request moves on to Mia without asking Sam twice."""
+    await file(uow)
+    await go_away(uow, delegate=SAM)
+    sue_step = current(uow)
+    uow.clear_outbox()
+
+    await decide_now(uow, SAM)
+
+    sue_done, sam_done, mia_open = uow.steps.of_request(1)[:3]
+    assert (sue_done.id, sue_done.decided_by, sue_done.on_behalf_of) == (sue_step.id, SAM, SUE)
+    assert (sam_done.status, sam_done.decided_by, sam_done.on_behalf_of) == (
+        StepStatus.approved,
+        SAM,
+        None,
+    )
+    assert current(uow).id == mia_open.id
+    assert mia_open.approver_id == MIA
+    assert uow.templates_to(MIA) == ["approval_card"]
+    assert "approval_card" in uow.templates_to(SAM)  # his card of Sue's step, closed
+    assert [e.action for e in uow.audit.entries[-2:]] == ["approve", "approve"]
+
+
+async def test_the_same_person_s_approval_can_close_the_request(uow: ApprovalUnitOfWork) -> None:
+    await file(uow)
+    for approver in CHAIN[:-2]:
+        await decide_now(uow, approver)
+    await go_away(uow, person=MIA, delegate=GUS)
+    uow.clear_outbox()
+
+    await decide_now(uow, GUS)
+
+    assert uow.requests[1].status is RequestStatus.approved
+    assert uow.templates_to(ROB) == ["request_status", "request_approved"]
+    assert "request_settled" not in uow.templates_to(GUS)
+    for earlier in (SUE, SAM):
+        assert uow.templates_to(earlier) == ["request_settled"]
+
+
 async def test_the_away_approver_may_still_decide_themself(uow: ApprovalUnitOfWork) -> None:
     await file(uow)
     await go_away(uow)

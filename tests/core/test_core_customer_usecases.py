@@ -506,7 +506,10 @@ async def test_a_manager_reassigns_a_customer_within_their_team(actor: int, owne
     assert uow.customer_events.of(1) == [("reassigned", actor, None, None)]
     assert uow.customer_events.rows[-1].comment == f"from:{ROB} to:{owner}"
     assert uow.audit.actions() == ["customer_reassigned"]
-    assert uow.queued() == [(owner, "customer_assigned")]
+    assert uow.queued() == [(owner, "customer_assigned"), (ROB, "customer_taken_over")]
+    told = uow.last_to(ROB, "customer_taken_over").params
+    assert told["name"] == "Acme Trading"
+    assert told["owner"] == {SAM: "Ray", SUE: "Sue", ADA: "Ray"}[actor]
     assert [c.id for c in await my_customers(uow, owner)] == ([3, 1] if owner == SUE else [2, 1])
     assert await my_customers(uow, ROB) == []
 

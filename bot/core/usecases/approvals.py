@@ -219,7 +219,7 @@ async def decide(
     )
     if not claimed:
         raise await _already(uow, step, policy)
-    view = await _after_decision(uow, step, decision, policy, now)
+    view = await _after_decision(uow, step, decision, actor_id, policy, now)
     await uow.audit.add(
         AuditEntry(
             decision.value,
@@ -235,7 +235,12 @@ async def decide(
 
 
 async def _after_decision(
-    uow: UnitOfWork, step: ApprovalStep, decision: Decision, policy: Policy, now: datetime
+    uow: UnitOfWork,
+    step: ApprovalStep,
+    decision: Decision,
+    actor_id: int,
+    policy: Policy,
+    now: datetime,
 ) -> RequestView:
     request = await uow.requests.get(step.request_id)
     if request is None:
@@ -245,19 +250,41 @@ async def _after_decision(
         for s in await uow.steps.for_request(request.id)
         if s.round == request.round and s.status is StepStatus.waiting
     ]
-    if decision is Decision.approve and waiting:
-        opened = await _open(uow, waiting[0], policy, now)
-        view = await load_view(uow, request.id)
-        await _card_closed(uow, view, _find(view, step.id), now)
-        await _card(uow, view, opened, now)
-        await _status(uow, view, now)
-        return view
+    if decision is Decision.approve:
+        while waiting:
+            opened = await _open(uow, waiting.pop(0), policy, now)
+            if opened.decider_id != actor_id:
+                view = await load_view(uow, request.id)
+                await _card_closed(uow, view, _find(view, step.id), now)
+                await _card(uow, view, opened, now)
+                await _status(uow, view, now)
+                return view
+            await _approve_again(uow, opened, actor_id, now)
     final = {
         Decision.approve: RequestStatus.approved,
         Decision.reject: RequestStatus.rejected,
         Decision.return_for_changes: RequestStatus.returned,
     }[decision]
-    return await _close(uow, request, final, waiting, now)
+    return await _close(uow, request, final, step, waiting, now)
+
+
+async def _approve_again(uow: UnitOfWork, step: ApprovalStep, actor_id: int, now: datetime) -> None:
+    """One person, one decision per round (approver de-duplication, as in common approval
+    tools): when the next step falls to whoever just approved — say a manager deciding for an
+    away supervisor, then at his own level — his approval counts for that step too, instead of
+    asking him twice."""
+    await uow.steps.claim_decision(
+        step.id, status=StepStatus.approved, actor_id=actor_id, comment=None, now=now
+    )
+    await uow.audit.add(
+        AuditEntry(
+            Decision.approve.value,
+            actor_id,
+            now,
+            f"request:{step.request_id}",
+            comment="counted from the same person's approval of the step before",
+        )
+    )
 
 
 def _find(view: RequestView, step_id: int) -> ApprovalStep:
@@ -268,6 +295,7 @@ async def _close(
     uow: UnitOfWork,
     request: ApprovalRequest,
     status: RequestStatus,
+    tapped: ApprovalStep | None,
     waiting: list[ApprovalStep],
     now: datetime,
 ) -> RequestView:
@@ -276,8 +304,8 @@ async def _close(
     await uow.requests.save(replace(request, status=status, closed_at=now))
     view = await load_view(uow, request.id)
     decided = [s for s in view.current_round() if s.decided_by is not None]
-    if decided:
-        await _card_closed(uow, view, decided[-1], now)
+    if tapped is not None or decided:
+        await _card_closed(uow, view, _find(view, tapped.id) if tapped else decided[-1], now)
     await _status(uow, view, now)
     snapshot = request_snapshot(view)
     template = CLOSED_TEMPLATE.get(status)
@@ -285,7 +313,8 @@ async def _close(
         await uow.outbox.add(Notification(request.requester_id, template, snapshot), now)
     if status is not RequestStatus.returned:
         # Seed: the decision comes back down the chain to those who reviewed it.
-        for earlier in {s.decider_id for s in decided[:-1]} - {request.requester_id}:
+        last = {decided[-1].decider_id} if decided else set()
+        for earlier in {s.decider_id for s in decided} - {request.requester_id} - last:
             await uow.outbox.add(Notification(earlier, "request_settled", snapshot), now)
     return view
 

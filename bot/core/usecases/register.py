@@ -227,8 +227,11 @@ async def reassign(
     await _event(
         uow, moved, "reassigned", actor_id, now, comment=f"from:{customer.owner_id} to:{owner_id}"
     )
-    params = {"name": customer.name}
+    params = {"name": customer.name, "owner": new_owner.full_name, "by": actor.full_name}
     await uow.outbox.add(Notification(owner_id, "customer_assigned", params), now)
+    if customer.owner_id not in (owner_id, actor_id):
+        # The rep who loses the customer hears it from the bot, not from an empty list.
+        await uow.outbox.add(Notification(customer.owner_id, "customer_taken_over", params), now)
     await uow.commit()
     return moved
 
