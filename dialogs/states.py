@@ -116,6 +116,7 @@ class TeamPlansSG(StatesGroup):
     plan = State()
     comment = State()
     target_rep = State()
+    target_month = State()
     target_sales = State()
     target_collection = State()
     target_confirm = State()

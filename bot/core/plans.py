@@ -161,3 +161,9 @@ def is_late(plan: WeeklyPlan | None, policy: Policy) -> bool:
 
 def month_start(at: datetime, policy: Policy) -> date:
     return local(at, policy).date().replace(day=1)
+
+
+def target_months(now: datetime, policy: Policy) -> tuple[date, date]:
+    """Targets are set for this month or, near its end, for the next one."""
+    this = month_start(now, policy)
+    return this, (this + timedelta(days=32)).replace(day=1)

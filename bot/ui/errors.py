@@ -47,6 +47,7 @@ def explain(error: DomainError) -> str:
                 "The sales target must be above zero and the collection target not negative."
             ),
             "reason_required": _("Please write a few words for the rep: what to change, or why."),
+            "target_month": _("Targets are set for this month or the next one."),
             "empty_plan": _("Add a visit or a goal before you submit the plan."),
             "already_submitted": _("This plan is already submitted."),
             "not_submitted": _("This plan is not waiting for a review."),

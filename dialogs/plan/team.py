@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +14,7 @@ from aiogram_dialog.widgets.kbd import Button, Cancel, Row, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from bot.core.deals import COMMENT_MAX, parse_amount
-from bot.core.plans import month_start, planning_week
+from bot.core.plans import planning_week, target_months
 from bot.core.usecases import plans, targets
 from bot.ui.inputs import explain_input_error
 from bot.ui.text import Label, Tr
@@ -108,6 +109,32 @@ async def on_target_rep(
     reps = {r.id: r for r in await targets.team_reps(uow_of(manager), person_of(manager).id)}
     if rep_id in reps:
         manager.dialog_data.update(rep=rep_id, rep_name=reps[rep_id].full_name)
+        await manager.switch_to(TeamPlansSG.target_month)
+
+
+def _months(manager: DialogManager) -> tuple[date, date]:
+    return target_months(now_of(manager), policy_of(manager))
+
+
+async def month_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
+    this, following = _months(dialog_manager)
+    return {
+        "months": [
+            (this.isoformat(), _("This month · %(month)s") % {"month": this.isoformat()[:7]}),
+            (
+                following.isoformat(),
+                _("Next month · %(month)s") % {"month": following.isoformat()[:7]},
+            ),
+        ],
+        "month": dialog_manager.dialog_data.get("month", this.isoformat())[:7],
+    }
+
+
+async def on_target_month(
+    callback: CallbackQuery, _w: Select[str], manager: DialogManager, month: str
+) -> None:
+    if month in {m.isoformat() for m in _months(manager)}:
+        manager.dialog_data["month"] = month
         await manager.switch_to(TeamPlansSG.target_sales)
 
 
@@ -127,10 +154,9 @@ async def on_collection(
 
 async def target_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
     data = dialog_manager.dialog_data
-    month = month_start(now_of(dialog_manager), policy_of(dialog_manager))
     return {
         "rep": data.get("rep_name", "—"),
-        "month": month.isoformat()[:7],
+        "month": data.get("month", "")[:7],
         "sales": f"{Decimal(data.get('sales', '0')):,.2f}",
         "collection": f"{Decimal(data.get('collection', '0')):,.2f}",
     }
@@ -142,9 +168,10 @@ async def on_target_save(callback: CallbackQuery, _b: Button, manager: DialogMan
         uow_of(manager),
         actor_id=person_of(manager).id,
         rep_id=int(data["rep"]),
-        month=month_start(now_of(manager), policy_of(manager)),
+        month=date.fromisoformat(data["month"]),
         sales=Decimal(data["sales"]),
         collection=Decimal(data["collection"]),
+        policy=policy_of(manager),
         now=now_of(manager),
     )
     await callback.answer(_("Target sent. The rep will confirm it."))
@@ -209,7 +236,15 @@ def team_plans_dialog() -> Dialog:
             getter=list_getter,
         ),
         Window(
-            Tr("Sales target for this month?"),
+            Tr("Which month is the target for?"),
+            choice_list("months", "m", on_target_month, int_ids=False),
+            back,
+            buttons_only(),
+            state=TeamPlansSG.target_month,
+            getter=month_getter,
+        ),
+        Window(
+            Tr("Sales target for {month}?"),
             TextInput(
                 id="sales",
                 type_factory=parse_amount,
@@ -218,9 +253,10 @@ def team_plans_dialog() -> Dialog:
             ),
             back,
             state=TeamPlansSG.target_sales,
+            getter=month_getter,
         ),
         Window(
-            Tr("Collection target for this month?"),
+            Tr("Collection target for {month}?"),
             TextInput(
                 id="collection",
                 type_factory=_collection,
@@ -229,6 +265,7 @@ def team_plans_dialog() -> Dialog:
             ),
             back,
             state=TeamPlansSG.target_collection,
+            getter=month_getter,
         ),
         Window(
             Tr("Target for {rep}, {month}: sales {sales}, collection {collection}. Send it?"),

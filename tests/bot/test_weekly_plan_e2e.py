@@ -111,3 +111,34 @@ async def test_todays_planned_visits_come_in_the_morning_message(demo: Sandbox) 
     await demo.run_jobs(sweep=False, follow_ups=True)
     assert "Planned Pipes · 🗓 planned" in rep.last_text()
     assert "📝 Planned Pipes" in rep.buttons()
+
+
+async def test_a_target_for_next_month_is_set_and_confirmed(demo: Sandbox) -> None:
+    supervisor, rep = demo.user(SUPERVISOR), demo.user(REP)
+    await supervisor.send("/plan")
+    await supervisor.tap("👥 Team plans and targets")
+    await supervisor.tap("🎯 Set a monthly target")
+    await supervisor.tap("Zhao Lei")
+    assert supervisor.last_text() == "Which month is the target for?"
+    assert supervisor.buttons()[:2] == ["This month · 2026-11", "Next month · 2026-12"]
+    await supervisor.tap("Next month · 2026-12")
+    assert supervisor.last_text() == "Sales target for 2026-12?"
+    await supervisor.send("zero")
+    assert "Please type a number" in supervisor.bot_messages()[-2].text
+    await supervisor.send("500,000")
+    assert supervisor.last_text() == "Collection target for 2026-12?"
+    await supervisor.send("300000")
+    assert supervisor.last_text() == (
+        "Target for Zhao Lei, 2026-12: sales 500,000.00, collection 300,000.00. Send it?"
+    )
+    await supervisor.tap("📨 Send")
+    await demo.settle()
+    await demo.outbox_idle()
+
+    assert rep.last_text().startswith("🎯 Your target for 2026-12")
+    await rep.tap("✅ Received")
+    await demo.settle()
+    await demo.outbox_idle()
+    assert supervisor.last_text() == (
+        "✅ Zhao Lei confirmed the target for 2026-12 (sales 500,000.00)."
+    )

@@ -784,6 +784,7 @@ async def test_the_manager_sets_a_target_and_the_rep_confirms_it_once() -> None:
         month=day(15, 4),
         sales=Decimal("500000"),
         collection=Decimal("300000"),
+        policy=POLICY,
         now=WED_10,
     )
 
@@ -837,6 +838,7 @@ async def test_a_new_figure_replaces_the_old_and_needs_confirming_again() -> Non
         month=day(1, 4),
         sales=Decimal(100),
         collection=Decimal(50),
+        policy=POLICY,
         now=WED_10,
     )
     await confirm_target(uow, actor_id=ROB, target_id=first.id, now=WED_10)
@@ -849,6 +851,7 @@ async def test_a_new_figure_replaces_the_old_and_needs_confirming_again() -> Non
         month=day(30, 4),
         sales=Decimal(200),
         collection=Decimal(0),
+        policy=POLICY,
         now=WED_10 + HOUR,
     )
     await confirm_target(uow, actor_id=ROB, target_id=second.id, now=WED_10 + 2 * HOUR)
@@ -862,6 +865,30 @@ async def test_a_new_figure_replaces_the_old_and_needs_confirming_again() -> Non
         WED_10 + 2 * HOUR,
     )
     assert uow.queued() == [(ROB, "target_set"), (SAM, "target_confirmed")]
+
+
+@pytest.mark.parametrize(
+    ("month", "allowed"),
+    [(day(1), True), (day(31), True), (day(1, 4), True), (day(28, 2), False), (day(1, 5), False)],
+    ids=["this-month", "this-month-any-day", "next-month", "last-month", "in-two-months"],
+)
+async def test_a_target_is_for_this_month_or_the_next(month: date, allowed: bool) -> None:
+    uow = world()
+    call = set_target(
+        uow,
+        actor_id=SUE,
+        rep_id=ROB,
+        month=month,
+        sales=Decimal(100),
+        collection=Decimal(0),
+        policy=POLICY,
+        now=WED_10,
+    )
+    if allowed:
+        assert (await call).month == month.replace(day=1)
+    else:
+        caught = await assert_refused(uow, call, InvalidChange)
+        assert caught.reason == "target_month"
 
 
 @pytest.mark.parametrize(
@@ -896,6 +923,7 @@ async def test_setting_a_target_is_refused(
             month=day(1, 4),
             sales=Decimal(sales),
             collection=Decimal(collection),
+            policy=POLICY,
             now=WED_10,
         ),
         error,
@@ -912,6 +940,7 @@ async def test_only_the_rep_confirms_their_own_target(actor: int, target_id: int
         month=day(1, 4),
         sales=Decimal(100),
         collection=Decimal(0),
+        policy=POLICY,
         now=WED_10,
     )
 

@@ -8,7 +8,8 @@ from decimal import Decimal
 from bot.core.errors import InvalidChange, NotAllowed, NotFound
 from bot.core.models import AuditEntry, Notification, Person
 from bot.core.org import subtree_ids
-from bot.core.plans import MonthlyTarget
+from bot.core.plans import MonthlyTarget, target_months
+from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
 from bot.core.roles import Role
 from bot.core.usecases.team import active_person
@@ -31,12 +32,15 @@ async def set_target(
     month: date,
     sales: Decimal,
     collection: Decimal,
+    policy: Policy,
     now: datetime,
 ) -> MonthlyTarget:
     if rep_id not in {p.id for p in await team_reps(uow, actor_id)}:
         raise NotFound(what="person")
     if sales <= 0 or collection < 0:
         raise InvalidChange("target_amounts")
+    if month.replace(day=1) not in target_months(now, policy):
+        raise InvalidChange("target_month")
     target = await uow.targets.set(
         rep_id=rep_id,
         month=month.replace(day=1),
