@@ -157,8 +157,11 @@ def deal_dialog() -> Dialog:
             getter=getters.summary_getter,
         ),
         Window(
+            Tr("Request #{request_id} is on its way: {first} decides first."),
+            Tr("I will keep its status message below up to date.", when=~F["resubmitting"]),
             Tr(
-                "Request #{request_id} is on its way: {first} decides first.\nI will keep its status message below up to date."
+                "Its status message, further up in this chat, is kept up to date as before.",
+                when="resubmitting",
             ),
             Cancel(Label("Done")),
             buttons_only(),

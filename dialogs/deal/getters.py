@@ -41,4 +41,5 @@ async def done_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
     return {
         "request_id": request_id,
         "first": view.names.get(step.decider_id, "—") if step else "—",
+        "resubmitting": bool(dialog_manager.dialog_data.get("request_id")),
     }

@@ -318,7 +318,10 @@ async def test_a_returned_request_is_edited_and_starts_round_two_with_round_one_
     await rep.tap("📨 Submit")
     await settle(demo)
 
-    assert rep.last_text().startswith("Request #1 is on its way: Chen Jing decides first.")
+    assert rep.last_text() == (
+        "Request #1 is on its way: Chen Jing decides first.\n"
+        "Its status message, further up in this chat, is kept up to date as before."
+    )
     second_card = open_card(sup)
     assert second_card.message_id != first_card.message_id
     assert second_card.text.startswith("Special terms request #1 · round 2")
