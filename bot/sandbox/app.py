@@ -118,6 +118,8 @@ def _remove_database(db_path: str) -> None:
 
 async def run_sandbox(db_path: str = "sandbox.db", *, keep: bool = False) -> None:
     logging.getLogger("aiogram").setLevel(logging.WARNING)
+    # aiogram-dialog warns when a handler already answered the tap; not news in a chat view.
+    logging.getLogger("aiogram_dialog").setLevel(logging.ERROR)
     logging.getLogger("bot").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     if not keep:

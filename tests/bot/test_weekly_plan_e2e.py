@@ -135,10 +135,13 @@ async def test_a_target_for_next_month_is_set_and_confirmed(demo: Sandbox) -> No
     await demo.settle()
     await demo.outbox_idle()
 
-    assert rep.last_text().startswith("🎯 Your target for 2026-12")
+    target = rep.last()
+    assert target.text.startswith("🎯 Your target for 2026-12")
     await rep.tap("✅ Received")
     await demo.settle()
     await demo.outbox_idle()
+    (now,) = [m for m in rep.bot_messages() if m.message_id == target.message_id]
+    assert not now.buttons, "confirmed once: the button goes"
     assert supervisor.last_text() == (
         "✅ Zhao Lei confirmed the target for 2026-12 (sales 500,000.00)."
     )
