@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from aiogram.utils.i18n import I18n
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from bot.core.customer_rules import display_phone
 from bot.labels import role_label, weekday_label
 from bot.ui.picklists import intent_label, kind_label, pick_label, status_label
 
@@ -50,6 +51,7 @@ def make_env(i18n: I18n, timezone: ZoneInfo) -> Environment:
         newstyle=True,
     )
     env.filters.update(
+        phone=lambda value: display_phone(value) if value else "—",
         money=money,
         percent=percent,
         local_time=local_time,

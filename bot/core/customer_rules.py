@@ -69,6 +69,21 @@ def normalize_phone(text: str) -> str:
     return _mainland(_DIALLED_IN_CHINA, digits)
 
 
+def display_phone(stored: str) -> str:
+    """A stored number grouped for reading on a phone: "+8613800138000" → "+86 138 0013 8000",
+    "+862168888888" → "+86 21 6888 8888", "+8675588886666" → "+86 755 8888 6666". Numbers
+    outside the mainland are shown as stored: their grouping differs by country."""
+    if not stored.startswith("+86"):
+        return stored
+    national = stored.removeprefix("+86")
+    if re.fullmatch(_MOBILE, national):
+        return f"+86 {national[:3]} {national[3:7]} {national[7:]}"
+    area = 2 if national[:2] == "10" or national[:1] == "2" else 3
+    number = national[area:]
+    split = len(number) - 4
+    return f"+86 {national[:area]} {number[:split]} {number[split:]}"
+
+
 def _international(digits: str) -> str:
     if digits.startswith("86"):
         return _mainland(_AFTER_86, digits.removeprefix("86"))

@@ -133,6 +133,7 @@ async def test_forged_card_and_visit_buttons_for_anothers_customer_are_refused(
 
     assert B_WORD not in everything_seen(rep)
     assert B_PHONE[-8:] not in everything_seen(rep)
+    assert "1234 5678" not in everything_seen(rep)  # as a card would show it
 
 
 async def test_forged_visit_button_for_his_own_customer_starts_the_visit(

@@ -12,6 +12,7 @@ from bot.core.customer_rules import (
     check_follow_up,
     check_visit_date,
     company_key,
+    display_phone,
     distance_m,
     is_probable_duplicate,
     normalize_phone,
@@ -347,3 +348,19 @@ def test_intent_asks_for_registration(intent: Intent, asks: bool) -> None:
 def test_enums_store_their_names() -> None:
     assert [str(kind) for kind in VisitKind] == ["first", "revisit", "reception", "call"]
     assert Intent("medium") is Intent.medium
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("+8613800138000", "+86 138 0013 8000"),
+        ("+862168888888", "+86 21 6888 8888"),
+        ("+861068886888", "+86 10 6888 6888"),
+        ("+8675588886666", "+86 755 8888 6666"),
+        ("+865718888666", "+86 571 888 8666"),
+        ("+442079460958", "+442079460958"),
+    ],
+)
+def test_display_phone_groups_mainland_numbers(stored: str, shown: str) -> None:
+    assert display_phone(stored) == shown
+    assert normalize_phone(shown) == stored  # what is shown can be typed back
