@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager
+from aiogram_dialog.widgets.input import TextInput
 
 from bot.core.deals import InputProblem
 
@@ -46,3 +48,11 @@ async def explain_input_error(
         await message.answer(input_problem_text(error))
     else:
         await message.answer(_("That value is not valid."))
+
+
+def text_field(widget_id: str, parse: Callable[[str], Any], on_success: Any) -> TextInput[Any]:
+    """A typed answer: `parse` checks it (raising InputProblem), a wrong one is explained and
+    asked again, a good one goes to `on_success`."""
+    return TextInput(
+        id=widget_id, type_factory=parse, on_success=on_success, on_error=explain_input_error
+    )

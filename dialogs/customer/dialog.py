@@ -6,12 +6,11 @@ from operator import itemgetter
 
 from aiogram import F
 from aiogram_dialog import Dialog, Window
-from aiogram_dialog.widgets.input import TextInput
 from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, ScrollingGroup, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from bot.core.deals import COMMENT_MAX
-from bot.ui.inputs import explain_input_error
+from bot.ui.inputs import text_field
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list, text_up_to
 from dialogs.customer import getters, handlers
@@ -30,12 +29,7 @@ def customer_dialog() -> Dialog:
     return Dialog(
         Window(
             Tr("<b>Customers</b>\nType part of a name or phone to search, or choose:"),
-            TextInput(
-                id="q",
-                type_factory=text_up_to(50),
-                on_success=handlers.on_search,
-                on_error=explain_input_error,
-            ),
+            text_field("q", text_up_to(50), handlers.on_search),
             Button(Label("➕ Register a customer"), id="reg", on_click=handlers.on_register),
             Button(Label("📋 My customers"), id="all", on_click=handlers.on_all),
             SwitchTo(
@@ -52,12 +46,7 @@ def customer_dialog() -> Dialog:
             Tr("Matches for “{query}”:", when="searching"),
             Tr("<b>Customers</b>", when=~F["searching"]),
             Tr("Nothing found. Try another part of the name or phone.", when="none"),
-            TextInput(
-                id="q2",
-                type_factory=text_up_to(50),
-                on_success=handlers.on_search,
-                on_error=explain_input_error,
-            ),
+            text_field("q2", text_up_to(50), handlers.on_search),
             _list("items", "c"),
             SwitchTo(Label("◀ Back"), id="tomenu", state=CustomerSG.menu),
             state=CustomerSG.results,
@@ -131,12 +120,7 @@ def customer_dialog() -> Dialog:
         ),
         Window(
             Tr("A word for the rep: what is wrong? (up to 500 characters)"),
-            TextInput(
-                id="why",
-                type_factory=text_up_to(COMMENT_MAX),
-                on_success=handlers.on_reject_comment,
-                on_error=explain_input_error,
-            ),
+            text_field("why", text_up_to(COMMENT_MAX), handlers.on_reject_comment),
             _to_card(),
             state=CustomerSG.reject_comment,
         ),

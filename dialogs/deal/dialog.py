@@ -7,7 +7,6 @@ from typing import Any
 from aiogram import F
 from aiogram.fsm.state import State
 from aiogram_dialog import Dialog, Window
-from aiogram_dialog.widgets.input import TextInput
 from aiogram_dialog.widgets.kbd import Back, Button, Cancel, Group, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
@@ -21,7 +20,7 @@ from bot.core.deals import (
     parse_quantity,
 )
 from bot.i18n import N_
-from bot.ui.inputs import explain_input_error
+from bot.ui.inputs import text_field
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list, text_up_to
 from dialogs.deal import getters, handlers
@@ -38,9 +37,7 @@ def _field(
 ) -> Window:
     return Window(
         Tr(prompt),
-        TextInput(
-            id=field, type_factory=parse, on_success=handlers.on_value, on_error=explain_input_error
-        ),
+        text_field(field, parse, handlers.on_value),
         *(
             [Button(Label(optional), id=f"skip_{field}", on_click=handlers.on_skip)]
             if optional
@@ -66,12 +63,7 @@ def deal_dialog() -> Dialog:
             Tr("Matches for “{query}”:", when="searching"),
             Tr("No customers found. Add one below.", when="none"),
             choice_list("customers", "c", handlers.on_customer, height=6),
-            TextInput(
-                id="q",
-                type_factory=text_up_to(50),
-                on_success=handlers.on_search,
-                on_error=explain_input_error,
-            ),
+            text_field("q", text_up_to(50), handlers.on_search),
             Button(
                 Label("Show all my customers"),
                 id="all",
@@ -85,12 +77,7 @@ def deal_dialog() -> Dialog:
         ),
         Window(
             Tr("The new customer's company name?"),
-            TextInput(
-                id="name",
-                type_factory=text_up_to(CUSTOMER_NAME_MAX),
-                on_success=handlers.on_new_customer,
-                on_error=explain_input_error,
-            ),
+            text_field("name", text_up_to(CUSTOMER_NAME_MAX), handlers.on_new_customer),
             Back(Label("◀ Back")),
             Cancel(Label("✖ Cancel")),
             state=DealSG.new_customer,

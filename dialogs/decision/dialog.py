@@ -8,7 +8,7 @@ from aiogram import F
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, Window
-from aiogram_dialog.widgets.input import ManagedTextInput, TextInput
+from aiogram_dialog.widgets.input import ManagedTextInput
 from aiogram_dialog.widgets.kbd import Cancel
 
 from bot.core.approvals import Decision
@@ -16,7 +16,7 @@ from bot.core.deals import COMMENT_MAX
 from bot.core.policy import Policy
 from bot.core.usecases import approvals
 from bot.core.usecases.approval_views import view_for
-from bot.ui.inputs import explain_input_error
+from bot.ui.inputs import text_field
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import text_up_to
 from dialogs.common import now_of, person_of, start_data, uow_of
@@ -73,12 +73,7 @@ def reason_dialog() -> Dialog:
                 "Type it, up to {limit} characters.",
                 when=~F["rejecting"],
             ),
-            TextInput(
-                id="reason",
-                type_factory=text_up_to(COMMENT_MAX),
-                on_success=on_reason,
-                on_error=explain_input_error,
-            ),
+            text_field("reason", text_up_to(COMMENT_MAX), on_reason),
             Cancel(Label("✖ Cancel")),
             state=ReasonSG.reason,
             getter=reason_getter,

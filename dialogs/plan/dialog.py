@@ -5,7 +5,6 @@ from __future__ import annotations
 from operator import itemgetter
 
 from aiogram_dialog import Dialog, Window
-from aiogram_dialog.widgets.input import TextInput
 from aiogram_dialog.widgets.kbd import (
     Button,
     Cancel,
@@ -18,7 +17,7 @@ from aiogram_dialog.widgets.kbd import (
 from aiogram_dialog.widgets.text import Format
 
 from bot.core.plans import GOALS_MAX, LOG_NOTE_MAX, PURPOSE_MAX
-from bot.ui.inputs import explain_input_error
+from bot.ui.inputs import text_field
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list, text_up_to
 from dialogs.plan import getters, handlers
@@ -57,12 +56,7 @@ def plan_dialog() -> Dialog:
         Window(
             Tr("Which customer? Type to search."),
             Tr("No customers found. Register one with /customer.", when="none"),
-            TextInput(
-                id="q",
-                type_factory=text_up_to(50),
-                on_success=handlers.on_search,
-                on_error=explain_input_error,
-            ),
+            text_field("q", text_up_to(50), handlers.on_search),
             choice_list("customers", "c", handlers.on_customer, height=6),
             _back(),
             state=PlanSG.customer,
@@ -87,12 +81,7 @@ def plan_dialog() -> Dialog:
         ),
         Window(
             Tr("Purpose of the visit? (up to 200 characters)"),
-            TextInput(
-                id="purpose",
-                type_factory=text_up_to(PURPOSE_MAX),
-                on_success=handlers.on_purpose,
-                on_error=explain_input_error,
-            ),
+            text_field("purpose", text_up_to(PURPOSE_MAX), handlers.on_purpose),
             _back(),
             state=PlanSG.purpose,
         ),
@@ -115,24 +104,14 @@ def plan_dialog() -> Dialog:
         ),
         Window(
             Tr("Your goals for the week? (up to 1000 characters)"),
-            TextInput(
-                id="goals",
-                type_factory=text_up_to(GOALS_MAX),
-                on_success=handlers.on_goals,
-                on_error=explain_input_error,
-            ),
+            text_field("goals", text_up_to(GOALS_MAX), handlers.on_goals),
             _back(),
             state=PlanSG.goals,
         ),
         Window(
             Format("{log}"),
             Tr("\nType a note to add it to today's log."),
-            TextInput(
-                id="note",
-                type_factory=text_up_to(LOG_NOTE_MAX),
-                on_success=handlers.on_log_note,
-                on_error=explain_input_error,
-            ),
+            text_field("note", text_up_to(LOG_NOTE_MAX), handlers.on_log_note),
             _back(),
             state=PlanSG.log,
             getter=getters.log_getter,

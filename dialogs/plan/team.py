@@ -9,14 +9,14 @@ from typing import Any
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, Window
-from aiogram_dialog.widgets.input import ManagedTextInput, TextInput
+from aiogram_dialog.widgets.input import ManagedTextInput
 from aiogram_dialog.widgets.kbd import Button, Cancel, Row, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from bot.core.deals import COMMENT_MAX, parse_amount
 from bot.core.plans import planning_week, target_months
 from bot.core.usecases import plans, targets
-from bot.ui.inputs import explain_input_error
+from bot.ui.inputs import text_field
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list, text_up_to
 from dialogs.common import now_of, person_of, policy_of, renderer_of, uow_of
@@ -218,12 +218,7 @@ def team_plans_dialog() -> Dialog:
         ),
         Window(
             Tr("Type your comment or the reason, up to 500 characters:"),
-            TextInput(
-                id="why",
-                type_factory=text_up_to(COMMENT_MAX),
-                on_success=on_comment,
-                on_error=explain_input_error,
-            ),
+            text_field("why", text_up_to(COMMENT_MAX), on_comment),
             back,
             state=TeamPlansSG.comment,
         ),
@@ -245,24 +240,14 @@ def team_plans_dialog() -> Dialog:
         ),
         Window(
             Tr("Sales target for {month}?"),
-            TextInput(
-                id="sales",
-                type_factory=parse_amount,
-                on_success=on_sales,
-                on_error=explain_input_error,
-            ),
+            text_field("sales", parse_amount, on_sales),
             back,
             state=TeamPlansSG.target_sales,
             getter=month_getter,
         ),
         Window(
             Tr("Collection target for {month}?"),
-            TextInput(
-                id="collection",
-                type_factory=_collection,
-                on_success=on_collection,
-                on_error=explain_input_error,
-            ),
+            text_field("collection", _collection, on_collection),
             back,
             state=TeamPlansSG.target_collection,
             getter=month_getter,

@@ -10,7 +10,7 @@ from aiogram import F
 from aiogram.enums import ContentType
 from aiogram.fsm.state import State
 from aiogram_dialog import Dialog, Window
-from aiogram_dialog.widgets.input import MessageInput, TextInput
+from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Group, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
@@ -18,7 +18,7 @@ from bot.core.customer_rules import normalize_phone, normalize_url
 from bot.core.customers import ADDRESS_MAX, CONTACT_MAX, CUSTOMER_NOTE_MAX, PICK_MAX
 from bot.core.deals import CUSTOMER_NAME_MAX
 from bot.i18n import N_
-from bot.ui.inputs import explain_input_error
+from bot.ui.inputs import text_field
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, text_up_to
 from dialogs.register import getters, handlers
@@ -45,12 +45,7 @@ def _typed(
 ) -> Window:
     return Window(
         Tr(prompt),
-        TextInput(
-            id=widget_id,
-            type_factory=parse,
-            on_success=on_success or handlers.on_text,
-            on_error=explain_input_error,
-        ),
+        text_field(widget_id, parse, on_success or handlers.on_text),
         *([Button(Label(skip), id=f"skip_{widget_id}", on_click=handlers.on_skip)] if skip else []),
         _back_to_summary(),
         Cancel(Label("✖ Cancel")),
@@ -128,12 +123,7 @@ def register_dialog() -> Dialog:
         ),
         Window(
             Tr("Address? Type it, or send a location (📎 → Location)."),
-            TextInput(
-                id="address",
-                type_factory=text_up_to(ADDRESS_MAX),
-                on_success=handlers.on_text,
-                on_error=explain_input_error,
-            ),
+            text_field("address", text_up_to(ADDRESS_MAX), handlers.on_text),
             MessageInput(handlers.on_location, content_types=ContentType.LOCATION),
             Button(Label("Skip"), id="skip_address", on_click=handlers.on_skip),
             _back_to_summary(),

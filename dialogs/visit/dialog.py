@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram.enums import ContentType
 from aiogram_dialog import Dialog, Window
-from aiogram_dialog.widgets.input import MessageInput, TextInput
+from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import (
     Button,
     CalendarConfig,
@@ -21,7 +21,7 @@ from aiogram_dialog.widgets.text import Format
 
 from bot.core.customers import NEXT_STEP_MAX, OUTCOME_MAX
 from bot.ui.calendar import LocalCalendar
-from bot.ui.inputs import explain_input_error
+from bot.ui.inputs import text_field
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list, text_up_to
 from dialogs.states import VisitSG
@@ -39,12 +39,7 @@ def visit_dialog(timezone: ZoneInfo) -> Dialog:
             Tr("<b>Log a visit</b>\nWhich customer? Recent ones first; type to search."),
             Tr("Matches for “{query}”:", when="searching"),
             Tr("No customers found.", when="none"),
-            TextInput(
-                id="q",
-                type_factory=text_up_to(50),
-                on_success=handlers.on_search,
-                on_error=explain_input_error,
-            ),
+            text_field("q", text_up_to(50), handlers.on_search),
             choice_list("customers", "c", handlers.on_customer, height=6),
             Button(Label("➕ New customer"), id="new", on_click=handlers.on_new_customer),
             _cancel(),
@@ -88,12 +83,7 @@ def visit_dialog(timezone: ZoneInfo) -> Dialog:
         ),
         Window(
             Tr("What happened? (up to 500 characters)"),
-            TextInput(
-                id="outcome",
-                type_factory=text_up_to(OUTCOME_MAX),
-                on_success=handlers.on_outcome,
-                on_error=explain_input_error,
-            ),
+            text_field("outcome", text_up_to(OUTCOME_MAX), handlers.on_outcome),
             _cancel(),
             state=VisitSG.outcome,
         ),
@@ -116,12 +106,7 @@ def visit_dialog(timezone: ZoneInfo) -> Dialog:
         ),
         Window(
             Tr("Next step? (up to 300 characters)"),
-            TextInput(
-                id="next",
-                type_factory=text_up_to(NEXT_STEP_MAX),
-                on_success=handlers.on_next_step,
-                on_error=explain_input_error,
-            ),
+            text_field("next", text_up_to(NEXT_STEP_MAX), handlers.on_next_step),
             Button(Label("No next step"), id="skipnext", on_click=handlers.on_skip_next_step),
             _cancel(),
             state=VisitSG.next_step,

@@ -295,7 +295,7 @@ async def _close(
     uow: UnitOfWork,
     request: ApprovalRequest,
     status: RequestStatus,
-    tapped: ApprovalStep | None,
+    tapped: ApprovalStep,
     waiting: list[ApprovalStep],
     now: datetime,
 ) -> RequestView:
@@ -304,8 +304,7 @@ async def _close(
     await uow.requests.save(replace(request, status=status, closed_at=now))
     view = await load_view(uow, request.id)
     decided = [s for s in view.current_round() if s.decided_by is not None]
-    if tapped is not None or decided:
-        await _card_closed(uow, view, _find(view, tapped.id) if tapped else decided[-1], now)
+    await _card_closed(uow, view, _find(view, tapped.id), now)
     await _status(uow, view, now)
     snapshot = request_snapshot(view)
     template = CLOSED_TEMPLATE.get(status)

@@ -63,8 +63,9 @@ async def log_visit(
 async def _register_keeper_of(uow: UnitOfWork, customer: Customer, actor: Person) -> Person | None:
     """The file goes to whoever keeps the register for the customer's owner (the visitor may be
     the owner's supervisor, or a colleague standing in); nobody is sent their own visit."""
-    owner = await uow.people.get(customer.owner_id)
-    return register_keeper(owner or actor, list(await uow.people.all()))
+    people = list(await uow.people.all())
+    owner = next((p for p in people if p.id == customer.owner_id), actor)
+    return register_keeper(owner, people)
 
 
 def _check_codes(draft: VisitDraft) -> None:
