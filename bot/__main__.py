@@ -16,7 +16,12 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="salesbot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run the bot against the Bot API at TELEGRAM_API_URL")
-    run.add_argument("--port", type=int, default=8080, help="webhook mode: port to listen on")
+    run.add_argument(
+        "--host", help="webhook mode: address to listen on (default: WEBHOOK_HOST, 127.0.0.1)"
+    )
+    run.add_argument(
+        "--port", type=int, help="webhook mode: port to listen on (default: WEBHOOK_PORT, 8080)"
+    )
     sandbox = commands.add_parser("sandbox", help="try the bot in the terminal, no token needed")
     sandbox.add_argument("--db", default="sandbox.db", help="SQLite file (default: sandbox.db)")
     sandbox.add_argument("--keep", action="store_true", help="keep the data of the last session")
@@ -42,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot import cli
 
         if args.command == "run":
-            asyncio.run(cli.run(settings, policy, port=args.port))
+            asyncio.run(cli.run(settings, policy, host=args.host, port=args.port))
         elif args.command == "migrate":
             asyncio.run(cli.migrate(settings))
         elif args.command == "invite":

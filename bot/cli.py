@@ -15,13 +15,19 @@ from storage.migrate import upgrade
 from storage.uow import SqlUnitOfWork
 
 
-async def run(settings: Settings, policy: Policy, *, port: int = 8080) -> None:
+async def run(
+    settings: Settings, policy: Policy, *, host: str | None = None, port: int | None = None
+) -> None:
     if settings.bot_token is None:
         raise ConfigError(
             "setting BOT_TOKEN: not set. Get one from @BotFather, "
             "or try `salesbot sandbox`, which needs none"
         )
-    await serve(build_app(settings, policy), port=port)
+    await serve(
+        build_app(settings, policy),
+        host=host or settings.webhook_host,
+        port=port or settings.webhook_port,
+    )
 
 
 async def migrate(settings: Settings) -> None:

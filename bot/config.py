@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     policy_file: Path | None = None
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
+    # Behind the TLS proxy on the same host by default; 0.0.0.0 to listen on every interface.
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher, F
@@ -16,12 +17,12 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisStorage
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiogram_dialog import setup_dialogs
 from aiogram_dialog.api.entities import DIALOG_EVENT_NAME
 from aiogram_dialog.api.protocols import MessageManagerProtocol
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, system_clock
@@ -42,6 +43,8 @@ from bot.ui.cards import (
     plan_keyboard,
     target_keyboard,
 )
+from bot.updates import UpdateIntake
+from bot.webhook import webhook_handler
 from dialogs.away import away_dialog
 from dialogs.customer import customer_dialog
 from dialogs.deal import deal_dialog
@@ -57,11 +60,18 @@ from dialogs.visit import visit_dialog
 from handlers import approvals, basics, customers, dialog_starts, errors, fallback, plans, start
 from storage.engine import make_engine, make_sessionmaker
 from storage.fsm import SqlFsmStore
+from storage.inbox import SqlInbox
 from storage.migrate import upgrade
 from storage.outbox_queue import SqlOutboxQueue
 from storage.uow import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
+
+# Chats handled at once; each update holds at most one connection, and the pool keeps a few more
+# for the outbox sender, the scheduler and the inbox.
+UPDATE_LIMIT = 8
+INBOX_LEASE = timedelta(minutes=2)
+INBOX_KEEP = timedelta(days=3)
 
 
 @dataclass
@@ -77,6 +87,7 @@ class App:
     renderer: Renderer
     jobs: Jobs
     scheduler: AsyncIOScheduler
+    intake: UpdateIntake
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
 
@@ -179,8 +190,14 @@ def build_app(
     clock: Clock = system_clock,
     limits: ChatLimits | None = None,
     message_manager: MessageManagerProtocol | None = None,
+    update_limit: int = UPDATE_LIMIT,
+    pool_size: int | None = None,
 ) -> App:
-    engine = make_engine(settings.database_url)
+    engine = make_engine(
+        settings.database_url,
+        pool_size=pool_size or update_limit + 4,
+        max_overflow=0 if pool_size else update_limit,
+    )
     sessionmaker = make_sessionmaker(engine)
     i18n = make_i18n(policy.default_language)
     renderer = Renderer(make_env(i18n, policy.tz))
@@ -218,6 +235,13 @@ def build_app(
         message_manager=message_manager,
     )
     jobs = Jobs(uow_factory, policy, clock)
+    intake = UpdateIntake(dp, bot, SqlInbox(sessionmaker, clock), limit=update_limit)
+    scheduler = make_scheduler(jobs, policy)
+    scheduler.add_job(
+        _inbox_housekeeping(intake, webhook=settings.webhook_url is not None),
+        IntervalTrigger(minutes=1),
+        id="inbox-housekeeping",
+    )
     return App(
         settings,
         policy,
@@ -229,8 +253,18 @@ def build_app(
         i18n,
         renderer,
         jobs,
-        make_scheduler(jobs, policy),
+        scheduler,
+        intake,
     )
+
+
+def _inbox_housekeeping(intake: UpdateIntake, *, webhook: bool) -> Callable[[], Awaitable[None]]:
+    async def run() -> None:
+        await intake.inbox.prune(intake.inbox.now() - INBOX_KEEP)
+        if webhook:  # another worker may have died holding updates
+            await intake.recover(older_than=INBOX_LEASE)
+
+    return run
 
 
 @contextlib.asynccontextmanager
@@ -238,14 +272,20 @@ async def running(app: App, *, clock_jobs: bool = True) -> AsyncIterator[App]:
     """Migrations, commands, the outbox sender and the scheduler: all but receiving updates."""
     await upgrade(app.settings.database_url)
     await register_default_menus(app.bot, app.i18n)
+    await app.dp.emit_startup(bot=app.bot, bots=[app.bot], dispatcher=app.dp)
     app.tasks.append(asyncio.create_task(app.sender.run(), name="outbox-sender"))
     if clock_jobs:
         app.scheduler.start()
+    # Polling is one process by Telegram's rule, so all it left is ours; webhook workers share
+    # the inbox, and a row is taken over only once its worker had ample time (INBOX_LEASE).
+    await app.intake.recover(older_than=INBOX_LEASE if app.settings.webhook_url else None)
     try:
         yield app
     finally:
         if app.scheduler.running:
             app.scheduler.shutdown(wait=False)
+        await app.intake.runner.stop()
+        await app.dp.emit_shutdown(bot=app.bot, bots=[app.bot], dispatcher=app.dp)
         for task in app.tasks:
             task.cancel()
         await asyncio.gather(*app.tasks, return_exceptions=True)
@@ -255,7 +295,7 @@ async def running(app: App, *, clock_jobs: bool = True) -> AsyncIterator[App]:
         await app.engine.dispose()
 
 
-async def serve(app: App, *, host: str = "0.0.0.0", port: int = 8080) -> None:
+async def serve(app: App, *, host: str, port: int) -> None:
     async with running(app):
         if app.settings.webhook_url:
             await serve_webhook(app, host, port)
@@ -263,7 +303,7 @@ async def serve(app: App, *, host: str = "0.0.0.0", port: int = 8080) -> None:
         await app.bot.delete_webhook(drop_pending_updates=False)
         me = await app.bot.me()
         log.info("salesbot is polling as @%s", me.username)
-        await app.dp.start_polling(app.bot, handle_signals=False, close_bot_session=False)
+        await app.intake.poll()
 
 
 @contextlib.asynccontextmanager
@@ -272,10 +312,7 @@ async def webhook_server(app: App, host: str, port: int) -> AsyncIterator[str]:
     url = app.settings.webhook_url or ""
     secret = app.settings.webhook_secret.get_secret_value() if app.settings.webhook_secret else None
     web_app = web.Application()
-    SimpleRequestHandler(dispatcher=app.dp, bot=app.bot, secret_token=secret).register(
-        web_app, path=urlsplit(url).path or "/"
-    )
-    setup_application(web_app, app.dp, bot=app.bot)
+    web_app.router.add_post(urlsplit(url).path or "/", webhook_handler(app.intake, secret))
     runner = web.AppRunner(web_app)
     await runner.setup()
     site = web.TCPSite(runner, host, port)

@@ -11,11 +11,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.scope import FsmKey, current_scope
 from storage.tables import FsmRow
 
-# (bot_id, chat_id, user_id, thread_id, business_connection_id, destiny); None is stored as 0 / ""
-# because NULLs never collide in a primary key.
-FsmKey = tuple[int, int, int, int, str, str]
+# FsmKey: (bot_id, chat_id, user_id, thread_id, business_connection_id, destiny); None is stored
+# as 0 / "" because NULLs never collide in a primary key.
 KEY_COLUMNS = ("bot_id", "chat_id", "user_id", "thread_id", "business_connection_id", "destiny")
 
 
@@ -23,19 +23,61 @@ def _where(key: FsmKey) -> dict[str, Any]:
     return dict(zip(KEY_COLUMNS, key, strict=True))
 
 
+def _decode(state: str | None, raw: str) -> tuple[str | None, dict[str, Any]]:
+    data = json.loads(raw)
+    return state, data if isinstance(data, dict) else {}
+
+
+async def _read(session: AsyncSession, key: FsmKey) -> tuple[str | None, dict[str, Any]]:
+    row = (
+        await session.execute(select(FsmRow.state, FsmRow.data).filter_by(**_where(key)))
+    ).one_or_none()
+    return (None, {}) if row is None else _decode(row.state, row.data)
+
+
+async def _upsert(session: AsyncSession, key: FsmKey, values: dict[str, Any]) -> None:
+    """One atomic statement per write; a row left with no state and no data is removed."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    row = {"state": None, "data": "{}", **_where(key), **values}
+    statement = insert(FsmRow).values(row)
+    statement = statement.on_conflict_do_update(index_elements=list(KEY_COLUMNS), set_=values)
+    await session.execute(statement)
+    if values.get("state", "") is None or values.get("data") == "{}":
+        await session.execute(
+            delete(FsmRow)
+            .filter_by(**_where(key))
+            .where(FsmRow.state.is_(None), FsmRow.data == "{}")
+        )
+
+
+async def flush_writes(session: AsyncSession, writes: dict[FsmKey, dict[str, Any]]) -> None:
+    """The dialog state an update changed, written at its end (see storage/scope.py)."""
+    for key, values in writes.items():
+        await _upsert(session, key, values)
+
+
 class SqlFsmStore:
+    """Inside an update, reads and writes go through the update's own session (writes buffered
+    until the update ends); outside one (a background job), each call is a short transaction."""
+
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self._sessionmaker = sessionmaker
 
     async def _row(self, key: FsmKey) -> tuple[str | None, dict[str, Any]]:
-        async with self._sessionmaker() as session:
-            row = (
-                await session.execute(select(FsmRow.state, FsmRow.data).filter_by(**_where(key)))
-            ).one_or_none()
-        if row is None:
-            return None, {}
-        data = json.loads(row.data)
-        return row.state, data if isinstance(data, dict) else {}
+        scope = current_scope()
+        if scope is None:
+            async with self._sessionmaker() as session:
+                return await _read(session, key)
+        pending = scope.fsm_writes.get(key)
+        if pending is not None and "state" in pending and "data" in pending:
+            return _decode(pending["state"], pending["data"])
+        state, data = await _read(scope.session, key)
+        if pending is None:
+            return state, data
+        if "data" in pending:
+            return _decode(state, pending["data"])
+        return pending["state"], data
 
     async def get_state(self, key: FsmKey) -> str | None:
         return (await self._row(key))[0]
@@ -44,26 +86,16 @@ class SqlFsmStore:
         return (await self._row(key))[1]
 
     async def set_state(self, key: FsmKey, state: str | None) -> None:
-        await self._upsert(key, {"state": state})
+        await self._write(key, {"state": state})
 
     async def set_data(self, key: FsmKey, data: Mapping[str, Any]) -> None:
-        await self._upsert(key, {"data": json.dumps(dict(data), ensure_ascii=False)})
+        await self._write(key, {"data": json.dumps(dict(data), ensure_ascii=False)})
 
-    async def _upsert(self, key: FsmKey, values: dict[str, Any]) -> None:
-        """One atomic statement per write; a row left with no state and no data is removed."""
+    async def _write(self, key: FsmKey, values: dict[str, Any]) -> None:
+        scope = current_scope()
+        if scope is not None:
+            scope.fsm_writes.setdefault(key, {}).update(values)
+            return
         async with self._sessionmaker() as session:
-            dialect = session.get_bind().dialect.name
-            insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-            row = {"state": None, "data": "{}", **_where(key), **values}
-            statement = insert(FsmRow).values(row)
-            statement = statement.on_conflict_do_update(
-                index_elements=list(KEY_COLUMNS), set_=values
-            )
-            await session.execute(statement)
-            if values.get("state", "") is None or values.get("data") == "{}":
-                await session.execute(
-                    delete(FsmRow)
-                    .filter_by(**_where(key))
-                    .where(FsmRow.state.is_(None), FsmRow.data == "{}")
-                )
+            await _upsert(session, key, values)
             await session.commit()

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -283,3 +284,25 @@ class WorkLogRow(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     note: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime]
+
+
+class InboxRow(Base):
+    """Every received update, stored before it is confirmed to Telegram; `handled_at` is set in
+    the same transaction as the update's first change, so a crash never loses or repeats one."""
+
+    __tablename__ = "update_inbox"
+    __table_args__ = (
+        Index(
+            "ix_update_inbox_open",
+            "update_id",
+            sqlite_where=text("handled_at IS NULL"),
+            postgresql_where=text("handled_at IS NULL"),
+        ),
+        Index("ix_update_inbox_received_at", "received_at"),
+    )
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    chat_key: Mapped[int] = mapped_column(BigInteger)
+    payload: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime]
+    handled_at: Mapped[datetime | None]

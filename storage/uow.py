@@ -14,10 +14,12 @@ from storage.approval_repos import (
 from storage.customer_repos import SqlCustomerEvents, SqlCustomerRepo, SqlVisitRepo
 from storage.plan_repos import SqlPlanRepo, SqlTargetRepo, SqlWorkLogRepo
 from storage.repos import SqlAuditLog, SqlInviteRepo, SqlOutbox, SqlPersonRepo
+from storage.scope import UpdateScope, current_scope
 
 
 class SqlUnitOfWork:
-    """One session, one transaction. Use cases commit; leaving without a commit rolls back."""
+    """One session, one transaction. Use cases commit; leaving without a commit rolls back.
+    Inside an update the session is the update's own (storage/scope.py)."""
 
     people: SqlPersonRepo
     invites: SqlInviteRepo
@@ -42,9 +44,11 @@ class SqlUnitOfWork:
         self._sessionmaker = sessionmaker
         self._on_commit = on_commit
         self._session: AsyncSession | None = None
+        self._scope: UpdateScope | None = None
 
     async def __aenter__(self) -> Self:
-        session = self._sessionmaker()
+        self._scope = current_scope()
+        session = self._sessionmaker() if self._scope is None else self._scope.session
         self._session = session
         self.people = SqlPersonRepo(session)
         self.invites = SqlInviteRepo(session)
@@ -65,7 +69,8 @@ class SqlUnitOfWork:
     async def __aexit__(self, *exc: object) -> None:
         if self._session is not None:
             await self._session.rollback()
-            await self._session.close()
+            if self._scope is None:  # the update's own session closes with the update
+                await self._session.close()
             self._session = None
 
     @property
@@ -75,7 +80,10 @@ class SqlUnitOfWork:
         return self._session
 
     async def commit(self) -> None:
-        await self.session.commit()
+        if self._scope is not None:
+            await self._scope.commit()
+        else:
+            await self.session.commit()
         if self._on_commit is not None:
             self._on_commit()  # e.g. wake the outbox sender: a commit may have queued messages
 

@@ -89,3 +89,12 @@ class OutboxItem:
     attempts: int
     edit: bool = False
     edit_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StoredUpdate:
+    """A Telegram update as the inbox keeps it: its id, whose order it belongs to, the JSON."""
+
+    update_id: int
+    chat_key: int
+    payload: str

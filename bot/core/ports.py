@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol, Self
@@ -10,7 +11,7 @@ from typing import Protocol, Self
 from bot.core.approvals import ApprovalRequest, ApprovalStep, Delegation, StepStatus
 from bot.core.customers import Customer, CustomerDraft, CustomerEvent, Visit, VisitDraft
 from bot.core.deals import DealTerms
-from bot.core.models import AuditEntry, Invite, Notification, OutboxItem, Person
+from bot.core.models import AuditEntry, Invite, Notification, OutboxItem, Person, StoredUpdate
 from bot.core.plans import MonthlyTarget, PlanItem, WeeklyPlan
 from bot.core.roles import Role
 
@@ -265,3 +266,22 @@ class OutboxQueue(Protocol):
     async def retry_at(self, item_id: int, at: datetime, error: str) -> None: ...
 
     async def fail(self, item_id: int, error: str, *, unreachable: bool) -> None: ...
+
+
+class Inbox(Protocol):
+    """Received updates, stored before they are confirmed and marked once handled."""
+
+    def now(self) -> datetime: ...
+
+    async def store(self, updates: Sequence[StoredUpdate]) -> set[int]:
+        """Insert what is new; the ids that were new."""
+        ...
+
+    async def unhandled(self, *, received_before: datetime | None = None) -> list[StoredUpdate]: ...
+
+    async def prune(self, handled_before: datetime) -> int: ...
+
+    def handling(self, update_id: int | None) -> AbstractAsyncContextManager[object]:
+        """The update's one database session, from its first read to the mark that it was
+        handled (committed with its first change)."""
+        ...

@@ -34,7 +34,7 @@ ADMIN_ID = DEMO_PEOPLE[0].telegram_id
 
 
 class InFlight:
-    """Counts updates being handled, so the emulator can tell a slow bot from an idle one."""
+    """Counts background dialog events being handled (updates are counted by the runner)."""
 
     def __init__(self) -> None:
         self.count = 0
@@ -56,18 +56,16 @@ class InFlight:
 async def polling(app: App, emulator: BotApiEmulator) -> AsyncIterator[App]:
     """The bot long-polls the emulator until the block ends."""
     in_flight = InFlight()
-    app.dp.update.outer_middleware(in_flight)
     app.dp.observers[DIALOG_EVENT_NAME].outer_middleware(in_flight)  # forms started in background
-    emulator.bot_busy = lambda: in_flight.count > 0
-    task = asyncio.create_task(
-        app.dp.start_polling(app.bot, handle_signals=False, close_bot_session=False)
-    )
+    runner = app.intake.runner
+    emulator.bot_busy = lambda: runner.busy or in_flight.count > 0
+    task = asyncio.create_task(app.intake.poll(poll_seconds=10), name="polling")
     try:
         await emulator.wait_until_polling()
         yield app
     finally:
         emulator.bot_busy = None
-        await app.dp.stop_polling()
+        task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
 
@@ -80,6 +78,7 @@ def sandbox_app(
     limits: ChatLimits | None = None,
     database_url: str | None = None,
     redis_url: str | None = None,
+    **tuning: int,
 ) -> App:
     settings, policy = load_settings(
         bot_token=SANDBOX_TOKEN,
@@ -89,7 +88,7 @@ def sandbox_app(
         redis_url=redis_url,
         webhook_url=None,
     )
-    return build_app(settings, policy, clock=clock, limits=limits)
+    return build_app(settings, policy, clock=clock, limits=limits, **tuning)
 
 
 def add_demo_users(emulator: BotApiEmulator) -> None:

@@ -37,6 +37,7 @@ class Sandbox:
     app: App | None = None
     database_url: str | None = None
     redis_url: str | None = None
+    tuning: dict[str, int] = field(default_factory=dict)
     _stack: contextlib.AsyncExitStack | None = None
 
     def user(self, telegram_id: int, name: str | None = None, language: str = "en") -> SandboxUser:
@@ -56,6 +57,7 @@ class Sandbox:
             limits=ChatLimits(overall_rate=1000, chat_rate=1000, chat_burst=1000),
             database_url=self.database_url,
             redis_url=self.redis_url,
+            **self.tuning,
         )
         self._stack = contextlib.AsyncExitStack()
         await self._stack.enter_async_context(running(self.app, clock_jobs=False))

@@ -39,9 +39,40 @@ async def test_updates_arrive_by_webhook_and_need_the_secret(tmp_path: Path) -> 
             assert emulator.webhook["secret_token"] == "s3cret-token"
             emulator.add_user(ADMIN, "Ada Admin")
             admin = emulator.user(ADMIN)
-            await admin.send("/start")
+            emulator.send_text(ADMIN, "/start")
+            first = dict(emulator.pending[-1])
+            await admin.settle()
             assert "Welcome back, Ada Admin!" in admin.last_text()
 
             async with aiohttp.ClientSession() as http:
                 forged = await http.post(hook, json={"update_id": 999999})
                 assert forged.status == 401
+
+                headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}
+                broken = await http.post(hook, data=b"{not json", headers=headers)
+                assert broken.status == 400, "malformed JSON with the right secret"
+                wrong_shape = await http.post(hook, json={"message": "hi"}, headers=headers)
+                assert wrong_shape.status == 400, "no update_id"
+
+                repeat = await http.post(hook, json=first, headers=headers)
+                assert repeat.status == 200, "a re-delivered update is confirmed"
+            await admin.settle()
+            welcomes = [m for m in admin.bot_messages() if "Welcome back" in m.text]
+            assert len(welcomes) == 1, "the same update_id twice has one effect"
+
+
+def test_the_webhook_listens_on_the_loopback_unless_told_otherwise() -> None:
+    settings, _ = load_settings(
+        bot_token=SANDBOX_TOKEN,
+        webhook_url="https://bot.example/telegram",
+        webhook_secret="s3cret-token",
+    )
+    assert settings.webhook_host == "127.0.0.1"
+    assert settings.webhook_port == 8080
+    override, _ = load_settings(
+        bot_token=SANDBOX_TOKEN,
+        webhook_url="https://bot.example/telegram",
+        webhook_secret="s3cret-token",
+        webhook_host="0.0.0.0",
+    )
+    assert override.webhook_host == "0.0.0.0"
