@@ -383,6 +383,11 @@ class SandboxState:
             self.confirmed_update_id = min(offset - 1, self.last_update_id)
             self._changed()
 
+    def confirm_one(self, update_id: int) -> None:
+        """One update delivered on its own (parallel webhook connections)."""
+        self.pending = [u for u in self.pending if u["update_id"] != update_id]
+        self._changed()
+
     def drop_pending_updates(self) -> None:
         if self.pending:
             self.confirm_updates(self.pending[-1]["update_id"] + 1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import time
 from collections.abc import Callable
 from types import TracebackType
@@ -64,6 +65,9 @@ class BotApiEmulator(SandboxState):
         self.allowed_updates: set[str] | None = None
         self.webhook: dict[str, Any] | None = None
         self.webhook_retry_delay = 1.0
+        # A load balancer in front of several workers: when set, webhook deliveries go to these
+        # URLs in turn, up to the webhook's max_connections at once (as Telegram delivers).
+        self.webhook_targets: list[str] | None = None
         self.base_url: str | None = None
         # Set by whoever runs the bot in-process: True while it still handles something (an
         # update, an outbox delivery), so waiting for quiet never mistakes slowness for idleness.
@@ -402,6 +406,9 @@ class BotApiEmulator(SandboxState):
     async def _webhook_loop(self) -> None:
         """Deliver pending updates one by one, like Telegram does to a webhook."""
         async with aiohttp.ClientSession() as session:
+            if self.webhook_targets:
+                await self._fan_out(session, self.webhook_targets)
+                return
             while self.webhook is not None and not self._closing:
                 batch = self.take_updates(1, self.allowed_updates)
                 if not batch:
@@ -410,8 +417,46 @@ class BotApiEmulator(SandboxState):
                 if not await self._deliver(session, self.webhook, batch[0]):
                     await asyncio.sleep(self.webhook_retry_delay)
 
+    async def _fan_out(self, session: aiohttp.ClientSession, targets: list[str]) -> None:
+        """Deliver in parallel, round-robin over ``targets``; each update is confirmed alone."""
+        busy: set[int] = set()
+        tasks: set[asyncio.Task[None]] = set()
+        turn = itertools.count()
+
+        async def one(hook: dict[str, Any], update: dict[str, Any]) -> None:
+            try:
+                if not await self._deliver(session, hook, update, alone=True):
+                    await asyncio.sleep(self.webhook_retry_delay)
+            finally:
+                busy.discard(update["update_id"])
+                self._signal()
+
+        try:
+            while self.webhook is not None and not self._closing:
+                hook = self.webhook
+                free = hook["max_connections"] - len(busy)
+                waiting = self.take_updates(len(busy) + free, self.allowed_updates)
+                batch = [u for u in waiting if u["update_id"] not in busy][:free]
+                if not batch:
+                    await self.wait_for_activity(1.0)
+                    continue
+                for update in batch:
+                    busy.add(update["update_id"])
+                    target = {**hook, "url": targets[next(turn) % len(targets)]}
+                    task = asyncio.create_task(one(target, update))
+                    tasks.add(task)
+                    task.add_done_callback(tasks.discard)
+        finally:
+            for task in tasks:
+                task.cancel()
+
     async def _deliver(
-        self, session: aiohttp.ClientSession, hook: dict[str, Any], update: dict[str, Any]
+        self,
+        session: aiohttp.ClientSession,
+        hook: dict[str, Any],
+        update: dict[str, Any],
+        *,
+        alone: bool = False,
     ) -> bool:
         headers = (
             {"X-Telegram-Bot-Api-Secret-Token": hook["secret_token"]}
@@ -427,7 +472,10 @@ class BotApiEmulator(SandboxState):
                     error = f"Wrong response from the webhook: {response.status} {response.reason}"
                 else:
                     error = None
-                    self.confirm_updates(update["update_id"] + 1)
+                    if alone:
+                        self.confirm_one(update["update_id"])
+                    else:
+                        self.confirm_updates(update["update_id"] + 1)
                     if response.content_type == "multipart/form-data":
                         await self._run_webhook_reply(response)
         except (aiohttp.ClientError, TimeoutError) as exc:
