@@ -58,7 +58,7 @@ async def polling(app: App, emulator: BotApiEmulator) -> AsyncIterator[App]:
     in_flight = InFlight()
     app.dp.observers[DIALOG_EVENT_NAME].outer_middleware(in_flight)  # forms started in background
     runner = app.intake.runner
-    emulator.bot_busy = lambda: runner.busy or in_flight.count > 0
+    emulator.bot_busy = lambda: runner.busy or in_flight.count > 0 or app.sender.busy
     task = asyncio.create_task(app.intake.poll(poll_seconds=10), name="polling")
     try:
         await emulator.wait_until_polling()

@@ -1,7 +1,7 @@
 """Drive the emulator like a person would: send text, tap buttons, read the chat.
 
 Every action waits until the bot has settled: the update was confirmed by the bot's
-getUpdates (or delivered to its webhook) and then no Bot API call arrived for ``quiet`` seconds.
+getUpdates (or delivered to its webhook) and the bot is done with it (see `wait_idle`).
 """
 
 from __future__ import annotations
@@ -20,6 +20,10 @@ __all__ = ["DEFAULT_QUIET", "DEFAULT_TIMEOUT", "SandboxUser", "wait_idle", "wait
 
 DEFAULT_QUIET = 0.15
 DEFAULT_TIMEOUT = 10.0
+# Loop turns the bot must stay idle before it counts as done, and how often a busy bot is
+# looked at again (it does not signal the emulator when it becomes idle).
+SETTLE_TURNS = 5
+BUSY_TICK = 0.005
 
 
 async def wait_idle(
@@ -27,21 +31,34 @@ async def wait_idle(
     quiet: float = DEFAULT_QUIET,
     timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109 - the error message needs it
 ) -> None:
-    """Wait until no Bot API call arrived (and none is running) for ``quiet`` seconds."""
+    """Wait until the bot is done. A bot running in this process says when it is busy (updates
+    queued or running, the outbox sender delivering), so done is an event: not busy, no Bot API
+    request in flight, and still so after a few turns of the loop (a background dialog task
+    scheduled by the last update has started by then and counts as busy). For a bot elsewhere,
+    done means no Bot API call for ``quiet`` seconds."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
+    calm = 0
     while True:
-        idle = emulator.idle_for()
-        if idle >= quiet:
+        if emulator.bot_busy is not None:
+            if emulator.busy_now():
+                calm = 0
+            else:
+                calm += 1
+                if calm > SETTLE_TURNS:
+                    return
+                await asyncio.sleep(0)
+                continue
+        elif emulator.idle_for() >= quiet:
             return
         remaining = deadline - loop.time()
         if remaining <= 0:
             recent = ", ".join(call.method for call in emulator.calls[-5:]) or "none"
             raise TimeoutError(
-                f"the bot kept calling the Bot API for {timeout} s without a {quiet} s pause "
-                f"(last calls: {recent})"
+                f"the bot kept working for {timeout} s (last Bot API calls: {recent})"
             )
-        await emulator.wait_for_activity(min(quiet - idle, remaining))
+        wait = BUSY_TICK if emulator.bot_busy is not None else quiet - emulator.idle_for()
+        await emulator.wait_for_activity(min(wait, remaining))
 
 
 async def wait_settled(

@@ -160,6 +160,10 @@ class BotApiEmulator(SandboxState):
             return False
         return True
 
+    def busy_now(self) -> bool:
+        """A Bot API request is being answered, or the bot says it still has work."""
+        return bool(self._inflight) or (self.bot_busy is not None and self.bot_busy())
+
     def idle_for(self) -> float:
         """Seconds since the last Bot API activity; 0 while a request is being processed or
         while the bot says it is still busy (see `bot_busy`)."""

@@ -186,9 +186,14 @@ async def test_a_message_in_flight_when_the_process_stops_goes_out_after_restart
         return await make_request(bot, method)
 
     demo.app.bot.session.middleware(hang)
+    runner = demo.app.intake.runner
+    demo.emulator.bot_busy = lambda: runner.busy  # the sender hangs on purpose: not "busy"
     await file_request(demo.user(REP))
     await asyncio.wait_for(entered.wait(), 5)
     await until(demo, lambda: len(status_messages(demo)) == 1)  # other chats are not held up
+    async with asyncio.timeout(5):  # and recorded as sent before the process goes down
+        while (await outbox_statuses(demo)).get("sent", 0) < 1:
+            await demo.emulator.wait_for_activity(0.01)
 
     await restart(demo)  # stopping cancels the sender mid-delivery
     assert cards(demo, SUPERVISOR) == [], "leased by the dead process: not yet"
