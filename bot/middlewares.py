@@ -14,7 +14,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.clock import Clock
 from bot.core.models import Person
 from bot.core.ports import UnitOfWork
-from bot.core.usecases import team
+from bot.core.usecases import reassign, team
 from bot.i18n import pick_locale, supported_language
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -47,6 +47,8 @@ class ContextMiddleware(BaseMiddleware):
                     now=self._clock(),
                     language=supported_language(user.language_code),
                 )
+            if person is not None:
+                person = await reassign.reachable_again(uow, person=person, now=self._clock())
             locale = pick_locale(
                 person.language if person else None,
                 getattr(user, "language_code", None),

@@ -12,6 +12,7 @@ from bot.core.approvals import (
     ApprovalRequest,
     ApprovalStep,
     Delegation,
+    Moved,
     RequestStatus,
     StepStatus,
 )
@@ -25,6 +26,7 @@ STEP_FIELDS = (
     "role",
     "approver_id",
     "acting_id",
+    "moved",
     "reason",
     "status",
     "opened_at",
@@ -77,12 +79,14 @@ def _terms_values(terms: DealTerms) -> dict[str, Any]:
 def _step(row: StepRow) -> ApprovalStep:
     values = {name: getattr(row, name) for name in STEP_FIELDS}
     values.update(role=Role(row.role), status=StepStatus(row.status), reason=dict(row.reason))
+    values.update(moved=Moved(row.moved) if row.moved else None)
     return ApprovalStep(id=row.id, request_id=row.request_id, **values)
 
 
 def _step_values(step: ApprovalStep) -> dict[str, Any]:
     values = {name: getattr(step, name) for name in STEP_FIELDS}
     values.update(role=step.role.value, status=step.status.value)
+    values.update(moved=step.moved.value if step.moved else None)
     return values
 
 
@@ -198,6 +202,21 @@ class SqlStepRepo:
             select(StepRow).where(
                 StepRow.status == StepStatus.pending.value, StepRow.approver_id == approver_id
             )
+        )
+        return [_step(row) for row in rows]
+
+    async def waiting_on(self, person_id: int) -> Sequence[ApprovalStep]:
+        unsettled = (StepStatus.pending.value, StepStatus.waiting.value)
+        rows = await self._session.scalars(
+            select(StepRow)
+            .where(
+                StepRow.status.in_(unsettled),
+                or_(
+                    (StepRow.approver_id == person_id) & StepRow.moved.is_(None),
+                    (StepRow.acting_id == person_id) & StepRow.moved.is_not(None),
+                ),
+            )
+            .order_by(StepRow.id)
         )
         return [_step(row) for row in rows]
 

@@ -88,6 +88,15 @@ class SqlPersonRepo:
         await self._session.flush()
         return _person(row)
 
+    async def claim_reachable(self, person_id: int) -> bool:
+        result = await self._session.execute(
+            update(PersonRow)
+            .where(PersonRow.id == person_id, PersonRow.unreachable)
+            .values(unreachable=False)
+            .returning(PersonRow.id)
+        )
+        return result.scalar_one_or_none() is not None
+
     async def save(self, person: Person) -> None:
         await self._session.execute(
             update(PersonRow)

@@ -201,6 +201,7 @@ class StepRow(Base):
     role: Mapped[str] = mapped_column(String(32))
     approver_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     acting_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    moved: Mapped[str | None] = mapped_column(String(16))
     reason: Mapped[dict[str, Any]]
     status: Mapped[str] = mapped_column(String(16))
     opened_at: Mapped[datetime | None]

@@ -28,6 +28,13 @@ class StepStatus(StrEnum):
     cancelled = "cancelled"  # the request ended before this step was decided
 
 
+class Moved(StrEnum):
+    """Why a step left its approver for good: someone above decides it on their behalf."""
+
+    deactivated = "deactivated"
+    unreachable = "unreachable"  # the bot could not reach them by the step's deadline
+
+
 class Decision(StrEnum):
     approve = "approve"
     reject = "reject"
@@ -68,7 +75,8 @@ class ApprovalStep:
     approver_id: int
     reason: dict[str, str | None]
     status: StepStatus = StepStatus.waiting
-    acting_id: int | None = None  # a delegate deciding for the approver
+    acting_id: int | None = None  # a delegate deciding for the approver, or a stand-in once moved
+    moved: Moved | None = None  # set: acting_id is a stand-in, whatever delegations say
     opened_at: datetime | None = None
     due_at: datetime | None = None
     next_nudge_at: datetime | None = None

@@ -38,6 +38,11 @@ class PersonRepo(Protocol):
 
     async def save(self, person: Person) -> None: ...
 
+    async def claim_reachable(self, person_id: int) -> bool:
+        """Clear the person's unreachable mark only if it is set: of two updates racing to
+        welcome them back, one wins."""
+        ...
+
 
 class InviteRepo(Protocol):
     async def add(self, invite: Invite) -> None: ...
@@ -138,6 +143,11 @@ class StepRepo(Protocol):
         ...
 
     async def open_of_approver(self, approver_id: int) -> Sequence[ApprovalStep]: ...
+
+    async def waiting_on(self, person_id: int) -> Sequence[ApprovalStep]:
+        """Undecided steps (open or waiting their turn) that this person holds: as approver,
+        unless the step has moved away from them, or as the stand-in it moved to."""
+        ...
 
     async def open_steps(self) -> Sequence[ApprovalStep]: ...
 

@@ -152,3 +152,29 @@ def route(
     if not steps:
         raise NoApprover()
     return steps
+
+
+def can_answer(person: Person) -> bool:
+    """Active, and the bot can reach them (no 403 since their last message)."""
+    return person.active and not person.unreachable
+
+
+def stand_in(approver_id: int, requester_id: int, people: Mapping[int, Person]) -> Person | None:
+    """Who decides, on the approver's behalf, a step its approver can no longer answer
+    (deactivated, or unreachable at its deadline): the nearest person up the approver's
+    `reports_to` line who is active and reachable, never the requester; None if nobody is.
+
+    The approver's manager, not the next role the routing would pick: the manager answers for
+    the approver's work (a deactivated person's reports move up to them for the same reason),
+    so the review the policy asked for at that level is still given, on behalf of, instead of
+    silently dropped; and when the manager is also the next approver, one approval counts for
+    both steps (one person, one decision), so the usual chain costs nobody an extra tap. The
+    routing's next level would skip that review, and at the top of the chain finds nobody."""
+    return next(
+        (
+            p
+            for p in line_above(approver_id, people)
+            if can_answer(p) and p.id not in (approver_id, requester_id)
+        ),
+        None,
+    )

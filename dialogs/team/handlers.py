@@ -6,8 +6,8 @@ from aiogram_dialog import DialogManager
 from aiogram_dialog.widgets.kbd import Button, Select
 
 from bot.core.roles import Role
-from bot.core.usecases import team
-from dialogs.common import now_of, person_of, uow_of
+from bot.core.usecases import reassign, team
+from dialogs.common import now_of, person_of, policy_of, uow_of
 from dialogs.states import TeamSG
 
 
@@ -70,10 +70,11 @@ async def on_top(callback: CallbackQuery, _button: Button, manager: DialogManage
 
 
 async def on_deactivate(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
-    await team.deactivate(
+    await reassign.deactivate(
         uow_of(manager),
         actor_id=person_of(manager).id,
         person_id=manager.dialog_data["person_id"],
+        policy=policy_of(manager),
         now=now_of(manager),
     )
     await manager.switch_to(TeamSG.person)

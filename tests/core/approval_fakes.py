@@ -186,6 +186,18 @@ class FakeSteps:
     async def open_of_approver(self, approver_id: int) -> Sequence[ApprovalStep]:
         return [_copy_step(s) for s in self._pending() if s.approver_id == approver_id]
 
+    async def waiting_on(self, person_id: int) -> Sequence[ApprovalStep]:
+        unsettled = [
+            s for s in self.rows.values() if s.status in (StepStatus.pending, StepStatus.waiting)
+        ]
+        held = [
+            s
+            for s in unsettled
+            if (s.approver_id == person_id and s.moved is None)
+            or (s.acting_id == person_id and s.moved is not None)
+        ]
+        return [_copy_step(s) for s in sorted(held, key=lambda s: s.id)]
+
     async def open_steps(self) -> Sequence[ApprovalStep]:
         return [_copy_step(s) for s in sorted(self._pending(), key=lambda s: s.id)]
 

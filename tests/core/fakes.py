@@ -108,6 +108,13 @@ class FakePeople:
         self.rows[person.id] = person
         return replace(person)
 
+    async def claim_reachable(self, person_id: int) -> bool:
+        person = self.rows.get(person_id)
+        if person is None or not person.unreachable:
+            return False
+        person.unreachable = False
+        return True
+
     async def save(self, person: Person) -> None:
         if person.id in self.rows:  # like UPDATE … WHERE id = …: a missing row stays missing
             self.rows[person.id] = replace(person, joined_at=self.rows[person.id].joined_at)

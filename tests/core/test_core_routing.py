@@ -13,6 +13,7 @@ from bot.core.routing import (
     RouteReason,
     required_roles,
     route,
+    stand_in,
 )
 
 SUP, SM, VP, GM = Role.supervisor, Role.sales_manager, Role.marketing_vp, Role.general_manager
@@ -307,3 +308,31 @@ def test_no_approver(people: dict[int, Person], requester: int) -> None:
 def test_an_unknown_request_kind_is_an_error() -> None:
     with pytest.raises(ValueError, match="no approval rule"):
         required_roles("lunch", discount=None, amount=d("1"), policy=DEFAULT)
+
+
+def away(id: int, role: Role, reports_to: int | None, *, active: bool = True) -> Person:
+    """Someone the bot cannot reach (a 403 since their last message)."""
+    gone = person(id, role, reports_to, active=active)
+    gone.unreachable = True
+    return gone
+
+
+@pytest.mark.parametrize(
+    ("people", "approver", "requester", "expected"),
+    [
+        (standard(), SUP_ID, REP_ID, SM_ID),  # the approver's manager
+        (standard(sm=person(SM_ID, SM, VP_ID, active=False)), SUP_ID, REP_ID, VP_ID),
+        (standard(sm=away(SM_ID, SM, VP_ID)), SUP_ID, REP_ID, VP_ID),
+        (standard(), SM_ID, VP_ID, GM_ID),  # never the requester
+        (standard(), GM_ID, REP_ID, None),  # nobody above the top
+        (standard(gm=person(GM_ID, GM, None, active=False)), VP_ID, REP_ID, None),
+        (org(person(SUP_ID, SUP, SM_ID), person(SM_ID, SM, SUP_ID)), SUP_ID, REP_ID, SM_ID),
+        (org(person(SUP_ID, SUP, SUP_ID)), SUP_ID, REP_ID, None),  # a loop ends the line
+    ],
+)
+def test_the_stand_in_is_the_nearest_one_above_who_can_answer(
+    people: dict[int, Person], approver: int, requester: int, expected: int | None
+) -> None:
+    found = stand_in(approver, requester, people)
+
+    assert (found.id if found else None) == expected

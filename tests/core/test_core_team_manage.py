@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import TypeVar
 
 import pytest
+from approval_fakes import ApprovalUnitOfWork
 from fakes import (
     ACE,
     ADA,
@@ -25,12 +26,13 @@ from fakes import (
 )
 
 from bot.core.errors import Deactivated, InvalidChange, NotAllowed, NotFound
-from bot.core.models import AuditEntry, Notification
+from bot.core.models import AuditEntry, Notification, Person
+from bot.core.policy import Policy
 from bot.core.roles import Role
+from bot.core.usecases import reassign
 from bot.core.usecases.team import (
     change_manager,
     change_role,
-    deactivate,
     managers_for,
     reactivate,
     set_language,
@@ -40,6 +42,12 @@ from bot.core.usecases.team import (
 R = Role
 ADA2 = 20  # a second admin
 E = TypeVar("E", bound=Exception)
+
+
+@pytest.fixture
+def uow() -> ApprovalUnitOfWork:
+    """The standard organisation; with the approval fakes, as deactivating moves steps too."""
+    return ApprovalUnitOfWork.of(make_org())
 
 
 async def assert_refused(uow: FakeUnitOfWork, call: Awaitable[object], error: type[E]) -> E:
@@ -182,6 +190,12 @@ async def test_change_manager_refuses_someone_who_manages_nobody(uow: FakeUnitOf
 # --- deactivate / reactivate --------------------------------------------------------------
 
 
+async def deactivate(uow: ApprovalUnitOfWork, *, actor_id: int, person_id: int) -> Person:
+    return await reassign.deactivate(
+        uow, actor_id=actor_id, person_id=person_id, policy=Policy(), now=NOW
+    )
+
+
 @pytest.mark.parametrize(
     ("person", "reports", "new_manager"),
     [
@@ -192,13 +206,13 @@ async def test_change_manager_refuses_someone_who_manages_nobody(uow: FakeUnitOf
     ],
 )
 async def test_deactivate_moves_reports_up(
-    uow: FakeUnitOfWork, person: int, reports: set[int], new_manager: int | None
+    uow: ApprovalUnitOfWork, person: int, reports: set[int], new_manager: int | None
 ) -> None:
     assert uow.people.reporting_to(person) == reports
     already_under_new_manager = uow.people.reporting_to(new_manager)
     own_manager = uow.people[person].reports_to
 
-    changed = await deactivate(uow, actor_id=ADA, person_id=person, now=NOW)
+    changed = await deactivate(uow, actor_id=ADA, person_id=person)
 
     assert changed == uow.people[person]
     assert not changed.active
@@ -209,26 +223,24 @@ async def test_deactivate_moves_reports_up(
     assert uow.committed == 1
 
 
-async def test_deactivate_leaves_everyone_else_alone(uow: FakeUnitOfWork) -> None:
+async def test_deactivate_leaves_everyone_else_alone(uow: ApprovalUnitOfWork) -> None:
     untouched = {p.id: p for p in await uow.people.all() if p.id not in {SUE, ROB}}
 
-    await deactivate(uow, actor_id=ADA, person_id=SUE, now=NOW)
+    await deactivate(uow, actor_id=ADA, person_id=SUE)
 
     assert {p.id: p for p in await uow.people.all() if p.id not in {SUE, ROB}} == untouched
 
 
-async def test_nobody_deactivates_themselves(uow: FakeUnitOfWork) -> None:
-    error = await assert_refused(
-        uow, deactivate(uow, actor_id=ADA, person_id=ADA, now=NOW), InvalidChange
-    )
+async def test_nobody_deactivates_themselves(uow: ApprovalUnitOfWork) -> None:
+    error = await assert_refused(uow, deactivate(uow, actor_id=ADA, person_id=ADA), InvalidChange)
 
     assert error.reason == "self"
 
 
 async def test_an_admin_deactivates_another_admin_while_one_remains() -> None:
-    uow = FakeUnitOfWork.of([*make_org(), make_person(id=ADA2, role=R.admin)])
+    uow = ApprovalUnitOfWork.of([*make_org(), make_person(id=ADA2, role=R.admin)])
 
-    await deactivate(uow, actor_id=ADA, person_id=ADA2, now=NOW)
+    await deactivate(uow, actor_id=ADA, person_id=ADA2)
 
     assert await uow.people.admin_count() == 1
 
@@ -237,13 +249,13 @@ async def test_an_admin_deactivates_another_admin_while_one_remains() -> None:
     ("actor", "person", "error"), [(GUS, ROB, NotAllowed), (ADA, 99, NotFound)]
 )
 async def test_deactivate_refused(
-    uow: FakeUnitOfWork, actor: int, person: int, error: type[Exception]
+    uow: ApprovalUnitOfWork, actor: int, person: int, error: type[Exception]
 ) -> None:
-    await assert_refused(uow, deactivate(uow, actor_id=actor, person_id=person, now=NOW), error)
+    await assert_refused(uow, deactivate(uow, actor_id=actor, person_id=person), error)
 
 
-async def test_reactivate(uow: FakeUnitOfWork) -> None:
-    await deactivate(uow, actor_id=ADA, person_id=ROB, now=NOW)
+async def test_reactivate(uow: ApprovalUnitOfWork) -> None:
+    await deactivate(uow, actor_id=ADA, person_id=ROB)
 
     back = await reactivate(uow, actor_id=ADA, person_id=ROB, now=NOW)
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from dbtools import NOW, Sessions, add_person, row
 
-from bot.core.approvals import ApprovalRequest, ApprovalStep, RequestStatus, StepStatus
+from bot.core.approvals import ApprovalRequest, ApprovalStep, Moved, RequestStatus, StepStatus
 from bot.core.deals import DealTerms
 from bot.core.roles import Role
 from storage.tables import StepRow
@@ -252,6 +252,7 @@ async def test_steps_add_read_back_in_chain_order_and_save(
             decided_at=NOW + HOUR,
             decided_by=org["sid"],
             acting_id=org["sid"],
+            moved=Moved.unreachable,
             comment="ok",
             reminders_sent=2,
             escalated_at=NOW + 2 * HOUR,
@@ -331,6 +332,30 @@ async def test_open_for_follows_the_acting_delegate(
         of_sup = {s.id for s in await uow.steps.open_of_approver(sup)}
         assert of_sup == {own_late.id, delegated.id, own_early.id}
         assert await uow.steps.open_deciders() == sorted([sup, sid])
+
+
+async def test_waiting_on_takes_the_undecided_steps_a_person_holds(
+    sessionmaker: Sessions, org: dict[str, int]
+) -> None:
+    """As approver unless the step moved away from them; as the stand-in it moved to; not as
+    a delegate (the delegation decides where that step goes)."""
+    request_id = await add_request(sessionmaker, org)
+    sup, sid, mgr = org["sup"], org["sid"], org["mgr"]
+    own, delegated, later, stood_in, moved_away, _decided = await add_steps(
+        sessionmaker,
+        step(request_id, sup),
+        step(request_id, sup, position=1, acting_id=sid),
+        step(request_id, sup, position=2, status=StepStatus.waiting),
+        step(request_id, mgr, position=3, acting_id=sup, moved=Moved.deactivated),
+        step(request_id, sup, position=4, acting_id=mgr, moved=Moved.unreachable),
+        step(request_id, sup, position=5, status=StepStatus.approved),
+    )
+
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        held = [s.id for s in await uow.steps.waiting_on(sup)]
+        assert held == [own.id, delegated.id, later.id, stood_in.id]
+        assert [s.id for s in await uow.steps.waiting_on(mgr)] == [moved_away.id]
+        assert await uow.steps.waiting_on(sid) == []
 
 
 async def test_due_for_nudge_takes_open_steps_whose_nudge_is_due_oldest_first(

@@ -1,8 +1,10 @@
-"""Two workers racing for one invite: the conditional UPDATE lets exactly one win."""
+"""Two workers racing for one invite, or to welcome back one person: the conditional UPDATE
+lets exactly one win."""
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 from dbtools import NOW, WEEK, Sessions, add_invite, add_person, count
 
@@ -54,3 +56,26 @@ async def test_ten_people_redeeming_one_code_at_once_make_one_member(
     assert sorted(results) == ["joined"] + ["used"] * (RACERS - 1)
     assert await count(sessionmaker, PersonRow) == 2
     assert await count(sessionmaker, OutboxRow) == 1  # the boss hears about it once
+
+
+async def test_ten_updates_welcoming_back_one_unreachable_person_have_one_winner(
+    sessionmaker: Sessions,
+) -> None:
+    person = await add_person(sessionmaker, 1)
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        await uow.people.save(replace(person, unreachable=True))
+        await uow.commit()
+
+    async def claim() -> bool:
+        async with SqlUnitOfWork(sessionmaker) as uow:
+            won = await uow.people.claim_reachable(person.id)
+            await uow.commit()
+            return won
+
+    results = await asyncio.gather(*(claim() for _ in range(RACERS)))
+
+    assert results.count(True) == 1
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        back = await uow.people.get(person.id)
+    assert back is not None
+    assert not back.unreachable

@@ -46,6 +46,7 @@ def step_snapshot(step: ApprovalStep, names: dict[int, str]) -> dict[str, Any]:
         "role": step.role.value,
         "approver": names.get(step.approver_id, "—"),
         "acting": names.get(step.acting_id) if step.acting_id else None,
+        "moved": step.moved.value if step.moved else None,
         "status": step.status.value,
         "decided_by": names.get(step.decided_by) if step.decided_by else None,
         "on_behalf_of": names.get(step.on_behalf_of) if step.on_behalf_of else None,

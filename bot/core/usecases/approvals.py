@@ -55,13 +55,17 @@ async def _owned_customer(uow: UnitOfWork, requester_id: int, customer_id: int) 
         raise NotFound(what="customer")
 
 
+async def _delegate(uow: UnitOfWork, approver_id: int, now: datetime) -> int | None:
+    delegation = await uow.delegations.current(approver_id, now)
+    if delegation is None:
+        return None
+    delegate = await uow.people.get(delegation.delegate_id)
+    return delegate.id if delegate is not None and delegate.active else None
+
+
 async def _open(uow: UnitOfWork, step: ApprovalStep, policy: Policy, now: datetime) -> ApprovalStep:
     due = step_due(now, policy)
-    delegation = await uow.delegations.current(step.approver_id, now)
-    acting = None
-    if delegation is not None:
-        delegate = await uow.people.get(delegation.delegate_id)
-        acting = delegate.id if delegate is not None and delegate.active else None
+    acting = step.acting_id if step.moved else await _delegate(uow, step.approver_id, now)
     opened = replace(
         step,
         status=StepStatus.pending,
@@ -170,8 +174,10 @@ async def submit(
 
 
 def _may_decide(step: ApprovalStep, actor_id: int, delegate_now: int | None) -> bool:
-    """The approver always may; a delegate only while their delegation covers now."""
-    return actor_id == step.approver_id or (delegate_now is not None and actor_id == delegate_now)
+    """The approver always may; a delegate only while their delegation covers now; the
+    stand-in of a step that moved away from its approver, for as long as it is theirs."""
+    deputy = step.acting_id if step.moved else delegate_now
+    return actor_id == step.approver_id or (deputy is not None and actor_id == deputy)
 
 
 async def _already(uow: UnitOfWork, step: ApprovalStep, policy: Policy) -> AlreadyDecided:

@@ -51,8 +51,11 @@ async def set_away(
 async def _hand_over(
     uow: UnitOfWork, person_id: int, delegate_id: int | None, now: datetime
 ) -> None:
-    """Open steps follow the delegation: the new decider gets the card."""
+    """Open steps follow the delegation: the new decider gets the card. A step that moved to
+    a stand-in stays with them."""
     for step in await uow.steps.open_of_approver(person_id):
+        if step.moved:
+            continue
         moved = replace(step, acting_id=delegate_id)
         await uow.steps.save(moved)
         view = await load_view(uow, step.request_id)
@@ -78,9 +81,12 @@ async def cancel_away(
 
 async def follow_delegations(uow: UnitOfWork, *, now: datetime) -> int:
     """Open steps follow delegations as their windows start and end: the deciding person is
-    always the approver's current delegate, else the approver; a new decider gets the card."""
+    always the approver's current delegate, else the approver (unless the step moved to a
+    stand-in: then it stays with them); a new decider gets the card."""
     moved = 0
     for step in await uow.steps.open_steps():
+        if step.moved:
+            continue
         delegation = await uow.delegations.current(step.approver_id, now)
         delegate = await uow.people.get(delegation.delegate_id) if delegation else None
         wanted = delegate.id if delegate is not None and delegate.active else None

@@ -14,6 +14,7 @@ from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
 from bot.core.usecases.approval_views import card_params, load_view
 from bot.core.usecases.delegation import follow_delegations
+from bot.core.usecases.reassign import left_hanging, move_at_deadline
 
 
 class NudgeKind(StrEnum):
@@ -81,7 +82,11 @@ async def _nudge(uow: UnitOfWork, step: ApprovalStep, policy: Policy, now: datet
     if plan.kind is NudgeKind.remind:
         await uow.outbox.add(Notification(step.decider_id, "step_reminder", params), now)
         return 1
-    approver = await uow.people.get(step.approver_id)
+    decider = await uow.people.get(step.decider_id)
+    if decider is not None and left_hanging(step, decider):
+        return await move_at_deadline(uow, step, decider, policy=policy, now=now)
+    # A moved step is its stand-in's to answer for: their manager hears of it.
+    approver = decider if step.moved else await uow.people.get(step.approver_id)
     told = {view.request.requester_id}
     if approver is not None and approver.reports_to is not None:
         told.add(approver.reports_to)

@@ -209,9 +209,10 @@ async def change_manager(
     return changed
 
 
-async def deactivate(uow: UnitOfWork, *, actor_id: int, person_id: int, now: datetime) -> Person:
-    """Deactivate a person. Their direct reports move up to the person's own manager so that
-    no approval chain is left hanging on someone who can no longer answer."""
+async def switch_off(uow: UnitOfWork, *, actor_id: int, person_id: int, now: datetime) -> Person:
+    """Deactivate a person, leaving the commit to `reassign.deactivate`, which moves their open
+    steps in the same transaction. Their direct reports move up to the person's own manager so
+    that no approval chain is left hanging on someone who can no longer answer."""
     target = await _admin_and_target(uow, actor_id, person_id)
     if target.id == actor_id:
         raise InvalidChange("self")
@@ -222,7 +223,6 @@ async def deactivate(uow: UnitOfWork, *, actor_id: int, person_id: int, now: dat
     changed = replace(target, active=False)
     await uow.people.save(changed)
     await uow.audit.add(AuditEntry("deactivated", actor_id, now, f"person:{person_id}"))
-    await uow.commit()
     return changed
 
 
