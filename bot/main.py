@@ -42,6 +42,7 @@ from bot.ui.cards import (
     plan_keyboard,
     target_keyboard,
 )
+from bot.ui.windows import FittingMessageManager
 from dialogs.away import away_dialog
 from dialogs.customer import customer_dialog
 from dialogs.deal import deal_dialog
@@ -152,7 +153,7 @@ def build_dispatcher(
     dp.include_router(errors.router())
     setup_dialogs(
         dp,
-        message_manager=message_manager,
+        message_manager=message_manager or FittingMessageManager(),
         **({"events_isolation": isolation} if isolation else {}),
     )
 

@@ -42,6 +42,7 @@ class SqlUnitOfWork:
         self._sessionmaker = sessionmaker
         self._on_commit = on_commit
         self._session: AsyncSession | None = None
+        self._committed = False
 
     async def __aenter__(self) -> Self:
         session = self._sessionmaker()
@@ -74,8 +75,15 @@ class SqlUnitOfWork:
             raise RuntimeError("the unit of work is not open")
         return self._session
 
+    @property
+    def committed(self) -> bool:
+        """Whether anything of this unit of work was committed (a later rollback undoes only
+        what came after)."""
+        return self._committed
+
     async def commit(self) -> None:
         await self.session.commit()
+        self._committed = True
         if self._on_commit is not None:
             self._on_commit()  # e.g. wake the outbox sender: a commit may have queued messages
 
