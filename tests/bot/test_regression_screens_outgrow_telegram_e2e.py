@@ -17,6 +17,7 @@ import re
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from harness import Sandbox
 from sqlalchemy import select
 from test_approval_flows_e2e import open_card, settle, the_status, user_of
@@ -166,8 +167,12 @@ async def test_regression_a_plan_with_the_maximum_items_and_lengths_stays_usable
     await nothing_refused(demo)
 
 
+async def broken_screen(*_args: object, **_kwargs: object) -> object:
+    raise RuntimeError("the screen cannot be shown")
+
+
 async def test_regression_a_change_saved_before_the_screen_failed_is_not_called_unchanged(
-    demo: Sandbox,
+    demo: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Before: the rep's visit was saved, then showing the plan failed, and the rep read
     "Nothing was changed; please try again" (and added it twice). After: the error handler
@@ -179,16 +184,9 @@ async def test_regression_a_change_saved_before_the_screen_failed_is_not_called_
     await rep.tap(CUSTOMER)
     await rep.tap("Tue 12-01")
 
-    original = plans.plan_params
-
-    async def broken(*args: object, **kwargs: object) -> object:
-        raise RuntimeError("the screen cannot be shown")
-
-    plans.plan_params = broken  # type: ignore[assignment]
-    try:
-        await rep.send("Saved, then the screen broke")
-    finally:
-        plans.plan_params = original  # type: ignore[assignment]
+    monkeypatch.setattr(plans, "plan_params", broken_screen)
+    await rep.send("Saved, then the screen broke")
+    monkeypatch.undo()
 
     told = [m.text for m in rep.bot_messages()]
     assert told[-1] == (
@@ -200,20 +198,12 @@ async def test_regression_a_change_saved_before_the_screen_failed_is_not_called_
 
 
 async def test_regression_an_error_before_anything_was_saved_still_says_nothing_changed(
-    demo: Sandbox,
+    demo: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rep = user_of(demo, REP)
-    await seed_plan(demo, 1)
-    original = plans.plan_params
-
-    async def broken(*args: object, **kwargs: object) -> object:
-        raise RuntimeError("the screen cannot be shown")
-
-    plans.plan_params = broken  # type: ignore[assignment]
-    try:
-        await rep.send("/plan")
-    finally:
-        plans.plan_params = original  # type: ignore[assignment]
+    await seed_plan(demo, 1)  # the draft exists: opening /plan writes nothing
+    monkeypatch.setattr(plans, "plan_params", broken_screen)
+    await rep.send("/plan")
     assert rep.last_text() == (
         "Something went wrong on my side. Nothing was changed; please try again."
     )
