@@ -43,6 +43,7 @@ from bot.ui.cards import (
     plan_keyboard,
     target_keyboard,
 )
+from bot.ui.windows import FittingMessageManager
 from bot.updates import UpdateIntake
 from bot.webhook import webhook_handler
 from dialogs.away import away_dialog
@@ -163,7 +164,7 @@ def build_dispatcher(
     dp.include_router(errors.router())
     setup_dialogs(
         dp,
-        message_manager=message_manager,
+        message_manager=message_manager or FittingMessageManager(),
         **({"events_isolation": isolation} if isolation else {}),
     )
 

@@ -4,10 +4,11 @@ gate that keeps strangers, deactivated people and group chats out."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, User
+from aiogram.types import CallbackQuery, Chat, ErrorEvent, Message, TelegramObject, User
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
@@ -18,6 +19,10 @@ from bot.core.usecases import reassign, team
 from bot.i18n import pick_locale, supported_language
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+# The unit of work of an update whose handling raised. The error event that follows gets a unit
+# of work of its own; this one still tells whether the failed handling had committed its change.
+_failed_work: ContextVar[UnitOfWork | None] = ContextVar("failed_work", default=None)
 
 
 class ContextMiddleware(BaseMiddleware):
@@ -35,8 +40,20 @@ class ContextMiddleware(BaseMiddleware):
         self._clock = clock
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if isinstance(event, ErrorEvent):
+            failed = _failed_work.get()
+            _failed_work.set(None)
+            data["work_saved"] = failed is not None and failed.committed
+            return await self._handle(handler, event, data)
+        result = await self._handle(handler, event, data)
+        _failed_work.set(None)  # handled: nothing is left for an error handler
+        return result
+
+    async def _handle(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
         async with self._uow_factory() as uow:
+            if not isinstance(event, ErrorEvent):
+                _failed_work.set(uow)  # stays set only when the handling raises
             person = None
             if user is not None:
                 person = await team.identify(

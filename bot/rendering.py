@@ -13,9 +13,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from bot.core.customer_rules import display_phone
 from bot.labels import role_label, weekday_label
+from bot.ui.fit import MESSAGE_LIMIT, clip, fits, shorten_html
 from bot.ui.picklists import intent_label, kind_label, pick_label, status_label
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+# A card or status message shows this many latest decisions; /pending and /my show them all.
+HISTORY_SHOWN = 3
 
 
 def money(value: Decimal | str | int) -> str:
@@ -50,6 +53,7 @@ def make_env(i18n: I18n, timezone: ZoneInfo) -> Environment:
         ngettext=lambda singular, plural, n: i18n.gettext(singular, plural, n),
         newstyle=True,
     )
+    env.globals["HISTORY_SHOWN"] = HISTORY_SHOWN
     env.filters.update(
         phone=lambda value: display_phone(value) if value else "—",
         money=money,
@@ -60,6 +64,7 @@ def make_env(i18n: I18n, timezone: ZoneInfo) -> Environment:
         status=status_label,
         visit_kind=kind_label,
         intent=intent_label,
+        clip=clip,
     )
     return env
 
@@ -68,6 +73,18 @@ class Renderer:
     def __init__(self, env: Environment) -> None:
         self._env = env
 
-    def render(self, template: str, **params: Any) -> str:
-        # `this` is the whole parameter dict, for macros that take a request snapshot.
-        return self._env.get_template(f"{template}.html").render(this=params, **params).strip()
+    def render(self, template: str, *, short: bool = False, **params: Any) -> str:
+        """`short` asks a template for its compact form (templates may branch on it).
+        `this` is the whole parameter dict, for macros that take a request snapshot."""
+        page = self._env.get_template(f"{template}.html")
+        return page.render(this=params, short=short, **params).strip()
+
+    def render_within(
+        self, template: str, params: dict[str, Any], limit: int = MESSAGE_LIMIT
+    ) -> str:
+        """The message as designed when it fits Telegram's limit; else its short form; cut
+        safely as the last resort, so a message is never refused for its length."""
+        text = self.render(template, **params)
+        if fits(text, limit):
+            return text
+        return shorten_html(self.render(template, short=True, **params), limit)

@@ -41,12 +41,14 @@ class DealSG(StatesGroup):
 class PendingSG(StatesGroup):
     list = State()
     card = State()
+    history = State()
 
 
 class MyRequestsSG(StatesGroup):
     list = State()
     detail = State()
     withdraw = State()
+    history = State()
 
 
 class AwaySG(StatesGroup):

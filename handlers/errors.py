@@ -47,6 +47,17 @@ async def domain_error(event: ErrorEvent) -> None:
         await _tell(event, explain(event.exception))
 
 
-async def unexpected(event: ErrorEvent) -> None:
+async def unexpected(event: ErrorEvent, work_saved: bool = False) -> None:
+    """`work_saved`: the failed update had already committed its change (the context middleware
+    knows), so "nothing was changed" would be untrue and invite doing it twice."""
     log.exception("update failed", exc_info=event.exception)
+    if work_saved:
+        await _tell(
+            event,
+            _(
+                "Your change was saved, but I could not show the result. "
+                "Send the command again to see it."
+            ),
+        )
+        return
     await _tell(event, _("Something went wrong on my side. Nothing was changed; please try again."))

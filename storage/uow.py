@@ -45,6 +45,7 @@ class SqlUnitOfWork:
         self._on_commit = on_commit
         self._session: AsyncSession | None = None
         self._scope: UpdateScope | None = None
+        self._committed = False
 
     async def __aenter__(self) -> Self:
         self._scope = current_scope()
@@ -79,11 +80,18 @@ class SqlUnitOfWork:
             raise RuntimeError("the unit of work is not open")
         return self._session
 
+    @property
+    def committed(self) -> bool:
+        """Whether anything of this unit of work was committed (a later rollback undoes only
+        what came after)."""
+        return self._committed
+
     async def commit(self) -> None:
         if self._scope is not None:
             await self._scope.commit()
         else:
             await self.session.commit()
+        self._committed = True
         if self._on_commit is not None:
             self._on_commit()  # e.g. wake the outbox sender: a commit may have queued messages
 

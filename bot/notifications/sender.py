@@ -24,10 +24,12 @@ from bot.core.models import OutboxItem
 from bot.core.ports import OutboxQueue
 from bot.notifications.limiter import ChatLimits
 from bot.rendering import Renderer
+from bot.ui.fit import MESSAGE_LIMIT
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+TOO_LONG = "message is too long"  # Telegram's 400 for a text over its limit
 LEASE = timedelta(minutes=2)
 KeyboardFactory = Callable[[OutboxItem], InlineKeyboardMarkup | None]
 
@@ -170,11 +172,29 @@ class OutboxSender:
         return at
 
     async def _send(self, item: OutboxItem) -> int:
+        text, markup = self._compose(item, MESSAGE_LIMIT)
+        try:
+            return await self._put(item, text, markup)
+        except TelegramBadRequest as exc:
+            if TOO_LONG not in str(exc):
+                raise
+            # Telegram counted more than we did: the short form, well inside the limit.
+            log.warning("outbox item %s refused as too long; sending its short form", item.id)
+            text, markup = self._compose(item, MESSAGE_LIMIT // 2)
+            return await self._put(item, text, markup)
+
+    def _compose(self, item: OutboxItem, limit: int) -> tuple[str, InlineKeyboardMarkup | None]:
         locale = item.language or self._i18n.default_locale
         with self._i18n.context(), self._i18n.use_locale(locale):
-            text = self._renderer.render(f"notifications/{item.template}", **item.params)
+            text = self._renderer.render_within(
+                f"notifications/{item.template}", item.params, limit
+            )
             factory = self._keyboards.get(item.template)
             markup = factory(item) if factory else None
+        return text, markup
+
+    async def _put(self, item: OutboxItem, text: str, markup: InlineKeyboardMarkup | None) -> int:
+        """Edit the earlier message in place when asked to, else send a new one."""
         if item.edit and item.ref is not None:
             message_id = await self._queue.last_sent(item.ref, item.chat_id)
             if message_id is not None and await self._edit(item, message_id, text, markup):

@@ -7,6 +7,7 @@ from aiogram_dialog import DialogManager
 from bot.core.customers import NEXT_STATUSES, CustomerStatus
 from bot.core.usecases import customers, register
 from bot.labels import role_label
+from bot.ui.fit import WINDOW_LIMIT
 from bot.ui.picklists import status_label
 from dialogs.common import person_of, renderer_of, uow_of
 
@@ -49,7 +50,7 @@ async def card_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
     view = await customers.customer_view(
         uow, viewer.id, int(dialog_manager.dialog_data["customer"])
     )
-    card = renderer_of(dialog_manager).render("customer_card", **view)
+    card = renderer_of(dialog_manager).render_within("customer_card", view, WINDOW_LIMIT)
     customer = view["customer"]
     others = customer.owner_id != viewer.id
     unconfirmed = customer.status is CustomerStatus.prospect and customer.confirmed_at is None

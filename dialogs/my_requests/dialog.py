@@ -14,9 +14,12 @@ from bot.core.approvals import RequestStatus
 from bot.core.usecases import approvals
 from bot.core.usecases.approval_views import load_view, request_snapshot, view_for
 from bot.rendering import money
+from bot.ui.fit import WINDOW_LIMIT
+from bot.ui.paging import pager
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list
 from dialogs.common import now_of, person_of, renderer_of, uow_of
+from dialogs.history import history_button, history_pages, more_history
 from dialogs.states import DealSG, MyRequestsSG
 
 MARK = {
@@ -48,15 +51,26 @@ async def detail_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, 
         person_of(dialog_manager).id,
         int(dialog_manager.dialog_data["request"]),
     )
-    text = renderer_of(dialog_manager).render(
-        "notifications/request_status", **request_snapshot(view)
+    snapshot = request_snapshot(view)
+    text = renderer_of(dialog_manager).render_within(
+        "notifications/request_status", snapshot, WINDOW_LIMIT
     )
     return {
         "detail": text,
+        "more_history": more_history(snapshot),
         "pending": view.request.status is RequestStatus.pending,
         "returned": view.request.status is RequestStatus.returned,
         "request_id": view.request.id,
     }
+
+
+async def history_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
+    view = await view_for(
+        uow_of(dialog_manager),
+        person_of(dialog_manager).id,
+        int(dialog_manager.dialog_data["request"]),
+    )
+    return history_pages(dialog_manager, view)
 
 
 async def on_open(
@@ -65,7 +79,7 @@ async def on_open(
     request = await uow_of(manager).requests.get(request_id)
     if request is None or request.requester_id != person_of(manager).id:
         return
-    manager.dialog_data["request"] = request_id
+    manager.dialog_data.update(request=request_id, history=0)
     await manager.switch_to(MyRequestsSG.detail)
 
 
@@ -104,10 +118,19 @@ def my_requests_dialog() -> Dialog:
             Button(
                 Label("✏️ Edit and send again"), id="again", on_click=on_resubmit, when="returned"
             ),
+            history_button(MyRequestsSG.history),
             SwitchTo(Label("◀ Back to the list"), id="tolist", state=MyRequestsSG.list),
             buttons_only(),
             state=MyRequestsSG.detail,
             getter=detail_getter,
+        ),
+        Window(
+            Format("{history}"),
+            pager("history"),
+            SwitchTo(Label("◀ Back to the request"), id="todetail", state=MyRequestsSG.detail),
+            buttons_only(),
+            state=MyRequestsSG.history,
+            getter=history_getter,
         ),
         Window(
             Tr("Withdraw request #{request_id}? The approvers' cards will close."),

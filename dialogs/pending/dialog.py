@@ -16,9 +16,12 @@ from bot.core.errors import NotAllowed
 from bot.core.usecases import approvals
 from bot.core.usecases.approval_views import card_params, load_view
 from bot.rendering import money
+from bot.ui.fit import WINDOW_LIMIT
+from bot.ui.paging import pager
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list
 from dialogs.common import now_of, person_of, policy_of, renderer_of, uow_of
+from dialogs.history import history_button, history_pages, more_history
 from dialogs.states import PendingSG, ReasonSG
 
 
@@ -43,10 +46,23 @@ async def card_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
     if step is None:
         raise NotAllowed(action="decide")
     view = await load_view(uow, step.request_id)
-    card = renderer_of(dialog_manager).render(
-        "notifications/approval_card", **card_params(view, step)
+    params = card_params(view, step)
+    card = renderer_of(dialog_manager).render_within(
+        "notifications/approval_card", params, WINDOW_LIMIT
     )
-    return {"card": card, "open": step.status.value == "pending"}
+    return {
+        "card": card,
+        "open": step.status.value == "pending",
+        "more_history": more_history(params),
+    }
+
+
+async def history_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
+    uow = uow_of(dialog_manager)
+    step = await uow.steps.get(int(dialog_manager.dialog_data["step"]))
+    if step is None:
+        raise NotAllowed(action="decide")
+    return history_pages(dialog_manager, await load_view(uow, step.request_id))
 
 
 async def on_open(
@@ -59,7 +75,7 @@ async def on_open(
         policy=policy_of(manager),
         now=now_of(manager),
     )
-    manager.dialog_data["step"] = step_id
+    manager.dialog_data.update(step=step_id, history=0)
     await manager.switch_to(PendingSG.card)
 
 
@@ -118,9 +134,18 @@ def pending_dialog() -> Dialog:
                 Button(Label("❌ Reject"), id="no", on_click=on_reject, when="open"),
             ),
             Button(Label("↩️ Return for changes"), id="back", on_click=on_return, when="open"),
+            history_button(PendingSG.history),
             SwitchTo(Label("◀ Back to the list"), id="tolist", state=PendingSG.list),
             buttons_only(),
             state=PendingSG.card,
             getter=card_getter,
+        ),
+        Window(
+            Format("{history}"),
+            pager("history"),
+            SwitchTo(Label("◀ Back to the request"), id="tocard", state=PendingSG.card),
+            buttons_only(),
+            state=PendingSG.history,
+            getter=history_getter,
         ),
     )

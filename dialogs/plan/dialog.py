@@ -8,7 +8,6 @@ from aiogram_dialog import Dialog, Window
 from aiogram_dialog.widgets.kbd import (
     Button,
     Cancel,
-    Column,
     Group,
     Select,
     Start,
@@ -18,6 +17,7 @@ from aiogram_dialog.widgets.text import Format
 
 from bot.core.plans import GOALS_MAX, LOG_NOTE_MAX, PURPOSE_MAX
 from bot.ui.inputs import text_field
+from bot.ui.paging import pager
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list, text_up_to
 from dialogs.plan import getters, handlers
@@ -32,6 +32,7 @@ def plan_dialog() -> Dialog:
     return Dialog(
         Window(
             Format("{overview}"),
+            pager("overview"),
             SwitchTo(Label("➕ Add a visit"), id="add", state=PlanSG.customer),
             SwitchTo(Label("🗑 Remove a visit"), id="remove", state=PlanSG.remove, when="has_items"),
             SwitchTo(Label("🎯 Goals"), id="goals", state=PlanSG.goals),
@@ -87,16 +88,7 @@ def plan_dialog() -> Dialog:
         ),
         Window(
             Tr("Tap a visit to remove it:"),
-            Column(
-                Select(
-                    Format("{item[1]}"),
-                    id="r",
-                    item_id_getter=itemgetter(0),
-                    items="items",
-                    type_factory=int,
-                    on_click=handlers.on_remove,
-                )
-            ),
+            choice_list("items", "r", handlers.on_remove),
             _back(),
             buttons_only(),
             state=PlanSG.remove,
@@ -110,6 +102,7 @@ def plan_dialog() -> Dialog:
         ),
         Window(
             Format("{log}"),
+            pager("log"),
             Tr("\nType a note to add it to today's log."),
             text_field("note", text_up_to(LOG_NOTE_MAX), handlers.on_log_note),
             _back(),

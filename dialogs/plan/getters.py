@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
 from aiogram_dialog import DialogManager
 
 from bot.core.calendar import is_working_day, local
+from bot.core.customers import Visit
 from bot.core.plans import PlanStatus
 from bot.core.usecases import customers, plans, worklog
 from bot.labels import weekday_label
+from bot.ui.paging import paged_text
 from dialogs.common import now_of, person_of, policy_of, renderer_of, uow_of
 
 
@@ -21,13 +24,32 @@ async def current_plan(manager: DialogManager) -> Any:
     )
 
 
+def plan_pages(manager: DialogManager, params: dict[str, Any]) -> dict[str, Any]:
+    """The plan as `overview`, its visits in pages that fit a message (goals and comment on
+    each page)."""
+    renderer = renderer_of(manager)
+
+    def render(items: Sequence[dict[str, Any]], page: int, pages: int) -> str:
+        return renderer.render(
+            "plan_overview",
+            **{
+                **params,
+                "items": items,
+                "page": page,
+                "pages": pages,
+                "total": len(params["items"]),
+            },
+        )
+
+    return paged_text(manager, "overview", params["items"], render)
+
+
 async def overview_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
     plan = await current_plan(dialog_manager)
     dialog_manager.dialog_data["plan"] = plan.id
     params = await plans.plan_params(uow_of(dialog_manager), plan, policy_of(dialog_manager))
-    text = renderer_of(dialog_manager).render("plan_overview", **params)
     return {
-        "overview": text,
+        **plan_pages(dialog_manager, params),
         "has_items": bool(plan.items),
         "can_submit": plan.status in (PlanStatus.draft, PlanStatus.returned)
         and bool(plan.items or plan.goals),
@@ -78,5 +100,16 @@ async def log_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any
     log = await worklog.work_log(
         uow_of(dialog_manager), actor_id=person_of(dialog_manager).id, day=today
     )
-    text = renderer_of(dialog_manager).render("work_log", log=log)
-    return {"log": text}
+    renderer = renderer_of(dialog_manager)
+
+    def render(visits: Sequence[tuple[Visit, str]], page: int, pages: int) -> str:
+        return renderer.render(
+            "work_log",
+            day=log.day.isoformat(),
+            visits=visits,
+            note=log.note,
+            page=page,
+            pages=pages,
+        )
+
+    return paged_text(dialog_manager, "log", log.visits, render)

@@ -17,9 +17,11 @@ from bot.core.deals import COMMENT_MAX, parse_amount
 from bot.core.plans import planning_week, target_months
 from bot.core.usecases import plans, targets
 from bot.ui.inputs import text_field
+from bot.ui.paging import pager
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list, text_up_to
-from dialogs.common import now_of, person_of, policy_of, renderer_of, uow_of
+from dialogs.common import now_of, person_of, policy_of, uow_of
+from dialogs.plan.getters import plan_pages
 from dialogs.states import TeamPlansSG
 
 MARK = {"submitted": "📨", "approved": "✅", "returned": "↩️", "draft": "✏️"}
@@ -50,14 +52,14 @@ async def plan_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
         r.id for r in await targets.team_reps(uow, person_of(dialog_manager).id)
     }:
         return {
-            "text": _("I could not find that. It may have been changed or removed."),
+            "overview": _("I could not find that. It may have been changed or removed."),
             "reviewable": False,
         }
     params = await plans.plan_params(uow, plan, policy_of(dialog_manager))
     people = {p.id: p for p in await uow.people.all()}
     reviewer = plans.reviewer_of(people[plan.rep_id], people)
     return {
-        "text": renderer_of(dialog_manager).render("plan_overview", **params),
+        **plan_pages(dialog_manager, params),
         "reviewable": plan.status.value == "submitted"
         and reviewer is not None
         and reviewer.id == person_of(dialog_manager).id,
@@ -70,7 +72,7 @@ async def on_open(
     if plan_id < 0:
         await callback.answer(_("No plan yet for next week."), show_alert=True)
         return
-    manager.dialog_data["plan"] = plan_id
+    manager.dialog_data.update(plan=plan_id, overview=0)
     await manager.switch_to(TeamPlansSG.plan)
 
 
@@ -203,7 +205,8 @@ def team_plans_dialog() -> Dialog:
             getter=list_getter,
         ),
         Window(
-            Format("{text}"),
+            Format("{overview}"),
+            pager("overview"),
             Row(
                 Button(Label("✅ Approve"), id="approve", on_click=on_approve, when="reviewable"),
                 Button(

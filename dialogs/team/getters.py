@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from aiogram_dialog import DialogManager
@@ -9,32 +10,34 @@ from bot.core.org import tree_rows
 from bot.core.roles import Role
 from bot.core.usecases import team
 from bot.labels import role_label
+from bot.ui.paging import paged_text
 from dialogs.common import person_of, renderer_of, uow_of
-
-PAGE = 40
 
 
 async def tree_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     viewer = person_of(dialog_manager)
     people = await team.visible_team(uow_of(dialog_manager), viewer.id)
     rows = tree_rows(people)
-    pages = max(1, -(-len(rows) // PAGE))
-    page = min(dialog_manager.dialog_data.get("page", 0), pages - 1)
-    text = renderer_of(dialog_manager).render(
-        "team_tree",
-        rows=rows[page * PAGE : (page + 1) * PAGE],
-        total=len(rows),
-        active=sum(p.active for p in people),
-        page=page + 1,
-        pages=pages,
-        viewer_id=viewer.id,
-    )
+    renderer = renderer_of(dialog_manager)
+
+    def render(chunk: Sequence[tuple[int, Person]], page: int, pages: int) -> str:
+        return renderer.render(
+            "team_tree",
+            rows=chunk,
+            total=len(rows),
+            active=sum(p.active for p in people),
+            page=page,
+            pages=pages,
+            viewer_id=viewer.id,
+        )
+
+    tree = paged_text(dialog_manager, "page", rows, render)
     return {
-        "tree": text,
+        "tree": tree["page"],
         "is_admin": viewer.is_admin,
         "people": [(p.id, _button(p)) for _depth, p in rows],
-        "has_prev": page > 0,
-        "has_next": page < pages - 1,
+        "has_prev": tree["page_prev"],
+        "has_next": tree["page_next"],
     }
 
 

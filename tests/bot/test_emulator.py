@@ -312,6 +312,20 @@ async def test_malformed_html_is_refused(echo: Sandbox) -> None:
         await echo.bot.send_message(ALICE, "x" * 4097)
 
 
+async def test_the_4096_limit_counts_the_parsed_text_of_sends_and_edits(echo: Sandbox) -> None:
+    await echo.user().send("hi")
+    tagged = "<b>" + "x" * 4000 + "</b>" + "&amp;" * 96  # 4,096 visible, far more in markup
+    sent = await echo.bot.send_message(ALICE, tagged, parse_mode="HTML")
+    with pytest.raises(
+        TelegramBadRequest, match=r"^Telegram server says - Bad Request: message is too long$"
+    ):
+        await echo.bot.send_message(ALICE, tagged + "!", parse_mode="HTML")
+    with pytest.raises(TelegramBadRequest, match="Bad Request: message is too long"):
+        await echo.bot.edit_message_text(
+            text="😀" * 2049, chat_id=ALICE, message_id=sent.message_id
+        )  # 2,049 emoji are 4,098 UTF-16 units, as Telegram counts
+
+
 def test_html_parser_details() -> None:
     plain, entities = parse_html(
         '<pre><code class="language-python">x = 1</code></pre><blockquote expandable>q</blockquote>'

@@ -18,12 +18,15 @@ import pytest
 from aiogram.client.telegram import TelegramAPIServer
 from harness import FakeClock
 from sqlalchemy import func, select
+from test_regression_screens_outgrow_telegram import six_times_returned
 
 from bot.core.models import Notification
 from bot.core.roles import Role
+from bot.core.usecases.approval_views import card_params
 from bot.main import App
 from bot.notifications.limiter import ChatLimits
 from bot.notifications.sender import LEASE, MAX_ATTEMPTS, OutboxSender
+from bot.sandbox._html import utf16_len
 from bot.sandbox.app import SANDBOX_TOKEN, sandbox_app
 from bot.sandbox.emulator import ApiCall, BotApiEmulator
 from storage.migrate import upgrade_sync
@@ -522,3 +525,45 @@ async def test_a_message_that_cannot_be_rendered_fails_alone(rig: Rig) -> None:
 
     assert rig.labels(ANN) == ["m2"]
     assert (await rig.row(broken)).status == "failed"
+
+
+# --- Telegram's 4,096 characters (issue 7) ----------------------------------------------------------
+
+
+async def test_regression_a_card_over_the_limit_goes_out_in_its_short_form(rig: Rig) -> None:
+    """Before: a card Telegram refused as too long was dropped; the approver never saw it."""
+    view = six_times_returned(fill="😀")  # every text at its longest, each character 2 units
+    step = view.open_step()
+    assert step is not None
+    params = card_params(view, step)
+    with rig.app.i18n.context():
+        full = rig.app.renderer.render("notifications/approval_card", **params)
+    assert utf16_len(full) > 4096
+    item = await rig.enqueue_raw(ANN, "approval_card", params, ref="step:1", edit=True)
+
+    await rig.sender().drain_once()
+
+    assert (await rig.row(item)).status == "sent"
+    [card] = [m for m in rig.emulator.transcript(ANN) if m.from_bot]
+    assert utf16_len(card.text) <= 4096
+    assert "… 23 earlier entries (the full history is in /pending)" in card.text, "short form"
+
+
+async def test_regression_a_message_telegram_refuses_as_too_long_is_sent_shorter(
+    rig: Rig,
+) -> None:
+    """Should Telegram count more than we do, its 400 "message is too long" brings the short
+    form, instead of a message lost."""
+    item = await rig.enqueue(ANN, "m1")
+    rig.emulator.inject_error(
+        "sendMessage",
+        error_code=400,
+        description="Bad Request: message is too long",
+        chat_id=ANN,
+    )
+
+    await rig.sender().drain_once()
+
+    assert (await rig.row(item)).status == "sent"
+    assert len(rig.sends(ANN)) == 2
+    assert rig.labels(ANN) == ["m1"]
