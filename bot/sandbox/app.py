@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+from aiogram import Dispatcher
 from aiogram.types import TelegramObject
-from aiogram_dialog.api.entities import DIALOG_EVENT_NAME
 
 from bot.clock import Clock, system_clock
 from bot.config import load_settings
@@ -34,20 +34,18 @@ ADMIN_ID = DEMO_PEOPLE[0].telegram_id
 
 
 class InFlight:
-    """Counts background dialog events being handled (updates are counted by the runner)."""
+    """Counts events the dispatcher propagates, from the moment they start: background dialog
+    starts (aiogram-dialog feeds them to `propagate_event` in a task of their own) are work the
+    runner does not see."""
 
-    def __init__(self) -> None:
+    def __init__(self, dp: Dispatcher) -> None:
         self.count = 0
+        self._propagate = dp.propagate_event
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
+    async def propagate_event(self, update_type: str, event: TelegramObject, **kwargs: Any) -> Any:
         self.count += 1
         try:
-            return await handler(event, data)
+            return await self._propagate(update_type, event, **kwargs)
         finally:
             self.count -= 1
 
@@ -55,8 +53,8 @@ class InFlight:
 @contextlib.asynccontextmanager
 async def polling(app: App, emulator: BotApiEmulator) -> AsyncIterator[App]:
     """The bot long-polls the emulator until the block ends."""
-    in_flight = InFlight()
-    app.dp.observers[DIALOG_EVENT_NAME].outer_middleware(in_flight)  # forms started in background
+    in_flight = InFlight(app.dp)
+    app.dp.propagate_event = in_flight.propagate_event  # type: ignore[method-assign]
     runner = app.intake.runner
     emulator.bot_busy = lambda: runner.busy or in_flight.count > 0 or app.sender.busy
     task = asyncio.create_task(app.intake.poll(poll_seconds=10), name="polling")
@@ -68,6 +66,7 @@ async def polling(app: App, emulator: BotApiEmulator) -> AsyncIterator[App]:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+        del app.dp.propagate_event
 
 
 def sandbox_app(
