@@ -42,6 +42,7 @@ from bot.ui.cards import (
     plan_keyboard,
     target_keyboard,
 )
+from bot.ui.shown import ShownButtonsOnly
 from dialogs.away import away_dialog
 from dialogs.customer import customer_dialog
 from dialogs.deal import deal_dialog
@@ -147,6 +148,7 @@ def build_dispatcher(
     ):
         # A mistyped command is not an answer to the open form: the fallback names it.
         dialog.message.filter(~F.text.startswith("/"))
+        dialog.callback_query.middleware(ShownButtonsOnly())
         dp.include_router(dialog)
     dp.include_router(fallback.router())
     dp.include_router(errors.router())

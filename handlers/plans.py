@@ -13,7 +13,7 @@ from bot.core.models import Person
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
 from bot.core.usecases import plans, targets
-from bot.ui.cards import PlanCb, TargetCb
+from bot.ui.cards import PlanAct, PlanCb, TargetCb
 from dialogs.states import TeamPlansSG
 
 
@@ -33,7 +33,7 @@ async def on_plan_card(
     now: datetime,
     dialog_manager: DialogManager,
 ) -> None:
-    if callback_data.act == "a":
+    if callback_data.act is PlanAct.approve:
         await plans.review(
             uow,
             actor_id=person.id,
@@ -51,7 +51,7 @@ async def on_plan_card(
         TeamPlansSG.comment,
         data={
             "plan": callback_data.plan,
-            "action": "return" if callback_data.act == "r" else "comment",
+            "action": callback_data.act.review_action,
         },
         mode=StartMode.RESET_STACK,
         show_mode=ShowMode.SEND,
