@@ -43,6 +43,7 @@ from bot.ui.cards import (
     plan_keyboard,
     target_keyboard,
 )
+from bot.ui.shown import ShownButtonsOnly
 from bot.ui.windows import FittingMessageManager
 from bot.updates import UpdateIntake
 from bot.webhook import webhook_handler
@@ -159,6 +160,7 @@ def build_dispatcher(
     ):
         # A mistyped command is not an answer to the open form: the fallback names it.
         dialog.message.filter(~F.text.startswith("/"))
+        dialog.callback_query.middleware(ShownButtonsOnly())
         dp.include_router(dialog)
     dp.include_router(fallback.router())
     dp.include_router(errors.router())

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
-from aiogram_dialog import DialogManager
+from aiogram.fsm.state import State
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram_dialog import DialogManager, ShowMode, StartMode
 
+from bot.core.errors import DomainError
 from bot.core.models import Person
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
 from bot.rendering import Renderer
+from bot.ui.errors import explain
 
 
 def uow_of(manager: DialogManager) -> UnitOfWork:
@@ -47,3 +54,56 @@ def policy_of(manager: DialogManager) -> Policy:
 
 def person_label(person: Person, role_label: str) -> str:
     return f"{person.full_name} · {role_label}"
+
+
+async def tell(event: Message | CallbackQuery, text: str) -> None:
+    if isinstance(event, CallbackQuery):
+        await event.answer(text, show_alert=True)
+    else:
+        await event.answer(text)
+
+
+@asynccontextmanager
+async def ends_if_refused(
+    manager: DialogManager,
+    event: Message | CallbackQuery,
+    *,
+    back_to: State | None = None,
+    why: Callable[[DomainError], Awaitable[str]] | None = None,
+) -> AsyncIterator[None]:
+    """A form exists for one action. When the use case refuses it, the thing acted on changed
+    meanwhile (the request was decided or withdrawn, the plan reopened, the prospect rejected):
+    asking again cannot help. So the person is told why (`why`, else the error's sentence),
+    nothing is recorded, and the form ends — back to `back_to` in the same dialog, or closed —
+    and their next message is handled as usual instead of meeting the same refusal."""
+    try:
+        yield
+    except DomainError as error:
+        await uow_of(manager).rollback()
+        await tell(event, await why(error) if why else explain(error))
+        if back_to is None:
+            await manager.done()
+        else:
+            await manager.switch_to(back_to)
+
+
+async def open_below(
+    callback: CallbackQuery,
+    manager: DialogManager,
+    state: State,
+    data: dict[str, Any],
+    mode: StartMode = StartMode.NORMAL,
+) -> None:
+    """Opens a form from a button on a notification, as a new message below it, so the
+    notification keeps its buttons. While that very form waits on top (same window, same start
+    data) a second tap opens nothing more: two quick taps give one form. The form is put on the
+    stack here, under the stack's lock, and only drawn in the background; a background start
+    would let the second tap in before the first form is on the stack."""
+    if manager.has_context():
+        top = manager.current_context()
+        if top.state == state and top.start_data == data:
+            await callback.answer(_("This form is already open below."))
+            return
+    await manager.start(state, data=data, mode=mode, show_mode=ShowMode.NO_UPDATE)
+    await manager.bg(stack_id=manager.current_stack().id).update(show_mode=ShowMode.SEND)
+    await callback.answer()

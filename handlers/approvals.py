@@ -7,7 +7,7 @@ from datetime import datetime
 from aiogram import Router
 from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
-from aiogram_dialog import DialogManager, ShowMode, StartMode
+from aiogram_dialog import DialogManager
 
 from bot.core.approvals import Decision
 from bot.core.models import Person
@@ -15,6 +15,7 @@ from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
 from bot.core.usecases import approvals
 from bot.ui.cards import ApprovalCb
+from dialogs.common import open_below
 from dialogs.states import ReasonSG
 
 
@@ -49,12 +50,5 @@ async def on_card(
     await approvals.ensure_decider(
         uow, step_id=callback_data.step, actor_id=person.id, policy=policy, now=now
     )
-    await callback.answer()
-    await dialog_manager.bg().start(
-        ReasonSG.reason,
-        data={"step": callback_data.step, "decision": decision.value},
-        mode=StartMode.NORMAL,
-        # Started in the background, not from the tap: the card keeps its buttons and the
-        # question comes below it.
-        show_mode=ShowMode.SEND,
-    )
+    data = {"step": callback_data.step, "decision": decision.value}
+    await open_below(callback, dialog_manager, ReasonSG.reason, data)

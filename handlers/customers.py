@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from aiogram import Router
 from aiogram.types import CallbackQuery
-from aiogram_dialog import DialogManager, ShowMode, StartMode
+from aiogram_dialog import DialogManager, StartMode
 
 from bot.core.models import Person
 from bot.core.ports import UnitOfWork
 from bot.core.usecases.register import visible_customer
 from bot.ui.cards import CustomerCb, VisitCb
+from dialogs.common import open_below
 from dialogs.states import CustomerSG, VisitSG
 
 
@@ -28,14 +29,8 @@ async def start_visit(
     dialog_manager: DialogManager,
 ) -> None:
     await visible_customer(uow, person.id, callback_data.customer)
-    await callback.answer()
-    await dialog_manager.bg().start(
-        VisitSG.customer,
-        data={"customer": callback_data.customer},
-        mode=StartMode.RESET_STACK,
-        # Started in the background, not from the tap, so the notification keeps its buttons.
-        show_mode=ShowMode.SEND,
-    )
+    data = {"customer": callback_data.customer}
+    await open_below(callback, dialog_manager, VisitSG.customer, data, StartMode.RESET_STACK)
 
 
 async def open_customer(
@@ -46,11 +41,5 @@ async def open_customer(
     dialog_manager: DialogManager,
 ) -> None:
     await visible_customer(uow, person.id, callback_data.customer)
-    await callback.answer()
-    await dialog_manager.bg().start(
-        CustomerSG.card,
-        data={"customer": callback_data.customer},
-        mode=StartMode.RESET_STACK,
-        # Started in the background, not from the tap, so the notification keeps its buttons.
-        show_mode=ShowMode.SEND,
-    )
+    data = {"customer": callback_data.customer}
+    await open_below(callback, dialog_manager, CustomerSG.card, data, StartMode.RESET_STACK)

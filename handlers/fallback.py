@@ -4,6 +4,8 @@ from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.ui.errors import stale_button as stale_button_text
+
 
 def router() -> Router:
     r = Router(name="fallback")
@@ -22,4 +24,4 @@ async def anything_else(message: Message) -> None:
 
 
 async def stale_button(callback: CallbackQuery) -> None:
-    await callback.answer(_("This button is no longer active."), show_alert=True)
+    await callback.answer(stale_button_text(), show_alert=True)

@@ -7,13 +7,14 @@ from datetime import datetime
 from aiogram import Router
 from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
-from aiogram_dialog import DialogManager, ShowMode, StartMode
+from aiogram_dialog import DialogManager, StartMode
 
 from bot.core.models import Person
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
 from bot.core.usecases import plans, targets
-from bot.ui.cards import PlanCb, TargetCb
+from bot.ui.cards import PlanAct, PlanCb, TargetCb
+from dialogs.common import open_below
 from dialogs.states import TeamPlansSG
 
 
@@ -33,7 +34,7 @@ async def on_plan_card(
     now: datetime,
     dialog_manager: DialogManager,
 ) -> None:
-    if callback_data.act == "a":
+    if callback_data.act is PlanAct.approve:
         await plans.review(
             uow,
             actor_id=person.id,
@@ -46,16 +47,8 @@ async def on_plan_card(
         await callback.answer(_("Approved ✅"))
         return
     await plans.reviewable(uow, person.id, callback_data.plan)
-    await callback.answer()
-    await dialog_manager.bg().start(
-        TeamPlansSG.comment,
-        data={
-            "plan": callback_data.plan,
-            "action": "return" if callback_data.act == "r" else "comment",
-        },
-        mode=StartMode.RESET_STACK,
-        show_mode=ShowMode.SEND,
-    )
+    data = {"plan": callback_data.plan, "action": callback_data.act.review_action}
+    await open_below(callback, dialog_manager, TeamPlansSG.comment, data, StartMode.RESET_STACK)
 
 
 async def on_target(

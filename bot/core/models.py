@@ -7,6 +7,9 @@ from typing import Any
 from bot.core.roles import MANAGING_ROLES, Role
 
 NAME_MAX = 64
+# The largest record id: ids are INTEGER columns, 64-bit on SQLite but 32-bit on PostgreSQL, so
+# the narrower bound holds on both. A number from outside (a button) above it names no record.
+MAX_ID = 2**31 - 1
 
 
 @dataclass(slots=True)

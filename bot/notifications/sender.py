@@ -88,6 +88,8 @@ class OutboxSender:
         self._running = True
         try:
             while True:
+                # Cleared before the claim: a commit that wakes us during it is not lost.
+                self._wakeup.clear()
                 try:
                     claimed = await self._claim()
                 except Exception:
@@ -95,9 +97,8 @@ class OutboxSender:
                     claimed = 0
                 if claimed:
                     continue
-                if not self._workers:
+                if not self._workers and not self._wakeup.is_set():
                     self._idle.set()
-                self._wakeup.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wakeup.wait(), self._idle_poll)
         finally:

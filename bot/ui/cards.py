@@ -1,16 +1,24 @@
-"""The approval card's buttons. The callback data carries only the step id and the action; who
-may decide is checked on the server for every tap."""
+"""The buttons on notifications. The callback data carries only a record id and an action code;
+who may act is checked on the server for every tap.
+
+Every field is a bounded record id or an enum code, so a forged payload (a 59-digit number, 0,
+letters, an unknown code) fails to parse: the tap matches no handler and gets the same polite
+refusal as a stale button, before anything reaches a use case or the database."""
 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
+from pydantic import Field
 
 from bot.core.approvals import Decision
-from bot.core.models import OutboxItem
+from bot.core.models import MAX_ID, OutboxItem
+
+RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class Act(StrEnum):
@@ -28,7 +36,7 @@ class Act(StrEnum):
 
 
 class ApprovalCb(CallbackData, prefix="ap"):
-    step: int
+    step: RecordId
     act: Act
 
 
@@ -54,11 +62,11 @@ def card_keyboard(item: OutboxItem) -> InlineKeyboardMarkup | None:
 
 
 class VisitCb(CallbackData, prefix="fv"):
-    customer: int
+    customer: RecordId
 
 
 class CustomerCb(CallbackData, prefix="cu"):
-    customer: int
+    customer: RecordId
 
 
 def follow_ups_keyboard(item: OutboxItem) -> InlineKeyboardMarkup | None:
@@ -83,13 +91,25 @@ def open_customer_keyboard(item: OutboxItem) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[[button]])
 
 
+class PlanAct(StrEnum):
+    approve = "a"
+    comment = "c"
+    back = "r"
+
+    @property
+    def review_action(self) -> str:
+        return {PlanAct.approve: "approve", PlanAct.comment: "comment", PlanAct.back: "return"}[
+            self
+        ]
+
+
 class PlanCb(CallbackData, prefix="pl"):
-    plan: int
-    act: str  # a: approve, c: comment, r: return
+    plan: RecordId
+    act: PlanAct
 
 
 class TargetCb(CallbackData, prefix="tg"):
-    target: int
+    target: RecordId
 
 
 def plan_keyboard(item: OutboxItem) -> InlineKeyboardMarkup | None:
@@ -97,12 +117,16 @@ def plan_keyboard(item: OutboxItem) -> InlineKeyboardMarkup | None:
         return None
     plan_id = int(item.params["plan_id"])
 
-    def button(text: str, act: str) -> InlineKeyboardButton:
+    def button(text: str, act: PlanAct) -> InlineKeyboardButton:
         return InlineKeyboardButton(text=text, callback_data=PlanCb(plan=plan_id, act=act).pack())
 
     return InlineKeyboardMarkup(
         inline_keyboard=[
-            [button(_("✅ Approve"), "a"), button(_("💬 Comment"), "c"), button(_("↩️ Return"), "r")]
+            [
+                button(_("✅ Approve"), PlanAct.approve),
+                button(_("💬 Comment"), PlanAct.comment),
+                button(_("↩️ Return"), PlanAct.back),
+            ]
         ]
     )
 

@@ -13,6 +13,11 @@ from bot.core.errors import (
 )
 
 
+def stale_button() -> str:
+    """The one answer to a tap that cannot be acted on: an old, unknown or forged button."""
+    return _("This button is no longer active.")
+
+
 def explain(error: DomainError) -> str:
     if isinstance(error, AlreadyDecided):
         if error.by and error.at:

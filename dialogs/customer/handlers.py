@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from aiogram.types import CallbackQuery, Message
@@ -10,12 +11,21 @@ from aiogram_dialog.widgets.kbd import Button, Select
 
 from bot.core.customers import CustomerStatus
 from bot.core.usecases import register
-from dialogs.common import now_of, person_of, uow_of
+from dialogs.common import ends_if_refused, now_of, person_of, uow_of
 from dialogs.states import CustomerSG, RegisterSG, VisitSG
 
 
 def _customer(manager: DialogManager) -> int:
     return int(manager.dialog_data["customer"])
+
+
+def _card_action(
+    manager: DialogManager, event: Message | CallbackQuery
+) -> AbstractAsyncContextManager[None]:
+    """An action on the card that someone else's change made impossible (the prospect confirmed
+    or rejected meanwhile, the status changed) ends on the card, which shows the customer as
+    they are now."""
+    return ends_if_refused(manager, event, back_to=CustomerSG.card)
 
 
 async def on_search(
@@ -53,13 +63,14 @@ async def on_visit(callback: CallbackQuery, _b: Button, manager: DialogManager) 
 
 
 async def on_confirm(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
-    await register.confirm(
-        uow_of(manager),
-        actor_id=person_of(manager).id,
-        customer_id=_customer(manager),
-        now=now_of(manager),
-    )
-    await callback.answer(_("Confirmed."))
+    async with _card_action(manager, callback):
+        await register.confirm(
+            uow_of(manager),
+            actor_id=person_of(manager).id,
+            customer_id=_customer(manager),
+            now=now_of(manager),
+        )
+        await callback.answer(_("Confirmed."))
 
 
 async def on_reject_kind(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
@@ -70,57 +81,59 @@ async def on_reject_kind(callback: CallbackQuery, button: Button, manager: Dialo
 async def on_reject_comment(
     message: Message, _w: ManagedTextInput[str], manager: DialogManager, comment: str
 ) -> None:
-    await register.reject(
-        uow_of(manager),
-        actor_id=person_of(manager).id,
-        customer_id=_customer(manager),
-        reason=manager.dialog_data.get("reject", "invalid"),
-        comment=comment,
-        now=now_of(manager),
-    )
-    await manager.switch_to(CustomerSG.card)
+    async with _card_action(manager, message):
+        await register.reject(
+            uow_of(manager),
+            actor_id=person_of(manager).id,
+            customer_id=_customer(manager),
+            reason=manager.dialog_data.get("reject", "invalid"),
+            comment=comment,
+            now=now_of(manager),
+        )
+        await manager.switch_to(CustomerSG.card)
 
 
 async def on_status(
     callback: CallbackQuery, _w: Select[str], manager: DialogManager, status: str
 ) -> None:
-    if status not in CustomerStatus.__members__:
-        return
-    await register.change_status(
-        uow_of(manager),
-        actor_id=person_of(manager).id,
-        customer_id=_customer(manager),
-        status=CustomerStatus(status),
-        now=now_of(manager),
-    )
-    await manager.switch_to(CustomerSG.card)
+    async with _card_action(manager, callback):
+        await register.change_status(
+            uow_of(manager),
+            actor_id=person_of(manager).id,
+            customer_id=_customer(manager),
+            status=CustomerStatus(status),
+            now=now_of(manager),
+        )
+        await manager.switch_to(CustomerSG.card)
 
 
 async def on_reassign(
     callback: CallbackQuery, _w: Select[int], manager: DialogManager, owner_id: int
 ) -> None:
-    await register.reassign(
-        uow_of(manager),
-        actor_id=person_of(manager).id,
-        customer_id=_customer(manager),
-        owner_id=owner_id,
-        now=now_of(manager),
-    )
-    await manager.switch_to(CustomerSG.card)
+    async with _card_action(manager, callback):
+        await register.reassign(
+            uow_of(manager),
+            actor_id=person_of(manager).id,
+            customer_id=_customer(manager),
+            owner_id=owner_id,
+            now=now_of(manager),
+        )
+        await manager.switch_to(CustomerSG.card)
 
 
 async def on_hand_over(
     callback: CallbackQuery, _w: Select[int], manager: DialogManager, person_id: int
 ) -> None:
-    await register.hand_over(
-        uow_of(manager),
-        actor_id=person_of(manager).id,
-        customer_id=_customer(manager),
-        recipient_id=person_id,
-        now=now_of(manager),
-    )
-    await callback.answer(_("Handed over."))
-    await manager.switch_to(CustomerSG.card)
+    async with _card_action(manager, callback):
+        await register.hand_over(
+            uow_of(manager),
+            actor_id=person_of(manager).id,
+            customer_id=_customer(manager),
+            recipient_id=person_id,
+            now=now_of(manager),
+        )
+        await callback.answer(_("Handed over."))
+        await manager.switch_to(CustomerSG.card)
 
 
 async def on_start(data: Any, manager: DialogManager) -> None:

@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from aiogram import F
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
-from aiogram_dialog import Dialog, DialogManager, Window
+from aiogram_dialog import Dialog, DialogManager, LaunchMode, Window
 from aiogram_dialog.widgets.input import ManagedTextInput
 from aiogram_dialog.widgets.kbd import Cancel
 
-from bot.core.approvals import Decision
+from bot.core.approvals import Decision, RequestStatus
 from bot.core.deals import COMMENT_MAX
-from bot.core.policy import Policy
+from bot.core.errors import DomainError
 from bot.core.usecases import approvals
 from bot.core.usecases.approval_views import view_for
+from bot.ui.errors import explain
 from bot.ui.inputs import text_field
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import text_up_to
-from dialogs.common import now_of, person_of, start_data, uow_of
+from dialogs.common import ends_if_refused, now_of, person_of, policy_of, start_data, uow_of
 from dialogs.states import ReasonSG
 
 
@@ -40,24 +42,34 @@ async def on_reason(
     message: Message, _widget: ManagedTextInput[str], manager: DialogManager, reason: str
 ) -> None:
     start = start_data(manager)
-    policy: Policy = manager.middleware_data["policy"]
     decision = Decision(start["decision"])
-    await approvals.decide(
-        uow_of(manager),
-        step_id=int(start["step"]),
-        actor_id=person_of(manager).id,
-        decision=decision,
-        comment=reason,
-        policy=policy,
-        now=now_of(manager),
-    )
-    done = (
-        _("Rejected. The requester has been told.")
-        if decision is Decision.reject
-        else _("Returned for changes. The requester has been told.")
-    )
-    await message.answer(done)
-    await manager.done()
+    step_id = int(start["step"])
+    async with ends_if_refused(manager, message, why=partial(_why_closed, manager, step_id)):
+        await approvals.decide(
+            uow_of(manager),
+            step_id=step_id,
+            actor_id=person_of(manager).id,
+            decision=decision,
+            comment=reason,
+            policy=policy_of(manager),
+            now=now_of(manager),
+        )
+        done = (
+            _("Rejected. The requester has been told.")
+            if decision is Decision.reject
+            else _("Returned for changes. The requester has been told.")
+        )
+        await message.answer(done)
+        await manager.done()
+
+
+async def _why_closed(manager: DialogManager, step_id: int, error: DomainError) -> str:
+    uow = uow_of(manager)
+    step = await uow.steps.get(step_id)
+    request = await uow.requests.get(step.request_id) if step else None
+    if request is not None and request.status is RequestStatus.withdrawn:
+        return _("This request was withdrawn meanwhile; nothing was recorded.")
+    return explain(error)
 
 
 def reason_dialog() -> Dialog:
@@ -77,5 +89,8 @@ def reason_dialog() -> Dialog:
             Cancel(Label("✖ Cancel")),
             state=ReasonSG.reason,
             getter=reason_getter,
-        )
+        ),
+        # One reason question at a time: a new one (another card, or Return after Reject)
+        # takes the place of the one waiting instead of piling up on it.
+        launch_mode=LaunchMode.SINGLE_TOP,
     )

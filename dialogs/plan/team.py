@@ -20,7 +20,7 @@ from bot.ui.inputs import text_field
 from bot.ui.paging import pager
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list, text_up_to
-from dialogs.common import now_of, person_of, policy_of, uow_of
+from dialogs.common import ends_if_refused, now_of, person_of, policy_of, uow_of
 from dialogs.plan.getters import plan_pages
 from dialogs.states import TeamPlansSG
 
@@ -89,8 +89,9 @@ async def _review(manager: DialogManager, action: str, comment: str | None) -> N
 
 
 async def on_approve(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
-    await _review(manager, "approve", None)
-    await manager.switch_to(TeamPlansSG.list)
+    async with ends_if_refused(manager, callback, back_to=TeamPlansSG.list):
+        await _review(manager, "approve", None)
+        await manager.switch_to(TeamPlansSG.list)
 
 
 async def on_comment_kind(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
@@ -101,8 +102,10 @@ async def on_comment_kind(callback: CallbackQuery, button: Button, manager: Dial
 async def on_comment(
     message: Message, _w: ManagedTextInput[str], manager: DialogManager, text: str
 ) -> None:
-    await _review(manager, manager.dialog_data.get("action", "comment"), text)
-    await manager.switch_to(TeamPlansSG.list)
+    back_to = None if _from_card(manager) else TeamPlansSG.list
+    async with ends_if_refused(manager, message, back_to=back_to):
+        await _review(manager, manager.dialog_data.get("action", "comment"), text)
+        await manager.switch_to(TeamPlansSG.list)
 
 
 async def on_target_rep(
@@ -182,6 +185,12 @@ async def on_target_save(callback: CallbackQuery, _b: Button, manager: DialogMan
 
 def _collection(value: str) -> Decimal:
     return Decimal(0) if value.strip() in {"0", "0.00"} else parse_amount(value)
+
+
+def _from_card(manager: DialogManager) -> bool:
+    """Opened from a plan card's Comment or Return: the comment form is the whole dialog."""
+    data = manager.start_data
+    return isinstance(data, dict) and bool(data.get("plan"))
 
 
 async def on_start(data: Any, manager: DialogManager) -> None:

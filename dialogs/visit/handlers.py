@@ -15,7 +15,7 @@ from bot.core.customers import MAX_PHOTOS, VisitDraft
 from bot.core.deals import InputProblem
 from bot.core.usecases import register, visits
 from bot.ui.inputs import input_problem_text
-from dialogs.common import now_of, person_of, policy_of, uow_of
+from dialogs.common import ends_if_refused, now_of, person_of, policy_of, uow_of
 from dialogs.states import RegisterSG, VisitSG
 
 
@@ -204,18 +204,20 @@ def draft_of(data: dict[str, Any]) -> VisitDraft:
 
 
 async def on_save(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
-    visit = await visits.log_visit(
-        uow_of(manager),
-        actor_id=person_of(manager).id,
-        draft=draft_of(manager.dialog_data),
-        policy=policy_of(manager),
-        now=now_of(manager),
-    )
-    text = _("Visit saved.")
-    if visit.far:
-        text += " " + _(
-            "It was logged {distance} m from the customer's location; it is marked for the supervisor."
-        ).format(distance=round(visit.distance_m or 0))
-    if callback.message is not None:
-        await callback.message.answer(text)
-    await manager.done()
+    # E.g. the customer was reassigned meanwhile: the form closes with the reason.
+    async with ends_if_refused(manager, callback):
+        visit = await visits.log_visit(
+            uow_of(manager),
+            actor_id=person_of(manager).id,
+            draft=draft_of(manager.dialog_data),
+            policy=policy_of(manager),
+            now=now_of(manager),
+        )
+        text = _("Visit saved.")
+        if visit.far:
+            text += " " + _(
+                "It was logged {distance} m from the customer's location; it is marked for the supervisor."
+            ).format(distance=round(visit.distance_m or 0))
+        if callback.message is not None:
+            await callback.message.answer(text)
+        await manager.done()

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from feed import fed, seeded_template  # noqa: F401 (the fed tier's fixtures)
 from harness import FakeClock, Sandbox
 
 from bot.sandbox.app import SANDBOX_TOKEN, add_demo_users

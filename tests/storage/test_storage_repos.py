@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from dbtools import NOW, WEEK, Sessions, add_invite, add_person, count, row
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, StatementError
+from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 
-from bot.core.models import AuditEntry, Invite, Notification
+from bot.core.models import MAX_ID, AuditEntry, Invite, Notification
 from bot.core.roles import Role
 from storage.tables import AuditRow, OutboxRow, PersonRow
 from storage.uow import SqlUnitOfWork
@@ -284,3 +284,22 @@ async def test_a_naive_datetime_is_refused(sessionmaker: Sessions) -> None:
     assert isinstance(caught.value.orig, ValueError)
     assert "naive" in str(caught.value.orig)
     assert await count(sessionmaker, PersonRow) == 0
+
+
+async def test_the_largest_id_a_button_may_carry_finds_nothing_without_an_error(
+    sessionmaker: Sessions, db_url: str
+) -> None:
+    """MAX_ID bounds every record id read from a button. On both databases a lookup at the
+    bound is a plain miss; one past it is not a valid INTEGER on PostgreSQL (32-bit ids), which
+    is why the bound is 2**31 - 1 and not SQLite's 2**63 - 1."""
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        assert await uow.people.get(MAX_ID) is None
+        assert await uow.steps.get(MAX_ID) is None
+        assert await uow.requests.get(MAX_ID) is None
+        assert await uow.customers.get(MAX_ID) is None
+        assert await uow.plans.get(MAX_ID) is None
+        assert await uow.targets.by_id(MAX_ID) is None
+    if db_url.startswith("postgresql"):
+        async with SqlUnitOfWork(sessionmaker) as uow:
+            with pytest.raises(DBAPIError):
+                await uow.steps.get(MAX_ID + 1)
