@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any, Protocol
 
 from aiogram.fsm.state import State
-from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, StateType, StorageKey
 
 FsmKey = tuple[int, int, int, int, str, str]
 
@@ -53,3 +54,26 @@ class SqlStorage(BaseStorage):
 
     async def close(self) -> None:
         return None
+
+
+class FlushingIsolation(BaseEventIsolation):
+    """aiogram-dialog's per-stack lock, which writes the update's buffered dialog state before it
+    lets go: whoever takes the lock next (a form started in the background by this very update)
+    reads what this update left, not what was there before it."""
+
+    def __init__(
+        self, inner: BaseEventIsolation, before_release: Callable[[], Awaitable[None]]
+    ) -> None:
+        self._inner = inner
+        self._before_release = before_release
+
+    @contextlib.asynccontextmanager
+    async def lock(self, key: StorageKey) -> AsyncIterator[None]:
+        async with self._inner.lock(key):
+            try:
+                yield
+            finally:
+                await self._before_release()
+
+    async def close(self) -> None:
+        await self._inner.close()

@@ -16,6 +16,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisStorage
 from aiogram_dialog import setup_dialogs
 from aiogram_dialog.api.entities import DIALOG_EVENT_NAME
@@ -28,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.core.policy import Policy
-from bot.fsm import SqlStorage
+from bot.fsm import FlushingIsolation, SqlStorage
 from bot.i18n import PoI18n, make_i18n
 from bot.menus import MenuMiddleware, Menus, register_default_menus
 from bot.middlewares import AccessMiddleware, ContextMiddleware
@@ -61,7 +62,7 @@ from dialogs.team import team_dialog
 from dialogs.visit import visit_dialog
 from handlers import approvals, basics, customers, dialog_starts, errors, fallback, plans, start
 from storage.engine import make_engine, make_sessionmaker
-from storage.fsm import SqlFsmStore
+from storage.fsm import SqlFsmStore, flush_pending
 from storage.inbox import SqlInbox
 from storage.migrate import upgrade
 from storage.outbox_queue import SqlOutboxQueue
@@ -106,19 +107,24 @@ def make_bot(settings: Settings) -> Bot:
 
 def make_fsm(
     settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
-) -> tuple[BaseStorage, BaseEventIsolation | None]:
+) -> tuple[BaseStorage, BaseEventIsolation | None, BaseEventIsolation]:
+    """The state storage, the dispatcher's isolation (across workers: Redis) and the dialogs'.
+    Within one process the update runner already keeps a chat's updates in order."""
     if settings.redis_url:
         redis = RedisStorage.from_url(
             settings.redis_url, key_builder=DefaultKeyBuilder(with_destiny=True)
         )
-        return redis, redis.create_isolation()
-    return SqlStorage(SqlFsmStore(sessionmaker)), None
+        isolation = redis.create_isolation()
+        return redis, isolation, isolation
+    dialogs = FlushingIsolation(SimpleEventIsolation(), flush_pending)
+    return SqlStorage(SqlFsmStore(sessionmaker)), None, dialogs
 
 
 def build_dispatcher(
     *,
     storage: BaseStorage,
     isolation: BaseEventIsolation | None,
+    dialog_isolation: BaseEventIsolation | None = None,
     uow_factory: object,
     i18n: PoI18n,
     renderer: Renderer,
@@ -167,7 +173,7 @@ def build_dispatcher(
     setup_dialogs(
         dp,
         message_manager=message_manager or FittingMessageManager(),
-        **({"events_isolation": isolation} if isolation else {}),
+        **({"events_isolation": dialog_isolation} if dialog_isolation else {}),
     )
 
     context = ContextMiddleware(
@@ -225,10 +231,11 @@ def build_app(
     def uow_factory() -> SqlUnitOfWork:
         return SqlUnitOfWork(sessionmaker, on_commit=sender.wake)
 
-    storage, isolation = make_fsm(settings, sessionmaker)
+    storage, isolation, dialog_isolation = make_fsm(settings, sessionmaker)
     dp = build_dispatcher(
         storage=storage,
         isolation=isolation,
+        dialog_isolation=dialog_isolation,
         uow_factory=uow_factory,
         i18n=i18n,
         renderer=renderer,

@@ -57,6 +57,16 @@ async def flush_writes(session: AsyncSession, writes: dict[FsmKey, dict[str, Any
         await _upsert(session, key, values)
 
 
+async def flush_pending() -> None:
+    """Write and commit the dialog state the current update has buffered so far."""
+    scope = current_scope()
+    if scope is None or not scope.fsm_writes:
+        return
+    writes, scope.fsm_writes = scope.fsm_writes, {}
+    await flush_writes(scope.session, writes)
+    await scope.commit()
+
+
 class SqlFsmStore:
     """Inside an update, reads and writes go through the update's own session (writes buffered
     until the update ends); outside one (a background job), each call is a short transaction."""
