@@ -30,6 +30,7 @@ def webhook_handler(
         except (ValidationError, ValueError) as exc:
             log.warning("webhook: malformed update refused (%s)", _first_error(exc))
             return web.Response(status=400, text="malformed update")
+        await intake.runner.wait_room()  # a backlog waits at Telegram, not in memory
         try:
             await intake.accept([stored(update, body)])
         except Exception:

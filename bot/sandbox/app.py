@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from bot.clock import Clock, system_clock
 from bot.config import load_settings
 from bot.labels import role_label
 from bot.main import App, build_app, running
+from bot.menus import Menus
 from bot.notifications.limiter import ChatLimits
 from bot.sandbox.demo import (
     DEMO_PEOPLE,
@@ -27,6 +29,7 @@ from bot.sandbox.demo import (
 )
 from bot.sandbox.emulator import BotApiEmulator
 from bot.sandbox.terminal import Persona, run_terminal_chat
+from bot.sandbox.week import COMMANDS_HELP, SandboxClock, TimeMachine, opening_morning
 from storage.uow import SqlUnitOfWork
 
 SANDBOX_TOKEN = "123456789:sandbox-token-not-for-telegram"
@@ -123,12 +126,49 @@ async def run_sandbox(db_path: str = "sandbox.db", *, keep: bool = False) -> Non
     if not keep:
         _remove_database(db_path)
     async with BotApiEmulator(SANDBOX_TOKEN) as emulator:
-        app = sandbox_app(emulator.base_url, db_path)
-        async with running(app):
+        clock = SandboxClock(system_clock())
+        # The emulator does not pace a bot; neither need the demo's messages wait for Telegram's.
+        limits = ChatLimits(overall_rate=1000, chat_rate=1000, chat_burst=1000)
+        app = sandbox_app(emulator.base_url, db_path, clock=clock, limits=limits)
+        clock.now = opening_morning(app.policy, clock.now)
+        machine = TimeMachine(app, clock)
+        async with running(app, clock_jobs=False):  # the sandbox's clock runs the jobs
             add_demo_users(emulator)  # before anything is sent to them
             async with SqlUnitOfWork(app.sessionmaker) as uow:
-                if await seed_demo(uow, system_clock()):
-                    await seed_demo_work(uow, app.policy, system_clock())
+                if await seed_demo(uow, clock()):
+                    await seed_demo_work(uow, app.policy, clock())
+            await show_menus(app)
             app.sender.wake()
             async with polling(app, emulator):
-                await run_terminal_chat(emulator, personas(app))
+                await run_terminal_chat(
+                    emulator,
+                    personas(app),
+                    commands={":at": machine.at, ":wait": machine.wait, ":now": machine.now},
+                    commands_help=f"{COMMANDS_HELP}\n{machine.describe_now()}",
+                    roster=lambda: roster(app),
+                )
+
+
+async def show_menus(app: App) -> None:
+    """Each member's "/" menu from their first screen, not only after their first message."""
+    menus = Menus(app.i18n)
+    async with SqlUnitOfWork(app.sessionmaker) as uow:
+        people = await uow.people.all()
+    for person in people:
+        await menus.sync(app.bot, person, person.language or app.i18n.default_locale)
+
+
+async def roster(app: App) -> list[Persona]:
+    """The people as they are now: a role changed through /team shows in :who."""
+    async with SqlUnitOfWork(app.sessionmaker) as uow:
+        stored = {p.telegram_id: p for p in await uow.people.all()}
+    current = []
+    with app.i18n.context(), app.i18n.use_locale("en"):
+        for persona in personas(app):
+            person = stored.get(persona.user_id)
+            if person is None:
+                current.append(persona)
+                continue
+            role = role_label(person.role) if person.active else "switched off"
+            current.append(replace(persona, role=role))
+    return current

@@ -11,7 +11,7 @@ import io
 import re
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -27,13 +27,13 @@ HELP = """\
 Terminal commands:
   :who               list the people
   :as N  or :as name type as someone else
-  3  or  #3          tap button 3 of the newest message with buttons
-                     (a bare number with no such button is sent as text)
+  #3                 tap button 3 of the newest message with buttons
+                     (a bare number like 3 is always text: a quantity, an amount)
   :history           reprint the current person's chat
   :menu              the "/" command menu this person sees
   :loc LAT LON       share a location
   :photo PATH        send a photo
-  :say TEXT          send TEXT as it is (for example a bare number)
+  :say TEXT          send TEXT as it is (for example a line starting with : or #)
   (empty line)       show what is new
   :quit  or Ctrl-D   exit
 Anything else is sent to the bot as the current person, for example /start or /help."""
@@ -110,6 +110,10 @@ def _file_line(kind: str, info: FileInfo) -> str:
     return f"[document: {info.filename}, {_size(info.size)}]"
 
 
+# A terminal command the host adds (e.g. ":at"): gets the rest of the line, returns what to print.
+TerminalCommand = Callable[[str], Awaitable[str]]
+
+
 class _TerminalChat:
     def __init__(
         self,
@@ -119,6 +123,9 @@ class _TerminalChat:
         stdout: IO[str],
         quiet: float,
         timeout: float,
+        commands: Mapping[str, TerminalCommand] | None = None,
+        commands_help: str = "",
+        roster: Callable[[], Awaitable[Sequence[Persona]]] | None = None,
     ) -> None:
         if not people:
             raise ValueError("run_terminal_chat needs at least one Persona")
@@ -129,6 +136,9 @@ class _TerminalChat:
         self.ansi = bool(getattr(stdout, "isatty", lambda: False)())
         self.echo_input = not bool(getattr(stdin, "isatty", lambda: False)())
         self.current = 0
+        self.commands = dict(commands or {})
+        self.commands_help = commands_help
+        self.roster = roster
         self.seen = {p.user_id: _Seen() for p in self.people}
         self.users: dict[int, SandboxUser] = {}
         for person in self.people:
@@ -172,8 +182,11 @@ class _TerminalChat:
         self.out("People:")
         for index in range(len(self.people)):
             self.out(f"  {self.describe(index)}")
-        self.out(HELP)
+        self.out(self.help_text())
         self.out(f"You are {self.describe(self.current)}.")
+
+    def help_text(self) -> str:
+        return f"{HELP}\n{self.commands_help}" if self.commands_help else HELP
 
     def render(self, message: ChatMessage, *, edited: bool, numbered: bool) -> None:
         lines: list[str] = []
@@ -200,7 +213,7 @@ class _TerminalChat:
                 label = str(button.get("text", ""))
                 if "url" in button:
                     label += " ↗"
-                cells.append(f"[{number}] {label}" if numbered else f"[{label}]")
+                cells.append(f"[#{number}] {label}" if numbered else f"[{label}]")
             self.out("  " + "  ".join(cells))
 
     # ---- change tracking -----------------------------------------------------------------------
@@ -298,7 +311,15 @@ class _TerminalChat:
         self.out(f"You are now {self.describe(index)}.")
         self.show_changes()
 
-    def who(self) -> None:
+    async def refresh_roster(self) -> None:
+        """Roles change while the sandbox runs (an admin's /team): show them as they are now."""
+        if self.roster is None:
+            return
+        fresh = {p.user_id: p for p in await self.roster()}
+        self.people = [fresh.get(p.user_id, p) for p in self.people]
+
+    async def who(self) -> None:
+        await self.refresh_roster()
         for index, person in enumerate(self.people):
             marker = "*" if index == self.current else " "
             unread = len(self.changes(person.user_id))
@@ -320,25 +341,19 @@ class _TerminalChat:
         if not commands:
             self.out("(no command menu)")
 
-    def is_button_number(self, number: int) -> bool:
-        """A bare number taps a button when there is one with that number; otherwise it is text
-        (a quantity or an amount typed into a form)."""
-        message = self.user.keyboard_message()
-        return message is not None and 1 <= number <= len(message.buttons)
-
     async def tap_number(self, number: int) -> None:
         message = self.user.keyboard_message()
         buttons = message.buttons if message is not None else []
         if message is None:
             self.out(
-                f"(no button {number}: no message with buttons; :say {number} sends it as text)"
+                f"(no button {number}: no message with buttons; {number} alone is sent as text)"
             )
             return
         if not 1 <= number <= len(buttons):
             self.out(f"(no button {number}: the newest message has {len(buttons)} buttons)")
             return
         button = buttons[number - 1]
-        self.out(f"(tapped [{number}] {button.get('text', '')})")
+        self.out(f"(tapped [#{number}] {button.get('text', '')})")
         before = self.user.last_query_id
         try:
             await self.user.press(message, button)
@@ -360,13 +375,15 @@ class _TerminalChat:
         if command in (":quit", ":q", ":exit"):
             return False
         if command == ":who":
-            self.who()
+            await self.who()
         elif command == ":as":
             self.switch(rest)
         elif command == ":history":
             self.history()
         elif command == ":help":
-            self.out(HELP)
+            self.out(self.help_text())
+        elif command in self.commands:
+            self.out(await self.commands[command](rest.strip()))
         elif command == ":menu":
             self.menu()
         elif command == ":loc":
@@ -385,8 +402,8 @@ class _TerminalChat:
             await self.user.send_photo(data)
         elif command == ":say":
             await self.user.send(rest)
-        elif re.fullmatch(r"#\d+", line) or (line.isdigit() and self.is_button_number(int(line))):
-            await self.tap_number(int(line.lstrip("#")))
+        elif re.fullmatch(r"#\d+", line):
+            await self.tap_number(int(line[1:]))
         elif command.startswith(":") and command[1:].isalpha():
             self.out(f"(unknown terminal command {command}; :help lists them)")
         else:
@@ -425,6 +442,9 @@ async def run_terminal_chat(
     stdout: IO[str] | None = None,
     quiet: float = DEFAULT_QUIET,
     timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109 - settle timeout per action
+    commands: Mapping[str, TerminalCommand] | None = None,
+    commands_help: str = "",
+    roster: Callable[[], Awaitable[Sequence[Persona]]] | None = None,
 ) -> None:
     """Interactive multi-person chat with the bot behind ``emulator`` until :quit or EOF.
 
@@ -438,5 +458,8 @@ async def run_terminal_chat(
         stdout if stdout is not None else sys.stdout,
         quiet,
         timeout,
+        commands,
+        commands_help,
+        roster,
     )
     await chat.run()

@@ -126,7 +126,7 @@ async def test_buttons_taps_and_switching_people(emulator: BotApiEmulator) -> No
         emulator,
         [
             "/kb",
-            "1",
+            "#1",
             ":as 2",
             "hi there",
             ":as alice",
@@ -143,9 +143,9 @@ async def test_buttons_taps_and_switching_people(emulator: BotApiEmulator) -> No
     assert "  2. Bob — sales rep" in output
     assert ":as N" in output
     # numbered keyboard, one line per row
-    assert "Bot: Deal #7 needs a decision\n  [1] Approve  [2] Reject\n  [3] Back\n" in output
+    assert "Bot: Deal #7 needs a decision\n  [#1] Approve  [#2] Reject\n  [#3] Back\n" in output
     # the tap edits the message and shows the alert
-    assert "(tapped [1] Approve)" in output
+    assert "(tapped [#1] Approve)" in output
     assert "! Approved!" in output
     assert "Bot (edited): Deal #7 approved" in output
     # switching people
@@ -173,7 +173,7 @@ async def test_tty_bold_documents_and_history(emulator: BotApiEmulator) -> None:
     assert "You:\x1b[22m /kb" in history
     older, newer = history.split("You:\x1b[22m /kb", 2)[1:]
     assert "  [Approve]  [Reject]\n  [Back]\n" in older  # only the newest keyboard is numbered
-    assert "  [1] Approve  [2] Reject\n  [3] Back\n" in newer
+    assert "  [#1] Approve  [#2] Reject\n  [#3] Back\n" in newer
     assert output.rstrip().endswith("Bye.")  # EOF ends the chat
 
 
@@ -214,3 +214,32 @@ async def test_menu_shows_the_most_specific_command_menu(emulator: BotApiEmulato
     assert alice.strip().splitlines()[0] == "/deal — Ask for terms"
     assert "/help" not in alice
     assert "  /help — Помощь" in bob
+
+
+async def test_regression_a_bare_number_is_text_even_when_a_button_has_that_number(
+    emulator: BotApiEmulator,
+) -> None:
+    """Before: typing 2 as a quantity tapped button 2 when the newest message had one. After:
+    only #2 taps; the banner says so."""
+    output = await run_script(emulator, ["/kb", "2", "#2", ":quit"])
+    assert "#3                 tap button 3" in output
+    assert "Alice> 2\nBot: echo: 2" in output
+    assert "(tapped [#2] Reject)" in output
+
+
+async def test_host_commands_run_and_are_listed(emulator: BotApiEmulator) -> None:
+    said: list[str] = []
+
+    async def at(rest: str) -> str:
+        said.append(rest)
+        return f"moved to {rest}"
+
+    output = await run_script(
+        emulator,
+        [":at fri 15:00", ":help", ":quit"],
+        commands={":at": at},
+        commands_help="  :at DAY HH:MM      move the clock",
+    )
+    assert said == ["fri 15:00"]
+    assert "moved to fri 15:00" in output
+    assert output.count(":at DAY HH:MM      move the clock") == 2, "in the banner and in :help"
