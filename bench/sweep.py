@@ -8,14 +8,19 @@ tenth request is at its second step), so --open open steps, --due of them due fo
 over, 5 running and already followed, one that started a minute ago (its approver's open steps
 move to the delegate) and one that ended a minute ago (they move back).
 
-sweep: `sweep_deadlines` at a working-day 10:00 after a reset of what the previous round did
-       (nudges, moved steps, outbox, audit); median of --rounds.
-idle:  the sweep again at the same moment: nothing due, nothing to move.
-digest: `send_digests` over every open step (one message per decider); median of --rounds.
+sweep:  `sweep_deadlines` at a working-day 10:00 after a reset of what the previous round did
+        (nudges, moved steps, outbox, audit; then the WAL checkpointed and the disk synced).
+idle:   the sweep again at the same moment: nothing due, nothing to move.
+digest: `send_digests` over every open step (one message per decider).
+Each is run --rounds times after one warm-up round; the table shows the medians of wall and
+CPU time (CPU: the process, SQLite's thread included; steadier than wall time on a machine
+others share) and the peak resident memory.
 
 Building the database, the sweeps and the digest each run in a child process of their own, so
 that the peak resident memory reported (ru_maxrss, which Linux carries over into a child) is
-that of the work and the parent's imports, not that of building the database.
+that of the work and the parent's imports, not that of building the database. Merges
+sweep_ms_100k and rss_mb_max into bench/results.json (at the default sizes, unless --no-save).
+About 1.5 minutes, most of it building the million visits and the digests.
 
     .venv/bin/python -m bench.sweep [--rounds 5] [--open 100000] [--due 1000]
                                     [--people 10000] [--visits 1000000] [--no-save]
@@ -255,6 +260,7 @@ async def build(path: Path, args: argparse.Namespace) -> None:
         await bulk(engine, RequestRow, requests(args.open, args.people))
         await bulk(engine, StepRow, steps(args.open, args.due))
         await bulk(engine, DelegationRow, delegations())
+        await settle(engine)
     finally:
         await engine.dispose()
 
@@ -281,8 +287,15 @@ async def reset(engine: AsyncEngine, count: int, due: int) -> None:
             )
         for row in (OutboxRow, AuditRow, DigestRow):
             await conn.execute(delete(row.__table__))
-    async with engine.connect() as conn:  # the reset's writes are not the sweep's to flush
+    await settle(engine)
+
+
+async def settle(engine: AsyncEngine) -> None:
+    """Write the WAL into the database and the page cache to disk: the writes of building or
+    resetting are not the sweep's to flush."""
+    async with engine.connect() as conn:
         await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    os.sync()
 
 
 def rss_mb() -> float:
@@ -298,14 +311,17 @@ async def measure(path: Path, what: str, rounds: int, count: int, due: int) -> d
     samples: dict[str, list[float]] = {}
     jobs = [("sweep", sweep_deadlines), ("idle", sweep_deadlines)]
     try:
-        for _ in range(rounds):
+        for n in range(1 + rounds):  # the first round warms the caches and is not counted
             await reset(engine, count, due)
             for name, job in jobs if what == "sweep" else [("digest", send_digests)]:
                 wall, cpu = time.perf_counter(), time.process_time()
                 async with SqlUnitOfWork(sessions) as uow:
                     sent = await job(uow, policy=POLICY, now=NOW)
-                samples.setdefault(f"{name}_ms", []).append((time.perf_counter() - wall) * 1000)
-                samples.setdefault(f"{name}_cpu_ms", []).append((time.process_time() - cpu) * 1000)
+                if n:
+                    wall_ms = (time.perf_counter() - wall) * 1000
+                    samples.setdefault(f"{name}_ms", []).append(wall_ms)
+                    cpu_ms = (time.process_time() - cpu) * 1000
+                    samples.setdefault(f"{name}_cpu_ms", []).append(cpu_ms)
                 result[f"{name}_messages"] = sent
     finally:
         await engine.dispose()

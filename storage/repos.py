@@ -4,13 +4,14 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Insert, func, insert, select, update
+from sqlalchemy import ColumnElement, Insert, func, insert, literal, literal_column, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.models import AuditEntry, Invite, Notification, Person
 from bot.core.roles import Role
 from storage.batches import id_batches
 from storage.tables import AuditRow, Base, InviteRow, OutboxRow, PersonRow
+from storage.types import UTCDateTime
 
 
 def _person(row: PersonRow) -> Person:
@@ -160,15 +161,29 @@ class SqlOutbox:
         self._session = session
 
     async def add(self, notification: Notification, now: datetime) -> None:
-        self._session.add(OutboxRow(**_outbox_values(notification, now)))
+        self._session.add(
+            OutboxRow(**_outbox_values(notification), created_at=now, next_attempt_at=now)
+        )
 
     async def add_many(self, notifications: Sequence[Notification], now: datetime) -> None:
         if notifications:
-            rows = [_outbox_values(n, now) for n in notifications]
-            await self._session.execute(_bulk_insert(OutboxRow), rows)
+            at = self._written_once(now)
+            await self._session.execute(
+                _bulk_insert(OutboxRow).values(created_at=at, next_attempt_at=at),
+                [_outbox_values(n) for n in notifications],
+            )
+
+    def _written_once(self, at: datetime) -> ColumnElement[datetime]:
+        """`at` as a literal of the statement: an executemany binds (and formats) a parameter
+        once per row, and a sweep writes thousands of rows at one moment."""
+        dialect = self._session.get_bind().dialect
+        sql = literal(at, UTCDateTime()).compile(
+            dialect=dialect, compile_kwargs={"literal_binds": True}
+        )
+        return literal_column(str(sql), UTCDateTime())
 
 
-def _outbox_values(notification: Notification, now: datetime) -> dict[str, Any]:
+def _outbox_values(notification: Notification) -> dict[str, Any]:
     return {
         "recipient_id": notification.recipient_id,
         "template": notification.template,
@@ -178,8 +193,6 @@ def _outbox_values(notification: Notification, now: datetime) -> dict[str, Any]:
         "edit_only": notification.edit_only,
         "status": "pending",
         "attempts": 0,
-        "created_at": now,
-        "next_attempt_at": now,
     }
 
 

@@ -138,12 +138,14 @@ async def test_regression_a_sweep_over_200_open_steps_runs_the_statements_of_one
     engine: AsyncEngine, sessionmaker: Sessions
 ) -> None:
     """Before: a query per open step for its delegation and one for its delegate, then four
-    per due step (100,000 open steps: 77 s). After: the same statements whatever is open.
-    What is due adds none per step either: the steps to move are moved with one UPDATE per
-    (acting person read, acting person wanted), the due steps claimed with one per outcome
-    (next nudge, reminded, escalated: the sweep's moment and the few deadlines reminded
-    for), 500 steps a statement; their requests, steps, customers and people are read, and
-    their messages written, 500 (or all) at a time."""
+    per due step (100,000 open steps: 77 s). After: the same statements whatever is open,
+    and none per due step either: steps are moved with one UPDATE per (acting person read,
+    acting person wanted) and claimed with one per outcome (next nudge, reminded,
+    escalated: the sweep's moment and the few deadlines reminded for), 500 steps a
+    statement; their requests, customers and people are read 500 at a time, and their
+    messages written in one go. Here 17: the mismatches, 2 moves, the moved steps' 4 reads
+    and cards, the due steps, 2 claims, their 3 reads, the approvers' managers, the
+    messages and the audit entries."""
     small_queued, small_again, small = await sweep_over(engine, sessionmaker, idle=10)
     big_queued, big_again, big = await sweep_over(engine, sessionmaker, idle=200)
 
@@ -151,7 +153,7 @@ async def test_regression_a_sweep_over_200_open_steps_runs_the_statements_of_one
     # cards of the two moved steps (2); and nothing the second time
     assert (small_queued, small_again) == (big_queued, big_again) == (6, 0)
     assert len(big) == len(small), big
-    assert len(small) <= 18, small
+    assert len(small) <= 17, small
 
 
 async def digest_world(sessionmaker: Sessions, deciders: int) -> None:
@@ -179,12 +181,13 @@ async def digest_over(
 async def test_regression_the_digest_for_200_deciders_runs_the_statements_of_one_for_10(
     engine: AsyncEngine, sessionmaker: Sessions
 ) -> None:
-    """Before: per decider a query for their steps and a claim, then four per step. After:
-    500 deciders at a time, one query each for their steps, the claims, and the requests,
-    steps, customers and people of those steps."""
+    """Before: per decider a query for their steps and a claim, then four per step (one of
+    them every person). After: deciders in batches of about 5,000 open steps, and per batch
+    one query for their steps, one for the claims, three for the requests, customers and
+    people, one INSERT for the digests. Here 7, with the query for the deciders."""
     small_sent, small_again, small = await digest_over(engine, sessionmaker, deciders=10)
     big_sent, big_again, big = await digest_over(engine, sessionmaker, deciders=200)
 
     assert (small_sent, small_again, big_sent, big_again) == (10, 0, 200, 0)
     assert len(big) == len(small), big
-    assert len(small) <= 8, small
+    assert len(small) <= 7, small
