@@ -689,6 +689,24 @@ async def test_change_deciders_changes_only_steps_still_as_they_were_read(
     assert [s.acting_id for s in stored] == [sid, None, sid, None]
 
 
+async def test_ten_concurrent_sweeps_move_a_step_once(
+    sessionmaker: Sessions, org: dict[str, int]
+) -> None:
+    request_id = await add_request(sessionmaker, org)
+    (open_step,) = await add_steps(sessionmaker, step(request_id, org["sup"]))
+
+    async def move() -> bool:
+        async with SqlUnitOfWork(sessionmaker) as uow:
+            moved = await uow.steps.change_deciders([DeciderChange(open_step, org["sid"])])
+            await uow.commit()
+            return moved == {open_step.id}
+
+    results = await asyncio.gather(*(move() for _ in range(RACERS)))
+
+    assert results.count(True) == 1
+    assert (await get_step(sessionmaker, open_step.id)).acting_id == org["sid"]
+
+
 async def test_claim_nudges_gives_each_step_its_own_values_in_one_go(
     sessionmaker: Sessions, org: dict[str, int]
 ) -> None:
@@ -730,3 +748,19 @@ async def test_claim_many_digests_claims_each_person_once(
         assert await uow.digests.claim_many([], "approvals", day) == set()
         assert not await uow.digests.claim(mgr, "approvals", day)
         await uow.commit()
+
+
+async def test_ten_concurrent_digest_batches_claim_each_person_once(
+    sessionmaker: Sessions, org: dict[str, int]
+) -> None:
+    people = [org["sup"], org["sid"], org["mgr"]]
+
+    async def claim() -> set[int]:
+        async with SqlUnitOfWork(sessionmaker) as uow:
+            won = await uow.digests.claim_many(people, "approvals", NOW.date())
+            await uow.commit()
+            return won
+
+    results = await asyncio.gather(*(claim() for _ in range(RACERS)))
+
+    assert sorted(p for won in results for p in won) == sorted(people)
