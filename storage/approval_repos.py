@@ -1,24 +1,49 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import (
+    CTE,
+    ColumnElement,
+    Integer,
+    Result,
+    and_,
+    cast,
+    exists,
+    func,
+    null,
+    or_,
+    select,
+    tuple_,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.core.approvals import (
     ApprovalRequest,
     ApprovalStep,
+    DeciderChange,
     Delegation,
     Moved,
+    NudgeClaim,
     RequestStatus,
     StepStatus,
 )
 from bot.core.deals import DealTerms
 from bot.core.roles import Role
-from storage.tables import DelegationRow, DigestRow, RequestRow, StepRow
+from storage.batches import batches, id_batches
+from storage.tables import Base, DelegationRow, DigestRow, PersonRow, RequestRow, StepRow
+
+# The sweep's and the digest's reads go through Core (and their claims skip the session's
+# bookkeeping): no ORM identity map to fill for thousands of rows, a few times faster per row.
+# Nothing holds a changed step in the session: `save` and the claims are UPDATE statements.
+STEPS = StepRow.__table__
+REQUESTS = RequestRow.__table__
 
 STEP_FIELDS = (
     "round",
@@ -40,26 +65,41 @@ STEP_FIELDS = (
 )
 
 
-def _request(row: RequestRow) -> ApprovalRequest:
-    terms = DealTerms(
-        customer_id=row.customer_id,
-        product=row.product,
-        quantity=row.quantity,
-        amount=row.amount,
-        discount=row.discount,
-        payment_terms=row.payment_terms,
-        deposit=row.deposit,
-        note=row.note,
-    )
+STEP_COLUMNS = ("id", "request_id", *STEP_FIELDS)
+TERMS_FIELDS = (
+    "customer_id",
+    "product",
+    "quantity",
+    "amount",
+    "discount",
+    "payment_terms",
+    "deposit",
+    "note",
+)
+REQUEST_COLUMNS = (
+    "id",
+    "kind",
+    "requester_id",
+    "status",
+    "created_at",
+    "round",
+    "closed_at",
+    *TERMS_FIELDS,
+)
+
+
+def _request(row: RequestRow | Mapping[str, Any]) -> ApprovalRequest:
+    values = _values(row, REQUEST_COLUMNS)
+    terms = DealTerms(**{name: values[name] for name in TERMS_FIELDS})
     return ApprovalRequest(
-        id=row.id,
-        kind=row.kind,
-        requester_id=row.requester_id,
+        id=values["id"],
+        kind=values["kind"],
+        requester_id=values["requester_id"],
         terms=terms,
-        status=RequestStatus(row.status),
-        created_at=row.created_at,
-        round=row.round,
-        closed_at=row.closed_at,
+        status=RequestStatus(values["status"]),
+        created_at=values["created_at"],
+        round=values["round"],
+        closed_at=values["closed_at"],
     )
 
 
@@ -76,11 +116,28 @@ def _terms_values(terms: DealTerms) -> dict[str, Any]:
     }
 
 
-def _step(row: StepRow) -> ApprovalStep:
-    values = {name: getattr(row, name) for name in STEP_FIELDS}
-    values.update(role=Role(row.role), status=StepStatus(row.status), reason=dict(row.reason))
-    values.update(moved=Moved(row.moved) if row.moved else None)
-    return ApprovalStep(id=row.id, request_id=row.request_id, **values)
+def _step(row: StepRow | Mapping[str, Any]) -> ApprovalStep:
+    values = _values(row, STEP_COLUMNS)
+    values.update(
+        role=Role(values["role"]),
+        status=StepStatus(values["status"]),
+        reason=dict(values["reason"]),
+        moved=Moved(values["moved"]) if values["moved"] else None,
+    )
+    return ApprovalStep(**values)
+
+
+def _values(row: Base | Mapping[str, Any], columns: Sequence[str]) -> dict[str, Any]:
+    """The columns of an ORM row, or of a Core row read by `_dicts`."""
+    if isinstance(row, Mapping):
+        return {name: row[name] for name in columns}
+    return {name: getattr(row, name) for name in columns}
+
+
+def _dicts(result: Result[Any]) -> Iterator[dict[str, Any]]:
+    """Core rows as dicts, the column names read once (`Row._asdict` reads them per row)."""
+    keys = list(result.keys())
+    return (dict(zip(keys, row, strict=True)) for row in result)
 
 
 def _step_values(step: ApprovalStep) -> dict[str, Any]:
@@ -112,6 +169,15 @@ class SqlRequestRepo:
     async def get(self, request_id: int) -> ApprovalRequest | None:
         row = await self._session.get(RequestRow, request_id, populate_existing=True)
         return _request(row) if row else None
+
+    async def by_ids(self, request_ids: Collection[int]) -> Sequence[ApprovalRequest]:
+        found = []
+        for batch in id_batches(request_ids):
+            rows = await self._session.execute(
+                select(REQUESTS).where(REQUESTS.c.id.in_(batch)).order_by(REQUESTS.c.id)
+            )
+            found += [_request(values) for values in _dicts(rows)]
+        return found
 
     async def save(self, request: ApprovalRequest) -> None:
         await self._session.execute(
@@ -167,6 +233,17 @@ class SqlStepRepo:
         )
         return [_step(row) for row in rows]
 
+    async def for_requests(self, request_ids: Collection[int]) -> Sequence[ApprovalStep]:
+        found = []
+        for batch in id_batches(request_ids):
+            rows = await self._session.execute(
+                select(STEPS)
+                .where(STEPS.c.request_id.in_(batch))
+                .order_by(STEPS.c.request_id, STEPS.c.round, STEPS.c.position)
+            )
+            found += [_step(values) for values in _dicts(rows)]
+        return found
+
     async def save(self, step: ApprovalStep) -> None:
         await self._session.execute(
             update(StepRow).where(StepRow.id == step.id).values(**_step_values(step))
@@ -220,52 +297,142 @@ class SqlStepRepo:
         )
         return [_step(row) for row in rows]
 
-    async def open_steps(self) -> Sequence[ApprovalStep]:
-        rows = await self._session.scalars(
-            select(StepRow).where(StepRow.status == StepStatus.pending.value).order_by(StepRow.id)
+    async def open_for_deciders(self, person_ids: Collection[int]) -> Sequence[ApprovalStep]:
+        pending = STEPS.c.status == StepStatus.pending.value
+        found = []
+        for batch in id_batches(person_ids):
+            acting = select(STEPS).where(pending, STEPS.c.acting_id.in_(batch))
+            deciding = select(STEPS).where(
+                pending, STEPS.c.acting_id.is_(None), STEPS.c.approver_id.in_(batch)
+            )
+            both = union_all(acting, deciding).subquery()
+            rows = await self._session.execute(select(both).order_by(both.c.due_at, both.c.id))
+            found += [_step(values) for values in _dicts(rows)]
+        return found
+
+    async def stale_deciders(self, now: datetime) -> Sequence[DeciderChange]:
+        """Two indexed branches in one statement: steps someone acts on (few) although their
+        approver is not away, and the steps of the approvers away now (few) that their
+        delegate does not act on."""
+        away = _away(now)
+        pending = STEPS.c.status == StepStatus.pending.value
+        approvers_away = select(away.c.approver_id)
+        back = select(STEPS, cast(null(), Integer).label("wanted")).where(
+            pending,
+            STEPS.c.moved.is_(None),
+            STEPS.c.acting_id.is_not(None),
+            STEPS.c.approver_id.not_in(approvers_away),
         )
-        return [_step(row) for row in rows]
+        handed = (
+            select(STEPS, away.c.delegate_id.label("wanted"))
+            .join(away, away.c.approver_id == STEPS.c.approver_id)
+            .where(pending, STEPS.c.moved.is_(None), STEPS.c.approver_id.in_(approvers_away))
+            .where(STEPS.c.acting_id.is_distinct_from(away.c.delegate_id))
+        )
+        both = union_all(back, handed).subquery()
+        rows = await self._session.execute(select(both).order_by(both.c.id))
+        return [DeciderChange(_step(values), values["wanted"]) for values in _dicts(rows)]
+
+    async def change_deciders(self, changes: Sequence[DeciderChange]) -> set[int]:
+        """One UPDATE per (acting person read, acting person wanted): a delegation that starts
+        or ends moves all its approver's steps in one statement."""
+        moves: dict[tuple[int | None, int | None], list[int]] = {}
+        for change in changes:
+            moves.setdefault((change.step.acting_id, change.acting_id), []).append(change.step.id)
+        changed: set[int] = set()
+        for (seen, wanted), step_ids in moves.items():
+            for batch in batches(step_ids):
+                result = await self._session.execute(
+                    update(StepRow)
+                    .where(
+                        StepRow.id.in_(batch),
+                        StepRow.status == StepStatus.pending.value,
+                        StepRow.moved.is_(None),  # a step moved to a stand-in stays with them
+                        StepRow.acting_id.is_not_distinct_from(seen),
+                    )
+                    .values(acting_id=wanted)
+                    .returning(StepRow.id)
+                    .execution_options(synchronize_session=False)
+                )
+                changed |= set(result.scalars())
+        return changed
 
     async def due_for_nudge(self, now: datetime) -> Sequence[ApprovalStep]:
-        rows = await self._session.scalars(
-            select(StepRow)
-            .where(StepRow.status == StepStatus.pending.value, StepRow.next_nudge_at <= now)
-            .order_by(StepRow.next_nudge_at)
+        rows = await self._session.execute(
+            select(STEPS)
+            .where(STEPS.c.status == StepStatus.pending.value, STEPS.c.next_nudge_at <= now)
+            .order_by(STEPS.c.next_nudge_at)
         )
-        return [_step(row) for row in rows]
+        return [_step(values) for values in _dicts(rows)]
 
-    async def claim_nudge(
-        self,
-        step_id: int,
-        *,
-        seen_nudge_at: datetime,
-        next_nudge_at: datetime | None,
-        reminded: bool,
-        escalated_at: datetime | None,
-    ) -> bool:
-        values: dict[str, Any] = {"next_nudge_at": next_nudge_at}
-        if reminded:
-            values["reminders_sent"] = StepRow.reminders_sent + 1
-        if escalated_at is not None:
-            values["escalated_at"] = escalated_at
-        result = await self._session.execute(
-            update(StepRow)
-            .where(
-                StepRow.id == step_id,
-                StepRow.status == StepStatus.pending.value,
-                StepRow.next_nudge_at == seen_nudge_at,
-            )
-            .values(**values)
-            .returning(StepRow.id)
-        )
-        return result.scalar_one_or_none() is not None
+    async def claim_nudges(self, claims: Sequence[NudgeClaim]) -> set[int]:
+        """One UPDATE per outcome (next nudge, reminded, escalated): a sweep's claims share a
+        few (its own moment, and the deadlines of the steps reminded before them). Each step
+        is claimed only where its nudge time is still the one the sweep read."""
+        outcomes: dict[tuple[datetime | None, bool, datetime | None], list[NudgeClaim]] = {}
+        for claim in claims:
+            key = (claim.next_nudge_at, claim.reminded, claim.escalated_at)
+            outcomes.setdefault(key, []).append(claim)
+        claimed: set[int] = set()
+        pending = StepStatus.pending.value
+        for (next_at, reminded, escalated_at), group in outcomes.items():
+            values: dict[str, Any] = {
+                "next_nudge_at": next_at,
+                "reminders_sent": StepRow.reminders_sent + int(reminded),
+            }
+            if escalated_at is not None:
+                values["escalated_at"] = escalated_at
+            for batch in batches(group):
+                # (id, status, nudge time) as one row value: with a bare `status = 'pending'`
+                # SQLite (no statistics) reads every open step by the status index instead
+                # of these few by id
+                seen = [(c.step_id, pending, c.seen_nudge_at) for c in batch]
+                result = await self._session.execute(
+                    update(StepRow)
+                    .where(
+                        StepRow.id.in_([c.step_id for c in batch]),
+                        tuple_(StepRow.id, StepRow.status, StepRow.next_nudge_at).in_(seen),
+                    )
+                    .values(values)
+                    .returning(StepRow.id)
+                    .execution_options(synchronize_session=False)
+                )
+                claimed |= set(result.scalars())
+        return claimed
 
-    async def open_deciders(self) -> Sequence[int]:
-        decider = func.coalesce(StepRow.acting_id, StepRow.approver_id)
-        rows = await self._session.scalars(
-            select(decider).where(StepRow.status == StepStatus.pending.value).distinct()
+    async def open_deciders(self) -> dict[int, int]:
+        decider = func.coalesce(STEPS.c.acting_id, STEPS.c.approver_id)
+        rows = await self._session.execute(
+            select(decider, func.count())
+            .where(STEPS.c.status == StepStatus.pending.value)
+            .group_by(decider)
+            .order_by(decider)
         )
-        return sorted(rows)
+        return dict(rows.all())
+
+
+def _away(now: datetime) -> CTE:
+    """(approver_id, delegate_id) of every approver away at `now` whose delegate is active:
+    of overlapping delegations the newest wins, as in `SqlDelegationRepo.current`. Read by
+    the delegations' window (those ending after now are few)."""
+    newer = aliased(DelegationRow)
+    overlapped = exists().where(
+        newer.person_id == DelegationRow.person_id,
+        newer.id > DelegationRow.id,
+        _covers(newer, now),
+    )
+    return (
+        select(DelegationRow.person_id.label("approver_id"), DelegationRow.delegate_id)
+        .join(PersonRow, PersonRow.id == DelegationRow.delegate_id)
+        .where(_covers(DelegationRow, now), PersonRow.active.is_(True), ~overlapped)
+        .cte("away")
+    )
+
+
+def _covers(delegation: type[DelegationRow], now: datetime) -> ColumnElement[bool]:
+    return and_(
+        delegation.cancelled.is_(False), delegation.starts_at <= now, delegation.ends_at > now
+    )
 
 
 def _delegation(row: DelegationRow) -> Delegation:
@@ -351,3 +518,17 @@ class SqlDigestLog:
             .returning(DigestRow.person_id)
         )
         return result.scalar_one_or_none() is not None
+
+    async def claim_many(self, person_ids: Collection[int], kind: str, day: date) -> set[int]:
+        dialect = self._session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        claimed: set[int] = set()
+        for batch in id_batches(person_ids):
+            result = await self._session.execute(
+                insert(DigestRow)
+                .values([{"person_id": p, "kind": kind, "day": day} for p in batch])
+                .on_conflict_do_nothing()
+                .returning(DigestRow.person_id)
+            )
+            claimed |= set(result.scalars())
+        return claimed

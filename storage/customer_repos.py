@@ -17,6 +17,7 @@ from bot.core.customers import (
     Visit,
     VisitDraft,
 )
+from storage.batches import id_batches
 from storage.tables import CustomerEventRow, CustomerRow, VisitRow
 
 CUSTOMER_FIELDS = (
@@ -54,6 +55,15 @@ class SqlCustomerRepo:
     async def get(self, customer_id: int) -> Customer | None:
         row = await self._session.get(CustomerRow, customer_id, populate_existing=True)
         return _customer(row) if row else None
+
+    async def names(self, customer_ids: Collection[int]) -> dict[int, str]:
+        found: dict[int, str] = {}
+        for batch in id_batches(customer_ids):
+            rows = await self._session.execute(
+                select(CustomerRow.id, CustomerRow.name).where(CustomerRow.id.in_(batch))
+            )
+            found.update((customer_id, name) for customer_id, name in rows)
+        return found
 
     async def add(
         self,

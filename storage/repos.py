@@ -1,14 +1,17 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, Insert, func, insert, literal, literal_column, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.models import AuditEntry, Invite, Notification, Person
 from bot.core.roles import Role
-from storage.tables import AuditRow, InviteRow, OutboxRow, PersonRow
+from storage.batches import id_batches
+from storage.tables import AuditRow, Base, InviteRow, OutboxRow, PersonRow
+from storage.types import UTCDateTime
 
 
 def _person(row: PersonRow) -> Person:
@@ -45,6 +48,15 @@ class SqlPersonRepo:
     async def get(self, person_id: int) -> Person | None:
         row = await self._session.get(PersonRow, person_id)
         return _person(row) if row else None
+
+    async def by_ids(self, person_ids: Collection[int]) -> Sequence[Person]:
+        found = []
+        for batch in id_batches(person_ids):
+            rows = await self._session.scalars(
+                select(PersonRow).where(PersonRow.id.in_(batch)).order_by(PersonRow.id)
+            )
+            found += [_person(row) for row in rows]
+        return found
 
     async def by_telegram_id(self, telegram_id: int) -> Person | None:
         row = await self._session.scalar(
@@ -147,25 +159,50 @@ class SqlInviteRepo:
         return result.scalar_one_or_none() is not None
 
 
+def _bulk_insert(row: type[Base]) -> Insert:
+    """A plain INSERT for many rows (one executemany): the ORM's bulk insert costs several
+    times more per row, and these rows need no ids back."""
+    return insert(Base.metadata.tables[row.__tablename__])
+
+
 class SqlOutbox:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def add(self, notification: Notification, now: datetime) -> None:
         self._session.add(
-            OutboxRow(
-                recipient_id=notification.recipient_id,
-                template=notification.template,
-                params=notification.params,
-                ref=notification.ref,
-                edit=notification.edit,
-                edit_only=notification.edit_only,
-                status="pending",
-                attempts=0,
-                created_at=now,
-                next_attempt_at=now,
-            )
+            OutboxRow(**_outbox_values(notification), created_at=now, next_attempt_at=now)
         )
+
+    async def add_many(self, notifications: Sequence[Notification], now: datetime) -> None:
+        if notifications:
+            at = self._written_once(now)
+            await self._session.execute(
+                _bulk_insert(OutboxRow).values(created_at=at, next_attempt_at=at),
+                [_outbox_values(n) for n in notifications],
+            )
+
+    def _written_once(self, at: datetime) -> ColumnElement[datetime]:
+        """`at` as a literal of the statement: an executemany binds (and formats) a parameter
+        once per row, and a sweep writes thousands of rows at one moment."""
+        dialect = self._session.get_bind().dialect
+        sql = literal(at, UTCDateTime()).compile(
+            dialect=dialect, compile_kwargs={"literal_binds": True}
+        )
+        return literal_column(str(sql), UTCDateTime())
+
+
+def _outbox_values(notification: Notification) -> dict[str, Any]:
+    return {
+        "recipient_id": notification.recipient_id,
+        "template": notification.template,
+        "params": notification.params,
+        "ref": notification.ref,
+        "edit": notification.edit,
+        "edit_only": notification.edit_only,
+        "status": "pending",
+        "attempts": 0,
+    }
 
 
 class SqlAuditLog:
@@ -173,13 +210,19 @@ class SqlAuditLog:
         self._session = session
 
     async def add(self, entry: AuditEntry) -> None:
-        self._session.add(
-            AuditRow(
-                action=entry.action,
-                actor_id=entry.actor_id,
-                on_behalf_of=entry.on_behalf_of,
-                at=entry.at,
-                subject=entry.subject,
-                comment=entry.comment,
-            )
-        )
+        self._session.add(AuditRow(**_audit_values(entry)))
+
+    async def add_many(self, entries: Sequence[AuditEntry]) -> None:
+        if entries:
+            await self._session.execute(_bulk_insert(AuditRow), [_audit_values(e) for e in entries])
+
+
+def _audit_values(entry: AuditEntry) -> dict[str, Any]:
+    return {
+        "action": entry.action,
+        "actor_id": entry.actor_id,
+        "on_behalf_of": entry.on_behalf_of,
+        "at": entry.at,
+        "subject": entry.subject,
+        "comment": entry.comment,
+    }

@@ -192,7 +192,12 @@ class RequestRow(Base):
 
 class StepRow(Base):
     __tablename__ = "approval_steps"
-    __table_args__ = (Index("ix_approval_steps_open", "status", "next_nudge_at"),)
+    __table_args__ = (
+        Index("ix_approval_steps_open", "status", "next_nudge_at"),
+        # who decides open steps: the sweep's delegation check, the digest, /pending
+        Index("ix_approval_steps_open_approver", "status", "approver_id", "acting_id"),
+        Index("ix_approval_steps_open_acting", "status", "acting_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("approval_requests.id"), index=True)
@@ -216,6 +221,8 @@ class StepRow(Base):
 
 class DelegationRow(Base):
     __tablename__ = "delegations"
+    # the delegations covering a moment: those ending later (few) are read by their end
+    __table_args__ = (Index("ix_delegations_window", "ends_at", "starts_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)

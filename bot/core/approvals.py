@@ -112,6 +112,26 @@ class Delegation:
         return not self.cancelled and self.starts_at <= at < self.ends_at
 
 
+@dataclass(frozen=True, slots=True)
+class DeciderChange:
+    """An open step whose deciding person no longer follows the delegations: `acting_id` is who
+    acts for the approver now (None: the approver decides)."""
+
+    step: ApprovalStep
+    acting_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class NudgeClaim:
+    """A reminder or an escalation recorded on a step, only if nobody did since `seen_nudge_at`."""
+
+    step_id: int
+    seen_nudge_at: datetime
+    next_nudge_at: datetime | None
+    reminded: bool
+    escalated_at: datetime | None
+
+
 @dataclass(slots=True)
 class RequestView:
     """A request with everything needed to show it: its steps (all rounds) and the names."""

@@ -8,7 +8,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol, Self
 
-from bot.core.approvals import ApprovalRequest, ApprovalStep, Delegation, StepStatus
+from bot.core.approvals import (
+    ApprovalRequest,
+    ApprovalStep,
+    DeciderChange,
+    Delegation,
+    NudgeClaim,
+    StepStatus,
+)
 from bot.core.customers import Customer, CustomerDraft, CustomerEvent, Visit, VisitDraft
 from bot.core.deals import DealTerms
 from bot.core.models import AuditEntry, Invite, Notification, OutboxItem, Person, StoredUpdate
@@ -18,6 +25,8 @@ from bot.core.roles import Role
 
 class PersonRepo(Protocol):
     async def get(self, person_id: int) -> Person | None: ...
+
+    async def by_ids(self, person_ids: Collection[int]) -> Sequence[Person]: ...
 
     async def by_telegram_id(self, telegram_id: int) -> Person | None: ...
 
@@ -57,13 +66,21 @@ class InviteRepo(Protocol):
 class Outbox(Protocol):
     async def add(self, notification: Notification, now: datetime) -> None: ...
 
+    async def add_many(self, notifications: Sequence[Notification], now: datetime) -> None:
+        """`add` for each, in order, written in one go."""
+        ...
+
 
 class AuditLog(Protocol):
     async def add(self, entry: AuditEntry) -> None: ...
 
+    async def add_many(self, entries: Sequence[AuditEntry]) -> None: ...
+
 
 class CustomerRepo(Protocol):
     async def get(self, customer_id: int) -> Customer | None: ...
+
+    async def names(self, customer_ids: Collection[int]) -> dict[int, str]: ...
 
     async def add(
         self,
@@ -114,6 +131,8 @@ class RequestRepo(Protocol):
 
     async def get(self, request_id: int) -> ApprovalRequest | None: ...
 
+    async def by_ids(self, request_ids: Collection[int]) -> Sequence[ApprovalRequest]: ...
+
     async def save(self, request: ApprovalRequest) -> None: ...
 
     async def by_requester(self, person_id: int, limit: int = 50) -> Sequence[ApprovalRequest]: ...
@@ -129,6 +148,10 @@ class StepRepo(Protocol):
     async def get(self, step_id: int) -> ApprovalStep | None: ...
 
     async def for_request(self, request_id: int) -> Sequence[ApprovalStep]: ...
+
+    async def for_requests(self, request_ids: Collection[int]) -> Sequence[ApprovalStep]:
+        """Every step of these requests, by request, round and position."""
+        ...
 
     async def save(self, step: ApprovalStep) -> None: ...
 
@@ -149,23 +172,31 @@ class StepRepo(Protocol):
         unless the step has moved away from them, or as the stand-in it moved to."""
         ...
 
-    async def open_steps(self) -> Sequence[ApprovalStep]: ...
+    async def open_for_deciders(self, person_ids: Collection[int]) -> Sequence[ApprovalStep]:
+        """Pending steps these people decide, each person's earliest deadline first."""
+        ...
+
+    async def stale_deciders(self, now: datetime) -> Sequence[DeciderChange]:
+        """Open steps whose acting person is not the approver's current delegate (the newest
+        delegation covering `now`, if its delegate is active), or who has one when nobody
+        should. Found by the steps' and the delegations' indexes, not by reading every step."""
+        ...
+
+    async def change_deciders(self, changes: Sequence[DeciderChange]) -> set[int]:
+        """Set the acting person of each step still pending with the acting person it was read
+        with; the ids of the steps changed (a concurrent sweep's are not)."""
+        ...
 
     async def due_for_nudge(self, now: datetime) -> Sequence[ApprovalStep]: ...
 
-    async def claim_nudge(
-        self,
-        step_id: int,
-        *,
-        seen_nudge_at: datetime,
-        next_nudge_at: datetime | None,
-        reminded: bool,
-        escalated_at: datetime | None,
-    ) -> bool:
-        """Record a reminder or an escalation only if nobody did since `seen_nudge_at`."""
+    async def claim_nudges(self, claims: Sequence[NudgeClaim]) -> set[int]:
+        """Record each reminder or escalation only if nobody did since its `seen_nudge_at`;
+        the ids of the steps claimed."""
         ...
 
-    async def open_deciders(self) -> Sequence[int]: ...
+    async def open_deciders(self) -> dict[int, int]:
+        """Everyone who decides open steps, with how many, by person id."""
+        ...
 
 
 class DelegationRepo(Protocol):
@@ -189,6 +220,10 @@ class DelegationRepo(Protocol):
 class DigestLog(Protocol):
     async def claim(self, person_id: int, kind: str, day: date) -> bool:
         """True once per person, kind and day: a second sweep sends nothing twice."""
+        ...
+
+    async def claim_many(self, person_ids: Collection[int], kind: str, day: date) -> set[int]:
+        """`claim` for many people at once: the ones claimed now."""
         ...
 
 

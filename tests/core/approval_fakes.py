@@ -21,7 +21,9 @@ from fakes import ROB, FakeInvites, FakePeople, FakeUnitOfWork, make_org
 from bot.core.approvals import (
     ApprovalRequest,
     ApprovalStep,
+    DeciderChange,
     Delegation,
+    NudgeClaim,
     RequestStatus,
     StepStatus,
 )
@@ -60,6 +62,9 @@ class FakeCustomers:
     async def get(self, customer_id: int) -> Customer | None:
         customer = self.rows.get(customer_id)
         return replace(customer) if customer else None
+
+    async def names(self, customer_ids: Iterable[int]) -> dict[int, str]:
+        return {i: self.rows[i].name for i in customer_ids if i in self.rows}
 
     async def add(self, *, name: str, owner_id: int, phone: str | None, now: datetime) -> Customer:
         customer = Customer(
@@ -106,6 +111,9 @@ class FakeRequests:
         request = self.rows.get(request_id)
         return replace(request) if request else None
 
+    async def by_ids(self, request_ids: Iterable[int]) -> Sequence[ApprovalRequest]:
+        return [replace(self.rows[i]) for i in sorted(set(request_ids)) if i in self.rows]
+
     async def save(self, request: ApprovalRequest) -> None:
         old = self.rows.get(request.id)
         if old is not None:  # UPDATE … WHERE id: kind, requester and created_at never change
@@ -130,14 +138,22 @@ def _copy_step(step: ApprovalStep) -> ApprovalStep:
 
 
 class FakeSteps:
+    """`stale_deciders` reads the delegations and people of the unit of work it is linked to,
+    as the SQL query joins them."""
+
     def __init__(self) -> None:
         self.rows: dict[int, ApprovalStep] = {}
+        self.delegations = FakeDelegations()
+        self.people = FakePeople()
         # Steps another worker decides between this worker's `get` and its `claim_decision`
         # (a lost race): step id -> (who, when). The claim then applies theirs and fails.
         self.decided_elsewhere: dict[int, tuple[int, datetime]] = {}
-        # Steps another sweep nudges between this sweep's `due_for_nudge` and its `claim_nudge`:
+        # Steps another sweep nudges between this sweep's `due_for_nudge` and its `claim_nudges`:
         # step id -> the next_nudge_at the other sweep wrote. The claim then fails.
         self.nudged_elsewhere: dict[int, datetime | None] = {}
+        # Steps another sweep hands on between `stale_deciders` and `change_deciders`:
+        # step id -> the acting person the other sweep wrote. The change then fails.
+        self.moved_elsewhere: dict[int, int | None] = {}
 
     async def add(self, step: ApprovalStep) -> ApprovalStep:
         stored = replace(_copy_step(step), id=max(self.rows, default=0) + 1)
@@ -151,6 +167,12 @@ class FakeSteps:
     async def for_request(self, request_id: int) -> Sequence[ApprovalStep]:
         steps = [s for s in self.rows.values() if s.request_id == request_id]
         return [_copy_step(s) for s in sorted(steps, key=lambda s: (s.round, s.position))]
+
+    async def for_requests(self, request_ids: Iterable[int]) -> Sequence[ApprovalStep]:
+        wanted = set(request_ids)
+        steps = [s for s in self.rows.values() if s.request_id in wanted]
+        order = sorted(steps, key=lambda s: (s.request_id, s.round, s.position))
+        return [_copy_step(s) for s in order]
 
     async def save(self, step: ApprovalStep) -> None:
         old = self.rows.get(step.id)
@@ -198,38 +220,60 @@ class FakeSteps:
         ]
         return [_copy_step(s) for s in sorted(held, key=lambda s: s.id)]
 
-    async def open_steps(self) -> Sequence[ApprovalStep]:
-        return [_copy_step(s) for s in sorted(self._pending(), key=lambda s: s.id)]
+    async def open_for_deciders(self, person_ids: Iterable[int]) -> Sequence[ApprovalStep]:
+        wanted = set(person_ids)
+        theirs = [s for s in self._pending() if s.decider_id in wanted]
+        far = datetime.max.replace(tzinfo=UTC)
+        return [_copy_step(s) for s in sorted(theirs, key=lambda s: (s.due_at or far, s.id))]
+
+    async def stale_deciders(self, now: datetime) -> Sequence[DeciderChange]:
+        changes = []
+        for step in sorted(self._pending(), key=lambda s: s.id):
+            if step.moved is not None:  # a step moved to a stand-in stays with them
+                continue
+            delegation = await self.delegations.current(step.approver_id, now)
+            delegate = self.people.rows.get(delegation.delegate_id) if delegation else None
+            wanted = delegate.id if delegate is not None and delegate.active else None
+            if wanted != step.acting_id:
+                changes.append(DeciderChange(_copy_step(step), wanted))
+        return changes
+
+    async def change_deciders(self, changes: Sequence[DeciderChange]) -> set[int]:
+        changed = set()
+        for change in changes:
+            step = self.rows.get(change.step.id)
+            if step is None or step.status is not StepStatus.pending or step.moved is not None:
+                continue
+            if step.id in self.moved_elsewhere:
+                step.acting_id = self.moved_elsewhere.pop(step.id)
+            if step.acting_id == change.step.acting_id:
+                step.acting_id = change.acting_id
+                changed.add(step.id)
+        return changed
 
     async def due_for_nudge(self, now: datetime) -> Sequence[ApprovalStep]:
         due = [s for s in self._pending() if s.next_nudge_at is not None and s.next_nudge_at <= now]
         return [_copy_step(s) for s in sorted(due, key=lambda s: (s.next_nudge_at, s.id))]
 
-    async def claim_nudge(
-        self,
-        step_id: int,
-        *,
-        seen_nudge_at: datetime,
-        next_nudge_at: datetime | None,
-        reminded: bool,
-        escalated_at: datetime | None,
-    ) -> bool:
-        step = self.rows.get(step_id)
-        if step is None or step.status is not StepStatus.pending:
-            return False
-        if step_id in self.nudged_elsewhere:
-            step.next_nudge_at = self.nudged_elsewhere.pop(step_id)
-        if step.next_nudge_at != seen_nudge_at:
-            return False
-        step.next_nudge_at = next_nudge_at
-        if reminded:
-            step.reminders_sent += 1
-        if escalated_at is not None:
-            step.escalated_at = escalated_at
-        return True
+    async def claim_nudges(self, claims: Sequence[NudgeClaim]) -> set[int]:
+        claimed = set()
+        for claim in claims:
+            step = self.rows.get(claim.step_id)
+            if step is None or step.status is not StepStatus.pending:
+                continue
+            if step.id in self.nudged_elsewhere:
+                step.next_nudge_at = self.nudged_elsewhere.pop(step.id)
+            if step.next_nudge_at != claim.seen_nudge_at:
+                continue
+            step.next_nudge_at = claim.next_nudge_at
+            step.reminders_sent += int(claim.reminded)
+            step.escalated_at = claim.escalated_at or step.escalated_at
+            claimed.add(step.id)
+        return claimed
 
-    async def open_deciders(self) -> Sequence[int]:
-        return sorted({s.decider_id for s in self._pending()})
+    async def open_deciders(self) -> dict[int, int]:
+        deciders = sorted(s.decider_id for s in self._pending())
+        return {person_id: deciders.count(person_id) for person_id in deciders}
 
     def __getitem__(self, step_id: int) -> ApprovalStep:
         return self.rows[step_id]
@@ -299,6 +343,9 @@ class FakeDigests:
         self.claimed.add(key)
         return True
 
+    async def claim_many(self, person_ids: Iterable[int], kind: str, day: date) -> set[int]:
+        return {p for p in sorted(set(person_ids)) if await self.claim(p, kind, day)}
+
 
 @dataclass
 class ApprovalUnitOfWork(FakeUnitOfWork):
@@ -309,6 +356,10 @@ class ApprovalUnitOfWork(FakeUnitOfWork):
     steps: FakeSteps = field(default_factory=FakeSteps)
     delegations: FakeDelegations = field(default_factory=FakeDelegations)
     digests: FakeDigests = field(default_factory=FakeDigests)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.steps.delegations, self.steps.people = self.delegations, self.people
 
     @classmethod
     def of(cls, people: Iterable[Person] = (), invites: Iterable[Invite] = ()) -> Self:

@@ -74,6 +74,9 @@ class FakePeople:
         person = self.rows.get(person_id)
         return replace(person) if person else None
 
+    async def by_ids(self, person_ids: Iterable[int]) -> Sequence[Person]:
+        return [replace(self.rows[i]) for i in sorted(set(person_ids)) if i in self.rows]
+
     async def by_telegram_id(self, telegram_id: int) -> Person | None:
         found = next((p for p in self.rows.values() if p.telegram_id == telegram_id), None)
         return replace(found) if found else None
@@ -167,6 +170,10 @@ class FakeOutbox:
     async def add(self, notification: Notification, now: datetime) -> None:
         self.queued.append(Queued(copy.deepcopy(notification), now))
 
+    async def add_many(self, notifications: Sequence[Notification], now: datetime) -> None:
+        for notification in notifications:
+            await self.add(notification, now)
+
     def sent_to(self, person_id: int) -> list[Notification]:
         return [q.notification for q in self.queued if q.notification.recipient_id == person_id]
 
@@ -180,6 +187,10 @@ class FakeAudit:
 
     async def add(self, entry: AuditEntry) -> None:
         self.entries.append(replace(entry))
+
+    async def add_many(self, entries: Sequence[AuditEntry]) -> None:
+        for entry in entries:
+            await self.add(entry)
 
     def actions(self) -> list[str]:
         return [entry.action for entry in self.entries]

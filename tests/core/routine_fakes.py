@@ -48,6 +48,9 @@ class FakeCustomerRepo:
         customer = self.rows.get(customer_id)
         return replace(customer) if customer else None
 
+    async def names(self, customer_ids: Iterable[int]) -> dict[int, str]:
+        return {i: self.rows[i].name for i in customer_ids if i in self.rows}
+
     async def add(
         self,
         *,

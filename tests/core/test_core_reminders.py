@@ -18,6 +18,7 @@ from bot.core.approvals import ApprovalStep, Decision, StepStatus
 from bot.core.calendar import in_quiet_hours, step_due
 from bot.core.policy import Deadlines, Policy
 from bot.core.roles import Role
+from bot.core.usecases import reminders
 from bot.core.usecases.approvals import decide, first_nudge, submit
 from bot.core.usecases.delegation import set_away
 from bot.core.usecases.reminders import (
@@ -453,3 +454,45 @@ async def test_each_decider_gets_their_own_digest(uow: ApprovalUnitOfWork) -> No
 
     assert await send_digests(uow, policy=POLICY, now=L(TUE, 9)) == 2
     assert sorted(uow.queued()) == sorted([(SUE, "approvals_digest"), (SAM, "approvals_digest")])
+
+
+async def test_deciders_are_taken_in_batches_and_each_gets_one_digest(
+    uow: ApprovalUnitOfWork, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches hold about DIGEST_BATCH open steps; a person with more has a batch alone."""
+    monkeypatch.setattr(reminders, "DIGEST_BATCH", 1)
+    await submit(uow, requester_id=ROB, terms=make_terms(), policy=POLICY, now=L(MON, 11))
+    await decide(
+        uow,
+        step_id=1,
+        actor_id=SUE,
+        decision=Decision.approve,
+        comment=None,
+        policy=POLICY,
+        now=L(MON, 12),
+    )
+    await submit(uow, requester_id=ROB, terms=make_terms(), policy=POLICY, now=L(MON, 13))
+    uow.clear_outbox()
+
+    assert await send_digests(uow, policy=POLICY, now=L(TUE, 9)) == 2
+
+    assert sorted(uow.queued()) == sorted([(SAM, "approvals_digest"), (SUE, "approvals_digest")])
+    to_sue = uow.last_to(SUE, "approvals_digest").params["items"]
+    assert [item["request_id"] for item in to_sue] == [2, 3]
+    assert [i["request_id"] for i in uow.last_to(SAM, "approvals_digest").params["items"]] == [1]
+
+
+async def test_a_sweep_that_loses_the_hand_over_sends_no_card(uow: ApprovalUnitOfWork) -> None:
+    await set_away(
+        uow,
+        person_id=SUE,
+        delegate_id=SID,
+        starts_at=L(MON, 12),
+        ends_at=L(WED, 9),
+        now=L(MON, 11),
+    )
+    uow.clear_outbox()
+    uow.steps.moved_elsewhere[1] = SID  # another sweep handed the step over a moment ago
+
+    assert await sweep(uow, L(MON, 12)) == []
+    assert uow.steps[1].acting_id == SID

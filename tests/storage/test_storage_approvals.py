@@ -12,7 +12,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from dbtools import NOW, Sessions, add_person, row
 
-from bot.core.approvals import ApprovalRequest, ApprovalStep, Moved, RequestStatus, StepStatus
+from bot.core.approvals import (
+    ApprovalRequest,
+    ApprovalStep,
+    DeciderChange,
+    Moved,
+    NudgeClaim,
+    RequestStatus,
+    StepStatus,
+)
 from bot.core.deals import DealTerms
 from bot.core.roles import Role
 from storage.tables import StepRow
@@ -331,7 +339,7 @@ async def test_open_for_follows_the_acting_delegate(
         assert await uow.steps.open_for(mgr) == []
         of_sup = {s.id for s in await uow.steps.open_of_approver(sup)}
         assert of_sup == {own_late.id, delegated.id, own_early.id}
-        assert await uow.steps.open_deciders() == sorted([sup, sid])
+        assert await uow.steps.open_deciders() == {sup: 2, sid: 1}
 
 
 async def test_waiting_on_takes_the_undecided_steps_a_person_holds(
@@ -382,7 +390,7 @@ async def test_due_for_nudge_takes_open_steps_whose_nudge_is_due_oldest_first(
         ]
 
 
-async def test_claim_nudge_records_once_for_the_nudge_time_it_saw(
+async def test_claim_nudges_records_once_for_the_nudge_time_it_saw(
     sessionmaker: Sessions, org: dict[str, int]
 ) -> None:
     request_id = await add_request(sessionmaker, org)
@@ -393,29 +401,18 @@ async def test_claim_nudge_records_once_for_the_nudge_time_it_saw(
     assert read_back == seen
 
     async with SqlUnitOfWork(sessionmaker) as uow:
-        assert await uow.steps.claim_nudge(
-            open_step.id,
-            seen_nudge_at=seen.astimezone(SHANGHAI),
-            next_nudge_at=seen + HOUR,
-            reminded=True,
-            escalated_at=None,
-        )
-        assert not await uow.steps.claim_nudge(
-            open_step.id, seen_nudge_at=seen, next_nudge_at=None, reminded=True, escalated_at=None
-        )
+        first = NudgeClaim(open_step.id, seen.astimezone(SHANGHAI), seen + HOUR, True, None)
+        assert await uow.steps.claim_nudges([first]) == {open_step.id}
+        again = NudgeClaim(open_step.id, seen, None, reminded=True, escalated_at=None)
+        assert await uow.steps.claim_nudges([again]) == set()
         await uow.commit()
 
     after = await get_step(sessionmaker, open_step.id)
     assert (after.reminders_sent, after.next_nudge_at, after.escalated_at) == (1, seen + HOUR, None)
 
     async with SqlUnitOfWork(sessionmaker) as uow:
-        assert await uow.steps.claim_nudge(
-            open_step.id,
-            seen_nudge_at=seen + HOUR,
-            next_nudge_at=None,
-            reminded=False,
-            escalated_at=seen + HOUR,
-        )
+        escalate = NudgeClaim(open_step.id, seen + HOUR, None, False, escalated_at=seen + HOUR)
+        assert await uow.steps.claim_nudges([escalate]) == {open_step.id}
         await uow.commit()
     after = await get_step(sessionmaker, open_step.id)
     assert (after.reminders_sent, after.next_nudge_at, after.escalated_at) == (
@@ -435,15 +432,11 @@ async def test_ten_concurrent_sweeps_claim_a_nudge_once(
 
     async def claim() -> bool:
         async with SqlUnitOfWork(sessionmaker) as uow:
-            won = await uow.steps.claim_nudge(
-                open_step.id,
-                seen_nudge_at=seen,
-                next_nudge_at=seen + HOUR,
-                reminded=True,
-                escalated_at=None,
+            won = await uow.steps.claim_nudges(
+                [NudgeClaim(open_step.id, seen, seen + HOUR, reminded=True, escalated_at=None)]
             )
             await uow.commit()
-            return won
+            return won == {open_step.id}
 
     results = await asyncio.gather(*(claim() for _ in range(RACERS)))
 
@@ -452,19 +445,16 @@ async def test_ten_concurrent_sweeps_claim_a_nudge_once(
     assert stored.reminders_sent == 1
 
 
-async def test_claim_nudge_skips_a_closed_step(sessionmaker: Sessions, org: dict[str, int]) -> None:
+async def test_claim_nudges_skips_a_closed_step(
+    sessionmaker: Sessions, org: dict[str, int]
+) -> None:
     request_id = await add_request(sessionmaker, org)
     (closed,) = await add_steps(
         sessionmaker, step(request_id, org["sup"], status=StepStatus.cancelled)
     )
     async with SqlUnitOfWork(sessionmaker) as uow:
-        assert not await uow.steps.claim_nudge(
-            closed.id,
-            seen_nudge_at=closed.next_nudge_at,  # type: ignore[arg-type]
-            next_nudge_at=None,
-            reminded=True,
-            escalated_at=None,
-        )
+        claim = NudgeClaim(closed.id, closed.next_nudge_at, None, True, None)  # type: ignore[arg-type]
+        assert await uow.steps.claim_nudges([claim]) == set()
 
 
 # --- delegations ----------------------------------------------------------------------------
@@ -570,3 +560,257 @@ async def test_ten_concurrent_digest_claims_have_one_winner(
     results = await asyncio.gather(*(claim() for _ in range(RACERS)))
 
     assert results.count(True) == 1
+
+
+# --- reading many at once, for the sweep and the digest -------------------------------------
+
+
+async def test_by_ids_reads_requests_steps_customers_and_people_in_batches(
+    sessionmaker: Sessions, org: dict[str, int]
+) -> None:
+    first = await add_request(sessionmaker, org)
+    second = await add_request(sessionmaker, org, product="Valves")
+    sup, mgr = org["sup"], org["mgr"]
+    later, own, other = await add_steps(
+        sessionmaker,
+        step(first, mgr, position=1, status=StepStatus.waiting),
+        step(first, sup),
+        step(second, sup),
+    )
+    missing = range(10_000, 10_600)  # more ids than one IN list takes
+
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        requests = await uow.requests.by_ids([second, first, *missing])
+        assert [(r.id, r.terms.product) for r in requests] == [
+            (first, "Steel pipes"),
+            (second, "Valves"),
+        ]
+        steps = await uow.steps.for_requests([second, first, *missing])
+        assert [s.id for s in steps] == [own.id, later.id, other.id]
+        customers = {r.terms.customer_id for r in requests}
+        assert await uow.customers.names([*customers, 99]) == dict.fromkeys(
+            customers, "Acme Trading"
+        )
+        people = await uow.people.by_ids([mgr, sup, *missing])
+        assert [p.id for p in people] == sorted([mgr, sup])
+        assert await uow.requests.by_ids([]) == []
+        assert await uow.people.by_ids([]) == []
+
+
+async def test_open_for_deciders_groups_every_decider_at_once(
+    sessionmaker: Sessions, org: dict[str, int]
+) -> None:
+    request_id = await add_request(sessionmaker, org)
+    sup, sid, mgr = org["sup"], org["sid"], org["mgr"]
+    own_late, delegated, own_early, _decided, of_mgr = await add_steps(
+        sessionmaker,
+        step(request_id, sup, due_at=NOW + 9 * HOUR),
+        step(request_id, sup, position=1, acting_id=sid),
+        step(request_id, sup, position=2, due_at=NOW + 2 * HOUR),
+        step(request_id, sup, position=3, status=StepStatus.approved),
+        step(request_id, mgr, position=4, acting_id=sup),
+    )
+
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        found = await uow.steps.open_for_deciders([sup, sid])
+        assert [(s.decider_id, s.id) for s in found] == [
+            (sup, own_early.id),
+            (sid, delegated.id),
+            (sup, of_mgr.id),
+            (sup, own_late.id),
+        ]
+        assert await uow.steps.open_for_deciders([mgr]) == []
+
+
+async def test_stale_deciders_finds_only_the_steps_that_disagree_with_the_delegations(
+    sessionmaker: Sessions, org: dict[str, int]
+) -> None:
+    """Away now → the delegate; back (ended or cancelled) → the approver; an inactive delegate
+    → the approver; of two overlapping delegations the newest. Steps that agree, closed steps
+    and delegations still to come are left alone."""
+    sup, sid, mgr = org["sup"], org["sid"], org["mgr"]
+    back, cancelled, left, twice, later = [
+        (await add_person(sessionmaker, 10 + i, role=Role.supervisor)).id for i in range(5)
+    ]
+    gone = await add_person(sessionmaker, 20, role=Role.supervisor)
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        await uow.people.save(replace(gone, active=False))
+        windows = [
+            (sup, sid, NOW - HOUR, NOW + HOUR),
+            (back, sid, NOW - 9 * HOUR, NOW),
+            (cancelled, sid, NOW - HOUR, NOW + HOUR),
+            (left, gone.id, NOW - HOUR, NOW + HOUR),
+            (twice, sid, NOW - HOUR, NOW + 9 * HOUR),
+            (twice, mgr, NOW - HOUR, NOW + HOUR),
+            (later, sid, NOW + HOUR, NOW + 9 * HOUR),
+        ]
+        for person_id, delegate_id, starts_at, ends_at in windows:
+            added = await uow.delegations.add(
+                person_id=person_id,
+                delegate_id=delegate_id,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                now=NOW - 9 * HOUR,
+            )
+            if person_id == cancelled:
+                await uow.delegations.cancel(added.id)
+        await uow.commit()
+    request_id = await add_request(sessionmaker, org)
+    plan = [
+        (sup, None, StepStatus.pending, sid),  # away now: to the delegate
+        (sup, sid, StepStatus.pending, "agrees"),
+        (sup, None, StepStatus.approved, "closed"),
+        (back, sid, StepStatus.pending, None),  # the window ended at NOW (exclusive)
+        (cancelled, sid, StepStatus.pending, None),
+        (left, None, StepStatus.pending, "agrees"),  # an inactive delegate takes nothing
+        (left, gone.id, StepStatus.pending, None),
+        (twice, sid, StepStatus.pending, mgr),  # the newest delegation wins
+        (later, None, StepStatus.pending, "agrees"),
+        (mgr, None, StepStatus.pending, "agrees"),
+    ]
+    added = await add_steps(
+        sessionmaker,
+        *(
+            step(request_id, approver, position=i, acting_id=acting, status=status)
+            for i, (approver, acting, status, _) in enumerate(plan)
+        ),
+    )
+
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        changes = await uow.steps.stale_deciders(NOW)
+
+    expected = [
+        DeciderChange(s, wanted)  # type: ignore[arg-type]
+        for s, (*_, wanted) in zip(added, plan, strict=True)
+        if wanted not in ("agrees", "closed")
+    ]
+    assert changes == expected
+
+
+async def test_change_deciders_changes_only_steps_still_as_they_were_read(
+    sessionmaker: Sessions, org: dict[str, int]
+) -> None:
+    request_id = await add_request(sessionmaker, org)
+    sup, sid = org["sup"], org["sid"]
+    to_sid, back, raced, closed = await add_steps(
+        sessionmaker,
+        step(request_id, sup),
+        step(request_id, sup, position=1, acting_id=sid),
+        step(request_id, sup, position=2, acting_id=sid),
+        step(request_id, sup, position=3, status=StepStatus.cancelled),
+    )
+    changes = [
+        DeciderChange(to_sid, sid),
+        DeciderChange(back, None),
+        DeciderChange(replace(raced, acting_id=None), sid),  # read before another sweep moved it
+        DeciderChange(closed, sid),
+    ]
+
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        assert await uow.steps.change_deciders(changes) == {to_sid.id, back.id}
+        assert await uow.steps.change_deciders(changes[:2]) == set()  # a second sweep: nothing
+        await uow.commit()
+
+    stored = [await get_step(sessionmaker, s.id) for s in (to_sid, back, raced, closed)]
+    assert [s.acting_id for s in stored] == [sid, None, sid, None]
+
+
+async def test_ten_concurrent_sweeps_move_a_step_once(
+    sessionmaker: Sessions, org: dict[str, int]
+) -> None:
+    request_id = await add_request(sessionmaker, org)
+    (open_step,) = await add_steps(sessionmaker, step(request_id, org["sup"]))
+
+    async def move() -> bool:
+        async with SqlUnitOfWork(sessionmaker) as uow:
+            moved = await uow.steps.change_deciders([DeciderChange(open_step, org["sid"])])
+            await uow.commit()
+            return moved == {open_step.id}
+
+    results = await asyncio.gather(*(move() for _ in range(RACERS)))
+
+    assert results.count(True) == 1
+    assert (await get_step(sessionmaker, open_step.id)).acting_id == org["sid"]
+
+
+async def test_claim_nudges_gives_each_step_its_own_values_in_one_go(
+    sessionmaker: Sessions, org: dict[str, int]
+) -> None:
+    request_id = await add_request(sessionmaker, org)
+    seen = NOW - HOUR
+    remind, escalate, postpone, raced = await add_steps(
+        sessionmaker,
+        *(step(request_id, org["sup"], position=i, next_nudge_at=seen) for i in range(4)),
+    )
+    claims = [
+        NudgeClaim(remind.id, seen, NOW + HOUR, reminded=True, escalated_at=None),
+        NudgeClaim(escalate.id, seen, None, reminded=True, escalated_at=NOW),
+        NudgeClaim(postpone.id, seen, NOW + 23 * HOUR, reminded=False, escalated_at=None),
+        NudgeClaim(raced.id, seen - HOUR, None, reminded=True, escalated_at=NOW),
+    ]
+
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        assert await uow.steps.claim_nudges(claims) == {remind.id, escalate.id, postpone.id}
+        await uow.commit()
+
+    stored = [await get_step(sessionmaker, s.id) for s in (remind, escalate, postpone, raced)]
+    assert [(s.next_nudge_at, s.reminders_sent, s.escalated_at) for s in stored] == [
+        (NOW + HOUR, 1, None),
+        (None, 1, NOW),
+        (NOW + 23 * HOUR, 0, None),
+        (seen, 0, None),
+    ]
+
+
+async def test_claim_many_digests_claims_each_person_once(
+    sessionmaker: Sessions, org: dict[str, int]
+) -> None:
+    sup, sid, mgr = org["sup"], org["sid"], org["mgr"]
+    day = NOW.date()
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        assert await uow.digests.claim_many([sup, mgr], "approvals", day) == {sup, mgr}
+        assert await uow.digests.claim_many([sup, sid, sid], "approvals", day) == {sid}
+        assert await uow.digests.claim_many([sup], "plans", day) == {sup}
+        assert await uow.digests.claim_many([], "approvals", day) == set()
+        assert not await uow.digests.claim(mgr, "approvals", day)
+        await uow.commit()
+
+
+async def test_ten_concurrent_digest_batches_claim_each_person_once(
+    sessionmaker: Sessions, org: dict[str, int]
+) -> None:
+    people = [org["sup"], org["sid"], org["mgr"]]
+
+    async def claim() -> set[int]:
+        async with SqlUnitOfWork(sessionmaker) as uow:
+            won = await uow.digests.claim_many(people, "approvals", NOW.date())
+            await uow.commit()
+            return won
+
+    results = await asyncio.gather(*(claim() for _ in range(RACERS)))
+
+    assert sorted(p for won in results for p in won) == sorted(people)
+
+
+async def test_regression_a_delegation_does_not_take_back_a_step_moved_to_a_stand_in(
+    sessionmaker: Sessions, org: dict[str, int]
+) -> None:
+    """A step moved to a stand-in (its approver deactivated or unreachable) stays with them,
+    whatever the approver's delegations say: the set-based sweep must not undo the move."""
+    sup, sid, mgr = org["sup"], org["sid"], org["mgr"]
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        await uow.delegations.add(
+            person_id=sup, delegate_id=sid, starts_at=NOW - HOUR, ends_at=NOW + HOUR, now=NOW
+        )
+        await uow.commit()
+    request_id = await add_request(sessionmaker, org)
+    moved, plain = await add_steps(
+        sessionmaker,
+        step(request_id, sup, acting_id=mgr, moved=Moved.deactivated),
+        step(request_id, sup, position=1),
+    )
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        changes = await uow.steps.stale_deciders(NOW)
+        assert [(c.step.id, c.acting_id) for c in changes] == [(plain.id, sid)]
+        forced = DeciderChange(moved, sid)
+        assert await uow.steps.change_deciders([forced]) == set()

@@ -242,6 +242,36 @@ async def test_outbox_and_audit_rows_are_written(sessionmaker: Sessions) -> None
     )
 
 
+async def test_many_outbox_and_audit_rows_are_written_in_order(sessionmaker: Sessions) -> None:
+    person = await add_person(sessionmaker, 1)
+    at = datetime(2026, 3, 2, 18, 30, 15, 123456, tzinfo=ZoneInfo("Asia/Shanghai"))
+    notifications = [
+        Notification(person.id, "hello", {"n": [1, "二"]}, ref="r:1", edit=True),
+        Notification(person.id, "bye", {}),
+    ]
+
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        await uow.outbox.add_many(notifications, at)
+        await uow.outbox.add_many([], at)
+        await uow.audit.add_many([AuditEntry("act", None, at, "s:1"), AuditEntry("b", 1, at, "s")])
+        await uow.commit()
+
+    async with sessionmaker() as session:
+        outbox = (await session.scalars(select(OutboxRow).order_by(OutboxRow.id))).all()
+        audit = (await session.scalars(select(AuditRow).order_by(AuditRow.id))).all()
+    assert [(o.template, o.params, o.ref, o.edit, o.edit_only) for o in outbox] == [
+        ("hello", {"n": [1, "二"]}, "r:1", True, False),
+        ("bye", {}, None, False, False),
+    ]
+    assert {(o.status, o.attempts, o.created_at, o.next_attempt_at) for o in outbox} == {
+        ("pending", 0, at, at)
+    }
+    assert [(a.action, a.actor_id, a.at, a.subject) for a in audit] == [
+        ("act", None, at, "s:1"),
+        ("b", 1, at, "s"),
+    ]
+
+
 # --- datetimes ----------------------------------------------------------------------------
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

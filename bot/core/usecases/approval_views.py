@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -13,13 +14,52 @@ from bot.core.usecases.team import active_person
 
 
 async def load_view(uow: UnitOfWork, request_id: int) -> RequestView:
-    request = await uow.requests.get(request_id)
-    if request is None:
+    views = await load_views(uow, [request_id])
+    if request_id not in views:
         raise NotFound(what="request")
-    steps = list(await uow.steps.for_request(request_id))
-    customer = await uow.customers.get(request.terms.customer_id)
-    names = {p.id: p.full_name for p in await uow.people.all()}
-    return RequestView(request, steps, customer.name if customer else "—", names)
+    return views[request_id]
+
+
+async def load_views(uow: UnitOfWork, request_ids: Collection[int]) -> dict[int, RequestView]:
+    """The requests found, by id, with their steps, their customers' names and the names of
+    everyone involved: four queries however many requests, so a sweep never reads per step."""
+    if not request_ids:
+        return {}
+    requests = await uow.requests.by_ids(request_ids)
+    steps: dict[int, list[ApprovalStep]] = {request.id: [] for request in requests}
+    for step in await uow.steps.for_requests(list(steps)):
+        steps[step.request_id].append(step)
+    customer_ids = {request.terms.customer_id for request in requests}
+    customers = await uow.customers.names(customer_ids)
+    involved = {request.requester_id for request in requests}
+    for chain in steps.values():
+        involved |= {
+            i for s in chain for i in (s.approver_id, s.acting_id, s.decided_by) if i is not None
+        }
+    names = {p.id: p.full_name for p in await uow.people.by_ids(involved)}
+    return {
+        request.id: RequestView(
+            request, steps[request.id], customers.get(request.terms.customer_id, "—"), names
+        )
+        for request in requests
+    }
+
+
+async def headline_views(
+    uow: UnitOfWork, steps: Collection[ApprovalStep]
+) -> dict[int, RequestView]:
+    """The views `headline_params` needs for these steps, by request id: without the chains,
+    with the names of the steps' approvers and delegates. Three queries however many steps."""
+    if not steps:
+        return {}
+    requests = await uow.requests.by_ids({step.request_id for step in steps})
+    customers = await uow.customers.names({request.terms.customer_id for request in requests})
+    involved = {i for s in steps for i in (s.approver_id, s.acting_id) if i is not None}
+    names = {p.id: p.full_name for p in await uow.people.by_ids(involved)}
+    return {
+        request.id: RequestView(request, [], customers.get(request.terms.customer_id, "—"), names)
+        for request in requests
+    }
 
 
 async def view_for(uow: UnitOfWork, actor_id: int, request_id: int) -> RequestView:
@@ -83,3 +123,17 @@ def request_snapshot(view: RequestView) -> dict[str, Any]:
 
 def card_params(view: RequestView, step: ApprovalStep) -> dict[str, Any]:
     return {**request_snapshot(view), "step": step_snapshot(step, view.names)}
+
+
+def headline_params(view: RequestView, step: ApprovalStep) -> dict[str, Any]:
+    """A request's headline and one of its steps: what a reminder, an overdue notice and a
+    digest line show. A fraction of the card, and a sweep may write thousands of them."""
+    terms = view.request.terms
+    return {
+        "request_id": view.request.id,
+        "customer": view.customer_name,
+        "product": terms.product,
+        "amount": str(terms.amount),
+        "discount": money_str(terms.discount),
+        "step": step_snapshot(step, view.names),
+    }

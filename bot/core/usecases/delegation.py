@@ -9,7 +9,7 @@ from bot.core.approvals import Delegation
 from bot.core.errors import InvalidChange, NotAllowed, NotFound
 from bot.core.models import AuditEntry, Notification, Person
 from bot.core.ports import UnitOfWork
-from bot.core.usecases.approval_views import card_params, load_view
+from bot.core.usecases.approval_views import card_params, load_view, load_views
 from bot.core.usecases.approvals import step_ref
 from bot.core.usecases.team import active_person
 
@@ -82,22 +82,19 @@ async def cancel_away(
 async def follow_delegations(uow: UnitOfWork, *, now: datetime) -> int:
     """Open steps follow delegations as their windows start and end: the deciding person is
     always the approver's current delegate, else the approver (unless the step moved to a
-    stand-in: then it stays with them); a new decider gets the card."""
-    moved = 0
-    for step in await uow.steps.open_steps():
-        if step.moved:
-            continue
-        delegation = await uow.delegations.current(step.approver_id, now)
-        delegate = await uow.people.get(delegation.delegate_id) if delegation else None
-        wanted = delegate.id if delegate is not None and delegate.active else None
-        if wanted == step.acting_id:
-            continue
-        changed = replace(step, acting_id=wanted)
-        await uow.steps.save(changed)
-        view = await load_view(uow, step.request_id)
-        params = card_params(view, changed)
-        await uow.outbox.add(
-            Notification(changed.decider_id, "approval_card", params, ref=step_ref(step.id)), now
-        )
-        moved += 1
-    return moved
+    stand-in: then it stays with them); a new decider gets the card.
+    Only the steps that disagree are read, and each change is conditional, so two sweeps at
+    once move a step (and send its card) once."""
+    changes = await uow.steps.stale_deciders(now)
+    moved = await uow.steps.change_deciders(changes)
+    views = await load_views(uow, {c.step.request_id for c in changes if c.step.id in moved})
+    cards = []
+    for change in changes:
+        if change.step.id in moved:
+            step = replace(change.step, acting_id=change.acting_id)
+            params = card_params(views[step.request_id], step)
+            cards.append(
+                Notification(step.decider_id, "approval_card", params, ref=step_ref(step.id))
+            )
+    await uow.outbox.add_many(cards, now)
+    return len(cards)

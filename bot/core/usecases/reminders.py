@@ -4,17 +4,19 @@ conditional update (or a digest row) in the same transaction as the message it c
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from bot.core.approvals import ApprovalStep
+from bot.core.approvals import ApprovalStep, NudgeClaim, RequestView
 from bot.core.calendar import in_quiet_hours, local, next_nudge_time
 from bot.core.models import AuditEntry, Notification
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
-from bot.core.usecases.approval_views import card_params, load_view
+from bot.core.usecases.approval_views import headline_params, headline_views
 from bot.core.usecases.delegation import follow_delegations
 from bot.core.usecases.reassign import left_hanging, move_at_deadline
+
+DIGEST_BATCH = 5_000  # open steps per batch of digest queries
 
 
 class NudgeKind(StrEnum):
@@ -58,64 +60,130 @@ def plan_nudge(step: ApprovalStep, now: datetime, policy: Policy) -> Nudge:
 async def sweep_deadlines(uow: UnitOfWork, *, policy: Policy, now: datetime) -> int:
     """Remind and escalate what is due; returns how many messages it queued."""
     queued = await follow_delegations(uow, now=now)
-    for step in await uow.steps.due_for_nudge(now):
-        queued += await _nudge(uow, step, policy, now)
+    queued += await _nudge_due(uow, policy, now)
     await uow.commit()
     return queued
 
 
-async def _nudge(uow: UnitOfWork, step: ApprovalStep, policy: Policy, now: datetime) -> int:
-    if step.next_nudge_at is None:
-        return 0
-    plan = plan_nudge(step, now, policy)
-    claimed = await uow.steps.claim_nudge(
-        step.id,
-        seen_nudge_at=step.next_nudge_at,
-        next_nudge_at=plan.next_at,
-        reminded=plan.remind_approver,
-        escalated_at=now if plan.kind is NudgeKind.escalate else None,
-    )
-    if not claimed or plan.kind is NudgeKind.postpone:
-        return 0
-    view = await load_view(uow, step.request_id)
-    params = card_params(view, step)
+async def _nudge_due(uow: UnitOfWork, policy: Policy, now: datetime) -> int:
+    """All due steps are claimed in one go and their views loaded in one batch: the work grows
+    with what is due, never with what is open."""
+    planned = [(step, plan_nudge(step, now, policy)) for step in await uow.steps.due_for_nudge(now)]
+    claimed = await uow.steps.claim_nudges(_claims(planned, now))
+    told = [
+        (step, plan)
+        for step, plan in planned
+        if step.id in claimed and plan.kind is not NudgeKind.postpone
+    ]
+    escalated = [step for step, plan in told if plan.kind is NudgeKind.escalate]
+    people = {
+        p.id: p
+        for p in await uow.people.by_ids(
+            {s.approver_id for s in escalated} | {s.decider_id for s in escalated}
+        )
+    }
+    # At its deadline a step whose approver or stand-in cannot answer moves on instead.
+    hanging = [
+        step
+        for step in escalated
+        if (decider := people.get(step.decider_id)) is not None and left_hanging(step, decider)
+    ]
+    queued = 0
+    for step in hanging:
+        queued += await move_at_deadline(uow, step, people[step.decider_id], policy=policy, now=now)
+    gone = {step.id for step in hanging}
+    told = [(step, plan) for step, plan in told if step.id not in gone]
+    views = await headline_views(uow, [step for step, _ in told])
+    messages = []
+    for step, plan in told:
+        # A moved step is its stand-in's to answer for: their manager hears of it.
+        answerable = people.get(step.decider_id if step.moved else step.approver_id)
+        manager_id = answerable.reports_to if answerable is not None else None
+        messages += _nudges(step, plan, views[step.request_id], manager_id)
+    await uow.outbox.add_many(messages, now)
+    await uow.audit.add_many([_escalation(s, now) for s in escalated if s.id not in gone])
+    return queued + len(messages)
+
+
+def _claims(planned: list[tuple[ApprovalStep, Nudge]], now: datetime) -> list[NudgeClaim]:
+    return [
+        NudgeClaim(
+            step.id,
+            seen_nudge_at=seen,
+            next_nudge_at=plan.next_at,
+            reminded=plan.remind_approver,
+            escalated_at=now if plan.kind is NudgeKind.escalate else None,
+        )
+        for step, plan in planned
+        if (seen := step.next_nudge_at) is not None
+    ]
+
+
+def _nudges(
+    step: ApprovalStep, plan: Nudge, view: RequestView, manager_id: int | None
+) -> list[Notification]:
+    """A reminder goes to the decider; at the deadline the requester and the approver's
+    manager are told (not the decider twice), and the decider reminded if the budget allows."""
+    params = headline_params(view, step)
+    reminder = [Notification(step.decider_id, "step_reminder", params)]
     if plan.kind is NudgeKind.remind:
-        await uow.outbox.add(Notification(step.decider_id, "step_reminder", params), now)
-        return 1
-    decider = await uow.people.get(step.decider_id)
-    if decider is not None and left_hanging(step, decider):
-        return await move_at_deadline(uow, step, decider, policy=policy, now=now)
-    # A moved step is its stand-in's to answer for: their manager hears of it.
-    approver = decider if step.moved else await uow.people.get(step.approver_id)
-    told = {view.request.requester_id}
-    if approver is not None and approver.reports_to is not None:
-        told.add(approver.reports_to)
-    for person_id in sorted(told - {step.decider_id}):
-        await uow.outbox.add(Notification(person_id, "step_overdue", params), now)
-    if plan.remind_approver:
-        await uow.outbox.add(Notification(step.decider_id, "step_reminder", params), now)
-    await uow.audit.add(
-        AuditEntry("escalated", None, now, f"request:{step.request_id}", comment=f"step:{step.id}")
+        return reminder
+    told = {view.request.requester_id} | ({manager_id} if manager_id is not None else set())
+    overdue = [
+        Notification(person_id, "step_overdue", params)
+        for person_id in sorted(told - {step.decider_id})
+    ]
+    return overdue + (reminder if plan.remind_approver else [])
+
+
+def _escalation(step: ApprovalStep, now: datetime) -> AuditEntry:
+    return AuditEntry(
+        "escalated", None, now, f"request:{step.request_id}", comment=f"step:{step.id}"
     )
-    return len(told - {step.decider_id}) + int(plan.remind_approver)
 
 
 async def send_digests(uow: UnitOfWork, *, policy: Policy, now: datetime) -> int:
-    """One morning message per person with pending approvals, never one per item."""
+    """One morning message per person with pending approvals, never one per item. Deciders are
+    taken in batches of about DIGEST_BATCH open steps, each batch in a few queries, so memory
+    stays bounded however long the queues are."""
     day = local(now, policy).date()
     sent = 0
-    for person_id in await uow.steps.open_deciders():
-        steps = await uow.steps.open_for(person_id)
-        if not steps or not await uow.digests.claim(person_id, "approvals", day):
-            continue
-        items = []
-        for step in steps:
-            view = await load_view(uow, step.request_id)
-            items.append(card_params(view, step))
-        await uow.outbox.add(
-            Notification(person_id, "approvals_digest", {"items": items, "now": now.isoformat()}),
-            now,
-        )
-        sent += 1
+    for deciders in _batches(await uow.steps.open_deciders()):
+        sent += await _digest_batch(uow, deciders, day, now)
     await uow.commit()
     return sent
+
+
+def _batches(open_steps: dict[int, int]) -> list[list[int]]:
+    """Deciders in order, cut where a batch would exceed DIGEST_BATCH open steps (a person
+    with more has a batch alone)."""
+    batches: list[list[int]] = [[]]
+    size = 0
+    for person_id, count in open_steps.items():
+        if batches[-1] and size + count > DIGEST_BATCH:
+            batches.append([])
+            size = 0
+        batches[-1].append(person_id)
+        size += count
+    return [batch for batch in batches if batch]
+
+
+async def _digest_batch(uow: UnitOfWork, deciders: list[int], day: date, now: datetime) -> int:
+    waiting: dict[int, list[ApprovalStep]] = {}
+    for step in await uow.steps.open_for_deciders(deciders):
+        waiting.setdefault(step.decider_id, []).append(step)
+    claimed = await uow.digests.claim_many(list(waiting), "approvals", day)
+    views = await headline_views(uow, [step for p in claimed for step in waiting[p]])
+    digests = [
+        Notification(
+            person_id,
+            "approvals_digest",
+            {
+                "items": [headline_params(views[s.request_id], s) for s in waiting[person_id]],
+                "now": now.isoformat(),
+            },
+        )
+        for person_id in sorted(claimed)
+    ]
+    await uow.outbox.add_many(digests, now)
+    return len(digests)
