@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -27,18 +27,28 @@ from bot.rendering import Renderer
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = 12
 LEASE = timedelta(minutes=2)
 KeyboardFactory = Callable[[OutboxItem], InlineKeyboardMarkup | None]
 
 
-def backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(2**attempts, 600))
+def backoff(failures: int) -> timedelta:
+    """The pause after a message's n-th real failure (5xx, network error): 2 s, 4 s, 8 s … up
+    to 10 minutes. With MAX_ATTEMPTS = 12 a message rides out about 37 minutes of trouble
+    (2 + 4 + … + 512 + 600 + 600 s) before it is given up: a Telegram outage or a lost network
+    is usually shorter, and an admin sees what was given up (`salesbot outbox failed`)."""
+    return timedelta(seconds=min(2**failures, 600))
 
 
 class OutboxSender:
     """Claims due rows and hands each chat's messages, in order, to a worker of that chat, so a
-    chat waiting out its per-chat limit or a `retry_after` never holds up the others."""
+    chat waiting out its per-chat limit never holds up the others.
+
+    Only a real failure spends a message's budget (`attempts`): waiting behind an earlier
+    message of its chat, a 429 and a re-claim after a lease ran out cost nothing. A 429 is taken
+    as bot-wide, because Telegram's answer does not say whether the flood wait is for the chat
+    or for the bot, and sending on to other chats during a bot-wide wait only lengthens it: no
+    request at all goes out until `retry_after` has passed."""
 
     def __init__(
         self,
@@ -65,6 +75,11 @@ class OutboxSender:
         self._wakeup = asyncio.Event()
         self._chats: dict[int, list[OutboxItem]] = {}
         self._workers: dict[int, asyncio.Task[None]] = {}
+        # Claimed rows not yet settled; at most what the overall limit sends in a quarter of
+        # the lease, so no row waits in memory until its lease runs out and is claimed twice.
+        self._held = 0
+        self._max_held = max(batch, int(self._limits.overall.rate * LEASE.total_seconds() / 4))
+        self._paused_until = datetime.min.replace(tzinfo=UTC)
         self._idle = asyncio.Event()
         self._idle.set()
         self._running = False
@@ -86,6 +101,7 @@ class OutboxSender:
         self._running = True
         try:
             while True:
+                self._wakeup.clear()
                 try:
                     claimed = await self._claim()
                 except Exception:
@@ -95,17 +111,24 @@ class OutboxSender:
                     continue
                 if not self._workers:
                     self._idle.set()
-                self._wakeup.clear()
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wakeup.wait(), self._idle_poll)
+                    await asyncio.wait_for(self._wakeup.wait(), self._next_look())
         finally:
             self._running = False
             for worker in self._workers.values():
                 worker.cancel()
 
+    def _next_look(self) -> float:
+        """Seconds until the claim loop looks again unwoken: the poll, or the end of a pause."""
+        pause = (self._paused_until - self._clock()).total_seconds()
+        return min(self._idle_poll, pause) if pause > 0 else self._idle_poll
+
     async def _claim(self) -> int:
         now = self._clock()
+        if now < self._paused_until or self._max_held - self._held < self._batch:
+            return 0
         items = await self._queue.claim_due(now, self._batch, now + LEASE)
+        self._held += len(items)
         for item in items:
             self._chats.setdefault(item.chat_id, []).append(item)
             if item.chat_id not in self._workers:
@@ -115,14 +138,22 @@ class OutboxSender:
 
     async def _work(self, chat_id: int) -> None:
         try:
-            while self._chats.get(chat_id):
-                await self._deliver_chat(self._chats.pop(chat_id))
+            while items := self._chats.pop(chat_id, None):
+                try:
+                    await self._deliver_chat(items)
+                finally:
+                    self._release(len(items))
         except Exception:
             log.exception("outbox delivery to chat %s failed", chat_id)
         finally:
             self._workers.pop(chat_id, None)
-            self._chats.pop(chat_id, None)
-            self._wakeup.set()
+            self._release(len(self._chats.pop(chat_id, [])))
+
+    def _release(self, count: int) -> None:
+        """Rows settled, postponed or dropped from memory (a dropped one is retaken after its
+        lease): room for the claim loop."""
+        self._held -= count
+        self._wakeup.set()
 
     async def drain_once(self) -> int:
         """Claim one batch and deliver it completely."""
@@ -136,38 +167,56 @@ class OutboxSender:
             postponed_to = await self._deliver(item)
             if postponed_to is not None:
                 # Keep the chat's order: what follows a postponed message waits with it.
-                for later in items[position + 1 :]:
-                    await self._queue.retry_at(later.id, postponed_to, "waits for an earlier one")
+                if later := [later.id for later in items[position + 1 :]]:
+                    await self._queue.postpone(later, postponed_to, "waits for an earlier one")
                 return
 
     async def _deliver(self, item: OutboxItem) -> datetime | None:
         """Send one item; the time it was postponed to, or None when it is settled."""
         try:
             await self._limits.acquire(item.chat_id)
+            if self._clock() < self._paused_until:
+                await self._queue.postpone([item.id], self._paused_until, "bot-wide flood wait")
+                return self._paused_until
             message_id = await self._send(item)
         except TelegramRetryAfter as exc:
-            return await self._postpone(item, timedelta(seconds=exc.retry_after), str(exc))
+            until = self._clock() + timedelta(seconds=exc.retry_after)
+            self._paused_until = max(self._paused_until, until)
+            await self._queue.postpone([item.id], until, str(exc))
+            return until
         except TelegramForbiddenError as exc:
-            await self._queue.fail(item.id, str(exc), unreachable=True)
+            await self._give_up(item, str(exc), unreachable=True)
         except TelegramBadRequest as exc:
-            await self._queue.fail(item.id, str(exc), unreachable=False)
+            await self._give_up(item, str(exc), unreachable=False)
         except (TelegramServerError, TelegramNetworkError) as exc:
-            if item.attempts < MAX_ATTEMPTS:
-                return await self._postpone(item, backoff(item.attempts), str(exc))
-            await self._queue.fail(item.id, str(exc), unreachable=False)
+            failures = item.attempts + 1
+            if failures < MAX_ATTEMPTS:
+                at = self._clock() + backoff(failures)
+                await self._queue.retry_after_failure(item.id, at, str(exc))
+                return at
+            await self._give_up(item, str(exc), unreachable=False)
         except Exception as exc:
             # A message that cannot be rendered or is refused otherwise must not block its
             # chat: it is settled as failed and the chat moves on.
             log.exception("outbox item %s cannot be delivered", item.id)
-            await self._queue.fail(item.id, f"{type(exc).__name__}: {exc}", unreachable=False)
+            await self._give_up(item, f"{type(exc).__name__}: {exc}", unreachable=False)
         else:
             await self._queue.mark_sent(item.id, message_id, self._clock())
         return None
 
-    async def _postpone(self, item: OutboxItem, delay: timedelta, error: str) -> datetime:
-        at = self._clock() + delay
-        await self._queue.retry_at(item.id, at, error)
-        return at
+    async def _give_up(self, item: OutboxItem, error: str, *, unreachable: bool) -> None:
+        # A blocked bot is the person's choice, not a fault: no warning for a 403.
+        level = logging.INFO if unreachable else logging.WARNING
+        log.log(
+            level,
+            "outbox item %s to person %s (chat %s) failed for good after %s attempt(s): %s",
+            item.id,
+            item.recipient_id,
+            item.chat_id,
+            item.attempts + 1,
+            error,
+        )
+        await self._queue.fail(item.id, error, unreachable=unreachable, now=self._clock())
 
     async def _send(self, item: OutboxItem) -> int:
         locale = item.language or self._i18n.default_locale
