@@ -11,7 +11,7 @@ from bot.core.models import FailedNotification
 from bot.core.policy import Policy
 from bot.core.roles import Role
 from bot.core.usecases import team
-from bot.main import build_app, serve
+from bot.main import build_app, freeze_startup_heap, serve
 from storage.engine import make_engine, make_sessionmaker
 from storage.migrate import upgrade
 from storage.outbox_queue import SqlOutboxQueue
@@ -24,7 +24,9 @@ async def run(settings: Settings, policy: Policy, *, port: int = 8080) -> None:
             "setting BOT_TOKEN: not set. Get one from @BotFather, "
             "or try `salesbot sandbox`, which needs none"
         )
-    await serve(build_app(settings, policy), port=port)
+    app = build_app(settings, policy)
+    freeze_startup_heap()
+    await serve(app, port=port)
 
 
 async def migrate(settings: Settings) -> None:

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
@@ -108,25 +108,30 @@ class SqlOutboxQueue:
             )
             return int(message_id) if message_id is not None else None
 
-    async def mark_sent(self, item_id: int, message_id: int, now: datetime) -> None:
-        """Two statements, no reads: the sender's hot path (see bench/outbox.py)."""
-        recipient = select(OutboxRow.recipient_id).where(OutboxRow.id == item_id)
-        chat = select(PersonRow.telegram_id).where(PersonRow.id == OutboxRow.recipient_id)
+    async def mark_sent(self, sent: Mapping[int, int], now: datetime) -> None:
+        """Many rows in one transaction (item id -> Telegram message id), no reads: the
+        sender's hot path (see bench/outbox.py and bench/broadcast.py)."""
+        if not sent:
+            return
+        outbox = OutboxRow.metadata.tables["outbox"]
+        chat = select(PersonRow.telegram_id).where(PersonRow.id == outbox.c.recipient_id)
+        recipients = select(OutboxRow.recipient_id).where(OutboxRow.id.in_(sent))
         async with self._sessionmaker() as session:
             await session.execute(
-                update(OutboxRow)
-                .where(OutboxRow.id == item_id)
+                update(outbox)
+                .where(outbox.c.id == bindparam("item_id"))
                 .values(
                     status="sent",
                     sent_at=now,
-                    message_id=message_id,
+                    message_id=bindparam("sent_message_id"),
                     error=None,
                     chat_id=chat.scalar_subquery(),
-                )
+                ),
+                [{"item_id": i, "sent_message_id": m} for i, m in sent.items()],
             )
             await session.execute(
                 update(PersonRow)
-                .where(PersonRow.id == recipient.scalar_subquery(), PersonRow.unreachable)
+                .where(PersonRow.id.in_(recipients), PersonRow.unreachable)
                 .values(unreachable=False)
             )
             await session.commit()

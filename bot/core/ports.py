@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol, Self
@@ -263,7 +263,9 @@ class OutboxQueue(Protocol):
         """The message id last delivered under `ref` to that chat, for editing it in place."""
         ...
 
-    async def mark_sent(self, item_id: int, message_id: int, now: datetime) -> None: ...
+    async def mark_sent(self, sent: Mapping[int, int], now: datetime) -> None:
+        """Delivered by `now`: item id -> Telegram message id, in one transaction."""
+        ...
 
     async def postpone(self, item_ids: Sequence[int], until: datetime, reason: str) -> None:
         """Back to pending until `until`, costing no attempt (a 429, a chat's earlier message)."""

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from aiogram import Bot
@@ -38,6 +39,16 @@ def backoff(failures: int) -> timedelta:
     (2 + 4 + … + 512 + 600 + 600 s) before it is given up: a Telegram outage or a lost network
     is usually shorter, and an admin sees what was given up (`salesbot outbox failed`)."""
     return timedelta(seconds=min(2**failures, 600))
+
+
+@dataclass
+class _SentMarks:
+    """Delivered messages waiting to be recorded together: item id -> Telegram message id."""
+
+    sent: dict[int, int] = field(default_factory=dict)
+    written: asyncio.Future[None] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
 
 
 class OutboxSender:
@@ -75,11 +86,13 @@ class OutboxSender:
         self._wakeup = asyncio.Event()
         self._chats: dict[int, list[OutboxItem]] = {}
         self._workers: dict[int, asyncio.Task[None]] = {}
-        # Claimed rows not yet settled; at most what the overall limit sends in a quarter of
-        # the lease, so no row waits in memory until its lease runs out and is claimed twice.
-        self._held = 0
-        self._max_held = max(batch, int(self._limits.overall.rate * LEASE.total_seconds() / 4))
+        # Chats with claimed rows in memory: about two seconds of the overall rate. A claimed
+        # row then waits seconds for its turn, never its lease (which would let it be claimed
+        # and sent twice), and a broadcast is not held in memory, thousands of tasks, at once.
+        self._max_chats = max(2 * batch, int(self._limits.overall.rate * 2))
         self._paused_until = datetime.min.replace(tzinfo=UTC)
+        self._marks: _SentMarks | None = None
+        self._mark_writer: asyncio.Task[None] | None = None
         self._idle = asyncio.Event()
         self._idle.set()
         self._running = False
@@ -112,11 +125,14 @@ class OutboxSender:
                 if not self._workers:
                     self._idle.set()
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wakeup.wait(), self._next_look())
+                    async with asyncio.timeout(self._next_look()):
+                        await self._wakeup.wait()
         finally:
             self._running = False
             for worker in self._workers.values():
                 worker.cancel()
+            if self._mark_writer is not None:
+                self._mark_writer.cancel()
 
     def _next_look(self) -> float:
         """Seconds until the claim loop looks again unwoken: the poll, or the end of a pause."""
@@ -125,10 +141,9 @@ class OutboxSender:
 
     async def _claim(self) -> int:
         now = self._clock()
-        if now < self._paused_until or self._max_held - self._held < self._batch:
+        if now < self._paused_until or len(self._workers) + self._batch > self._max_chats:
             return 0
         items = await self._queue.claim_due(now, self._batch, now + LEASE)
-        self._held += len(items)
         for item in items:
             self._chats.setdefault(item.chat_id, []).append(item)
             if item.chat_id not in self._workers:
@@ -138,22 +153,14 @@ class OutboxSender:
 
     async def _work(self, chat_id: int) -> None:
         try:
-            while items := self._chats.pop(chat_id, None):
-                try:
-                    await self._deliver_chat(items)
-                finally:
-                    self._release(len(items))
+            while self._chats.get(chat_id):
+                await self._deliver_chat(self._chats.pop(chat_id))
         except Exception:
             log.exception("outbox delivery to chat %s failed", chat_id)
         finally:
             self._workers.pop(chat_id, None)
-            self._release(len(self._chats.pop(chat_id, [])))
-
-    def _release(self, count: int) -> None:
-        """Rows settled, postponed or dropped from memory (a dropped one is retaken after its
-        lease): room for the claim loop."""
-        self._held -= count
-        self._wakeup.set()
+            self._chats.pop(chat_id, None)
+            self._wakeup.set()
 
     async def drain_once(self) -> int:
         """Claim one batch and deliver it completely."""
@@ -174,11 +181,13 @@ class OutboxSender:
     async def _deliver(self, item: OutboxItem) -> datetime | None:
         """Send one item; the time it was postponed to, or None when it is settled."""
         try:
+            # Rendered before its turn, so the request leaves right when the limiter says.
+            text, markup = self._render(item)
             await self._limits.acquire(item.chat_id)
             if self._clock() < self._paused_until:
                 await self._queue.postpone([item.id], self._paused_until, "bot-wide flood wait")
                 return self._paused_until
-            message_id = await self._send(item)
+            message_id = await self._send(item, text, markup)
         except TelegramRetryAfter as exc:
             until = self._clock() + timedelta(seconds=exc.retry_after)
             self._paused_until = max(self._paused_until, until)
@@ -201,8 +210,30 @@ class OutboxSender:
             log.exception("outbox item %s cannot be delivered", item.id)
             await self._give_up(item, f"{type(exc).__name__}: {exc}", unreachable=False)
         else:
-            await self._queue.mark_sent(item.id, message_id, self._clock())
+            await self._record_sent(item.id, message_id)
         return None
+
+    async def _record_sent(self, item_id: int, message_id: int) -> None:
+        """Sent rows are written in one transaction per round, not one each: at 100 msg/s a
+        transaction per message kept SQLite's write lock so busy that a write timed out. The
+        worker still waits for its row to be written, so an edit of it finds its message."""
+        if self._marks is None:
+            self._marks = _SentMarks()
+        marks = self._marks
+        marks.sent[item_id] = message_id
+        if self._mark_writer is None or self._mark_writer.done():
+            self._mark_writer = asyncio.create_task(self._write_marks())
+        await marks.written
+
+    async def _write_marks(self) -> None:
+        while (marks := self._marks) is not None:
+            self._marks = None
+            try:
+                await self._queue.mark_sent(marks.sent, self._clock())
+            except Exception as exc:
+                marks.written.set_exception(exc)
+            else:
+                marks.written.set_result(None)
 
     async def _give_up(self, item: OutboxItem, error: str, *, unreachable: bool) -> None:
         # A blocked bot is the person's choice, not a fault: no warning for a 403.
@@ -218,12 +249,14 @@ class OutboxSender:
         )
         await self._queue.fail(item.id, error, unreachable=unreachable, now=self._clock())
 
-    async def _send(self, item: OutboxItem) -> int:
+    def _render(self, item: OutboxItem) -> tuple[str, InlineKeyboardMarkup | None]:
         locale = item.language or self._i18n.default_locale
         with self._i18n.context(), self._i18n.use_locale(locale):
             text = self._renderer.render(f"notifications/{item.template}", **item.params)
             factory = self._keyboards.get(item.template)
-            markup = factory(item) if factory else None
+            return text, factory(item) if factory else None
+
+    async def _send(self, item: OutboxItem, text: str, markup: InlineKeyboardMarkup | None) -> int:
         if item.edit and item.ref is not None:
             message_id = await self._queue.last_sent(item.ref, item.chat_id)
             if message_id is not None and await self._edit(item, message_id, text, markup):

@@ -3,6 +3,8 @@ in every one-second window, a late wake-up is made up, and a chat may burst a li
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from bot.notifications.limiter import ChatLimits
@@ -52,6 +54,32 @@ async def test_a_late_wake_up_is_made_up_by_the_next_request() -> None:
     rate = 999 / (times[-1] - times[0])
     assert rate > 99.5, "a fixed lateness of 4 ms per 10 ms would lose 29 % if it added up"
     assert busiest_second(times) <= 101
+
+
+async def test_a_stall_is_not_echoed_as_a_burst_a_second_later() -> None:
+    time = FakeTime()
+    limits = ChatLimits(overall_rate=100, monotonic=time, sleep=time.sleep)
+    times = await send_to_many_chats(limits, time, 150)
+    time.now += 0.08  # the loop was busy elsewhere for eight slots
+    resumed = time.now
+
+    times += await send_to_many_chats(limits, time, 450)
+
+    assert busiest_second(times) == 100
+    gaps = [b - a for a, b in itertools.pairwise(t for t in times if t > resumed + 0.5)]
+    assert min(gaps) == pytest.approx(0.01), "evenly spread again, no echo of the catch-up"
+    assert times[-1] - times[0] <= 5.99 + 0.08, "the stall cost no more than itself"
+
+
+async def test_after_a_quiet_spell_at_most_a_tenth_of_a_second_goes_at_once() -> None:
+    time = FakeTime()
+    limits = ChatLimits(overall_rate=100, monotonic=time, sleep=time.sleep)
+    time.now += 60
+
+    times = await send_to_many_chats(limits, time, 20)
+
+    assert times[:11] == [times[0]] * 11
+    assert times[11] - times[0] == pytest.approx(0.01)
 
 
 async def test_one_chat_may_burst_three_then_gets_one_a_second() -> None:

@@ -104,7 +104,7 @@ async def test_a_message_waits_while_an_earlier_one_is_being_sent(
     await enqueue(sessionmaker, person.id)
 
     assert await queue.claim_due(NOW, 10, LEASE) == []
-    await queue.mark_sent(1, 10, NOW)
+    await queue.mark_sent({1: 10}, NOW)
     assert ids(await queue.claim_due(NOW, 10, LEASE)) == [2]
 
 
@@ -148,12 +148,38 @@ async def test_mark_sent_records_the_message(sessionmaker: Sessions, queue: SqlO
     await enqueue(sessionmaker, person.id)
     [item] = await queue.claim_due(NOW, 10, LEASE)
 
-    await queue.mark_sent(item.id, 555, NOW + MINUTE)
+    await queue.mark_sent({item.id: 555}, NOW + MINUTE)
 
     stored = await row(sessionmaker, OutboxRow, item.id)
     assert (stored.status, stored.message_id, stored.chat_id) == ("sent", 555, 7_000_000_001)
     assert (stored.sent_at, stored.error) == (NOW + MINUTE, None)
     assert await queue.claim_due(LEASE + MINUTE, 10, LEASE + 2 * MINUTE) == []
+
+
+async def test_mark_sent_records_many_in_one_call(
+    sessionmaker: Sessions, queue: SqlOutboxQueue
+) -> None:
+    ann = await add_person(sessionmaker, 1)
+    bob = await add_person(sessionmaker, 2)
+    async with sessionmaker() as session:
+        await session.execute(update(PersonRow).values(unreachable=True))
+        await session.commit()
+    await enqueue(sessionmaker, ann.id)
+    await enqueue(sessionmaker, bob.id)
+    await enqueue(sessionmaker, ann.id)
+    first, to_bob, _held_back = await queue.claim_due(NOW, 10, LEASE)
+
+    await queue.mark_sent({first.id: 11, to_bob.id: 22}, NOW)
+
+    stored = [await row(sessionmaker, OutboxRow, i) for i in (1, 2, 3)]
+    assert [(r.status, r.message_id, r.chat_id) for r in stored] == [
+        ("sent", 11, 1),
+        ("sent", 22, 2),
+        ("sending", None, None),
+    ]
+    assert not (await row(sessionmaker, PersonRow, bob.id)).unreachable, "a message got through"
+    assert (await row(sessionmaker, PersonRow, ann.id)).unreachable is False
+    await queue.mark_sent({}, NOW)
 
 
 async def test_postpone_puts_rows_back_for_later_at_no_cost(
@@ -214,7 +240,7 @@ async def test_fail_unreachable_marks_the_person_until_a_message_gets_through(
 
     await enqueue(sessionmaker, person.id)
     [later] = await queue.claim_due(NOW, 10, LEASE)
-    await queue.mark_sent(later.id, 777, NOW)
+    await queue.mark_sent({later.id: 777}, NOW)
 
     assert not (await row(sessionmaker, PersonRow, person.id)).unreachable
 
@@ -234,7 +260,7 @@ async def test_fail_without_unreachable_leaves_the_person_alone(
 
 
 async def test_unknown_ids_are_ignored(sessionmaker: Sessions, queue: SqlOutboxQueue) -> None:
-    await queue.mark_sent(999, 1, NOW)
+    await queue.mark_sent({999: 1}, NOW)
     await queue.fail(999, "gone", unreachable=True, now=NOW)
     await queue.postpone([999], NOW, "gone")
     await queue.retry_after_failure(999, NOW, "gone")
@@ -246,7 +272,7 @@ async def test_sent_rows_are_never_claimed_again(
     person = await add_person(sessionmaker, 1)
     await enqueue(sessionmaker, person.id)
     [item] = await queue.claim_due(NOW, 10, LEASE)
-    await queue.mark_sent(item.id, 1, NOW)
+    await queue.mark_sent({item.id: 1}, NOW)
     async with sessionmaker() as session:  # even with a stale lease left behind
         await session.execute(update(OutboxRow).values(claimed_until=NOW))
         await session.commit()
@@ -268,9 +294,9 @@ async def test_an_edit_names_the_last_message_sent_under_its_ref(
     assert (first.edit, edit.edit, edit.ref) == (False, True, "request:1")
     assert await queue.last_sent("request:1", ann.telegram_id) is None  # nothing sent yet
 
-    await queue.mark_sent(first.id, 501, NOW)
-    await queue.mark_sent(to_bob.id, 502, NOW)
-    await queue.mark_sent(edit.id, 503, NOW)
+    await queue.mark_sent({first.id: 501}, NOW)
+    await queue.mark_sent({to_bob.id: 502}, NOW)
+    await queue.mark_sent({edit.id: 503}, NOW)
 
     assert await queue.last_sent("request:1", ann.telegram_id) == 503
     assert await queue.last_sent("request:1", bob.telegram_id) == 502
@@ -290,7 +316,7 @@ async def test_recent_failures_lists_failed_rows_newest_first_with_their_recipie
     await queue.fail(second.id, "502: Bad Gateway", unreachable=False, now=NOW)
     await queue.fail(first.id, "400: chat not found", unreachable=False, now=NOW + MINUTE)
     await queue.fail(to_bob.id, "403: blocked", unreachable=True, now=NOW + 2 * MINUTE)
-    await queue.mark_sent(sent.id, 10, NOW)
+    await queue.mark_sent({sent.id: 10}, NOW)
 
     failures = await queue.recent_failures(2)
 
