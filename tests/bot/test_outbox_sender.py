@@ -9,10 +9,10 @@ import itertools
 import logging
 import shutil
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -420,15 +420,47 @@ async def test_after_a_429_nothing_is_claimed_for_any_chat_until_retry_after_has
     assert (rig.labels(ANN), rig.labels(BOB)) == (["a1"], ["b1"])
 
 
+class WatchedQueue(SqlOutboxQueue):
+    """Says when a row was first postponed."""
+
+    def __init__(self, rig: Rig) -> None:
+        super().__init__(rig.app.sessionmaker)
+        self.postponed = asyncio.Event()
+
+    async def postpone(self, item_ids: Sequence[int], until: datetime, reason: str) -> None:
+        await super().postpone(item_ids, until, reason)
+        self.postponed.set()
+
+
+class AnnFirst(ChatLimits):
+    """Lets Ann's message go at once; the others only once something was postponed."""
+
+    def __init__(self, queue: WatchedQueue) -> None:
+        super().__init__(overall_rate=1000, chat_rate=1000, chat_burst=1000)
+        self.queue = queue
+
+    async def acquire(self, chat_id: int) -> None:
+        if chat_id != ANN:
+            await self.queue.postponed.wait()
+        await super().acquire(chat_id)
+
+
 async def test_messages_already_claimed_for_other_chats_wait_out_a_429_at_no_cost(
     rig: Rig,
 ) -> None:
     items = [await rig.enqueue(chat, "x") for chat in (ANN, BOB, CAT)]
     flood(rig, ANN, 3)
-    # One message every 50 ms overall: Ann's 429 is back before Bob's turn.
-    sender = rig.sender(limits=ChatLimits(overall_rate=20, chat_rate=1000, chat_burst=1000))
+    queue = WatchedQueue(rig)
+    sender = OutboxSender(
+        rig.app.bot,
+        queue,
+        rig.app.renderer,
+        rig.app.i18n,
+        clock=rig.clock,
+        limits=AnnFirst(queue),
+    )
 
-    await sender.drain_once()
+    await sender.drain_once()  # Bob's and Cat's turns come after Ann's 429 is back
 
     assert [c.chat_id for c in rig.sends()] == [ANN]
     rows = [await rig.row(i) for i in items]
