@@ -75,7 +75,7 @@ async def outbox_drain(sessions: Sessions, _engine: AsyncEngine) -> int:
     queue, done = SqlOutboxQueue(sessions), 0
     while claimed := await queue.claim_due(NOW, BATCH, LEASE):
         for item in claimed:
-            await queue.mark_sent(item.id, 1000 + item.id, NOW)
+            await queue.mark_sent({item.id: 1000 + item.id}, NOW)
         done += len(claimed)
     return done
 

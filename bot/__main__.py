@@ -1,4 +1,4 @@
-"""`python -m bot` / `salesbot`: run, sandbox, migrate, invite."""
+"""`python -m bot` / `salesbot`: run, sandbox, migrate, invite, outbox."""
 
 from __future__ import annotations
 
@@ -28,6 +28,10 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="bring the database schema up to date")
     invite = commands.add_parser("invite", help="print a one-time invite link")
     invite.add_argument("--role", choices=[r.value for r in Role], default=Role.admin.value)
+    outbox = commands.add_parser("outbox", help="look into the outbox of notifications")
+    outbox_commands = outbox.add_subparsers(dest="outbox_command", required=True)
+    failed = outbox_commands.add_parser("failed", help="messages given up on, newest first")
+    failed.add_argument("--limit", type=int, default=20, help="how many (default: 20)")
     return parser
 
 
@@ -52,6 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(cli.migrate(settings))
         elif args.command == "invite":
             print(asyncio.run(cli.invite(settings, policy, Role(args.role))))
+        elif args.command == "outbox":
+            print(asyncio.run(cli.failed_outbox(settings, policy, limit=args.limit)))
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2

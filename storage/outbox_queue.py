@@ -1,18 +1,20 @@
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
-from bot.core.models import OutboxItem
+from bot.core.models import FailedNotification, OutboxItem
 from storage.tables import OutboxRow, PersonRow
 
 
 class SqlOutboxQueue:
     """Claims with one conditional UPDATE … RETURNING, correct on SQLite and PostgreSQL alike,
-    so two senders running by mistake never take the same row."""
+    so two senders running by mistake never take the same row. `attempts` counts real
+    delivery failures only (see `OutboxQueue`)."""
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self._sessionmaker = sessionmaker
@@ -61,11 +63,7 @@ class SqlOutboxQueue:
             claimed = await session.execute(
                 update(OutboxRow)
                 .where(target, self._due(now))
-                .values(
-                    status="sending",
-                    claimed_until=lease_until,
-                    attempts=OutboxRow.attempts + 1,
-                )
+                .values(status="sending", claimed_until=lease_until)
                 .returning(OutboxRow.id)
             )
             ids = [row[0] for row in claimed]
@@ -81,6 +79,7 @@ class SqlOutboxQueue:
             return [
                 OutboxItem(
                     id=row.id,
+                    recipient_id=row.recipient_id,
                     chat_id=telegram_id,
                     language=language,
                     template=row.template,
@@ -109,40 +108,60 @@ class SqlOutboxQueue:
             )
             return int(message_id) if message_id is not None else None
 
-    async def mark_sent(self, item_id: int, message_id: int, now: datetime) -> None:
-        """Two statements, no reads: the sender's hot path (see bench/outbox.py)."""
-        recipient = select(OutboxRow.recipient_id).where(OutboxRow.id == item_id)
-        chat = select(PersonRow.telegram_id).where(PersonRow.id == OutboxRow.recipient_id)
+    async def mark_sent(self, sent: Mapping[int, int], now: datetime) -> None:
+        """Many rows in one transaction (item id -> Telegram message id), no reads: the
+        sender's hot path (see bench/outbox.py and bench/broadcast.py)."""
+        if not sent:
+            return
+        outbox = OutboxRow.metadata.tables["outbox"]
+        chat = select(PersonRow.telegram_id).where(PersonRow.id == outbox.c.recipient_id)
+        recipients = select(OutboxRow.recipient_id).where(OutboxRow.id.in_(sent))
         async with self._sessionmaker() as session:
             await session.execute(
-                update(OutboxRow)
-                .where(OutboxRow.id == item_id)
+                update(outbox)
+                .where(outbox.c.id == bindparam("item_id"))
                 .values(
                     status="sent",
                     sent_at=now,
-                    message_id=message_id,
+                    message_id=bindparam("sent_message_id"),
                     error=None,
                     chat_id=chat.scalar_subquery(),
-                )
+                ),
+                [{"item_id": i, "sent_message_id": m} for i, m in sent.items()],
             )
             await session.execute(
                 update(PersonRow)
-                .where(PersonRow.id == recipient.scalar_subquery(), PersonRow.unreachable)
+                .where(PersonRow.id.in_(recipients), PersonRow.unreachable)
                 .values(unreachable=False)
             )
             await session.commit()
 
-    async def retry_at(self, item_id: int, at: datetime, error: str) -> None:
+    async def postpone(self, item_ids: Sequence[int], until: datetime, reason: str) -> None:
+        async with self._sessionmaker() as session:
+            await session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id.in_(item_ids))
+                .values(status="pending", next_attempt_at=until, claimed_until=None, error=reason)
+            )
+            await session.commit()
+
+    async def retry_after_failure(self, item_id: int, at: datetime, error: str) -> None:
         await self._set(
-            item_id, status="pending", next_attempt_at=at, claimed_until=None, error=error
+            item_id,
+            status="pending",
+            next_attempt_at=at,
+            claimed_until=None,
+            error=error,
+            attempts=OutboxRow.attempts + 1,
         )
 
-    async def fail(self, item_id: int, error: str, *, unreachable: bool) -> None:
+    async def fail(self, item_id: int, error: str, *, unreachable: bool, now: datetime) -> None:
         async with self._sessionmaker() as session:
             row = await session.get(OutboxRow, item_id)
             if row is None:
                 return
             row.status, row.error, row.claimed_until = "failed", error[:500], None
+            row.attempts, row.failed_at = row.attempts + 1, now
             if unreachable:
                 await session.execute(
                     update(PersonRow)
@@ -150,6 +169,28 @@ class SqlOutboxQueue:
                     .values(unreachable=True)
                 )
             await session.commit()
+
+    async def recent_failures(self, limit: int) -> list[FailedNotification]:
+        """The last `limit` rows settled as failed, newest first, with whom they were for."""
+        async with self._sessionmaker() as session:
+            rows = await session.execute(
+                select(OutboxRow, PersonRow.full_name)
+                .join(PersonRow, PersonRow.id == OutboxRow.recipient_id)
+                .where(OutboxRow.status == "failed")
+                .order_by(OutboxRow.failed_at.desc().nulls_last(), OutboxRow.id.desc())
+                .limit(limit)
+            )
+            return [
+                FailedNotification(
+                    id=row.id,
+                    failed_at=row.failed_at,
+                    recipient_id=row.recipient_id,
+                    recipient_name=name,
+                    template=row.template,
+                    error=row.error,
+                )
+                for row, name in rows
+            ]
 
     async def _set(self, item_id: int, **values: object) -> None:
         async with self._sessionmaker() as session:

@@ -84,12 +84,13 @@ class OutboxItem:
     """A claimed notification, with what the sender needs to deliver it."""
 
     id: int
+    recipient_id: int
     chat_id: int
     language: str | None
     template: str
     params: dict[str, Any]
     ref: str | None
-    attempts: int
+    attempts: int  # real delivery failures so far; waiting costs none
     edit: bool = False
     edit_only: bool = False
 
@@ -101,3 +102,15 @@ class StoredUpdate:
     update_id: int
     chat_key: int
     payload: str
+
+
+@dataclass(slots=True)
+class FailedNotification:
+    """An outbox row the sender settled as failed, as an admin lists it."""
+
+    id: int
+    failed_at: datetime | None  # None for rows that failed before the time was recorded
+    recipient_id: int
+    recipient_name: str
+    template: str
+    error: str | None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime
 from decimal import Decimal
@@ -301,7 +301,10 @@ class UnitOfWork(Protocol):
 
 
 class OutboxQueue(Protocol):
-    """The sender's side of the outbox. Each call is its own short transaction."""
+    """The sender's side of the outbox. Each call is its own short transaction.
+
+    `attempts` counts real delivery failures only: a claim, a re-claim after a lease ran out
+    and a postponement cost none, so waiting never spends a message's budget."""
 
     async def claim_due(self, now: datetime, limit: int, lease_until: datetime) -> list[OutboxItem]:
         """Atomically take pending rows that are due (and rows whose lease ran out)."""
@@ -311,11 +314,21 @@ class OutboxQueue(Protocol):
         """The message id last delivered under `ref` to that chat, for editing it in place."""
         ...
 
-    async def mark_sent(self, item_id: int, message_id: int, now: datetime) -> None: ...
+    async def mark_sent(self, sent: Mapping[int, int], now: datetime) -> None:
+        """Delivered by `now`: item id -> Telegram message id, in one transaction."""
+        ...
 
-    async def retry_at(self, item_id: int, at: datetime, error: str) -> None: ...
+    async def postpone(self, item_ids: Sequence[int], until: datetime, reason: str) -> None:
+        """Back to pending until `until`, costing no attempt (a 429, a chat's earlier message)."""
+        ...
 
-    async def fail(self, item_id: int, error: str, *, unreachable: bool) -> None: ...
+    async def retry_after_failure(self, item_id: int, at: datetime, error: str) -> None:
+        """A send failed for a reason that may pass (5xx, network): one attempt spent."""
+        ...
+
+    async def fail(self, item_id: int, error: str, *, unreachable: bool, now: datetime) -> None:
+        """Settled as failed for good; the failure counts as an attempt."""
+        ...
 
 
 class Inbox(Protocol):

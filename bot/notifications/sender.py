@@ -6,7 +6,8 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -28,19 +29,39 @@ from bot.ui.fit import MESSAGE_LIMIT
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = 12
 TOO_LONG = "message is too long"  # Telegram's 400 for a text over its limit
 LEASE = timedelta(minutes=2)
 KeyboardFactory = Callable[[OutboxItem], InlineKeyboardMarkup | None]
 
 
-def backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(2**attempts, 600))
+def backoff(failures: int) -> timedelta:
+    """The pause after a message's n-th real failure (5xx, network error): 2 s, 4 s, 8 s … up
+    to 10 minutes. With MAX_ATTEMPTS = 12 a message rides out about 37 minutes of trouble
+    (2 + 4 + … + 512 + 600 + 600 s) before it is given up: a Telegram outage or a lost network
+    is usually shorter, and an admin sees what was given up (`salesbot outbox failed`)."""
+    return timedelta(seconds=min(2**failures, 600))
+
+
+@dataclass
+class _SentMarks:
+    """Delivered messages waiting to be recorded together: item id -> Telegram message id."""
+
+    sent: dict[int, int] = field(default_factory=dict)
+    written: asyncio.Future[None] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
 
 
 class OutboxSender:
     """Claims due rows and hands each chat's messages, in order, to a worker of that chat, so a
-    chat waiting out its per-chat limit or a `retry_after` never holds up the others."""
+    chat waiting out its per-chat limit never holds up the others.
+
+    Only a real failure spends a message's budget (`attempts`): waiting behind an earlier
+    message of its chat, a 429 and a re-claim after a lease ran out cost nothing. A 429 is taken
+    as bot-wide, because Telegram's answer does not say whether the flood wait is for the chat
+    or for the bot, and sending on to other chats during a bot-wide wait only lengthens it: no
+    request at all goes out until `retry_after` has passed."""
 
     def __init__(
         self,
@@ -67,6 +88,13 @@ class OutboxSender:
         self._wakeup = asyncio.Event()
         self._chats: dict[int, list[OutboxItem]] = {}
         self._workers: dict[int, asyncio.Task[None]] = {}
+        # Chats with claimed rows in memory: about two seconds of the overall rate. A claimed
+        # row then waits seconds for its turn, never its lease (which would let it be claimed
+        # and sent twice), and a broadcast is not held in memory, thousands of tasks, at once.
+        self._max_chats = max(2 * batch, int(self._limits.overall.rate * 2))
+        self._paused_until = datetime.min.replace(tzinfo=UTC)
+        self._marks: _SentMarks | None = None
+        self._mark_writer: asyncio.Task[None] | None = None
         self._idle = asyncio.Event()
         self._idle.set()
         self._running = False
@@ -100,14 +128,24 @@ class OutboxSender:
                 if not self._workers and not self._wakeup.is_set():
                     self._idle.set()
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wakeup.wait(), self._idle_poll)
+                    async with asyncio.timeout(self._next_look()):
+                        await self._wakeup.wait()
         finally:
             self._running = False
             for worker in self._workers.values():
                 worker.cancel()
+            if self._mark_writer is not None:
+                self._mark_writer.cancel()
+
+    def _next_look(self) -> float:
+        """Seconds until the claim loop looks again unwoken: the poll, or the end of a pause."""
+        pause = (self._paused_until - self._clock()).total_seconds()
+        return min(self._idle_poll, pause) if pause > 0 else self._idle_poll
 
     async def _claim(self) -> int:
         now = self._clock()
+        if now < self._paused_until or len(self._workers) + self._batch > self._max_chats:
+            return 0
         items = await self._queue.claim_due(now, self._batch, now + LEASE)
         for item in items:
             self._chats.setdefault(item.chat_id, []).append(item)
@@ -139,41 +177,93 @@ class OutboxSender:
             postponed_to = await self._deliver(item)
             if postponed_to is not None:
                 # Keep the chat's order: what follows a postponed message waits with it.
-                for later in items[position + 1 :]:
-                    await self._queue.retry_at(later.id, postponed_to, "waits for an earlier one")
+                if later := [later.id for later in items[position + 1 :]]:
+                    await self._queue.postpone(later, postponed_to, "waits for an earlier one")
                 return
 
     async def _deliver(self, item: OutboxItem) -> datetime | None:
         """Send one item; the time it was postponed to, or None when it is settled."""
         try:
+            # Rendered before its turn, so the request leaves right when the limiter says.
+            text, markup = self._render(item)
             await self._limits.acquire(item.chat_id)
-            message_id = await self._send(item)
+            if self._clock() < self._paused_until:
+                await self._queue.postpone([item.id], self._paused_until, "bot-wide flood wait")
+                return self._paused_until
+            message_id = await self._send(item, text, markup)
         except TelegramRetryAfter as exc:
-            return await self._postpone(item, timedelta(seconds=exc.retry_after), str(exc))
+            until = self._clock() + timedelta(seconds=exc.retry_after)
+            self._paused_until = max(self._paused_until, until)
+            await self._queue.postpone([item.id], until, str(exc))
+            return until
         except TelegramForbiddenError as exc:
-            await self._queue.fail(item.id, str(exc), unreachable=True)
+            await self._give_up(item, str(exc), unreachable=True)
         except TelegramBadRequest as exc:
-            await self._queue.fail(item.id, str(exc), unreachable=False)
+            await self._give_up(item, str(exc), unreachable=False)
         except (TelegramServerError, TelegramNetworkError) as exc:
-            if item.attempts < MAX_ATTEMPTS:
-                return await self._postpone(item, backoff(item.attempts), str(exc))
-            await self._queue.fail(item.id, str(exc), unreachable=False)
+            failures = item.attempts + 1
+            if failures < MAX_ATTEMPTS:
+                at = self._clock() + backoff(failures)
+                await self._queue.retry_after_failure(item.id, at, str(exc))
+                return at
+            await self._give_up(item, str(exc), unreachable=False)
         except Exception as exc:
             # A message that cannot be rendered or is refused otherwise must not block its
             # chat: it is settled as failed and the chat moves on.
             log.exception("outbox item %s cannot be delivered", item.id)
-            await self._queue.fail(item.id, f"{type(exc).__name__}: {exc}", unreachable=False)
+            await self._give_up(item, f"{type(exc).__name__}: {exc}", unreachable=False)
         else:
-            await self._queue.mark_sent(item.id, message_id, self._clock())
+            await self._record_sent(item.id, message_id)
         return None
 
-    async def _postpone(self, item: OutboxItem, delay: timedelta, error: str) -> datetime:
-        at = self._clock() + delay
-        await self._queue.retry_at(item.id, at, error)
-        return at
+    async def _record_sent(self, item_id: int, message_id: int) -> None:
+        """Sent rows are written in one transaction per round, not one each: at 100 msg/s a
+        transaction per message kept SQLite's write lock so busy that a write timed out. The
+        worker still waits for its row to be written, so an edit of it finds its message."""
+        if self._marks is None:
+            self._marks = _SentMarks()
+        marks = self._marks
+        marks.sent[item_id] = message_id
+        if self._mark_writer is None or self._mark_writer.done():
+            self._mark_writer = asyncio.create_task(self._write_marks())
+        await marks.written
 
-    async def _send(self, item: OutboxItem) -> int:
-        text, markup = self._compose(item, MESSAGE_LIMIT)
+    async def _write_marks(self) -> None:
+        while (marks := self._marks) is not None:
+            self._marks = None
+            try:
+                await self._queue.mark_sent(marks.sent, self._clock())
+            except Exception as exc:
+                marks.written.set_exception(exc)
+            else:
+                marks.written.set_result(None)
+
+    async def _give_up(self, item: OutboxItem, error: str, *, unreachable: bool) -> None:
+        # A blocked bot is the person's choice, not a fault: no warning for a 403.
+        level = logging.INFO if unreachable else logging.WARNING
+        log.log(
+            level,
+            "outbox item %s to person %s (chat %s) failed for good after %s attempt(s): %s",
+            item.id,
+            item.recipient_id,
+            item.chat_id,
+            item.attempts + 1,
+            error,
+        )
+        await self._queue.fail(item.id, error, unreachable=unreachable, now=self._clock())
+
+    def _render(
+        self, item: OutboxItem, limit: int = MESSAGE_LIMIT
+    ) -> tuple[str, InlineKeyboardMarkup | None]:
+        locale = item.language or self._i18n.default_locale
+        with self._i18n.context(), self._i18n.use_locale(locale):
+            text = self._renderer.render_within(
+                f"notifications/{item.template}", item.params, limit
+            )
+            factory = self._keyboards.get(item.template)
+            return text, factory(item) if factory else None
+
+    async def _send(self, item: OutboxItem, text: str, markup: InlineKeyboardMarkup | None) -> int:
         try:
             return await self._put(item, text, markup)
         except TelegramBadRequest as exc:
@@ -181,18 +271,8 @@ class OutboxSender:
                 raise
             # Telegram counted more than we did: the short form, well inside the limit.
             log.warning("outbox item %s refused as too long; sending its short form", item.id)
-            text, markup = self._compose(item, MESSAGE_LIMIT // 2)
+            text, markup = self._render(item, MESSAGE_LIMIT // 2)
             return await self._put(item, text, markup)
-
-    def _compose(self, item: OutboxItem, limit: int) -> tuple[str, InlineKeyboardMarkup | None]:
-        locale = item.language or self._i18n.default_locale
-        with self._i18n.context(), self._i18n.use_locale(locale):
-            text = self._renderer.render_within(
-                f"notifications/{item.template}", item.params, limit
-            )
-            factory = self._keyboards.get(item.template)
-            markup = factory(item) if factory else None
-        return text, markup
 
     async def _put(self, item: OutboxItem, text: str, markup: InlineKeyboardMarkup | None) -> int:
         """Edit the earlier message in place when asked to, else send a new one."""

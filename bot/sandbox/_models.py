@@ -12,6 +12,7 @@ __all__ = [
     "CallbackQueryInfo",
     "ChatMessage",
     "FileInfo",
+    "FloodWait",
     "InjectedError",
     "Keyboard",
     "Params",
@@ -190,6 +191,15 @@ class ApiCall:
 
 
 @dataclass
+class FloodWait:
+    """A bot-wide 429 the emulator's rate limit answered, and what arrived before it ended."""
+
+    call: ApiCall  # the request that was refused first
+    until: float  # time.monotonic() when the wait ends
+    violations: list[ApiCall] = field(default_factory=list)
+
+
+@dataclass
 class InjectedError:
     method: str  # lower-case
     error_code: int
@@ -197,6 +207,7 @@ class InjectedError:
     retry_after: int | None = None
     times: int = 1
     chat_id: int | None = None
+    text_contains: str | None = None
 
     def to_api_error(self) -> ApiError:
         parameters = {"retry_after": self.retry_after} if self.retry_after is not None else None

@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import math
 import time
+from collections import deque
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any
@@ -23,6 +25,7 @@ from bot.sandbox._models import (
     ApiCall,
     ApiError,
     ChatMessage,
+    FloodWait,
     InjectedError,
     Params,
     UploadedFile,
@@ -31,7 +34,7 @@ from bot.sandbox._models import (
 from bot.sandbox._state import UPDATE_TYPES, SandboxState
 from bot.sandbox.driver import DEFAULT_QUIET, DEFAULT_TIMEOUT, SandboxUser
 
-__all__ = ["ApiCall", "BotApiEmulator", "ChatMessage"]
+__all__ = ["ApiCall", "BotApiEmulator", "ChatMessage", "FloodWait"]
 
 _CONFLICT_POLL = (
     "Conflict: terminated by other getUpdates request; "
@@ -62,6 +65,10 @@ class BotApiEmulator(SandboxState):
         self.strict_html = strict_html
         self.calls: list[ApiCall] = []
         self.injected_errors: list[InjectedError] = []
+        self.flood_waits: list[FloodWait] = []
+        self._rate_limit: int | None = None
+        self._rate_retry_after = 1
+        self._accepted: deque[float] = deque()
         self.allowed_updates: set[str] | None = None
         self.webhook: dict[str, Any] | None = None
         self.webhook_retry_delay = 1.0
@@ -198,20 +205,55 @@ class BotApiEmulator(SandboxState):
         retry_after: int | None = None,
         times: int = 1,
         chat_id: int | None = None,
+        text_contains: str | None = None,
     ) -> None:
-        """Make the next ``times`` calls of ``method`` (optionally for ``chat_id``) fail."""
+        """Make the next ``times`` calls of ``method`` (optionally for ``chat_id``, or only
+        those whose ``text`` contains ``text_contains``) fail."""
         self.injected_errors.append(
-            InjectedError(method.lower(), error_code, description, retry_after, times, chat_id)
+            InjectedError(
+                method.lower(), error_code, description, retry_after, times, chat_id, text_contains
+            )
         )
 
-    def _take_injected(self, method: str, chat_id: int | None) -> InjectedError | None:
+    def _take_injected(self, method: str, call: ApiCall) -> InjectedError | None:
+        text = str(call.params.get("text", ""))
         for injected in self.injected_errors:
-            if injected.method == method and injected.chat_id in (None, chat_id):
+            if (
+                injected.method == method
+                and injected.chat_id in (None, call.chat_id)
+                and (injected.text_contains is None or injected.text_contains in text)
+            ):
                 injected.times -= 1
                 if injected.times <= 0:
                     self.injected_errors.remove(injected)
                 return injected
         return None
+
+    def limit_rate(self, per_second: int | None, *, retry_after: int = 1) -> None:
+        """Enforce a bot-wide rate like Telegram (off by default: ``None``). A Bot API request
+        arriving when ``per_second`` requests were accepted within the last second is answered
+        429 with ``parameters.retry_after`` and opens a flood wait (recorded in
+        ``flood_waits``); a request arriving inside that wait gets 429 again, with the seconds
+        left, and is recorded in the wait's ``violations``."""
+        self._rate_limit, self._rate_retry_after = per_second, retry_after
+        self._accepted.clear()
+
+    def _check_rate(self, call: ApiCall) -> None:
+        if self._rate_limit is None:
+            return
+        if self.flood_waits and call.time < (wait := self.flood_waits[-1]).until:
+            wait.violations.append(call)
+            left = math.ceil(wait.until - call.time)
+            raise ApiError(429, f"Too Many Requests: retry after {left}", {"retry_after": left})
+        while self._accepted and self._accepted[0] <= call.time - 1:
+            self._accepted.popleft()
+        if len(self._accepted) >= self._rate_limit:
+            seconds = self._rate_retry_after
+            self.flood_waits.append(FloodWait(call, call.time + seconds))
+            raise ApiError(
+                429, f"Too Many Requests: retry after {seconds}", {"retry_after": seconds}
+            )
+        self._accepted.append(call.time)
 
     def calls_to(self, method: str) -> list[ApiCall]:
         """Recorded calls of one method (case-insensitive)."""
@@ -289,7 +331,9 @@ class BotApiEmulator(SandboxState):
             self._inflight += 1
         self._touch()
         try:
-            injected = self._take_injected(key, call.chat_id)
+            if key in METHODS:
+                self._check_rate(call)
+            injected = self._take_injected(key, call)
             if injected is not None:
                 raise injected.to_api_error()
             result: Any

@@ -17,6 +17,7 @@ from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramForbiddenError,
     TelegramRetryAfter,
+    TelegramServerError,
 )
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.state import State, StatesGroup
@@ -279,6 +280,45 @@ async def test_injected_flood_error(echo: Sandbox) -> None:
     await echo.bot.send_message(ALICE, "after the pause")
     failed = echo.emu.calls_to("sendMessage")[-2]
     assert (failed.ok, failed.error_code) == (False, 429)
+
+
+@pytest.mark.asyncio
+async def test_an_injected_error_can_pick_a_message_by_its_text(echo: Sandbox) -> None:
+    await echo.user().send("hi")
+    echo.emu.inject_error(
+        "sendMessage", error_code=502, description="Bad Gateway", text_contains="second"
+    )
+
+    await echo.bot.send_message(ALICE, "first")
+    with pytest.raises(TelegramServerError, match="Bad Gateway"):
+        await echo.bot.send_message(ALICE, "the second")
+    await echo.bot.send_message(ALICE, "the second again")
+
+    assert echo.emu.injected_errors == []
+
+
+@pytest.mark.asyncio
+async def test_an_opt_in_rate_limit_answers_429_and_records_requests_inside_the_wait(
+    echo: Sandbox,
+) -> None:
+    await echo.user().send("hi")
+    echo.emu.limit_rate(3, retry_after=2)  # the calls below take milliseconds, not a second
+
+    for n in range(3):
+        await echo.bot.send_message(ALICE, f"m{n}")
+    with pytest.raises(TelegramRetryAfter) as caught:
+        await echo.bot.send_message(ALICE, "m3")
+    assert caught.value.retry_after == 2
+    with pytest.raises(TelegramRetryAfter):
+        await echo.bot.send_message(ALICE, "m4")  # inside the flood wait
+
+    [wait] = echo.emu.flood_waits
+    assert (wait.call.params["text"], wait.until) == ("m3", wait.call.time + 2)
+    assert [call.params["text"] for call in wait.violations] == ["m4"]
+    echo.emu.limit_rate(None)
+    await echo.bot.send_message(ALICE, "m5")
+    outcomes = [c.error_code for c in echo.emu.calls_to("sendMessage")][-6:]
+    assert outcomes == [None, None, None, 429, 429, None], "off again"
 
 
 @pytest.mark.asyncio

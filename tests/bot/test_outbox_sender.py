@@ -1,17 +1,18 @@
 """The outbox sender against the Bot API emulator, with a real SqlOutboxQueue on a temp SQLite
-file and a clock the test moves: retry_after, backoff, 403/400, order per chat, edits in place,
-and the per-chat pace."""
+file and a clock the test moves: retry_after, backoff, the budget of real failures, 403/400,
+order per chat, edits in place, and the per-chat pace."""
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 import shutil
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from harness import FakeClock
 from sqlalchemy import func, select
 from test_regression_screens_outgrow_telegram import six_times_returned
 
+from bot import cli
 from bot.core.models import Notification
 from bot.core.roles import Role
 from bot.core.usecases.approval_views import card_params
@@ -178,7 +180,7 @@ async def test_retry_after_postpones_the_message_until_the_clock_has_passed_it(r
     assert await sender.drain_once() == 1
     assert rig.labels(ANN) == ["m1"]
     row = await rig.row(item)
-    assert (row.status, row.attempts, row.error) == ("sent", 2, None)
+    assert (row.status, row.attempts, row.error) == ("sent", 0, None), "a 429 costs no attempt"
     assert row.message_id == rig.emulator.transcript(ANN)[-1].message_id
 
     rig.clock.advance(minutes=30)
@@ -266,19 +268,272 @@ async def test_network_errors_back_off_and_retry(rig: Rig) -> None:
     assert (await rig.row(item)).status == "sent"
 
 
-async def test_server_errors_give_up_after_max_attempts(rig: Rig) -> None:
+async def test_server_errors_back_off_on_a_doubling_schedule_up_to_ten_minutes(
+    rig: Rig,
+) -> None:
+    item = await rig.enqueue(ANN, "m1")
+    rig.emulator.inject_error("sendMessage", error_code=502, description="Bad Gateway", times=100)
+    sender = rig.sender()
+    pauses = []
+
+    for _ in range(MAX_ATTEMPTS - 1):
+        await sender.drain_once()
+        row = await rig.row(item)
+        pauses.append((row.next_attempt_at - rig.clock()).total_seconds())
+        rig.clock.now = row.next_attempt_at
+
+    assert pauses == [2, 4, 8, 16, 32, 64, 128, 256, 512, 600, 600]
+    assert sum(pauses) == 2222, "about 37 minutes of trouble before the message is given up"
+
+
+async def test_server_errors_give_up_after_max_attempts_visibly(
+    rig: Rig, caplog: pytest.LogCaptureFixture
+) -> None:
     item = await rig.enqueue(ANN, "m1")
     rig.emulator.inject_error("sendMessage", error_code=502, description="Bad Gateway", times=100)
     sender = rig.sender()
 
-    for _ in range(MAX_ATTEMPTS + 3):
-        await sender.drain_once()
-        rig.clock.advance(minutes=11)  # past the longest pause (10 minutes)
+    with caplog.at_level(logging.WARNING, logger="bot.notifications.sender"):
+        for _ in range(MAX_ATTEMPTS + 3):
+            await sender.drain_once()
+            rig.clock.advance(minutes=11)  # past the longest pause (10 minutes)
 
     assert len(rig.sends()) == MAX_ATTEMPTS
     row = await rig.row(item)
     assert (row.status, row.attempts) == ("failed", MAX_ATTEMPTS)
     assert not await rig.unreachable(ANN), "a server error says nothing about the person"
+    [warning] = caplog.records
+    assert warning.levelno == logging.WARNING
+    message = warning.getMessage()
+    assert f"outbox item {item} to person {rig.people[ANN]} (chat {ANN})" in message
+    assert "Bad Gateway" in message
+
+    listing = await cli.failed_outbox(rig.app.settings, rig.app.policy, limit=5)
+
+    header, line = listing.splitlines()
+    assert header.split()[:4] == ["id", "failed", "at", "(Asia/Shanghai)"]
+    assert line.split()[:6] == [
+        str(item),
+        "2026-11-23",
+        f"{row.failed_at.astimezone(rig.app.policy.tz):%H:%M:%S}",
+        str(rig.people[ANN]),
+        f"P{ANN}",
+        "member_joined",
+    ]
+    assert line.endswith("Bad Gateway")
+
+
+# --- the budget is spent by real failures only ---------------------------------------------------
+
+
+async def test_regression_429_storm_then_one_5xx_delivers_the_message(rig: Rig) -> None:
+    """Before: every claim added to `attempts`, so the second message, claimed again each time
+    the first one met a 429, had spent its whole budget waiting; its one 502 then failed it for
+    good. After: waiting costs nothing, the 502 is its first real failure, both arrive."""
+    first = await rig.enqueue(ANN, "m1")
+    second = await rig.enqueue(ANN, "m2")
+    rig.emulator.inject_error(
+        "sendMessage",
+        error_code=429,
+        description="Too Many Requests: retry after 1",
+        retry_after=1,
+        times=7,
+        chat_id=ANN,
+    )
+    rig.emulator.inject_error(
+        "sendMessage", error_code=502, description="Bad Gateway", text_contains="m2"
+    )
+    sender = rig.sender()
+
+    for _ in range(7):
+        await sender.drain_once()
+        assert len(rig.sends(ANN)) == len(rig.emulator.calls_to("sendMessage"))
+        rig.clock.advance(seconds=0.9)
+        assert await sender.drain_once() == 0, "nothing inside retry_after"
+        rig.clock.advance(seconds=0.1)
+    await sender.drain_once()  # m1 goes; m2 meets the 502 and backs off 2 s
+    rig.clock.advance(seconds=2)
+    await sender.drain_once()
+
+    assert rig.labels(ANN) == ["m1", "m2"]
+    assert [c.error_code for c in rig.sends(ANN)] == [429] * 7 + [None, 502, None]
+    rows = [await rig.row(first), await rig.row(second)]
+    assert [(r.status, r.attempts) for r in rows] == [("sent", 0), ("sent", 1)]
+
+
+async def test_regression_waiting_behind_an_earlier_message_costs_no_attempt(rig: Rig) -> None:
+    """Before: a message held back while an earlier one of its chat backed off was claimed
+    (and charged an attempt) on every round. After: only its own failures count."""
+    first = await rig.enqueue(ANN, "m1")
+    second = await rig.enqueue(ANN, "m2")
+    rig.emulator.inject_error(
+        "sendMessage", error_code=500, description="Internal Server Error", times=3
+    )
+    sender = rig.sender()
+
+    for _ in range(4):
+        await sender.drain_once()
+        rig.clock.advance(minutes=1)
+
+    assert rig.labels(ANN) == ["m1", "m2"]
+    rows = [await rig.row(first), await rig.row(second)]
+    assert [(r.status, r.attempts) for r in rows] == [("sent", 3), ("sent", 0)]
+
+
+async def test_regression_a_reclaim_after_a_429_or_a_lease_costs_no_attempt(rig: Rig) -> None:
+    """Before: each re-claim, after a 429 or after a dead sender's lease ran out, added to
+    `attempts`. After: neither is a failure of the message; a 429 waits exactly retry_after."""
+    item = await rig.enqueue(ANN, "m1")
+    flood(rig, ANN, 1)
+    await rig.queue.claim_due(rig.clock(), 10, rig.clock() + LEASE)  # a sender that then died
+    rig.clock.advance(seconds=LEASE.total_seconds() + 1)
+    sender = rig.sender()
+
+    await sender.drain_once()  # retaken after the lease: a 429
+    row = await rig.row(item)
+    assert (row.status, row.attempts) == ("pending", 0)
+    assert row.next_attempt_at == rig.clock() + timedelta(seconds=1)
+    rig.clock.advance(seconds=1)
+    await sender.drain_once()
+
+    assert rig.labels(ANN) == ["m1"]
+    row = await rig.row(item)
+    assert (row.status, row.attempts) == ("sent", 0)
+
+
+# --- a 429 holds the whole bot -------------------------------------------------------------------
+
+
+async def test_after_a_429_nothing_is_claimed_for_any_chat_until_retry_after_has_passed(
+    rig: Rig,
+) -> None:
+    await rig.enqueue(ANN, "a1")
+    flood(rig, ANN, 3)
+    sender = rig.sender()
+    await sender.drain_once()
+
+    await rig.enqueue(BOB, "b1")
+    assert await sender.drain_once() == 0
+    rig.clock.advance(seconds=2.9)
+    assert await sender.drain_once() == 0
+    assert [c.chat_id for c in rig.sends()] == [ANN], "a bot-wide flood wait: nobody is sent to"
+
+    rig.clock.advance(seconds=0.1)
+    assert await sender.drain_once() == 2
+    assert (rig.labels(ANN), rig.labels(BOB)) == (["a1"], ["b1"])
+
+
+class WatchedQueue(SqlOutboxQueue):
+    """Says when a row was first postponed."""
+
+    def __init__(self, rig: Rig) -> None:
+        super().__init__(rig.app.sessionmaker)
+        self.postponed = asyncio.Event()
+
+    async def postpone(self, item_ids: Sequence[int], until: datetime, reason: str) -> None:
+        await super().postpone(item_ids, until, reason)
+        self.postponed.set()
+
+
+class AnnFirst(ChatLimits):
+    """Lets Ann's message go at once; the others only once something was postponed."""
+
+    def __init__(self, queue: WatchedQueue) -> None:
+        super().__init__(overall_rate=1000, chat_rate=1000, chat_burst=1000)
+        self.queue = queue
+
+    async def acquire(self, chat_id: int) -> None:
+        if chat_id != ANN:
+            await self.queue.postponed.wait()
+        await super().acquire(chat_id)
+
+
+async def test_messages_already_claimed_for_other_chats_wait_out_a_429_at_no_cost(
+    rig: Rig,
+) -> None:
+    items = [await rig.enqueue(chat, "x") for chat in (ANN, BOB, CAT)]
+    flood(rig, ANN, 3)
+    queue = WatchedQueue(rig)
+    sender = OutboxSender(
+        rig.app.bot,
+        queue,
+        rig.app.renderer,
+        rig.app.i18n,
+        clock=rig.clock,
+        limits=AnnFirst(queue),
+    )
+
+    await sender.drain_once()  # Bob's and Cat's turns come after Ann's 429 is back
+
+    assert [c.chat_id for c in rig.sends()] == [ANN]
+    rows = [await rig.row(i) for i in items]
+    assert {(r.status, r.attempts, r.next_attempt_at) for r in rows} == {
+        ("pending", 0, rig.clock() + timedelta(seconds=3))
+    }
+    rig.clock.advance(seconds=3)
+    await sender.drain_once()
+    assert [rig.labels(chat) for chat in (ANN, BOB, CAT)] == [["x"], ["x"], ["x"]]
+
+
+# --- what the sender holds in memory -------------------------------------------------------------
+
+
+class HeldLimits(ChatLimits):
+    """Lets nothing through until `release`, counting who waits."""
+
+    def __init__(self, overall_rate: float) -> None:
+        super().__init__(overall_rate=overall_rate)
+        self.waiting = 0
+        self.gate = asyncio.Event()
+        self.crowd: asyncio.Event = asyncio.Event()
+        self.crowd_size = 0
+
+    async def acquire(self, chat_id: int) -> None:
+        self.waiting += 1
+        if self.waiting == self.crowd_size:
+            self.crowd.set()
+        await self.gate.wait()
+
+
+async def test_the_sender_holds_no_more_chats_than_it_sends_to_within_seconds(
+    rig: Rig,
+) -> None:
+    people = {}
+    async with SqlUnitOfWork(rig.app.sessionmaker) as uow:
+        for telegram_id in range(3000, 3040):
+            person = await uow.people.add(
+                telegram_id=telegram_id,
+                full_name=f"P{telegram_id}",
+                role=Role.rep,
+                reports_to=None,
+                language="en",
+                joined_at=rig.clock(),
+            )
+            people[telegram_id] = person.id
+            rig.emulator.add_user(telegram_id, f"P{telegram_id}").started = True
+        await uow.commit()
+    rig.people.update(people)
+    for telegram_id in people:
+        await rig.enqueue(telegram_id, "x")
+    limits = HeldLimits(overall_rate=1)  # two seconds at 1 msg/s, but two batches at least
+    limits.crowd_size = 20
+    sender = rig.sender(limits=limits, batch=10)
+    task = asyncio.create_task(sender.run())
+    try:
+        sender.wake()
+        await asyncio.wait_for(limits.crowd.wait(), 5)
+        async with rig.app.sessionmaker() as session:
+            claimed = await session.scalar(
+                select(func.count()).where(OutboxRow.status == "sending")
+            )
+        assert claimed == 20
+
+        limits.gate.set()
+        await asyncio.wait_for(sender.wait_idle(), 5)
+        assert sorted(c.chat_id for c in rig.sends()) == sorted(people)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
 
 
 # --- 403 and 400: no retry -------------------------------------------------------------------

@@ -92,3 +92,36 @@ async def test_0006_gives_customers_added_without_a_key_their_company_key(empty_
     finally:
         await engine.dispose()
     assert keys == {1: "acmetrading", 2: "kept"}
+
+
+async def test_0010_gives_waiting_rows_a_fresh_budget_and_keeps_settled_ones(
+    empty_db: str,
+) -> None:
+    await upgrade(empty_db, "0009")
+    engine = make_engine(empty_db)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO people (id, telegram_id, full_name, role, active, joined_at,"
+                    " unreachable) VALUES (1, 10, 'Rob', 'rep', true, :now, false)"
+                ),
+                {"now": NOW},
+            )
+            for number, status in enumerate(["pending", "sending", "failed", "sent"], 1):
+                await connection.execute(
+                    text(
+                        "INSERT INTO outbox (id, recipient_id, template, params, status, attempts,"
+                        " created_at, next_attempt_at, edit, edit_only)"
+                        " VALUES (:id, 1, 'hello', '{}', :status, 7, :now, :now, false, false)"
+                    ),
+                    {"id": number, "status": status, "now": NOW},
+                )
+        await upgrade(empty_db, "0010")
+        async with engine.connect() as connection:
+            attempts = dict(
+                (await connection.execute(text("SELECT status, attempts FROM outbox"))).all()
+            )
+    finally:
+        await engine.dispose()
+    assert attempts == {"pending": 0, "sending": 0, "failed": 7, "sent": 7}

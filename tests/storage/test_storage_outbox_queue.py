@@ -1,4 +1,5 @@
-"""The sender's side of the outbox: claim, lease, mark sent, retry, fail."""
+"""The sender's side of the outbox: claim, lease, mark sent, postpone, retry, fail, and the
+admin's list of failed rows. `attempts` counts real failures only."""
 
 from __future__ import annotations
 
@@ -55,7 +56,7 @@ async def test_claim_due_takes_due_rows_in_id_order_with_what_the_sender_needs(
         "hello",
         {"i": 0},
     )
-    assert (first.ref, first.attempts) == (None, 1)
+    assert (first.ref, first.attempts) == (None, 0), "a claim costs no attempt"
     assert items[1].chat_id == 2
     stored = await row(sessionmaker, OutboxRow, 1)
     assert (stored.status, stored.claimed_until) == ("sending", LEASE)
@@ -103,7 +104,7 @@ async def test_a_message_waits_while_an_earlier_one_is_being_sent(
     await enqueue(sessionmaker, person.id)
 
     assert await queue.claim_due(NOW, 10, LEASE) == []
-    await queue.mark_sent(1, 10, NOW)
+    await queue.mark_sent({1: 10}, NOW)
     assert ids(await queue.claim_due(NOW, 10, LEASE)) == [2]
 
 
@@ -119,7 +120,7 @@ async def test_a_row_is_taken_again_only_after_its_lease_runs_out(
     again = await queue.claim_due(LEASE + timedelta(seconds=1), 10, LEASE + 5 * MINUTE)
 
     assert ids(again) == [1]
-    assert again[0].attempts == 2
+    assert again[0].attempts == 0, "the dead sender's claim was no failure of the message"
 
 
 async def test_concurrent_claimers_never_share_a_row(
@@ -147,7 +148,7 @@ async def test_mark_sent_records_the_message(sessionmaker: Sessions, queue: SqlO
     await enqueue(sessionmaker, person.id)
     [item] = await queue.claim_due(NOW, 10, LEASE)
 
-    await queue.mark_sent(item.id, 555, NOW + MINUTE)
+    await queue.mark_sent({item.id: 555}, NOW + MINUTE)
 
     stored = await row(sessionmaker, OutboxRow, item.id)
     assert (stored.status, stored.message_id, stored.chat_id) == ("sent", 555, 7_000_000_001)
@@ -155,22 +156,67 @@ async def test_mark_sent_records_the_message(sessionmaker: Sessions, queue: SqlO
     assert await queue.claim_due(LEASE + MINUTE, 10, LEASE + 2 * MINUTE) == []
 
 
-async def test_retry_at_puts_it_back_for_later(
+async def test_mark_sent_records_many_in_one_call(
+    sessionmaker: Sessions, queue: SqlOutboxQueue
+) -> None:
+    ann = await add_person(sessionmaker, 1)
+    bob = await add_person(sessionmaker, 2)
+    async with sessionmaker() as session:
+        await session.execute(update(PersonRow).values(unreachable=True))
+        await session.commit()
+    await enqueue(sessionmaker, ann.id)
+    await enqueue(sessionmaker, bob.id)
+    await enqueue(sessionmaker, ann.id)
+    first, to_bob, _held_back = await queue.claim_due(NOW, 10, LEASE)
+
+    await queue.mark_sent({first.id: 11, to_bob.id: 22}, NOW)
+
+    stored = [await row(sessionmaker, OutboxRow, i) for i in (1, 2, 3)]
+    assert [(r.status, r.message_id, r.chat_id) for r in stored] == [
+        ("sent", 11, 1),
+        ("sent", 22, 2),
+        ("sending", None, None),
+    ]
+    assert not (await row(sessionmaker, PersonRow, bob.id)).unreachable, "a message got through"
+    assert (await row(sessionmaker, PersonRow, ann.id)).unreachable is False
+    await queue.mark_sent({}, NOW)
+
+
+async def test_postpone_puts_rows_back_for_later_at_no_cost(
+    sessionmaker: Sessions, queue: SqlOutboxQueue
+) -> None:
+    person = await add_person(sessionmaker, 1)
+    await enqueue(sessionmaker, person.id, n=3)
+    first, second, third = await queue.claim_due(NOW, 10, LEASE)
+    later = NOW + 2 * MINUTE
+
+    await queue.postpone([first.id], later, "429: retry after 120")
+    await queue.postpone([second.id, third.id], later, "waits for an earlier one")
+
+    stored = await row(sessionmaker, OutboxRow, first.id)
+    assert (stored.status, stored.next_attempt_at, stored.claimed_until) == ("pending", later, None)
+    assert stored.error == "429: retry after 120"
+    assert (await row(sessionmaker, OutboxRow, third.id)).next_attempt_at == later
+    assert await queue.claim_due(later - timedelta(seconds=1), 10, LEASE) == []
+    again = await queue.claim_due(later, 10, later + 5 * MINUTE)
+    assert [(item.id, item.attempts) for item in again] == [(first.id, 0), (second.id, 0), (3, 0)]
+
+
+async def test_retry_after_failure_spends_one_attempt(
     sessionmaker: Sessions, queue: SqlOutboxQueue
 ) -> None:
     person = await add_person(sessionmaker, 1)
     await enqueue(sessionmaker, person.id)
     [item] = await queue.claim_due(NOW, 10, LEASE)
-    later = NOW + 2 * MINUTE
 
-    await queue.retry_at(item.id, later, "429: retry after 120")
+    await queue.retry_after_failure(item.id, NOW + MINUTE, "502: Bad Gateway")
+    [again] = await queue.claim_due(NOW + MINUTE, 10, LEASE + MINUTE)
+    await queue.retry_after_failure(item.id, NOW + 2 * MINUTE, "502: Bad Gateway")
 
     stored = await row(sessionmaker, OutboxRow, item.id)
-    assert (stored.status, stored.next_attempt_at, stored.claimed_until) == ("pending", later, None)
-    assert stored.error == "429: retry after 120"
-    assert await queue.claim_due(later - timedelta(seconds=1), 10, LEASE) == []
-    [again] = await queue.claim_due(later, 10, later + 5 * MINUTE)
-    assert (again.id, again.attempts) == (item.id, 2)
+    assert (again.attempts, stored.attempts) == (1, 2)
+    assert (stored.status, stored.next_attempt_at) == ("pending", NOW + 2 * MINUTE)
+    assert stored.error == "502: Bad Gateway"
 
 
 async def test_fail_unreachable_marks_the_person_until_a_message_gets_through(
@@ -180,7 +226,7 @@ async def test_fail_unreachable_marks_the_person_until_a_message_gets_through(
     await enqueue(sessionmaker, person.id)
     [blocked] = await queue.claim_due(NOW, 10, LEASE)
 
-    await queue.fail(blocked.id, "403: bot was blocked by the user", unreachable=True)
+    await queue.fail(blocked.id, "403: bot was blocked by the user", unreachable=True, now=NOW)
 
     stored = await row(sessionmaker, OutboxRow, blocked.id)
     assert (stored.status, stored.error, stored.claimed_until) == (
@@ -188,12 +234,13 @@ async def test_fail_unreachable_marks_the_person_until_a_message_gets_through(
         "403: bot was blocked by the user",
         None,
     )
+    assert (stored.failed_at, stored.attempts) == (NOW, 1)
     assert (await row(sessionmaker, PersonRow, person.id)).unreachable
     assert await queue.claim_due(LEASE + MINUTE, 10, LEASE + 2 * MINUTE) == []  # failed is final
 
     await enqueue(sessionmaker, person.id)
     [later] = await queue.claim_due(NOW, 10, LEASE)
-    await queue.mark_sent(later.id, 777, NOW)
+    await queue.mark_sent({later.id: 777}, NOW)
 
     assert not (await row(sessionmaker, PersonRow, person.id)).unreachable
 
@@ -205,7 +252,7 @@ async def test_fail_without_unreachable_leaves_the_person_alone(
     await enqueue(sessionmaker, person.id)
     [item] = await queue.claim_due(NOW, 10, LEASE)
 
-    await queue.fail(item.id, "x" * 2000, unreachable=False)
+    await queue.fail(item.id, "x" * 2000, unreachable=False, now=NOW)
 
     stored = await row(sessionmaker, OutboxRow, item.id)
     assert (stored.status, len(stored.error)) == ("failed", 500)
@@ -213,9 +260,10 @@ async def test_fail_without_unreachable_leaves_the_person_alone(
 
 
 async def test_unknown_ids_are_ignored(sessionmaker: Sessions, queue: SqlOutboxQueue) -> None:
-    await queue.mark_sent(999, 1, NOW)
-    await queue.fail(999, "gone", unreachable=True)
-    await queue.retry_at(999, NOW, "gone")
+    await queue.mark_sent({999: 1}, NOW)
+    await queue.fail(999, "gone", unreachable=True, now=NOW)
+    await queue.postpone([999], NOW, "gone")
+    await queue.retry_after_failure(999, NOW, "gone")
 
 
 async def test_sent_rows_are_never_claimed_again(
@@ -224,7 +272,7 @@ async def test_sent_rows_are_never_claimed_again(
     person = await add_person(sessionmaker, 1)
     await enqueue(sessionmaker, person.id)
     [item] = await queue.claim_due(NOW, 10, LEASE)
-    await queue.mark_sent(item.id, 1, NOW)
+    await queue.mark_sent({item.id: 1}, NOW)
     async with sessionmaker() as session:  # even with a stale lease left behind
         await session.execute(update(OutboxRow).values(claimed_until=NOW))
         await session.commit()
@@ -246,10 +294,35 @@ async def test_an_edit_names_the_last_message_sent_under_its_ref(
     assert (first.edit, edit.edit, edit.ref) == (False, True, "request:1")
     assert await queue.last_sent("request:1", ann.telegram_id) is None  # nothing sent yet
 
-    await queue.mark_sent(first.id, 501, NOW)
-    await queue.mark_sent(to_bob.id, 502, NOW)
-    await queue.mark_sent(edit.id, 503, NOW)
+    await queue.mark_sent({first.id: 501}, NOW)
+    await queue.mark_sent({to_bob.id: 502}, NOW)
+    await queue.mark_sent({edit.id: 503}, NOW)
 
     assert await queue.last_sent("request:1", ann.telegram_id) == 503
     assert await queue.last_sent("request:1", bob.telegram_id) == 502
     assert await queue.last_sent("request:2", ann.telegram_id) is None
+
+
+async def test_recent_failures_lists_failed_rows_newest_first_with_their_recipient(
+    sessionmaker: Sessions, queue: SqlOutboxQueue
+) -> None:
+    ann = await add_person(sessionmaker, 1, full_name="Ann Li")
+    bob = await add_person(sessionmaker, 2, full_name="Bob Wu")
+    await enqueue(sessionmaker, ann.id)
+    await enqueue(sessionmaker, bob.id)
+    await enqueue(sessionmaker, ann.id)
+    await enqueue(sessionmaker, bob.id)
+    first, to_bob, second, sent = await queue.claim_due(NOW, 10, LEASE)
+    await queue.fail(second.id, "502: Bad Gateway", unreachable=False, now=NOW)
+    await queue.fail(first.id, "400: chat not found", unreachable=False, now=NOW + MINUTE)
+    await queue.fail(to_bob.id, "403: blocked", unreachable=True, now=NOW + 2 * MINUTE)
+    await queue.mark_sent({sent.id: 10}, NOW)
+
+    failures = await queue.recent_failures(2)
+
+    assert [(f.id, f.failed_at, f.recipient_id, f.recipient_name) for f in failures] == [
+        (to_bob.id, NOW + 2 * MINUTE, bob.id, "Bob Wu"),
+        (first.id, NOW + MINUTE, ann.id, "Ann Li"),
+    ]
+    assert (failures[1].template, failures[1].error) == ("hello", "400: chat not found")
+    assert [f.id for f in await queue.recent_failures(10)] == [to_bob.id, first.id, second.id]
