@@ -37,15 +37,15 @@ def _day_start(day: date, tz: ZoneInfo) -> datetime:
 
 async def overview_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
     tz = policy_of(dialog_manager).tz
-    uow = uow_of(dialog_manager)
-    names = {p.id: p.full_name for p in await uow.people.all()}
-    periods = await uow.delegations.upcoming(person_of(dialog_manager).id, now_of(dialog_manager))
+    periods = await delegation.away_periods(
+        uow_of(dialog_manager), person_of(dialog_manager).id, now_of(dialog_manager)
+    )
     items = [
         (
             d.id,
-            f"✖ {d.starts_at.astimezone(tz):%m-%d} → {(d.ends_at.astimezone(tz) - timedelta(seconds=1)):%m-%d} · {names.get(d.delegate_id, '—')}",
+            f"✖ {d.starts_at.astimezone(tz):%m-%d} → {(d.ends_at.astimezone(tz) - timedelta(seconds=1)):%m-%d} · {delegate}",
         )
-        for d in periods
+        for d, delegate in periods
     ]
     return {"periods": items, "none": not items}
 

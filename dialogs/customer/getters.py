@@ -4,7 +4,7 @@ from typing import Any
 
 from aiogram_dialog import DialogManager
 
-from bot.core.customers import NEXT_STATUSES, CustomerStatus
+from bot.core.customers import NEXT_STATUSES
 from bot.core.usecases import customers, register
 from bot.labels import role_label
 from bot.ui.fit import WINDOW_LIMIT
@@ -45,21 +45,19 @@ async def queue_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, A
 
 
 async def card_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
-    uow = uow_of(dialog_manager)
-    viewer = person_of(dialog_manager)
     view = await customers.customer_view(
-        uow, viewer.id, int(dialog_manager.dialog_data["customer"])
+        uow_of(dialog_manager),
+        person_of(dialog_manager).id,
+        int(dialog_manager.dialog_data["customer"]),
     )
     card = renderer_of(dialog_manager).render_within("customer_card", view, WINDOW_LIMIT)
-    customer = view["customer"]
-    others = customer.owner_id != viewer.id
-    unconfirmed = customer.status is CustomerStatus.prospect and customer.confirmed_at is None
+    may: register.CardActions = view["actions"]
     return {
         "card": card,
-        "can_visit": customer.is_open,
-        "can_confirm": viewer.manages and others and unconfirmed,
-        "can_manage": viewer.manages,
-        "can_hand_over": viewer.manages and customer.status is CustomerStatus.won,
+        "can_visit": may.visit,
+        "can_confirm": may.confirm,
+        "can_manage": may.manage,
+        "can_hand_over": may.hand_over,
     }
 
 
@@ -74,17 +72,11 @@ async def status_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, 
 
 
 async def reassign_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
-    uow = uow_of(dialog_manager)
-    viewer = person_of(dialog_manager)
-    customer = await register.visible_customer(
-        uow, viewer.id, int(dialog_manager.dialog_data["customer"])
+    customer, people = await register.reassign_candidates(
+        uow_of(dialog_manager),
+        person_of(dialog_manager).id,
+        int(dialog_manager.dialog_data["customer"]),
     )
-    owners = await register.visible_owner_ids(uow, viewer)
-    people = [
-        p
-        for p in await uow.people.all()
-        if p.id in owners and p.active and p.id != customer.owner_id
-    ]
     return {
         "name": customer.name,
         "people": [(p.id, f"{p.full_name} · {role_label(p.role)}") for p in people],

@@ -9,6 +9,7 @@ from aiogram_dialog.widgets.input import ManagedTextInput
 from aiogram_dialog.widgets.kbd import Button, Select
 
 from bot.core.deals import DealTerms, InputProblem, check_terms
+from bot.core.errors import NotFound
 from bot.core.usecases import approvals, customers
 from bot.ui.inputs import input_problem_text
 from dialogs.common import now_of, person_of, policy_of, uow_of
@@ -151,15 +152,17 @@ async def on_start(data: Any, manager: DialogManager) -> None:
     """Resubmitting a returned request starts from its last terms, at the summary."""
     if not isinstance(data, dict) or "request_id" not in data:
         return
-    request = await uow_of(manager).requests.get(int(data["request_id"]))
-    if request is None or request.requester_id != person_of(manager).id:
-        return
-    terms = request.terms
-    customer = await uow_of(manager).customers.get(terms.customer_id)
+    try:
+        view = await approvals.own_request(
+            uow_of(manager), person_of(manager).id, int(data["request_id"])
+        )
+    except NotFound:
+        return  # not this person's request: a new one is filled in instead
+    terms = view.request.terms
     manager.dialog_data.update(
-        request_id=request.id,
+        request_id=view.request.id,
         customer_id=terms.customer_id,
-        customer_name=customer.name if customer else "—",
+        customer_name=view.customer_name,
         product=terms.product,
         quantity=str(terms.quantity),
         amount=str(terms.amount),

@@ -12,11 +12,10 @@ from aiogram_dialog import Dialog, DialogManager, LaunchMode, Window
 from aiogram_dialog.widgets.input import ManagedTextInput
 from aiogram_dialog.widgets.kbd import Cancel
 
-from bot.core.approvals import Decision, RequestStatus
+from bot.core.approvals import Decision, RequestStatus, RequestView
 from bot.core.deals import COMMENT_MAX
 from bot.core.errors import DomainError
 from bot.core.usecases import approvals
-from bot.core.usecases.approval_views import view_for
 from bot.ui.errors import explain
 from bot.ui.inputs import text_field
 from bot.ui.text import Label, Tr
@@ -27,9 +26,7 @@ from dialogs.states import ReasonSG
 
 async def reason_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
     start = start_data(dialog_manager)
-    uow = uow_of(dialog_manager)
-    step = await uow.steps.get(int(start["step"]))
-    view = await view_for(uow, person_of(dialog_manager).id, step.request_id) if step else None
+    view = await _request_of(dialog_manager, int(start["step"]))
     return {
         "rejecting": start["decision"] == Decision.reject.value,
         "customer": view.customer_name if view else "—",
@@ -63,11 +60,20 @@ async def on_reason(
         await manager.done()
 
 
+async def _request_of(manager: DialogManager, step_id: int) -> RequestView | None:
+    """The request being decided, or None once the person may no longer read it."""
+    try:
+        _step, view = await approvals.step_view(
+            uow_of(manager), actor_id=person_of(manager).id, step_id=step_id, now=now_of(manager)
+        )
+    except DomainError:
+        return None
+    return view
+
+
 async def _why_closed(manager: DialogManager, step_id: int, error: DomainError) -> str:
-    uow = uow_of(manager)
-    step = await uow.steps.get(step_id)
-    request = await uow.requests.get(step.request_id) if step else None
-    if request is not None and request.status is RequestStatus.withdrawn:
+    view = await _request_of(manager, step_id)
+    if view is not None and view.request.status is RequestStatus.withdrawn:
         return _("This request was withdrawn meanwhile; nothing was recorded.")
     return explain(error)
 

@@ -12,7 +12,7 @@ from aiogram_dialog.widgets.text import Format
 
 from bot.core.approvals import RequestStatus
 from bot.core.usecases import approvals
-from bot.core.usecases.approval_views import load_view, request_snapshot, view_for
+from bot.core.usecases.approval_views import request_snapshot, view_for
 from bot.rendering import money
 from bot.ui.fit import WINDOW_LIMIT
 from bot.ui.paging import pager
@@ -32,10 +32,9 @@ MARK = {
 
 
 async def list_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
-    uow = uow_of(dialog_manager)
     items = []
-    for request in await uow.requests.by_requester(person_of(dialog_manager).id):
-        view = await load_view(uow, request.id)
+    for view in await approvals.my_requests(uow_of(dialog_manager), person_of(dialog_manager).id):
+        request = view.request
         items.append(
             (
                 request.id,
@@ -76,9 +75,7 @@ async def history_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str,
 async def on_open(
     callback: CallbackQuery, _w: Select[int], manager: DialogManager, request_id: int
 ) -> None:
-    request = await uow_of(manager).requests.get(request_id)
-    if request is None or request.requester_id != person_of(manager).id:
-        return
+    await approvals.own_request(uow_of(manager), person_of(manager).id, request_id)
     manager.dialog_data.update(request=request_id, history=0)
     await manager.switch_to(MyRequestsSG.detail)
 

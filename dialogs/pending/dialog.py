@@ -11,11 +11,12 @@ from aiogram_dialog import Dialog, DialogManager, StartMode, Window
 from aiogram_dialog.widgets.kbd import Button, Cancel, Row, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
-from bot.core.approvals import Decision
-from bot.core.errors import NotAllowed
+from bot.core.approvals import ApprovalStep, Decision, RequestView
+from bot.core.errors import DomainError
 from bot.core.usecases import approvals
-from bot.core.usecases.approval_views import card_params, load_view
+from bot.core.usecases.approval_views import card_params
 from bot.rendering import money
+from bot.ui.errors import explain
 from bot.ui.fit import WINDOW_LIMIT
 from bot.ui.paging import pager
 from bot.ui.text import Label, Tr
@@ -26,11 +27,10 @@ from dialogs.states import PendingSG, ReasonSG
 
 
 async def list_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
-    uow = uow_of(dialog_manager)
     now = now_of(dialog_manager)
+    queue = await approvals.approver_queue(uow_of(dialog_manager), person_of(dialog_manager).id)
     items = []
-    for step in await uow.steps.open_for(person_of(dialog_manager).id):
-        view = await load_view(uow, step.request_id)
+    for step, view in queue:
         late = "⚠️ " if step.due_at and step.due_at <= now else ""
         label = (
             f"{late}#{view.request.id} {view.customer_name} · {money(view.request.terms.amount)}"
@@ -39,13 +39,22 @@ async def list_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
     return {"items": items, "count": len(items), "empty": not items}
 
 
+async def _step_view(manager: DialogManager) -> tuple[ApprovalStep, RequestView]:
+    return await approvals.step_view(
+        uow_of(manager),
+        actor_id=person_of(manager).id,
+        step_id=int(manager.dialog_data["step"]),
+        now=now_of(manager),
+    )
+
+
 async def card_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
-    step_id = int(dialog_manager.dialog_data["step"])
-    uow = uow_of(dialog_manager)
-    step = await uow.steps.get(step_id)
-    if step is None:
-        raise NotAllowed(action="decide")
-    view = await load_view(uow, step.request_id)
+    try:
+        step, view = await _step_view(dialog_manager)
+    except DomainError as error:
+        # The step is no longer this person's to see (a delegation ended meanwhile): the
+        # window says so and keeps its way back to the list.
+        return {"card": explain(error), "open": False, "more_history": False}
     params = card_params(view, step)
     card = renderer_of(dialog_manager).render_within(
         "notifications/approval_card", params, WINDOW_LIMIT
@@ -58,11 +67,11 @@ async def card_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
 
 
 async def history_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
-    uow = uow_of(dialog_manager)
-    step = await uow.steps.get(int(dialog_manager.dialog_data["step"]))
-    if step is None:
-        raise NotAllowed(action="decide")
-    return history_pages(dialog_manager, await load_view(uow, step.request_id))
+    try:
+        _step, view = await _step_view(dialog_manager)
+    except DomainError as error:
+        return {"history": explain(error), "history_prev": False, "history_next": False}
+    return history_pages(dialog_manager, view)
 
 
 async def on_open(

@@ -81,18 +81,18 @@ async def days_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
 
 
 async def items_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
-    plan = await current_plan(dialog_manager)
-    uow = uow_of(dialog_manager)
-    items = []
-    for item in plan.items:
-        customer = await uow.customers.get(item.customer_id)
-        items.append(
-            (
-                item.id,
-                f"✖ {weekday_label(item.day.weekday())} · {customer.name if customer else '—'}",
-            )
-        )
-    return {"items": items}
+    items = await plans.my_plan_items(
+        uow_of(dialog_manager),
+        actor_id=person_of(dialog_manager).id,
+        policy=policy_of(dialog_manager),
+        now=now_of(dialog_manager),
+    )
+    return {
+        "items": [
+            (item.id, f"✖ {weekday_label(item.day.weekday())} · {customer}")
+            for item, customer in items
+        ]
+    }
 
 
 async def log_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:

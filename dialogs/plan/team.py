@@ -14,8 +14,10 @@ from aiogram_dialog.widgets.kbd import Button, Cancel, Row, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from bot.core.deals import COMMENT_MAX, parse_amount
-from bot.core.plans import planning_week, target_months
+from bot.core.errors import NotFound
+from bot.core.plans import target_months
 from bot.core.usecases import plans, targets
+from bot.ui.errors import explain
 from bot.ui.inputs import text_field
 from bot.ui.paging import pager
 from bot.ui.text import Label, Tr
@@ -28,13 +30,14 @@ MARK = {"submitted": "📨", "approved": "✅", "returned": "↩️", "draft": "
 
 
 async def list_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
-    uow = uow_of(dialog_manager)
-    reps = await targets.team_reps(uow, person_of(dialog_manager).id)
-    week = planning_week(now_of(dialog_manager), policy_of(dialog_manager))
-    by_rep = {p.rep_id: p for p in await uow.plans.of_reps([r.id for r in reps], week)}
+    team = await plans.team_week(
+        uow_of(dialog_manager),
+        actor_id=person_of(dialog_manager).id,
+        policy=policy_of(dialog_manager),
+        now=now_of(dialog_manager),
+    )
     rows = []
-    for rep in sorted(reps, key=lambda r: r.full_name):
-        plan = by_rep.get(rep.id)
+    for rep, plan in sorted(team.plans, key=lambda row: row[0].full_name):
         mark = MARK.get(plan.status.value, "") if plan else "⏳"
         rows.append(
             (
@@ -42,28 +45,24 @@ async def list_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
                 f"{mark} {rep.full_name} · {len(plan.items) if plan else 0}",
             )
         )
-    return {"rows": rows, "week": week.isoformat(), "reps": [(r.id, r.full_name) for r in reps]}
+    return {
+        "rows": rows,
+        "week": team.week.isoformat(),
+        "reps": [(rep.id, rep.full_name) for rep, _plan in team.plans],
+    }
 
 
 async def plan_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
-    uow = uow_of(dialog_manager)
-    plan = await uow.plans.get(int(dialog_manager.dialog_data["plan"]))
-    if plan is None or plan.rep_id not in {
-        r.id for r in await targets.team_reps(uow, person_of(dialog_manager).id)
-    }:
-        return {
-            "overview": _("I could not find that. It may have been changed or removed."),
-            "reviewable": False,
-        }
-    params = await plans.plan_params(uow, plan, policy_of(dialog_manager))
-    people = {p.id: p for p in await uow.people.all()}
-    reviewer = plans.reviewer_of(people[plan.rep_id], people)
-    return {
-        **plan_pages(dialog_manager, params),
-        "reviewable": plan.status.value == "submitted"
-        and reviewer is not None
-        and reviewer.id == person_of(dialog_manager).id,
-    }
+    try:
+        review = await plans.review_view(
+            uow_of(dialog_manager),
+            actor_id=person_of(dialog_manager).id,
+            plan_id=int(dialog_manager.dialog_data["plan"]),
+            policy=policy_of(dialog_manager),
+        )
+    except NotFound as error:
+        return {"overview": explain(error), "reviewable": False}
+    return {**plan_pages(dialog_manager, review.params), "reviewable": review.reviewable}
 
 
 async def on_open(

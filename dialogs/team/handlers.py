@@ -18,11 +18,7 @@ async def _refuse(callback: CallbackQuery) -> None:
 async def on_person(
     callback: CallbackQuery, _widget: Select[int], manager: DialogManager, person_id: int
 ) -> None:
-    viewer = person_of(manager)
-    visible = {p.id for p in await team.visible_team(uow_of(manager), viewer.id)}
-    if not viewer.is_admin or person_id not in visible:
-        await _refuse(callback)
-        return
+    await team.member_to_change(uow_of(manager), person_of(manager).id, person_id)
     manager.dialog_data["person_id"] = person_id
     await manager.switch_to(TeamSG.person)
 

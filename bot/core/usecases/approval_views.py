@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Any
 
 from bot.core.approvals import ApprovalRequest, ApprovalStep, RequestView, StepStatus, money_str
 from bot.core.errors import NotAllowed, NotFound
+from bot.core.models import Person
 from bot.core.org import visible_ids
 from bot.core.ports import UnitOfWork
 from bot.core.usecases.team import active_person
@@ -62,16 +63,19 @@ async def headline_views(
     }
 
 
-async def view_for(uow: UnitOfWork, actor_id: int, request_id: int) -> RequestView:
-    """A request as the actor may see it: the requester, anyone in its chain, or their managers."""
-    actor = await active_person(uow, actor_id)
-    view = await load_view(uow, request_id)
+def sees_request(actor: Person, view: RequestView, people: Iterable[Person]) -> bool:
+    """Who may read a request: the requester, anyone in its chain, or their managers."""
     involved = {view.request.requester_id} | {s.approver_id for s in view.steps}
     involved |= {s.acting_id for s in view.steps if s.acting_id is not None}
-    if actor.id not in involved:
-        people = await uow.people.all()
-        if view.request.requester_id not in visible_ids(actor, people):
-            raise NotAllowed(action="view_request")
+    return actor.id in involved or view.request.requester_id in visible_ids(actor, people)
+
+
+async def view_for(uow: UnitOfWork, actor_id: int, request_id: int) -> RequestView:
+    """A request as the actor may see it (`sees_request`)."""
+    actor = await active_person(uow, actor_id)
+    view = await load_view(uow, request_id)
+    if not sees_request(actor, view, await uow.people.all()):
+        raise NotAllowed(action="view_request")
     return view
 
 

@@ -20,7 +20,12 @@ from bot.core.models import AuditEntry, Notification
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
 from bot.core.routing import RouteStep, route
-from bot.core.usecases.approval_views import card_params, load_view, request_snapshot
+from bot.core.usecases.approval_views import (
+    card_params,
+    load_view,
+    request_snapshot,
+    sees_request,
+)
 from bot.core.usecases.team import active_person
 
 KIND = "special_terms"
@@ -324,12 +329,19 @@ async def _close(
     return view
 
 
+async def _own(uow: UnitOfWork, requester_id: int, request_id: int) -> ApprovalRequest:
+    """Only the requester withdraws, edits or resubmits a request, or finds it in /my;
+    anyone else's id is NotFound, not a leak."""
+    request = await uow.requests.get(request_id)
+    if request is None or request.requester_id != requester_id:
+        raise NotFound(what="request")
+    return request
+
+
 async def withdraw(
     uow: UnitOfWork, *, request_id: int, actor_id: int, now: datetime
 ) -> RequestView:
-    request = await uow.requests.get(request_id)
-    if request is None or request.requester_id != actor_id:
-        raise NotFound(what="request")
+    request = await _own(uow, actor_id, request_id)
     if request.status is not RequestStatus.pending:
         raise NotAllowed(action="withdraw")
     steps = [s for s in await uow.steps.for_request(request_id) if s.round == request.round]
@@ -357,9 +369,7 @@ async def resubmit(
     now: datetime,
 ) -> ApprovalRequest:
     """A returned request comes back edited as a new round; earlier rounds stay in its history."""
-    request = await uow.requests.get(request_id)
-    if request is None or request.requester_id != actor_id:
-        raise NotFound(what="request")
+    request = await _own(uow, actor_id, request_id)
     if request.status is not RequestStatus.returned:
         raise NotAllowed(action="resubmit")
     check_terms(terms)
@@ -372,3 +382,45 @@ async def resubmit(
     await uow.audit.add(AuditEntry("resubmitted", actor_id, now, f"request:{request_id}"))
     await uow.commit()
     return again
+
+
+# --- what the requester and the approvers read ----------------------------------------------
+
+
+async def my_requests(uow: UnitOfWork, actor_id: int) -> list[RequestView]:
+    """The actor's own requests, newest first."""
+    actor = await active_person(uow, actor_id)
+    return [await load_view(uow, r.id) for r in await uow.requests.by_requester(actor.id)]
+
+
+async def own_request(uow: UnitOfWork, actor_id: int, request_id: int) -> RequestView:
+    """One of the actor's own requests, to follow it in /my or edit it for a resubmission."""
+    actor = await active_person(uow, actor_id)
+    request = await _own(uow, actor.id, request_id)
+    return await load_view(uow, request.id)
+
+
+async def approver_queue(uow: UnitOfWork, actor_id: int) -> list[tuple[ApprovalStep, RequestView]]:
+    """The steps waiting for the actor's decision (as approver or deputy), overdue first."""
+    actor = await active_person(uow, actor_id)
+    return [
+        (step, await load_view(uow, step.request_id)) for step in await uow.steps.open_for(actor.id)
+    ]
+
+
+async def step_view(
+    uow: UnitOfWork, *, actor_id: int, step_id: int, now: datetime
+) -> tuple[ApprovalStep, RequestView]:
+    """A step with its request, for whoever may read the request (`sees_request`), decided
+    the step, or decides it now as the approver's delegate: a delegation that began a moment
+    ago is not on the step yet, but its delegate already decides (`ensure_decider`)."""
+    actor = await active_person(uow, actor_id)
+    step = await uow.steps.get(step_id)
+    if step is None:
+        raise NotAllowed(action="decide")
+    view = await load_view(uow, step.request_id)
+    if actor.id == step.decided_by or sees_request(actor, view, await uow.people.all()):
+        return step, view
+    if not step.moved and await _delegate(uow, step.approver_id, now) == actor.id:
+        return step, view
+    raise NotAllowed(action="decide")

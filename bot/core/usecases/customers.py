@@ -11,6 +11,7 @@ from bot.core.deals import CUSTOMER_NAME_MAX, clean_text
 from bot.core.errors import CustomerTaken
 from bot.core.ports import UnitOfWork
 from bot.core.usecases.register import (
+    card_actions,
     find_duplicates,
     register,
     visible_customer,
@@ -53,8 +54,10 @@ async def visible_customers(
 
 
 async def customer_view(uow: UnitOfWork, actor_id: int, customer_id: int) -> dict[str, Any]:
-    """The customer card: status, owner, recent visits, next follow-up, open deals, history."""
+    """The customer card: status, owner, recent visits, next follow-up, open deals, history,
+    and what the actor may do with it (`card_actions`)."""
     customer = await visible_customer(uow, actor_id, customer_id)
+    actor = await active_person(uow, actor_id)
     names = {p.id: p.full_name for p in await uow.people.all()}
     visits = await uow.visits.for_customer(customer.id, limit=3)
     events = await uow.customer_events.for_customer(customer.id)
@@ -67,4 +70,5 @@ async def customer_view(uow: UnitOfWork, actor_id: int, customer_id: int) -> dic
         "events": events[-5:],
         "names": names,
         "deals": deals[:5],
+        "actions": card_actions(actor, customer),
     }

@@ -20,6 +20,16 @@ async def delegate_candidates(uow: UnitOfWork, person_id: int) -> list[Person]:
     return [p for p in await uow.people.all() if p.active and p.manages and p.id != person_id]
 
 
+async def away_periods(
+    uow: UnitOfWork, person_id: int, now: datetime
+) -> list[tuple[Delegation, str]]:
+    """The person's own away periods not over yet, each with the delegate's name."""
+    person = await active_person(uow, person_id)
+    names = {p.id: p.full_name for p in await uow.people.all()}
+    periods = await uow.delegations.upcoming(person.id, now)
+    return [(d, names.get(d.delegate_id, "—")) for d in periods]
+
+
 async def set_away(
     uow: UnitOfWork,
     *,

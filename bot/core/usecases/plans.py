@@ -3,17 +3,18 @@ the manager reviews; changes after submission are shown to the manager on resubm
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
 from bot.core.deals import clean_text
-from bot.core.errors import InvalidChange, NotAllowed, NotFound
+from bot.core.errors import DomainError, InvalidChange, NotAllowed, NotFound
 from bot.core.models import AuditEntry, Notification, Person
 from bot.core.plans import (
     GOALS_MAX,
     MAX_PLAN_ITEMS,
     PURPOSE_MAX,
+    PlanItem,
     PlanStatus,
     WeeklyPlan,
     plan_changes,
@@ -24,6 +25,7 @@ from bot.core.plans import (
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
 from bot.core.usecases.register import visible_customer
+from bot.core.usecases.targets import team_reps
 from bot.core.usecases.team import active_person
 
 EDITABLE = (PlanStatus.draft, PlanStatus.returned, PlanStatus.submitted, PlanStatus.approved)
@@ -107,18 +109,29 @@ def reviewer_of(rep: Person, people: dict[int, Person]) -> Person | None:
     return current
 
 
+async def _customer_name(uow: UnitOfWork, customer_id: int) -> str:
+    customer = await uow.customers.get(customer_id)
+    return customer.name if customer else "—"
+
+
+async def my_plan_items(
+    uow: UnitOfWork, *, actor_id: int, policy: Policy, now: datetime
+) -> list[tuple[PlanItem, str]]:
+    """The visits of the actor's own plan (`my_plan`), each with its customer's name."""
+    plan = await my_plan(uow, actor_id=actor_id, policy=policy, now=now)
+    return [(item, await _customer_name(uow, item.customer_id)) for item in plan.items]
+
+
 async def plan_params(uow: UnitOfWork, plan: WeeklyPlan, policy: Policy) -> dict[str, Any]:
     names = {p.id: p.full_name for p in await uow.people.all()}
-    items = []
-    for item in plan.items:
-        customer = await uow.customers.get(item.customer_id)
-        items.append(
-            {
-                "day": item.day.isoformat(),
-                "customer": customer.name if customer else "—",
-                "purpose": item.purpose,
-            }
-        )
+    items = [
+        {
+            "day": item.day.isoformat(),
+            "customer": await _customer_name(uow, item.customer_id),
+            "purpose": item.purpose,
+        }
+        for item in plan.items
+    ]
     return {
         "plan_id": plan.id,
         "rep": names.get(plan.rep_id, "—"),
@@ -173,17 +186,63 @@ def _named_changes(changes: dict[str, Any], params: dict[str, Any]) -> dict[str,
 REVIEW_ACTIONS = ("approve", "comment", "return")
 
 
+def _review_refusal(
+    plan: WeeklyPlan, people: dict[int, Person], actor_id: int
+) -> DomainError | None:
+    """Only the rep's own manager (`reviewer_of`) reviews, and only a submitted plan."""
+    reviewer = reviewer_of(people[plan.rep_id], people)
+    if reviewer is None or reviewer.id != actor_id:
+        return NotAllowed(action="review_plan")
+    if plan.status is not PlanStatus.submitted:
+        return InvalidChange("not_submitted")
+    return None
+
+
 async def reviewable(uow: UnitOfWork, actor_id: int, plan_id: int) -> WeeklyPlan:
     plan = await uow.plans.get(plan_id)
     if plan is None:
         raise NotFound(what="plan")
-    people = {p.id: p for p in await uow.people.all()}
-    reviewer = reviewer_of(people[plan.rep_id], people)
-    if reviewer is None or reviewer.id != actor_id:
-        raise NotAllowed(action="review_plan")
-    if plan.status is not PlanStatus.submitted:
-        raise InvalidChange("not_submitted")
+    refusal = _review_refusal(plan, {p.id: p for p in await uow.people.all()}, actor_id)
+    if refusal is not None:
+        raise refusal
     return plan
+
+
+@dataclass(frozen=True)
+class TeamWeek:
+    """The week being planned and each rep of the manager's team with their plan, if any."""
+
+    week: date
+    plans: list[tuple[Person, WeeklyPlan | None]]
+
+
+async def team_week(uow: UnitOfWork, *, actor_id: int, policy: Policy, now: datetime) -> TeamWeek:
+    """The plans of the manager's reps (`targets.team_reps`) for the week being planned."""
+    reps = await team_reps(uow, actor_id)
+    week = planning_week(now, policy)
+    by_rep = {p.rep_id: p for p in await uow.plans.of_reps([r.id for r in reps], week)}
+    return TeamWeek(week, [(rep, by_rep.get(rep.id)) for rep in reps])
+
+
+@dataclass(frozen=True)
+class PlanReview:
+    """A team plan as its manager reads it; `reviewable` when it waits for their review."""
+
+    params: dict[str, Any]
+    reviewable: bool
+
+
+async def review_view(
+    uow: UnitOfWork, *, actor_id: int, plan_id: int, policy: Policy
+) -> PlanReview:
+    """A plan of one of the manager's reps; anyone else's plan is NotFound, not a leak."""
+    plan = await uow.plans.get(plan_id)
+    if plan is None or plan.rep_id not in {r.id for r in await team_reps(uow, actor_id)}:
+        raise NotFound(what="plan")
+    people = {p.id: p for p in await uow.people.all()}
+    return PlanReview(
+        await plan_params(uow, plan, policy), _review_refusal(plan, people, actor_id) is None
+    )
 
 
 async def review(

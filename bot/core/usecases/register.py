@@ -3,7 +3,7 @@ status changes, reassignment and handover, each kept with who and when."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.core.customer_rules import company_key
@@ -102,6 +102,29 @@ async def register(
     await uow.audit.add(AuditEntry("customer_registered", actor.id, now, f"customer:{customer.id}"))
     await uow.commit()
     return customer
+
+
+@dataclass(frozen=True)
+class CardActions:
+    """What a customer's card offers the person reading it."""
+
+    visit: bool
+    confirm: bool
+    manage: bool
+    hand_over: bool
+
+
+def card_actions(actor: Person, customer: Customer) -> CardActions:
+    """The card offers what the actions allow: a visit to an open customer; to a manager,
+    confirming or rejecting someone else's unconfirmed prospect (`_prospect_of_other`),
+    changing the status and reassigning (`_managed_customer`), handing a won customer over."""
+    unconfirmed = customer.status is CustomerStatus.prospect and customer.confirmed_at is None
+    return CardActions(
+        visit=customer.is_open,
+        confirm=actor.manages and customer.owner_id != actor.id and unconfirmed,
+        manage=actor.manages,
+        hand_over=actor.manages and customer.status is CustomerStatus.won,
+    )
 
 
 async def _managed_customer(uow: UnitOfWork, actor_id: int, customer_id: int) -> Customer:
@@ -210,17 +233,31 @@ async def change_status(
     return changed
 
 
+def _may_own(person: Person, owners: set[int]) -> bool:
+    """A customer goes only to an active person whose register the manager sees."""
+    return person.active and person.id in owners
+
+
+async def reassign_candidates(
+    uow: UnitOfWork, actor_id: int, customer_id: int
+) -> tuple[Customer, list[Person]]:
+    """The customer a manager reassigns, and the people it may go to (`_may_own`) other than
+    its owner now."""
+    customer = await _managed_customer(uow, actor_id, customer_id)
+    owners = await visible_owner_ids(uow, await active_person(uow, actor_id))
+    people = [
+        p for p in await uow.people.all() if _may_own(p, owners) and p.id != customer.owner_id
+    ]
+    return customer, people
+
+
 async def reassign(
     uow: UnitOfWork, *, actor_id: int, customer_id: int, owner_id: int, now: datetime
 ) -> Customer:
     customer = await _managed_customer(uow, actor_id, customer_id)
     actor = await active_person(uow, actor_id)
     new_owner = await uow.people.get(owner_id)
-    if (
-        new_owner is None
-        or not new_owner.active
-        or owner_id not in await visible_owner_ids(uow, actor)
-    ):
+    if new_owner is None or not _may_own(new_owner, await visible_owner_ids(uow, actor)):
         raise NotFound(what="person")
     moved = replace(customer, owner_id=owner_id)
     await uow.customers.save(moved)

@@ -166,6 +166,11 @@ async def _admin_and_target(uow: UnitOfWork, actor_id: int, person_id: int) -> P
     return target
 
 
+async def member_to_change(uow: UnitOfWork, actor_id: int, person_id: int) -> Person:
+    """A person an admin opens in /team to change: only admins change the team."""
+    return await _admin_and_target(uow, actor_id, person_id)
+
+
 async def _ensure_not_last_admin(uow: UnitOfWork, target: Person) -> None:
     if target.is_admin and target.active and await uow.people.admin_count() <= 1:
         raise InvalidChange("last_admin")
