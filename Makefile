@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint types pytest locales run clean
+.PHONY: demo test lint types pytest locales run clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ types: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/pytest
+
+# Every benchmark script in bench/ in turn (minutes; by hand, never in CI). See bench/README.md.
+bench: $(STAMP)
+	for script in bench/[!_]*.py; do $(BIN)/python -m bench.$$(basename $$script .py) || exit 1; done
 
 # Re-extract translatable strings and merge them into both catalogs (then translate zh).
 locales: $(STAMP)

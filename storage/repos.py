@@ -4,7 +4,17 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Insert, func, insert, literal, literal_column, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Insert,
+    Row,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.models import AuditEntry, Invite, Notification, Person
@@ -14,7 +24,7 @@ from storage.tables import AuditRow, Base, InviteRow, OutboxRow, PersonRow
 from storage.types import UTCDateTime
 
 
-def _person(row: PersonRow) -> Person:
+def _person(row: PersonRow | Row[Any]) -> Person:
     return Person(
         id=row.id,
         telegram_id=row.telegram_id,
@@ -41,9 +51,14 @@ def _invite(row: InviteRow) -> Invite:
     )
 
 
+PERSON_COLUMNS = select(*(getattr(PersonRow, c.key) for c in PersonRow.__table__.c))
+EVERYONE = PERSON_COLUMNS.order_by(PersonRow.id)
+
+
 class SqlPersonRepo:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        self._everyone: tuple[object, list[Person]] | None = None
 
     async def get(self, person_id: int) -> Person | None:
         row = await self._session.get(PersonRow, person_id)
@@ -65,8 +80,15 @@ class SqlPersonRepo:
         return _person(row) if row else None
 
     async def all(self) -> Sequence[Person]:
-        rows = await self._session.scalars(select(PersonRow).order_by(PersonRow.id))
-        return [_person(row) for row in rows]
+        """Everyone, read once per transaction: a form shows the org tree on every screen (the
+        customers a manager sees, the names on a request), and 500 people cost ~9 ms to load.
+        A write through this repository, a commit or a rollback reads them again."""
+        transaction = self._session.sync_session.get_transaction()
+        if self._everyone is not None and self._everyone[0] is transaction:
+            return list(self._everyone[1])
+        people = [_person(row) for row in await self._session.execute(EVERYONE)]
+        self._everyone = (self._session.sync_session.get_transaction(), people)
+        return list(people)
 
     async def admin_count(self) -> int:
         count = await self._session.scalar(
@@ -98,9 +120,11 @@ class SqlPersonRepo:
         )
         self._session.add(row)
         await self._session.flush()
+        self._everyone = None
         return _person(row)
 
     async def claim_reachable(self, person_id: int) -> bool:
+        self._everyone = None
         result = await self._session.execute(
             update(PersonRow)
             .where(PersonRow.id == person_id, PersonRow.unreachable)
@@ -110,6 +134,7 @@ class SqlPersonRepo:
         return result.scalar_one_or_none() is not None
 
     async def save(self, person: Person) -> None:
+        self._everyone = None
         await self._session.execute(
             update(PersonRow)
             .where(PersonRow.id == person.id)

@@ -26,8 +26,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.tables import InboxRow
 
 FsmKey = tuple[int, int, int, int, str, str]
+ChatKey = tuple[int, int, int, str]  # bot_id, chat_id, thread_id, business_connection_id
+FsmValue = tuple[str | None, str]  # state, data as stored (JSON)
 
-FlushFsm = Callable[[AsyncSession, dict[FsmKey, dict[str, Any]]], Awaitable[None]]
+FlushFsm = Callable[["UpdateScope"], Awaitable[None]]
 
 _current: ContextVar[UpdateScope | None] = ContextVar("salesbot_update_scope", default=None)
 
@@ -45,6 +47,8 @@ class UpdateScope:
         self._owner = asyncio.current_task()
         self._marked = update_id is None
         self.fsm_writes: dict[FsmKey, dict[str, Any]] = {}
+        self.fsm_rows: dict[FsmKey, FsmValue] = {}  # as read from the database
+        self.fsm_chats: set[ChatKey] = set()  # chats whose rows are all in fsm_rows
         self.committed = False
 
     def owned_here(self) -> bool:
@@ -71,10 +75,9 @@ class UpdateScope:
     async def finish(self, flush_fsm: FlushFsm) -> None:
         await self.session.rollback()  # whatever a use case left uncommitted is not kept
         if self.fsm_writes:
-            await flush_fsm(self.session, self.fsm_writes)
+            await flush_fsm(self)
             self.fsm_writes = {}
-            await self.commit()
-        elif not self._marked:
+        if not self._marked or self.session.in_transaction():
             await self.commit()
 
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import pytest
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.fsm.storage.base import DEFAULT_DESTINY, StorageKey
-from dbtools import Sessions, count
+from dbtools import NOW, Sessions, count
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.fsm import SqlStorage
-from storage.fsm import SqlFsmStore
+from storage.fsm import SqlFsmStore, flush_writes
+from storage.scope import update_scope
 from storage.tables import FsmRow
 
 BOT = 123456789
@@ -161,3 +165,80 @@ async def test_state_survives_a_new_storage_over_the_same_database(
 
     assert await restarted.get_state(STACK) == "A:b"
     assert await restarted.get_data(STACK) == {"intents": ["Ab3dE9xY1z"]}
+
+
+@pytest.fixture
+def statements(engine: AsyncEngine) -> Iterator[list[str]]:
+    """The first word of every statement on fsm_storage, as sent."""
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if "fsm_storage" in statement:
+            seen.append(statement.split(maxsplit=1)[0].upper())
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(engine.sync_engine, "before_cursor_execute", record)
+
+
+async def in_update(sessionmaker: Sessions, work: Callable[[], Awaitable[None]]) -> None:
+    async with update_scope(sessionmaker, None, lambda: NOW, flush_writes):
+        await work()
+
+
+async def test_inside_an_update_the_chat_is_read_once_and_only_changes_are_written(
+    storage: SqlStorage, sessionmaker: Sessions, statements: list[str]
+) -> None:
+    """aiogram reads the state, aiogram-dialog its stack and context, each on every update, and
+    saves stack and context back even when nothing changed."""
+    await storage.set_data(STACK, {"intents": ["Ab3dE9xY1z"]})
+    await storage.set_data(CONTEXT, {"state": "FormSG:name", "dialog_data": {}})
+    statements.clear()
+
+    async def one_update() -> None:
+        assert await storage.get_state(KEY) is None
+        stack = await storage.get_data(STACK)
+        context = await storage.get_data(CONTEXT)
+        await storage.set_data(STACK, stack)  # unchanged
+        await storage.set_data(CONTEXT, {**context, "dialog_data": {"name": "Ada"}})
+        assert (await storage.get_data(CONTEXT))["dialog_data"] == {"name": "Ada"}
+
+    await in_update(sessionmaker, one_update)
+
+    assert statements == ["SELECT", "INSERT"]
+    assert (await storage.get_data(CONTEXT))["dialog_data"] == {"name": "Ada"}
+    assert await storage.get_data(STACK) == {"intents": ["Ab3dE9xY1z"]}
+
+
+async def test_inside_an_update_an_emptied_row_is_deleted_and_another_chat_untouched(
+    storage: SqlStorage, sessionmaker: Sessions, statements: list[str]
+) -> None:
+    other = StorageKey(bot_id=BOT, chat_id=USER + 1, user_id=USER + 1, destiny="aiogd:stack:")
+    await storage.set_data(STACK, {"intents": ["Ab3dE9xY1z"]})
+    await storage.set_data(other, {"intents": ["Zz"]})
+    statements.clear()
+
+    async def cancel() -> None:
+        assert await storage.get_data(STACK) == {"intents": ["Ab3dE9xY1z"]}
+        await storage.set_data(STACK, {})
+        await storage.set_state(KEY, None)  # no row, stays without one
+
+    await in_update(sessionmaker, cancel)
+
+    assert statements == ["SELECT", "DELETE"]
+    assert await count(sessionmaker, FsmRow) == 1
+    assert await storage.get_data(other) == {"intents": ["Zz"]}
+
+
+async def test_inside_an_update_a_write_without_a_read_still_lands(
+    storage: SqlStorage, sessionmaker: Sessions
+) -> None:
+    await storage.set_data(STACK, {"intents": ["Ab3dE9xY1z"]})
+
+    async def blind_write() -> None:
+        await storage.set_state(STACK, "FormSG:name")
+
+    await in_update(sessionmaker, blind_write)
+
+    assert await storage.get_state(STACK) == "FormSG:name"
+    assert await storage.get_data(STACK) == {"intents": ["Ab3dE9xY1z"]}

@@ -47,6 +47,33 @@ async def test_people_add_and_read_back(sessionmaker: Sessions) -> None:
     )
 
 
+async def test_everyone_is_read_once_per_transaction_and_again_after_a_write(
+    sessionmaker: Sessions,
+) -> None:
+    """A form reads the whole team on every screen; within one transaction the list is read
+    once. The repository's own writes, and a new transaction, read it again."""
+    first = await add_person(sessionmaker, 1)
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        assert [p.id for p in await uow.people.all()] == [first.id]
+        second = await add_person(sessionmaker, 2)  # another session commits meanwhile
+        assert [p.id for p in await uow.people.all()] == [first.id], "one read per transaction"
+        await uow.rollback()
+        assert [p.id for p in await uow.people.all()] == [first.id, second.id]
+        await uow.people.save(replace(first, full_name="Renamed"))
+        assert (await uow.people.all())[0].full_name == "Renamed"
+        third = await uow.people.add(
+            telegram_id=3,
+            full_name="Third",
+            role=Role.rep,
+            reports_to=None,
+            language=None,
+            joined_at=NOW,
+        )
+        assert [p.id for p in await uow.people.all()] == [first.id, second.id, third.id]
+        await uow.commit()
+        assert (await uow.people.all())[0].full_name == "Renamed"
+
+
 async def test_people_save_changes_every_editable_field(sessionmaker: Sessions) -> None:
     boss = await add_person(sessionmaker, 1)
     person = await add_person(sessionmaker, 2)
