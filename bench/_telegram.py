@@ -22,7 +22,7 @@ from typing import Any
 from bench._bots import TAG_FIELD
 from bench._world import APPROVER_ROLES, Member, World
 from bot.sandbox.app import SANDBOX_TOKEN
-from bot.sandbox.emulator import BotApiEmulator
+from botapi_emulator.emulator import BotApiEmulator
 
 CB_SEP = "\x1d"  # aiogram-dialog: "<intent id>\x1d<widget id>[:<item>]"
 CARD = "card"  # in a burst script: tap ✅ Approve on the next of the person's cards

@@ -56,7 +56,7 @@ from bot.core.roles import Role
 from bot.main import App, freeze_startup_heap
 from bot.notifications.limiter import ChatLimits
 from bot.sandbox.app import SANDBOX_TOKEN, sandbox_app
-from bot.sandbox.emulator import BotApiEmulator
+from botapi_emulator.emulator import BotApiEmulator
 from storage.engine import make_engine, make_sessionmaker
 from storage.migrate import upgrade
 from storage.tables import OutboxRow

@@ -27,9 +27,9 @@ from bot.sandbox.demo import (
     seed_demo,
     seed_demo_work,
 )
-from bot.sandbox.emulator import BotApiEmulator
-from bot.sandbox.terminal import Persona, run_terminal_chat
 from bot.sandbox.week import COMMANDS_HELP, SandboxClock, TimeMachine, opening_morning
+from botapi_emulator.emulator import BotApiEmulator
+from botapi_emulator.terminal import Persona, run_terminal_chat
 from storage.uow import SqlUnitOfWork
 
 SANDBOX_TOKEN = "123456789:sandbox-token-not-for-telegram"

@@ -11,7 +11,7 @@ from harness import FakeClock, Sandbox
 
 from bot.sandbox.app import SANDBOX_TOKEN, add_demo_users
 from bot.sandbox.demo import seed_demo
-from bot.sandbox.emulator import BotApiEmulator
+from botapi_emulator.emulator import BotApiEmulator
 from storage.uow import SqlUnitOfWork
 
 

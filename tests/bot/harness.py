@@ -14,8 +14,8 @@ from pathlib import Path
 from bot.main import App, running
 from bot.notifications.limiter import ChatLimits
 from bot.sandbox.app import polling, sandbox_app
-from bot.sandbox.driver import SandboxUser, wait_idle, wait_settled
-from bot.sandbox.emulator import BotApiEmulator
+from botapi_emulator.driver import SandboxUser, wait_idle, wait_settled
+from botapi_emulator.emulator import BotApiEmulator
 from storage.migrate import upgrade
 
 ADMIN = 1000

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from harness import Sandbox
 
-from bot.sandbox.driver import SandboxUser
+from botapi_emulator.driver import SandboxUser
 
 REP, SUPERVISOR, MANAGER, VP, GM = 1005, 1004, 1003, 1002, 1001
 

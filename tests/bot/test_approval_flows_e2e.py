@@ -20,8 +20,8 @@ from test_approval_chain_e2e import file_request
 
 from bot.core.deals import DealTerms
 from bot.core.usecases import approvals, customers, delegation
-from bot.sandbox._models import ChatMessage
-from bot.sandbox.driver import SandboxUser, wait_idle
+from botapi_emulator._models import ChatMessage
+from botapi_emulator.driver import SandboxUser, wait_idle
 from storage.uow import SqlUnitOfWork
 
 ADMIN, GM, VP, MANAGER, SUPERVISOR, REP, REP_ZH, ACCOUNTANT = range(1000, 1008)

@@ -12,7 +12,7 @@ from test_customer_register_e2e import fill_rest, register_customer
 
 from bot.core.customers import CustomerDraft
 from bot.core.usecases.register import register
-from bot.sandbox.driver import SandboxUser
+from botapi_emulator.driver import SandboxUser
 from storage.uow import SqlUnitOfWork
 
 ADMIN, MANAGER, SUPERVISOR, REP, OTHER_REP, ACCOUNTANT = 1000, 1003, 1004, 1005, 1006, 1007

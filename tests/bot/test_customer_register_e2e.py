@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from harness import Sandbox
 
-from bot.sandbox.driver import SandboxUser
+from botapi_emulator.driver import SandboxUser
 
 REP, SUPERVISOR, OTHER_REP = 1005, 1004, 1006
 

@@ -7,7 +7,7 @@ from harness import Sandbox
 from test_approval_flows_e2e import settle, user_of
 
 from bot.core.usecases import customers
-from bot.sandbox.driver import SandboxUser
+from botapi_emulator.driver import SandboxUser
 from storage.uow import SqlUnitOfWork
 
 SUPERVISOR, REP, REP_ZH = 1004, 1005, 1006

@@ -16,7 +16,7 @@ from bot.config import load_settings
 from bot.main import App, build_app
 from bot.sandbox.app import SANDBOX_TOKEN
 from bot.sandbox.demo import seed_demo
-from bot.sandbox.emulator import BotApiEmulator
+from botapi_emulator.emulator import BotApiEmulator
 from storage.migrate import upgrade
 from storage.uow import SqlUnitOfWork
 

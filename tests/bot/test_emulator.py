@@ -36,8 +36,8 @@ from aiogram_dialog.widgets.kbd import Button, SwitchTo
 from aiogram_dialog.widgets.text import Const, Format
 from aiohttp import web
 
-from bot.sandbox import BotApiEmulator, SandboxUser, wait_idle
-from bot.sandbox._html import HtmlParseError, parse_html, render_for_terminal
+from botapi_emulator import BotApiEmulator, SandboxUser, wait_idle
+from botapi_emulator._html import HtmlParseError, parse_html, render_for_terminal
 
 TOKEN = "123456789:AAF-sandbox-test-token"
 ALICE, BOB = 1001, 1002

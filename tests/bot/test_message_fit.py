@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 import pytest
 
-from bot.sandbox._html import parse_html, utf16_len
 from bot.ui.fit import clip, fits, pages_that_fit, shorten_html, visible_length, visible_text
+from botapi_emulator._html import parse_html, utf16_len
 
 
 def telegram_length(markup: str) -> int:

@@ -6,7 +6,7 @@ import re
 
 from harness import ADMIN, Sandbox
 
-from bot.sandbox.driver import SandboxUser
+from botapi_emulator.driver import SandboxUser
 
 LINK = re.compile(r"https://t\.me/\w+\?start=([\w-]+)")
 

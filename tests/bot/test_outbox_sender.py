@@ -28,9 +28,9 @@ from bot.core.usecases.approval_views import card_params
 from bot.main import App
 from bot.notifications.limiter import ChatLimits
 from bot.notifications.sender import LEASE, MAX_ATTEMPTS, OutboxSender
-from bot.sandbox._html import utf16_len
 from bot.sandbox.app import SANDBOX_TOKEN, sandbox_app
-from bot.sandbox.emulator import ApiCall, BotApiEmulator
+from botapi_emulator._html import utf16_len
+from botapi_emulator.emulator import ApiCall, BotApiEmulator
 from storage.migrate import upgrade_sync
 from storage.outbox_queue import SqlOutboxQueue
 from storage.tables import OutboxRow, PersonRow

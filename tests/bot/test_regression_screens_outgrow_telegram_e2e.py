@@ -38,9 +38,9 @@ from bot.core.models import NAME_MAX
 from bot.core.plans import LOG_NOTE_MAX, MAX_PLAN_ITEMS, PURPOSE_MAX
 from bot.core.roles import Role
 from bot.core.usecases import approvals, customers, plans
-from bot.sandbox._html import utf16_len
-from bot.sandbox._models import ChatMessage
-from bot.sandbox.driver import SandboxUser
+from botapi_emulator._html import utf16_len
+from botapi_emulator._models import ChatMessage
+from botapi_emulator.driver import SandboxUser
 from storage.tables import OutboxRow
 from storage.uow import SqlUnitOfWork
 

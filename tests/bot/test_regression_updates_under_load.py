@@ -23,8 +23,8 @@ from sqlalchemy import func, select
 
 from bot.sandbox.app import SANDBOX_TOKEN, add_demo_users
 from bot.sandbox.demo import DEMO_PEOPLE, seed_demo
-from bot.sandbox.emulator import BotApiEmulator
 from bot.updates import stored
+from botapi_emulator.emulator import BotApiEmulator
 from storage.tables import InboxRow
 from storage.uow import SqlUnitOfWork
 

@@ -10,8 +10,8 @@ from harness import Sandbox
 
 from bot.core.policy import Policy
 from bot.sandbox.app import personas, roster, show_menus
-from bot.sandbox.terminal import run_terminal_chat
 from bot.sandbox.week import TimeMachine, opening_morning, parse_at, parse_wait
+from botapi_emulator.terminal import run_terminal_chat
 
 POLICY = Policy()
 SHANGHAI = POLICY.tz

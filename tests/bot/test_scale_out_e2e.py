@@ -12,7 +12,7 @@ from pgtools import reset_schema
 from redis.asyncio import Redis
 
 from bot.sandbox.app import SANDBOX_TOKEN
-from bot.sandbox.emulator import BotApiEmulator
+from botapi_emulator.emulator import BotApiEmulator
 
 pytestmark = pytest.mark.postgres
 REDIS_URL = "redis://127.0.0.1:6379/15"

@@ -23,8 +23,8 @@ from bot.core.usecases import approvals
 from bot.main import App, build_app, running, webhook_server
 from bot.notifications.limiter import ChatLimits
 from bot.sandbox.app import SANDBOX_TOKEN
-from bot.sandbox.driver import wait_settled
-from bot.sandbox.emulator import BotApiEmulator
+from botapi_emulator.driver import wait_settled
+from botapi_emulator.emulator import BotApiEmulator
 from storage.tables import AuditRow, InboxRow, OutboxRow, StepRow
 from storage.uow import SqlUnitOfWork
 

@@ -24,7 +24,7 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 
-from bot.sandbox import BotApiEmulator, Persona, run_terminal_chat
+from botapi_emulator import BotApiEmulator, Persona, run_terminal_chat
 
 TOKEN = "42424242:AAF-terminal-test"
 PEOPLE = [

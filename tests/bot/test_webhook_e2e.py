@@ -11,7 +11,7 @@ from harness import ADMIN, FakeClock
 from bot.config import load_settings
 from bot.main import build_app, running, webhook_server
 from bot.sandbox.app import SANDBOX_TOKEN
-from bot.sandbox.emulator import BotApiEmulator
+from botapi_emulator.emulator import BotApiEmulator
 
 
 def _free_port() -> int:

@@ -53,3 +53,13 @@ def test_only_the_composition_root_sees_sql(package: str) -> None:
             continue
         for name in _imports(path):
             assert _top(name) not in {"sqlalchemy", "storage", "alembic"}, f"{relative}: {name}"
+
+
+def test_the_emulator_imports_nothing_of_the_bot() -> None:
+    for path in _files("botapi_emulator"):
+        for name in _imports(path):
+            assert _top(name) not in {"bot", "storage", "handlers", "dialogs"}, (path, name)
+
+
+def test_the_driver_does_not_import_the_emulator_that_builds_it() -> None:
+    assert "botapi_emulator.emulator" not in _imports(ROOT / "botapi_emulator/driver.py")

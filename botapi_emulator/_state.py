@@ -12,8 +12,8 @@ import itertools
 import time
 from typing import Any
 
-from bot.sandbox._html import utf16_len
-from bot.sandbox._models import (
+from botapi_emulator._html import utf16_len
+from botapi_emulator._models import (
     ApiError,
     CallbackQueryInfo,
     ChatMessage,

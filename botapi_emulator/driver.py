@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import asyncio
 import re
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
-from bot.sandbox._models import ChatMessage
+from botapi_emulator._models import ApiCall, CallbackQueryInfo, ChatMessage, UserInfo
 
-if TYPE_CHECKING:
-    from bot.sandbox.emulator import BotApiEmulator
-
-__all__ = ["DEFAULT_QUIET", "DEFAULT_TIMEOUT", "SandboxUser", "wait_idle", "wait_settled"]
+__all__ = [
+    "DEFAULT_QUIET",
+    "DEFAULT_TIMEOUT",
+    "Emulator",
+    "SandboxUser",
+    "wait_idle",
+    "wait_settled",
+]
 
 DEFAULT_QUIET = 0.15
 DEFAULT_TIMEOUT = 10.0
@@ -26,8 +31,47 @@ SETTLE_TURNS = 5
 BUSY_TICK = 0.005
 
 
+class Emulator(Protocol):
+    """What the driver needs of the emulator (`BotApiEmulator` is one): it keeps the driver
+    free of an import of the emulator, which builds drivers with ``user()``."""
+
+    username: str
+    base_url: str | None
+    users: dict[int, UserInfo]
+    calls: list[ApiCall]
+    reply_keyboards: dict[int, dict[str, Any] | None]
+    callback_queries: dict[str, CallbackQueryInfo]
+    callback_answers: dict[str, dict[str, Any]]
+    last_update_id: int
+    delivered_update_id: int
+    bot_busy: Callable[[], bool] | None
+
+    def busy_now(self) -> bool: ...
+    def idle_for(self) -> float: ...
+    async def wait_for_activity(self, timeout: float) -> bool: ...  # noqa: ASYNC109
+    def update_confirmed(self, update_id: int) -> bool: ...
+    def add_user(self, user_id: int, first_name: str) -> UserInfo: ...
+    def get_user(self, user_id: int) -> UserInfo: ...
+    def transcript(self, chat_id: int, *, include_deleted: bool = True) -> list[ChatMessage]: ...
+    def send_text(self, user_id: int, text: str) -> ChatMessage: ...
+    def send_location(self, user_id: int, latitude: float, longitude: float) -> ChatMessage: ...
+    def send_photo(
+        self, user_id: int, data: bytes, *, caption: str | None = None
+    ) -> ChatMessage: ...
+    def send_document(
+        self,
+        user_id: int,
+        data: bytes,
+        filename: str,
+        *,
+        mime_type: str | None = None,
+        caption: str | None = None,
+    ) -> ChatMessage: ...
+    def tap(self, user_id: int, message_id: int, callback_data: str) -> str: ...
+
+
 async def wait_idle(
-    emulator: BotApiEmulator,
+    emulator: Emulator,
     quiet: float = DEFAULT_QUIET,
     timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109 - the error message needs it
 ) -> None:
@@ -62,7 +106,7 @@ async def wait_idle(
 
 
 async def wait_settled(
-    emulator: BotApiEmulator,
+    emulator: Emulator,
     update_id: int,
     *,
     quiet: float = DEFAULT_QUIET,
@@ -107,7 +151,7 @@ class SandboxUser:
 
     def __init__(
         self,
-        emulator: BotApiEmulator,
+        emulator: Emulator,
         user_id: int,
         *,
         quiet: float = DEFAULT_QUIET,

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.sandbox._html import HtmlParseError, parse_html, utf16_len
-from bot.sandbox._models import (
+from botapi_emulator._html import HtmlParseError, parse_html, utf16_len
+from botapi_emulator._models import (
     ChatMessage,
     FileInfo,
     Keyboard,
@@ -20,7 +20,7 @@ from bot.sandbox._models import (
     UploadedFile,
     bad_request,
 )
-from bot.sandbox._state import SandboxState
+from botapi_emulator._state import SandboxState
 
 __all__ = ["METHODS", "Handler"]
 

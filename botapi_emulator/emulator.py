@@ -2,7 +2,7 @@
 
 Give aiogram ``AiohttpSession(api=TelegramAPIServer.from_base(await emulator.start()))`` and
 the bot talks to this process instead of api.telegram.org. Users are simulated with
-``add_user``/``send_text``/``tap`` (or the friendlier ``bot.sandbox.driver.SandboxUser``).
+``add_user``/``send_text``/``tap`` (or the friendlier ``botapi_emulator.driver.SandboxUser``).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from bot.sandbox._methods import METHODS
-from bot.sandbox._models import (
+from botapi_emulator._methods import METHODS
+from botapi_emulator._models import (
     ApiCall,
     ApiError,
     ChatMessage,
@@ -31,8 +31,8 @@ from bot.sandbox._models import (
     UploadedFile,
     bad_request,
 )
-from bot.sandbox._state import UPDATE_TYPES, SandboxState
-from bot.sandbox.driver import DEFAULT_QUIET, DEFAULT_TIMEOUT, SandboxUser
+from botapi_emulator._state import UPDATE_TYPES, SandboxState
+from botapi_emulator.driver import DEFAULT_QUIET, DEFAULT_TIMEOUT, SandboxUser
 
 __all__ = ["ApiCall", "BotApiEmulator", "ChatMessage", "FloodWait"]
 

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from bot.sandbox._html import render_for_terminal
-from bot.sandbox._models import ChatMessage, FileInfo, Keyboard
-from bot.sandbox.driver import DEFAULT_QUIET, DEFAULT_TIMEOUT, SandboxUser
-from bot.sandbox.emulator import BotApiEmulator
+from botapi_emulator._html import render_for_terminal
+from botapi_emulator._models import ChatMessage, FileInfo, Keyboard
+from botapi_emulator.driver import DEFAULT_QUIET, DEFAULT_TIMEOUT, SandboxUser
+from botapi_emulator.emulator import BotApiEmulator
 
 __all__ = ["Persona", "run_terminal_chat"]
 
