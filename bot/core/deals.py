@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -38,24 +39,48 @@ class DealTerms:
 
 
 _NUMBER = re.compile(r"^\d+(\.\d+)?$")
+_SEPARATORS = re.compile(r"[\s,_']")
+_CURRENCY = re.compile(r"^(rmb|cny)|¥|(元|块|rmb|cny)$")
+_UNITS = {"万": 10**4, "w": 10**4, "亿": 10**8, "千": 10**3, "k": 10**3}
+_CHINESE_DIGITS = str.maketrans("〇零一二两三四五六七八九点", "001223456789.")
 
 
-def parse_decimal(text: str, *, places: int, maximum: Decimal = AMOUNT_MAX) -> Decimal:
-    """A positive number as people type it: "12,000.50", "¥ 3 000", "8%"; at most `places` decimals."""
-    cleaned = re.sub(r"[\s,，¥￥%％]", "", text.strip())
-    if re.fullmatch(r"-\d+(\.\d+)?", cleaned):
-        raise InputProblem("not_positive")
-    if not _NUMBER.match(cleaned):
-        raise InputProblem("not_a_number")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise InputProblem("not_a_number") from None
+def _typed(text: str) -> str:
+    """What a person typed, made plain: full-width forms folded (１２，０００ → 12,000),
+    lower case, thousands separators and a currency sign or word dropped."""
+    plain = (
+        unicodedata.normalize("NFKC", text).strip().lower().replace("萬", "万").replace("億", "亿")
+    )
+    return _CURRENCY.sub("", _SEPARATORS.sub("", plain))
+
+
+def _checked(value: Decimal, *, places: int, maximum: Decimal) -> Decimal:
     if value != value.quantize(Decimal(1).scaleb(-places)):
         raise InputProblem("too_many_places", places=places)
     if value > maximum:
         raise InputProblem("too_large", maximum=maximum)
     return value
+
+
+def _number(cleaned: str) -> Decimal:
+    if re.fullmatch(r"-\d+(\.\d+)?", cleaned):
+        raise InputProblem("not_positive")
+    if not _NUMBER.match(cleaned):
+        raise InputProblem("not_a_number")
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation:
+        raise InputProblem("not_a_number") from None
+
+
+def parse_decimal(text: str, *, places: int, maximum: Decimal = AMOUNT_MAX) -> Decimal:
+    """A positive number as people type it: "12,000.50", "¥ 3 000", "36万", "1.2亿", "５千元";
+    at most `places` decimals once the unit (万 = 10,000, 亿 = 100,000,000) is applied."""
+    cleaned = _typed(text)
+    unit = _UNITS.get(cleaned[-1:], 1) if len(cleaned) > 1 else 1
+    if unit != 1:
+        cleaned = cleaned[:-1]
+    return _checked(_number(cleaned) * unit, places=places, maximum=maximum)
 
 
 def parse_amount(text: str) -> Decimal:
@@ -73,9 +98,27 @@ def parse_quantity(text: str) -> Decimal:
 
 
 def parse_discount(text: str) -> Decimal:
-    """A discount in percent: 0 to 100 with at most 2 decimals."""
-    value = parse_decimal(text, places=2, maximum=Decimal(100))
-    return value.quantize(CENT)
+    """A discount in percent, 0 to 100 with at most 2 decimals: "12", "12%", or the Chinese
+    折 way, which names the share of the price that is paid: 九五折 / 95折 / 9.5折 pay 95 %,
+    a 5 % discount; 八折 pays 80 %, a 20 % discount."""
+    cleaned = _typed(text)
+    if cleaned.endswith("折"):
+        return _discount_from_zhe(cleaned[:-1].translate(_CHINESE_DIGITS))
+    try:
+        value = _number(cleaned.removesuffix("%"))
+    except InputProblem:
+        raise InputProblem("bad_discount") from None
+    return _checked(value, places=2, maximum=Decimal(100)).quantize(CENT)
+
+
+def _discount_from_zhe(digits: str) -> Decimal:
+    if re.fullmatch(r"[1-9]\d{0,2}", digits):
+        paid = Decimal("0." + digits) * 100
+    elif re.fullmatch(r"[1-9]\.\d{1,2}", digits):
+        paid = Decimal(digits) * 10
+    else:
+        raise InputProblem("bad_discount")
+    return _checked(100 - paid, places=2, maximum=Decimal(100)).quantize(CENT)
 
 
 def clean_text(text: str, *, limit: int) -> str:

@@ -20,6 +20,9 @@ def input_problem_text(problem: InputProblem) -> str:
         "too_many_places": _("Please use at most {places} digits after the decimal point."),
         "too_large": _("That number is too large; the most is {maximum}."),
         "not_positive": _("Please type a number greater than zero."),
+        "bad_discount": _(
+            "Please type the discount in percent (12 or 12%) or the 折 way (九五折 is 5 %)."
+        ),
         "empty": _("Please type some text."),
         "too_long": _("That is {length} characters; please keep it to {limit}."),
         "no_special_terms": _(
