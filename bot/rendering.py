@@ -48,6 +48,10 @@ def make_env(i18n: I18n, timezone: ZoneInfo) -> Environment:
         # strftime's %a is the C locale's English; the reader gets their own language.
         return local.strftime(fmt.replace("%a", weekday_label(local.weekday())))
 
+    def colon(label: str) -> str:
+        """ "Owner: " in English, "跟进人：" in Chinese (a full-width colon, no space)."""
+        return f"{label}：" if i18n.current_locale.startswith("zh") else f"{label}: "
+
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda message: i18n.gettext(message),
         ngettext=lambda singular, plural, n: i18n.gettext(singular, plural, n),
@@ -65,6 +69,7 @@ def make_env(i18n: I18n, timezone: ZoneInfo) -> Environment:
         visit_kind=kind_label,
         intent=intent_label,
         clip=clip,
+        colon=colon,
     )
     return env
 
