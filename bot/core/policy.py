@@ -89,7 +89,16 @@ class Customers:
         "services",
     )
     sizes: tuple[str, ...] = ("micro", "small", "medium", "large")
-    regions: tuple[str, ...] = ("north", "east", "south", "central", "west", "northeast")
+    # The seed's seven sales regions: 东北、华北、华东、华中、西北、华南、西南.
+    regions: tuple[str, ...] = (
+        "northeast",
+        "north",
+        "east",
+        "central",
+        "northwest",
+        "south",
+        "southwest",
+    )
     sources: tuple[str, ...] = ("visit", "referral", "phone", "exhibition", "online", "walk_in")
 
 

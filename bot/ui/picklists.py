@@ -25,8 +25,10 @@ LABELS: dict[str, str] = {
     "east": N_("East China"),
     "south": N_("South China"),
     "central": N_("Central China"),
-    "west": N_("West China"),
+    "west": N_("West China"),  # the default before the seed's seven; kept for stored values
     "northeast": N_("Northeast China"),
+    "northwest": N_("Northwest China"),
+    "southwest": N_("Southwest China"),
     "visit": N_("Our visit"),
     "referral": N_("Referral"),
     "phone": N_("Phone call"),
