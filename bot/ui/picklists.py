@@ -38,11 +38,11 @@ LABELS: dict[str, str] = {
 }
 
 STATUS_LABELS: dict[str, str] = {
-    "prospect": N_("prospect"),
-    "qualified": N_("qualified"),
-    "won": N_("won"),
-    "handed_over": N_("handed over"),
-    "lost": N_("lost"),
+    "prospect": N_("Prospect"),
+    "qualified": N_("Qualified lead"),
+    "won": N_("Won"),
+    "handed_over": N_("Handed over"),
+    "lost": N_("Not won"),
 }
 
 KIND_LABELS: dict[str, str] = {
