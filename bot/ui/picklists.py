@@ -31,7 +31,7 @@ LABELS: dict[str, str] = {
     "southwest": N_("Southwest China"),
     "visit": N_("Our visit"),
     "referral": N_("Referral"),
-    "phone": N_("Phone call"),
+    "phone": N_("Phone enquiry"),
     "exhibition": N_("Exhibition"),
     "online": N_("Online"),
     "walk_in": N_("Walked in"),

@@ -39,3 +39,11 @@ def test_a_value_is_shown_as_a_label_in_both_languages(
     assert english != code, "a raw code is shown"
     assert english[:1].isupper(), english
     assert chinese != english, f"{english!r} is not translated"
+
+
+def test_no_two_values_share_a_chinese_label() -> None:
+    """The visit kind 'call' and the customer source 'phone' once both read 电话."""
+    i18n = make_i18n("en")
+    with i18n.context(), i18n.use_locale("zh"):
+        chinese = [label(code) for code, label in SHOWN]
+    assert sorted(chinese) == sorted(set(chinese))
