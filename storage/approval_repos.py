@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -84,6 +85,7 @@ REQUEST_COLUMNS = (
     "created_at",
     "round",
     "closed_at",
+    "previous_terms",
     *TERMS_FIELDS,
 )
 
@@ -100,7 +102,27 @@ def _request(row: RequestRow | Mapping[str, Any]) -> ApprovalRequest:
         created_at=values["created_at"],
         round=values["round"],
         closed_at=values["closed_at"],
+        previous_terms=_terms_from_json(values["previous_terms"]),
     )
+
+
+_DECIMAL_TERMS = ("quantity", "amount", "discount", "deposit")
+
+
+def _terms_to_json(terms: DealTerms | None) -> dict[str, Any] | None:
+    if terms is None:
+        return None
+    values = _terms_values(terms)
+    return {k: str(v) if k in _DECIMAL_TERMS and v is not None else v for k, v in values.items()}
+
+
+def _terms_from_json(values: Mapping[str, Any] | None) -> DealTerms | None:
+    if values is None:
+        return None
+    decoded: dict[str, Any] = {
+        k: Decimal(v) if k in _DECIMAL_TERMS and v is not None else v for k, v in values.items()
+    }
+    return DealTerms(**decoded)
 
 
 def _terms_values(terms: DealTerms) -> dict[str, Any]:
@@ -187,6 +209,7 @@ class SqlRequestRepo:
                 status=request.status.value,
                 round=request.round,
                 closed_at=request.closed_at,
+                previous_terms=_terms_to_json(request.previous_terms),
                 **_terms_values(request.terms),
             )
         )

@@ -189,6 +189,7 @@ class RequestRow(Base):
     round: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
+    previous_terms: Mapped[dict[str, Any] | None]  # the round before, decimals as strings
 
 
 class StepRow(Base):

@@ -63,6 +63,7 @@ class ApprovalRequest:
     created_at: datetime
     round: int = 1
     closed_at: datetime | None = None
+    previous_terms: DealTerms | None = None  # the round before, to show what changed
 
 
 @dataclass(slots=True)
@@ -140,6 +141,7 @@ class RequestView:
     steps: list[ApprovalStep]
     customer_name: str
     names: dict[int, str] = field(default_factory=dict)
+    previous_customer_name: str | None = None  # set when the last round changed the customer
 
     def current_round(self) -> list[ApprovalStep]:
         return [s for s in self.steps if s.round == self.request.round]

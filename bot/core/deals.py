@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal, InvalidOperation
 
 CUSTOMER_NAME_MAX = 100
@@ -119,6 +119,24 @@ def _discount_from_zhe(digits: str) -> Decimal:
     else:
         raise InputProblem("bad_discount")
     return _checked(100 - paid, places=2, maximum=Decimal(100)).quantize(CENT)
+
+
+def net_amount(terms: DealTerms) -> Decimal:
+    """What the customer pays once the discount is taken off the amount."""
+    if terms.discount is None:
+        return terms.amount
+    return (terms.amount * (100 - terms.discount) / 100).quantize(CENT)
+
+
+def unit_price(amount: Decimal, quantity: Decimal) -> Decimal:
+    return (amount / quantity).quantize(CENT)
+
+
+def changed_terms(before: DealTerms, after: DealTerms) -> tuple[str, ...]:
+    """The fields of the terms that differ between two rounds of a request, in form order."""
+    return tuple(
+        f.name for f in fields(DealTerms) if getattr(before, f.name) != getattr(after, f.name)
+    )
 
 
 def clean_text(text: str, *, limit: int) -> str:

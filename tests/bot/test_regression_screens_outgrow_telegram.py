@@ -84,7 +84,19 @@ def six_times_returned(fill: str = "x") -> RequestView:
         deposit=AMOUNT_MAX,
         note=longest("Note", NOTE_MAX, fill),
     )
-    request = ApprovalRequest(1, "special_terms", 1, terms, RequestStatus.pending, NOW, round=7)
+    before = DealTerms(
+        customer_id=2,
+        product=longest("Old product", PRODUCT_MAX, fill),
+        quantity=Decimal("999999999999.998"),
+        amount=AMOUNT_MAX - 1,
+        discount=Decimal("99.98"),
+        payment_terms=longest("Old payment terms", PAYMENT_TERMS_MAX, fill),
+        deposit=AMOUNT_MAX - 1,
+        note=longest("Old note", NOTE_MAX, fill),
+    )
+    request = ApprovalRequest(
+        1, "special_terms", 1, terms, RequestStatus.pending, NOW, round=7, previous_terms=before
+    )
     steps = []
     for round_ in range(1, 8):
         for position, role in enumerate(CHAIN):
@@ -111,7 +123,8 @@ def six_times_returned(fill: str = "x") -> RequestView:
                 else None,
             )
             steps.append(step)
-    return RequestView(request, steps, longest("Customer", CUSTOMER_NAME_MAX, fill), names(fill))
+    customer, previous_customer = (longest(c, CUSTOMER_NAME_MAX, fill) for c in ("Customer", "Old"))
+    return RequestView(request, steps, customer, names(fill), previous_customer)
 
 
 def assert_fits(text: str, limit: int = MESSAGE_LIMIT) -> None:

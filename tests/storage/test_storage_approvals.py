@@ -218,12 +218,14 @@ async def test_request_save_and_by_requester(sessionmaker: Sessions, org: dict[s
             round=2,
             closed_at=NOW + HOUR,
             terms=replace(request.terms, discount=Decimal("8.75"), note=None),
+            previous_terms=request.terms,
         )
         await uow.requests.save(changed)
         await uow.commit()
 
     async with SqlUnitOfWork(sessionmaker) as uow:
         assert await uow.requests.get(first) == changed
+        assert list(await uow.requests.by_ids([first])) == [changed]
         mine = await uow.requests.by_requester(org["rep"])
         assert [r.id for r in mine] == [second, first]
         assert [r.id for r in await uow.requests.by_requester(org["rep"], limit=1)] == [second]

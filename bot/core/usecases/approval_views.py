@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.approvals import ApprovalRequest, ApprovalStep, RequestView, StepStatus, money_str
+from bot.core.deals import DealTerms, changed_terms, net_amount, unit_price
 from bot.core.errors import NotAllowed, NotFound
 from bot.core.models import Person
 from bot.core.org import visible_ids
@@ -31,6 +32,7 @@ async def load_views(uow: UnitOfWork, request_ids: Collection[int]) -> dict[int,
     for step in await uow.steps.for_requests(list(steps)):
         steps[step.request_id].append(step)
     customer_ids = {request.terms.customer_id for request in requests}
+    customer_ids |= {r.previous_terms.customer_id for r in requests if r.previous_terms}
     customers = await uow.customers.names(customer_ids)
     involved = {request.requester_id for request in requests}
     for chain in steps.values():
@@ -40,10 +42,21 @@ async def load_views(uow: UnitOfWork, request_ids: Collection[int]) -> dict[int,
     names = {p.id: p.full_name for p in await uow.people.by_ids(involved)}
     return {
         request.id: RequestView(
-            request, steps[request.id], customers.get(request.terms.customer_id, "—"), names
+            request,
+            steps[request.id],
+            customers.get(request.terms.customer_id, "—"),
+            names,
+            _previous_customer(request, customers),
         )
         for request in requests
     }
+
+
+def _previous_customer(request: ApprovalRequest, customers: dict[int, str]) -> str | None:
+    before = request.previous_terms
+    if before is None or before.customer_id == request.terms.customer_id:
+        return None
+    return customers.get(before.customer_id, "—")
 
 
 async def headline_views(
@@ -101,6 +114,28 @@ def step_snapshot(step: ApprovalStep, names: dict[int, str]) -> dict[str, Any]:
     }
 
 
+def _shown(terms: DealTerms, name: str, customer: str | None) -> str | None:
+    if name == "customer_id":
+        return customer
+    value = getattr(terms, name)
+    return None if value is None else str(value)
+
+
+def terms_changes(view: RequestView) -> list[dict[str, str | None]]:
+    """What the requester changed since the round before: field, value then, value now."""
+    before, after = view.request.previous_terms, view.request.terms
+    if before is None:
+        return []
+    return [
+        {
+            "field": "customer" if name == "customer_id" else name,
+            "before": _shown(before, name, view.previous_customer_name),
+            "after": _shown(after, name, view.customer_name),
+        }
+        for name in changed_terms(before, after)
+    ]
+
+
 def request_snapshot(view: RequestView) -> dict[str, Any]:
     """Everything a card or status message shows, as plain JSON values."""
     request: ApprovalRequest = view.request
@@ -119,6 +154,9 @@ def request_snapshot(view: RequestView) -> dict[str, Any]:
         "payment_terms": terms.payment_terms,
         "deposit": money_str(terms.deposit),
         "note": terms.note,
+        "net_amount": money_str(net_amount(terms)) if terms.discount is not None else None,
+        "unit_price": money_str(unit_price(net_amount(terms), terms.quantity)),
+        "changes": terms_changes(view),
         "created_at": _iso(request.created_at),
         "history": [step_snapshot(s, view.names) for s in decided if s.decided_by is not None],
         "chain": [step_snapshot(s, view.names) for s in view.current_round()],

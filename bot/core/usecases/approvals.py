@@ -375,7 +375,12 @@ async def resubmit(
     check_terms(terms)
     await _owned_customer(uow, actor_id, terms.customer_id)
     again = replace(
-        request, terms=terms, status=RequestStatus.pending, round=request.round + 1, closed_at=None
+        request,
+        terms=terms,
+        previous_terms=request.terms,
+        status=RequestStatus.pending,
+        round=request.round + 1,
+        closed_at=None,
     )
     await uow.requests.save(again)
     await _start_round(uow, again, policy, now)

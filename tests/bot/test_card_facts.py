@@ -1,0 +1,61 @@
+"""The facts an approver decides on, on the card itself: the net amount after the discount,
+the unit price, and on a resubmitted request what changed since the round before."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from bot.core.approvals import (
+    ApprovalRequest,
+    ApprovalStep,
+    RequestStatus,
+    RequestView,
+    StepStatus,
+)
+from bot.core.deals import DealTerms
+from bot.core.roles import Role
+from bot.core.usecases.approval_views import card_params
+from bot.i18n import make_i18n
+from bot.rendering import Renderer, make_env
+
+NOW = datetime(2026, 11, 23, 2, tzinfo=UTC)
+BEFORE = DealTerms(1, "Steel pipes", Decimal(100), Decimal("120000.00"), Decimal("12.00"))
+AFTER = DealTerms(2, "Steel pipes", Decimal(100), Decimal("120000.00"), Decimal("8.50"), "30 days")
+
+
+def card(language: str, *, round_: int, previous: DealTerms | None) -> str:
+    request = ApprovalRequest(
+        1, "special_terms", 9, AFTER, RequestStatus.pending, NOW, round_, None, previous
+    )
+    step = ApprovalStep(
+        1, 1, round_, 0, Role.supervisor, 3, {"kind": "always"}, StepStatus.pending, due_at=NOW
+    )
+    view = RequestView(request, [step], "Acme Trading", {9: "Rob", 3: "Sue"}, "Old Name Co")
+    i18n = make_i18n("en")
+    with i18n.context(), i18n.use_locale(language):
+        renderer = Renderer(make_env(i18n, ZoneInfo("Asia/Shanghai")))
+        return renderer.render("notifications/approval_card", **card_params(view, step))
+
+
+def test_the_card_shows_the_net_amount_and_the_unit_price() -> None:
+    text = card("en", round_=1, previous=None)
+    assert "Discount: <b>8.5 %</b> · net: <b>109,800.00</b>" in text
+    assert "Unit price: 1,098.00 (after the discount)" in text
+    assert "Changed since" not in text
+
+
+def test_a_resubmitted_card_says_what_changed_field_by_field() -> None:
+    text = card("en", round_=2, previous=BEFORE)
+    assert "<b>Changed since round 1</b>" in text
+    assert "• Customer: Old Name Co → <b>Acme Trading</b>" in text
+    assert "• Discount: 12 % → <b>8.5 %</b>" in text
+    assert "• Payment terms: — → <b>30 days</b>" in text
+    assert "Amount: 120,000.00 →" not in text, "an unchanged field is not listed"
+
+
+def test_the_changes_read_in_chinese() -> None:
+    text = card("zh", round_=2, previous=BEFORE)
+    assert "• 折扣：12 % → <b>8.5 %</b>" in text
+    assert "Changed since" not in text
