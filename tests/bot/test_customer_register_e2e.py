@@ -36,8 +36,9 @@ async def test_register_confirm_visit_and_follow_up(demo: Sandbox) -> None:
     assert "Minghua Trading Co., Ltd." in rep.last_text()
     assert "Phone: +86 138 0013 8000" in rep.last_text().splitlines()
     await demo.settle()
+    notice = supervisor.last()
     assert "New prospect to confirm: Minghua Trading Co., Ltd., registered by Zhao Lei." in (
-        supervisor.last_text()
+        notice.text
     )
 
     await supervisor.tap("Open the customer")
@@ -45,6 +46,9 @@ async def test_register_confirm_visit_and_follow_up(demo: Sandbox) -> None:
     await supervisor.tap("✅ Confirm")
     await demo.settle()
     assert "Confirmed by Chen Jing" in supervisor.last_text()
+    # the notice is edited in place: the chat no longer reads as an open item
+    assert "New prospect to confirm" not in notice.text
+    assert "✅ Confirmed by Chen Jing." in notice.text
     assert "Your prospect Minghua Trading Co., Ltd. is confirmed" in rep.last_text()
 
     await rep.send("/visit")

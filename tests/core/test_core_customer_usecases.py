@@ -248,7 +248,8 @@ async def test_the_supervisor_confirms_a_prospect_and_the_rep_hears_of_it() -> N
     assert uow.customer_events.of(1) == [("confirmed", SUE, None, None)]
     assert uow.customer_events.rows[-1].at == at
     assert uow.audit.actions() == ["customer_confirmed"]
-    assert uow.queued() == [(ROB, "prospect_confirmed")]
+    # the supervisor's "to confirm" message is edited to show the outcome (issue 11)
+    assert uow.queued() == [(ROB, "prospect_confirmed"), (SUE, "prospect_to_confirm")]
     assert await unconfirmed_prospects(uow, SUE) == []
     assert (await customer_view(uow, ROB, 1))["confirmed_by"] == "Sue"
 
@@ -286,7 +287,7 @@ async def test_rejecting_closes_the_prospect_as_lost_with_the_reason(reason: str
     assert [(a.action, a.actor_id, a.comment) for a in uow.audit.entries] == [
         ("customer_rejected", SUE, note)
     ]
-    assert uow.queued() == [(ROB, "prospect_rejected")]
+    assert uow.queued() == [(ROB, "prospect_rejected"), (SUE, "prospect_to_confirm")]
     assert uow.last_to(ROB, "prospect_rejected").params == {
         "name": "Acme Trading",
         "reason": reason,

@@ -97,11 +97,55 @@ async def register(
         )
     supervisor = register_keeper(actor, list(await uow.people.all()))
     if supervisor is not None:
-        params = {"customer_id": customer.id, "name": customer.name, "owner": actor.full_name}
-        await uow.outbox.add(Notification(supervisor.id, "prospect_to_confirm", params), now)
+        params: dict[str, object] = {
+            "customer_id": customer.id,
+            "name": customer.name,
+            "owner": actor.full_name,
+        }
+        if distinct_from:
+            clashes = await uow.customers.names(set(distinct_from))
+            params["distinct_from"] = [clashes.get(other, "—") for other in distinct_from]
+        await uow.outbox.add(
+            Notification(
+                supervisor.id, "prospect_to_confirm", params, ref=prospect_ref(customer.id)
+            ),
+            now,
+        )
     await uow.audit.add(AuditEntry("customer_registered", actor.id, now, f"customer:{customer.id}"))
     await uow.commit()
     return customer
+
+
+def prospect_ref(customer_id: int) -> str:
+    return f"prospect:{customer_id}"
+
+
+async def _settle_prospect_notice(
+    uow: UnitOfWork, customer: Customer, actor_id: int, outcome: str, now: datetime
+) -> None:
+    """The keeper's "prospect to confirm" message is edited to show who settled it and how,
+    so their chat does not read as a pile of open items."""
+    people = {p.id: p for p in await uow.people.all()}
+    owner = people.get(customer.owner_id)
+    keeper = register_keeper(owner, list(people.values())) if owner else None
+    if owner is None or keeper is None:
+        return
+    params = {
+        "customer_id": customer.id,
+        "name": customer.name,
+        "owner": owner.full_name,
+        "outcome": outcome,
+        "by": people[actor_id].full_name,
+    }
+    notice = Notification(
+        keeper.id,
+        "prospect_to_confirm",
+        params,
+        ref=prospect_ref(customer.id),
+        edit=True,
+        edit_only=True,
+    )
+    await uow.outbox.add(notice, now)
 
 
 @dataclass(frozen=True)
@@ -182,6 +226,7 @@ async def confirm(uow: UnitOfWork, *, actor_id: int, customer_id: int, now: date
     await uow.outbox.add(
         Notification(customer.owner_id, "prospect_confirmed", {"name": customer.name}), now
     )
+    await _settle_prospect_notice(uow, confirmed, actor_id, "confirmed", now)
     await uow.commit()
     return confirmed
 
@@ -208,6 +253,7 @@ async def reject(
     )
     params = {"name": customer.name, "reason": reason, "comment": comment}
     await uow.outbox.add(Notification(customer.owner_id, "prospect_rejected", params), now)
+    await _settle_prospect_notice(uow, closed, actor_id, "rejected", now)
     await uow.commit()
     return closed
 
