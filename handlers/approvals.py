@@ -1,4 +1,5 @@
-"""Taps on approval cards. Approve decides at once; reject and return ask for the reason first."""
+"""Taps on approval cards. Approve decides at once; approving with an opinion, rejecting and
+returning ask for the text first."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager
 
-from bot.core.approvals import Decision
 from bot.core.models import Person
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
@@ -35,7 +35,7 @@ async def on_card(
     dialog_manager: DialogManager,
 ) -> None:
     decision = callback_data.act.decision
-    if decision is Decision.approve:
+    if not callback_data.act.asks_text:
         await approvals.decide(
             uow,
             step_id=callback_data.step,

@@ -23,6 +23,7 @@ RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 class Act(StrEnum):
     approve = "a"
+    opinion = "o"  # approve, signing an opinion (签署意见) typed next
     reject = "r"
     back = "c"
 
@@ -30,9 +31,15 @@ class Act(StrEnum):
     def decision(self) -> Decision:
         return {
             Act.approve: Decision.approve,
+            Act.opinion: Decision.approve,
             Act.reject: Decision.reject,
             Act.back: Decision.return_for_changes,
         }[self]
+
+    @property
+    def asks_text(self) -> bool:
+        """Everything but a one-tap approval asks for a text first: an opinion or a reason."""
+        return self is not Act.approve
 
 
 class ApprovalCb(CallbackData, prefix="ap"):
@@ -48,8 +55,11 @@ def decision_keyboard(step_id: int) -> InlineKeyboardMarkup:
 
     return InlineKeyboardMarkup(
         inline_keyboard=[
-            [button(_("✅ Approve"), Act.approve), button(_("❌ Reject"), Act.reject)],
-            [button(_("↩️ Return for changes"), Act.back)],
+            [
+                button(_("✅ Approve"), Act.approve),
+                button(_("✍️ Approve with opinion"), Act.opinion),
+            ],
+            [button(_("❌ Reject"), Act.reject), button(_("↩️ Return for changes"), Act.back)],
         ]
     )
 

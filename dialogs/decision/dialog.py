@@ -1,4 +1,5 @@
-"""Asks why a request is rejected or returned, then decides."""
+"""Asks why a request is rejected or returned, or the opinion signed with an approval, then
+decides."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ async def reason_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, 
     view = await _request_of(dialog_manager, int(start["step"]))
     return {
         "rejecting": start["decision"] == Decision.reject.value,
+        "approving": start["decision"] == Decision.approve.value,
         "customer": view.customer_name if view else "—",
         "request_id": view.request.id if view else 0,
         "limit": COMMENT_MAX,
@@ -51,11 +53,11 @@ async def on_reason(
             policy=policy_of(manager),
             now=now_of(manager),
         )
-        done = (
-            _("Rejected. The requester has been told.")
-            if decision is Decision.reject
-            else _("Returned for changes. The requester has been told.")
-        )
+        done = {
+            Decision.approve: _("Approved ✅, with your opinion."),
+            Decision.reject: _("Rejected. The requester has been told."),
+            Decision.return_for_changes: _("Returned for changes. The requester has been told."),
+        }[decision]
         await message.answer(done)
         await manager.done()
 
@@ -89,7 +91,12 @@ def reason_dialog() -> Dialog:
             Tr(
                 "What should change in request #{request_id} ({customer})?\n"
                 "Type it, up to {limit} characters.",
-                when=~F["rejecting"],
+                when=~F["rejecting"] & ~F["approving"],
+            ),
+            Tr(
+                "Your opinion on request #{request_id} ({customer}), signed with your "
+                "approval?\nType it, up to {limit} characters.",
+                when="approving",
             ),
             text_field("reason", text_up_to(COMMENT_MAX), on_reason),
             Cancel(Label("✖ Cancel")),

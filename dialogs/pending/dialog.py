@@ -102,7 +102,7 @@ async def on_approve(callback: CallbackQuery, _b: Button, manager: DialogManager
     await manager.switch_to(PendingSG.list)
 
 
-async def _ask_reason(manager: DialogManager, decision: Decision) -> None:
+async def _ask_text(manager: DialogManager, decision: Decision) -> None:
     step_id = int(manager.dialog_data["step"])
     await approvals.ensure_decider(
         uow_of(manager),
@@ -117,12 +117,16 @@ async def _ask_reason(manager: DialogManager, decision: Decision) -> None:
     )
 
 
+async def on_opinion(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    await _ask_text(manager, Decision.approve)
+
+
 async def on_reject(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
-    await _ask_reason(manager, Decision.reject)
+    await _ask_text(manager, Decision.reject)
 
 
 async def on_return(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
-    await _ask_reason(manager, Decision.return_for_changes)
+    await _ask_text(manager, Decision.return_for_changes)
 
 
 def pending_dialog() -> Dialog:
@@ -140,9 +144,14 @@ def pending_dialog() -> Dialog:
             Format("{card}"),
             Row(
                 Button(Label("✅ Approve"), id="ok", on_click=on_approve, when="open"),
-                Button(Label("❌ Reject"), id="no", on_click=on_reject, when="open"),
+                Button(
+                    Label("✍️ Approve with opinion"), id="opinion", on_click=on_opinion, when="open"
+                ),
             ),
-            Button(Label("↩️ Return for changes"), id="back", on_click=on_return, when="open"),
+            Row(
+                Button(Label("❌ Reject"), id="no", on_click=on_reject, when="open"),
+                Button(Label("↩️ Return for changes"), id="back", on_click=on_return, when="open"),
+            ),
             history_button(PendingSG.history),
             SwitchTo(Label("◀ Back to the list"), id="tolist", state=PendingSG.list),
             buttons_only(),

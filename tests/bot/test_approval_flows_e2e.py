@@ -32,7 +32,7 @@ REJECT_PROMPT = (
     f"Why do you reject request #1 ({CUSTOMER})?\nType the reason, up to 500 characters."
 )
 RETURN_PROMPT = f"What should change in request #1 ({CUSTOMER})?\nType it, up to 500 characters."
-DECISION_BUTTONS = ["✅ Approve", "❌ Reject", "↩️ Return for changes"]
+DECISION_BUTTONS = ["✅ Approve", "✍️ Approve with opinion", "❌ Reject", "↩️ Return for changes"]
 NOT_ALLOWED = "This request is not waiting for your decision."
 
 
@@ -568,7 +568,7 @@ async def test_an_away_manager_s_step_goes_to_the_delegate(demo: Sandbox) -> Non
 
     card = open_card_zh(vp)
     assert "您代 Liu Yang 审批。" in card.text
-    assert vp.buttons(card) == ["✅ 批准", "❌ 驳回", "↩️ 退回修改"]
+    assert vp.buttons(card) == ["✅ 批准", "✍️ 附意见同意", "❌ 驳回", "↩️ 退回修改"]
     assert not [m for m in mgr.bot_messages() if m.buttons and "#1" in m.text]
     pending = the_status(rep).text
     assert "2. Sales manager · Zhang Wei (on behalf of Liu Yang) · ⏳ deciding" in pending

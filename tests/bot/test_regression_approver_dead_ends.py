@@ -113,7 +113,12 @@ async def test_regression_an_unreachable_person_who_writes_again_gets_their_open
     await settle(demo)
 
     assert not await unreachable(demo, SUPERVISOR)
-    assert sup.buttons(open_card(sup)) == ["✅ Approve", "❌ Reject", "↩️ Return for changes"]
+    assert sup.buttons(open_card(sup)) == [
+        "✅ Approve",
+        "✍️ Approve with opinion",
+        "❌ Reject",
+        "↩️ Return for changes",
+    ]
     await sup.send("/help")
     await settle(demo)
     assert len(cards(sup)) == 1, "sent once"

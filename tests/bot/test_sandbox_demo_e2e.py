@@ -23,9 +23,15 @@ async def test_the_demo_morning_is_live_through_the_bot(demo: Sandbox) -> None:
     card = supervisor.last()
     assert card.text.startswith("Special terms request #1")
     assert "Discount: 12 %" in card.text
-    assert supervisor.buttons(card) == ["✅ Approve", "❌ Reject", "↩️ Return for changes"]
+    assert supervisor.buttons(card) == [
+        "✅ Approve",
+        "✍️ Approve with opinion",
+        "❌ Reject",
+        "↩️ Return for changes",
+    ]
     prospects = [m for m in supervisor.bot_messages() if "New prospect to confirm" in m.text]
-    assert len(prospects) == 3
+    settled = [m for m in supervisor.bot_messages() if "✅ Confirmed by" in m.text]
+    assert (len(prospects), len(settled)) == (2, 1), "the confirmed one's notice says so"
     await supervisor.tap("✅ Approve", message=card)
     await demo.settle()
     await demo.outbox_idle()
