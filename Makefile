@@ -27,8 +27,9 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy
 
+# Two workers: the machine has two cores, and the bot tier waits on HTTP half the time.
 pytest: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 # Every benchmark script in bench/ in turn (minutes; by hand, never in CI). See bench/README.md.
 bench: $(STAMP)
