@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -48,6 +48,13 @@ def make_env(i18n: I18n, timezone: ZoneInfo) -> Environment:
         # strftime's %a is the C locale's English; the reader gets their own language.
         return local.strftime(fmt.replace("%a", weekday_label(local.weekday())))
 
+    def day(value: date | str | None) -> str:
+        """A calendar day as the reader says it: "Fri 11-27", "周五 11-27"."""
+        if value is None:
+            return "—"
+        moment = date.fromisoformat(value[:10]) if isinstance(value, str) else value
+        return f"{weekday_label(moment.weekday())} {moment:%m-%d}"
+
     def colon(label: str) -> str:
         """ "Owner: " in English, "跟进人：" in Chinese (a full-width colon, no space)."""
         return f"{label}：" if i18n.current_locale.startswith("zh") else f"{label}: "
@@ -70,6 +77,7 @@ def make_env(i18n: I18n, timezone: ZoneInfo) -> Environment:
         intent=intent_label,
         clip=clip,
         colon=colon,
+        day=day,
     )
     return env
 

@@ -218,7 +218,7 @@ async def test_reject_asks_why_then_tells_the_requester_and_stops_the_chain(demo
     assert "1. Sales supervisor · Chen Jing · ❌ rejected" in status_now.text
     decided = fresh(demo, card)
     assert not decided.buttons, "the decided card loses its buttons"
-    assert "❌ rejected · Chen Jing · 11-23 10:00" in decided.text
+    assert "❌ rejected · Chen Jing · Mon 11-23 10:00" in decided.text
     for above in (MANAGER, VP, GM):
         assert demo.emulator.transcript(above) == [], f"{above} never hears of a rejected request"
     rep_changes = {m for chat, m in changed(before, demo) if chat == REP}
@@ -328,11 +328,11 @@ async def test_a_returned_request_is_edited_and_starts_round_two_with_round_one_
     assert "Discount: 10 %" in second_card.text
     assert "Decisions so far" in second_card.text
     assert (
-        "↩️ returned for changes · Chen Jing · Sales supervisor · 11-23 10:00 · round 1"
+        "↩️ returned for changes · Chen Jing · Sales supervisor · Mon 11-23 10:00 · round 1"
         in second_card.text
     )
     assert "«Please lower the discount to 10»" in second_card.text
-    assert "⏰ Please decide by 11-23 18:00." in second_card.text
+    assert "⏰ Please decide by Mon 11-23 18:00." in second_card.text
     old = fresh(demo, first_card)
     assert not old.buttons
     assert "↩️ returned for changes · Chen Jing" in old.text
@@ -699,5 +699,5 @@ async def test_each_decision_in_the_history_has_its_own_line(demo: Sandbox) -> N
     await settle(demo)
 
     text = the_status(rep).text
-    assert "✅ approved · Chen Jing · Sales supervisor · 11-23 10:00" in text.splitlines(), text
-    assert "✅ approved · Liu Yang · Sales manager · 11-23 10:00" in text.splitlines(), text
+    assert "✅ approved · Chen Jing · Sales supervisor · Mon 11-23 10:00" in text.splitlines(), text
+    assert "✅ approved · Liu Yang · Sales manager · Mon 11-23 10:00" in text.splitlines(), text

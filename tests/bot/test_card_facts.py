@@ -59,3 +59,8 @@ def test_the_changes_read_in_chinese() -> None:
     text = card("zh", round_=2, previous=BEFORE)
     assert "• 折扣：12 % → <b>8.5 %</b>" in text
     assert "Changed since" not in text
+
+
+def test_the_due_time_names_the_weekday_in_the_reader_s_language() -> None:
+    assert "⏰ Please decide by Mon 11-23 10:00." in card("en", round_=1, previous=None)
+    assert "周一 11-23 10:00" in card("zh", round_=1, previous=None)

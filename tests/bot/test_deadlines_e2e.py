@@ -72,12 +72,12 @@ async def test_a_request_is_reminded_escalated_and_then_left_in_peace(demo: Sand
     supervisor = demo.user(SUPERVISOR)
     card = supervisor.keyboard_message()
     assert card is not None
-    assert "Please decide by 11-23 18:00" in card.text
+    assert "Please decide by Mon 11-23 18:00" in card.text
     watch = Outgoing(demo)
 
     assert await sweep_at(demo, watch, MON, 16, 30) == []
     assert await sweep_at(demo, watch, MON, 17) == [(SUPERVISOR, "reminder")]
-    assert "due 11-23 18:00" in supervisor.last_text()
+    assert "due Mon 11-23 18:00" in supervisor.last_text()
     assert await sweep_at(demo, watch, MON, 17) == [], "the same sweep twice sends nothing twice"
     assert await sweep_at(demo, watch, MON, 17, 30) == []
 
@@ -87,7 +87,7 @@ async def test_a_request_is_reminded_escalated_and_then_left_in_peace(demo: Sand
     )
     overdue = demo.user(MANAGER).last_text()
     assert "still waits for Chen Jing" in overdue
-    assert "was due 11-23 18:00" in overdue
+    assert "was due Mon 11-23 18:00" in overdue
     assert await sweep_at(demo, watch, MON, 18) == []
     assert await sweep_at(demo, watch, MON, 18, 1) == []
     assert demo.user(VP).bot_messages() == [], "the escalation goes one level up, not two"
@@ -140,7 +140,7 @@ async def test_one_digest_a_morning_lists_every_pending_request(demo: Sandbox) -
     assert "2 requests wait for your decision" in digest
     assert "#1 · Acme Trading Co." in digest
     assert "#2 · Acme Trading Co." in digest
-    assert digest.count("due 11-23 18:00") == 2
+    assert digest.count("due Mon 11-23 18:00") == 2
 
     set_local(demo, TUE, 9, 30)
     await demo.run_jobs(sweep=False, digest=True)
@@ -187,7 +187,7 @@ async def test_a_step_opened_after_four_is_due_next_working_day_at_noon(demo: Sa
     await file_directly(demo)
     card = demo.user(SUPERVISOR).keyboard_message()
     assert card is not None
-    assert "Please decide by 11-24 12:00" in card.text
+    assert "Please decide by Tue 11-24 12:00" in card.text
     watch = Outgoing(demo)
 
     assert await sweep_at(demo, watch, MON, 17) == []
@@ -204,7 +204,7 @@ async def test_a_request_filed_on_saturday_evening_is_due_on_monday(demo: Sandbo
     await file_directly(demo)
     card = demo.user(SUPERVISOR).keyboard_message()
     assert card is not None
-    assert "Please decide by 11-30 12:00" in card.text  # Sunday is a day off
+    assert "Please decide by Mon 11-30 12:00" in card.text  # Sunday is a day off
     watch = Outgoing(demo)
 
     for day, hour in ((SAT, 18), (SAT, 22), (SUN, 10), (SUN, 18), (NEXT_MON, 9)):

@@ -24,7 +24,7 @@ async def test_a_week_of_plans(demo: Sandbox) -> None:
     await fill_rest(rep)
 
     await rep.send("/plan")
-    assert "week of 2026-11-30" in rep.last_text()
+    assert "week of Mon 11-30" in rep.last_text()
     assert "No visits planned yet." in rep.last_text()
     await rep.tap("➕ Add a visit")
     await rep.tap("Minghua Trading")
@@ -56,7 +56,7 @@ async def test_a_week_of_plans(demo: Sandbox) -> None:
     demo.clock.advance(hours=14, minutes=30)  # Saturday 08:30
     assert await demo.run_job("meeting_summaries") == 1
     summary = manager.last_text()
-    assert "Before the weekly meeting: plans for the week of 2026-11-30" in summary
+    assert "Before the weekly meeting: plans for the week of Mon 11-30" in summary
     assert "Zhao Lei · submitted · 1 visit planned" in summary
     assert "Sun Li · missing · 0 visits planned" in summary
     assert await demo.run_job("meeting_summaries") == 0, "one message per meeting"
