@@ -21,9 +21,9 @@ from aiogram.client.session.middlewares.base import (
 )
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import SimpleEventIsolation
-from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisStorage
+from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram_dialog import setup_dialogs
@@ -37,6 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.core.policy import Policy
+from bot.core.ports import UnitOfWorkFactory
 from bot.fsm import FlushingIsolation, SqlStorage
 from bot.i18n import PoI18n, make_i18n
 from bot.menus import MenuMiddleware, Menus, register_default_menus
@@ -165,7 +166,7 @@ def build_dispatcher(
     storage: BaseStorage,
     isolation: BaseEventIsolation | None,
     dialog_isolation: BaseEventIsolation | None = None,
-    uow_factory: object,
+    uow_factory: UnitOfWorkFactory,
     i18n: PoI18n,
     renderer: Renderer,
     settings: Settings,
@@ -175,7 +176,7 @@ def build_dispatcher(
 ) -> Dispatcher:
     dp = Dispatcher(
         storage=storage,
-        **({"events_isolation": isolation} if isolation else {}),
+        events_isolation=isolation,
         renderer=renderer,
         policy=policy,
     )
@@ -213,11 +214,11 @@ def build_dispatcher(
     setup_dialogs(
         dp,
         message_manager=message_manager or FittingMessageManager(),
-        **({"events_isolation": dialog_isolation} if dialog_isolation else {}),
+        events_isolation=dialog_isolation,
     )
 
     context = ContextMiddleware(
-        uow_factory,  # type: ignore[arg-type]
+        uow_factory,
         i18n,
         admin_ids=settings.admin_ids,
         clock=clock,
@@ -232,6 +233,18 @@ def build_dispatcher(
     return dp
 
 
+@dataclass(frozen=True, slots=True)
+class Capacity:
+    """How many chats' updates run at once, and the database connections for them: by default
+    one per running update, four for the sender and the jobs, and an overflow as large again."""
+
+    update_limit: int = UPDATE_LIMIT
+    pool_size: int | None = None
+
+
+DEFAULT_CAPACITY = Capacity()
+
+
 def build_app(
     settings: Settings,
     policy: Policy,
@@ -239,9 +252,9 @@ def build_app(
     clock: Clock = system_clock,
     limits: ChatLimits | None = None,
     message_manager: MessageManagerProtocol | None = None,
-    update_limit: int = UPDATE_LIMIT,
-    pool_size: int | None = None,
+    capacity: Capacity = DEFAULT_CAPACITY,
 ) -> App:
+    update_limit, pool_size = capacity.update_limit, capacity.pool_size
     engine = make_engine(
         settings.database_url,
         pool_size=pool_size or update_limit + 4,

@@ -97,5 +97,7 @@ class MenuMiddleware(BaseMiddleware):
             uow: UnitOfWork = data["uow"]
             person = await uow.people.by_telegram_id(user.id)
         if person is not None:
-            await self._menus.sync(data["bot"], person, I18n.get_current().current_locale)
+            await self._menus.sync(
+                data["bot"], person, I18n.get_current(no_error=False).current_locale
+            )
         return result

@@ -14,7 +14,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.clock import Clock
 from bot.core.models import Person
-from bot.core.ports import UnitOfWork
+from bot.core.ports import UnitOfWork, UnitOfWorkFactory
 from bot.core.usecases import reassign, team
 from bot.i18n import pick_locale, supported_language
 
@@ -28,7 +28,7 @@ _failed_work: ContextVar[UnitOfWork | None] = ContextVar("failed_work", default=
 class ContextMiddleware(BaseMiddleware):
     def __init__(
         self,
-        uow_factory: Callable[[], UnitOfWork],
+        uow_factory: UnitOfWorkFactory,
         i18n: I18n,
         *,
         admin_ids: frozenset[int],

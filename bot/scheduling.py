@@ -12,7 +12,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import Clock
 from bot.core.policy import WEEKDAYS, Policy
-from bot.core.ports import UnitOfWork
+from bot.core.ports import UnitOfWorkFactory
 from bot.core.usecases.reminders import send_digests, sweep_deadlines
 from bot.core.usecases.routine import (
     evening_prompts,
@@ -27,7 +27,7 @@ SWEEP_SECONDS = 60
 
 
 class Jobs:
-    def __init__(self, uow_factory: Callable[[], UnitOfWork], policy: Policy, clock: Clock) -> None:
+    def __init__(self, uow_factory: UnitOfWorkFactory, policy: Policy, clock: Clock) -> None:
         self._uow_factory = uow_factory
         self._policy = policy
         self._clock = clock

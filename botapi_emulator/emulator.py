@@ -132,6 +132,13 @@ class BotApiEmulator(SandboxState):
     ) -> None:
         await self.stop()
 
+    @property
+    def url(self) -> str:
+        """The base URL a bot is given as its Bot API server (the emulator must be running)."""
+        if self.base_url is None:
+            raise RuntimeError("the emulator is not running")
+        return self.base_url
+
     def user(
         self,
         user_id: int,

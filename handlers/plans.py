@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from aiogram import Router
-from aiogram.types import CallbackQuery
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, StartMode
 
@@ -56,5 +56,5 @@ async def on_target(
 ) -> None:
     await targets.confirm_target(uow, actor_id=person.id, target_id=callback_data.target, now=now)
     await callback.answer(_("Thank you: confirmed."))
-    if callback.message is not None:
+    if isinstance(callback.message, Message):  # one too old to reach cannot be edited either
         await callback.message.edit_reply_markup(reply_markup=None)

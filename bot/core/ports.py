@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime
 from decimal import Decimal
@@ -271,20 +271,50 @@ class WorkLogRepo(Protocol):
 
 
 class UnitOfWork(Protocol):
-    people: PersonRepo
-    invites: InviteRepo
-    outbox: Outbox
-    audit: AuditLog
-    customers: CustomerRepo
-    requests: RequestRepo
-    steps: StepRepo
-    delegations: DelegationRepo
-    digests: DigestLog
-    customer_events: CustomerEventLog
-    visits: VisitRepo
-    plans: PlanRepo
-    targets: TargetRepo
-    work_logs: WorkLogRepo
+    """The repositories of one transaction. Read-only properties, so an implementation may
+    hold its own concrete repository types (a property is covariant, an attribute is not)."""
+
+    @property
+    def people(self) -> PersonRepo: ...
+
+    @property
+    def invites(self) -> InviteRepo: ...
+
+    @property
+    def outbox(self) -> Outbox: ...
+
+    @property
+    def audit(self) -> AuditLog: ...
+
+    @property
+    def customers(self) -> CustomerRepo: ...
+
+    @property
+    def requests(self) -> RequestRepo: ...
+
+    @property
+    def steps(self) -> StepRepo: ...
+
+    @property
+    def delegations(self) -> DelegationRepo: ...
+
+    @property
+    def digests(self) -> DigestLog: ...
+
+    @property
+    def customer_events(self) -> CustomerEventLog: ...
+
+    @property
+    def visits(self) -> VisitRepo: ...
+
+    @property
+    def plans(self) -> PlanRepo: ...
+
+    @property
+    def targets(self) -> TargetRepo: ...
+
+    @property
+    def work_logs(self) -> WorkLogRepo: ...
 
     async def __aenter__(self) -> Self: ...
 
@@ -298,6 +328,9 @@ class UnitOfWork(Protocol):
     async def commit(self) -> None: ...
 
     async def rollback(self) -> None: ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
 
 
 class OutboxQueue(Protocol):

@@ -16,7 +16,7 @@ from aiogram.types import TelegramObject
 from bot.clock import Clock, system_clock
 from bot.config import load_settings
 from bot.labels import role_label
-from bot.main import App, build_app, running
+from bot.main import DEFAULT_CAPACITY, App, Capacity, build_app, running
 from bot.menus import Menus
 from bot.notifications.limiter import ChatLimits
 from bot.sandbox.demo import (
@@ -80,7 +80,7 @@ def sandbox_app(
     limits: ChatLimits | None = None,
     database_url: str | None = None,
     redis_url: str | None = None,
-    **tuning: int,
+    capacity: Capacity = DEFAULT_CAPACITY,
 ) -> App:
     settings, policy = load_settings(
         bot_token=SANDBOX_TOKEN,
@@ -90,7 +90,7 @@ def sandbox_app(
         redis_url=redis_url,
         webhook_url=None,
     )
-    return build_app(settings, policy, clock=clock, limits=limits, **tuning)
+    return build_app(settings, policy, clock=clock, limits=limits, capacity=capacity)
 
 
 def add_demo_users(emulator: BotApiEmulator) -> None:
@@ -129,7 +129,7 @@ async def run_sandbox(db_path: str = "sandbox.db", *, keep: bool = False) -> Non
         clock = SandboxClock(system_clock())
         # The emulator does not pace a bot; neither need the demo's messages wait for Telegram's.
         limits = ChatLimits(overall_rate=1000, chat_rate=1000, chat_burst=1000)
-        app = sandbox_app(emulator.base_url, db_path, clock=clock, limits=limits)
+        app = sandbox_app(emulator.url, db_path, clock=clock, limits=limits)
         clock.now = opening_morning(app.policy, clock.now)
         machine = TimeMachine(app, clock)
         async with running(app, clock_jobs=False):  # the sandbox's clock runs the jobs

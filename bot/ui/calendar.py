@@ -7,12 +7,16 @@ reader speaks; these views name them with Babel's CLDR data in the current local
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import I18n
+from aiogram_dialog.api.entities import ChatEvent
 from aiogram_dialog.api.protocols import DialogManager
-from aiogram_dialog.widgets.kbd import Calendar
+from aiogram_dialog.widgets.kbd import Calendar, CalendarConfig, ManagedCalendar
 from aiogram_dialog.widgets.kbd.calendar_kbd import (
     CalendarDaysView,
     CalendarMonthView,
@@ -26,7 +30,7 @@ from babel.dates import format_date, format_skeleton
 
 def _locale() -> str:
     try:
-        return I18n.get_current().current_locale
+        return I18n.get_current(no_error=False).current_locale
     except LookupError:
         return "en"
 
@@ -68,3 +72,21 @@ class LocalCalendar(Calendar):
             ),
             CalendarScope.YEARS: CalendarYearsView(self._item_callback_data),
         }
+
+
+DayPicked = Callable[[CallbackQuery, DialogManager, date], Awaitable[None]]
+
+
+def day_calendar(widget_id: str, on_day: DayPicked, zone: ZoneInfo) -> LocalCalendar:
+    """A calendar whose "today" is the company's, handing the tapped day to `on_day`."""
+
+    async def picked(
+        event: ChatEvent, _widget: ManagedCalendar, manager: DialogManager, day: date, /
+    ) -> None:
+        if isinstance(event, CallbackQuery):  # a calendar is only ever tapped
+            await on_day(event, manager, day)
+
+    # aiogram-dialog annotates `timezone` as datetime.timezone, but only calls datetime.now(tz)
+    # with it: any tzinfo works, and the company's zone has daylight saving a fixed offset lacks.
+    config = CalendarConfig(timezone=zone)  # type: ignore[arg-type]
+    return LocalCalendar(id=widget_id, on_click=picked, config=config)

@@ -8,6 +8,7 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, TelegramObject
 from aiogram_dialog import DialogManager
+from aiogram_dialog.manager.manager import ManagerImpl
 
 from bot.ui.errors import stale_button
 
@@ -31,6 +32,8 @@ class ShownButtonsOnly(BaseMiddleware):
 
 
 async def _shown(callback: CallbackQuery, manager: DialogManager) -> bool:
+    if not isinstance(manager, ManagerImpl):  # the protocol cannot render; every manager is one
+        raise TypeError(f"cannot render the window of {type(manager).__name__}")
     markup = (await manager.dialog().render(manager)).reply_markup
     if not isinstance(markup, InlineKeyboardMarkup):
         return False

@@ -58,3 +58,10 @@ def choice_list(
         hide_on_single_page=True,
         when=when,
     )
+
+
+def widget_key(widget_id: str | None) -> str:
+    """The id of a widget that the handler tells apart by id: every such widget has one."""
+    if widget_id is None:
+        raise ValueError("this handler serves only widgets with an id")
+    return widget_id

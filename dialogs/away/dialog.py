@@ -14,7 +14,6 @@ from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.kbd import (
     Back,
     Button,
-    CalendarConfig,
     Cancel,
     Column,
     Select,
@@ -24,7 +23,7 @@ from aiogram_dialog.widgets.text import Format
 
 from bot.core.usecases import delegation
 from bot.labels import role_label
-from bot.ui.calendar import LocalCalendar
+from bot.ui.calendar import day_calendar
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list
 from dialogs.common import now_of, person_of, policy_of, uow_of
@@ -62,7 +61,7 @@ async def confirm_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str,
     return {"start": data["start"], "end": data["end"], "delegate": data["delegate_name"]}
 
 
-async def on_start_day(callback: CallbackQuery, _w: Any, manager: DialogManager, day: date) -> None:
+async def on_start_day(callback: CallbackQuery, manager: DialogManager, day: date) -> None:
     if day < now_of(manager).astimezone(policy_of(manager).tz).date():
         await callback.answer(_("Please pick today or a later day."), show_alert=True)
         return
@@ -70,7 +69,7 @@ async def on_start_day(callback: CallbackQuery, _w: Any, manager: DialogManager,
     await manager.switch_to(AwaySG.end)
 
 
-async def on_end_day(callback: CallbackQuery, _w: Any, manager: DialogManager, day: date) -> None:
+async def on_end_day(callback: CallbackQuery, manager: DialogManager, day: date) -> None:
     if day < date.fromisoformat(manager.dialog_data["start"]):
         await callback.answer(_("The last day cannot be before the first."), show_alert=True)
         return
@@ -119,7 +118,6 @@ async def on_cancel_period(
 
 
 def away_dialog(timezone: ZoneInfo) -> Dialog:
-    calendar = CalendarConfig(timezone=timezone)
     return Dialog(
         Window(
             Tr(
@@ -144,14 +142,14 @@ def away_dialog(timezone: ZoneInfo) -> Dialog:
         ),
         Window(
             Tr("First day away?"),
-            LocalCalendar(id="from", on_click=on_start_day, config=calendar),
+            day_calendar("from", on_start_day, timezone),
             Back(Label("◀ Back")),
             buttons_only(),
             state=AwaySG.start,
         ),
         Window(
             Tr("Last day away?"),
-            LocalCalendar(id="to", on_click=on_end_day, config=calendar),
+            day_calendar("to", on_end_day, timezone),
             Back(Label("◀ Back")),
             buttons_only(),
             state=AwaySG.end,

@@ -12,6 +12,7 @@ from bot.core.deals import DealTerms, InputProblem, check_terms
 from bot.core.errors import NotFound
 from bot.core.usecases import approvals, customers
 from bot.ui.inputs import input_problem_text
+from bot.ui.widgets import widget_key
 from dialogs.common import now_of, person_of, policy_of, uow_of
 from dialogs.states import DealSG
 
@@ -35,7 +36,7 @@ async def _advance(manager: DialogManager, field: str) -> None:
 async def on_value(
     message: Message, widget: ManagedTextInput[Any], manager: DialogManager, value: Any
 ) -> None:
-    field = widget.widget.widget_id
+    field = widget_key(widget.widget.widget_id)
     amount = manager.dialog_data.get("amount")
     if field == "deposit" and amount is not None and value > Decimal(amount):
         # Said now, while the rep still has the numbers in mind; Submit checks again.
@@ -46,7 +47,7 @@ async def on_value(
 
 
 async def on_skip(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    field = button.widget_id.removeprefix("skip_")
+    field = widget_key(button.widget_id).removeprefix("skip_")
     manager.dialog_data[field] = None
     await _advance(manager, field)
 

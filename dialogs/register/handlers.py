@@ -14,6 +14,7 @@ from bot.core.deals import InputProblem
 from bot.core.usecases import register
 from bot.ui.inputs import input_problem_text
 from bot.ui.picklists import OTHER
+from bot.ui.widgets import widget_key
 from dialogs.common import now_of, person_of, uow_of
 from dialogs.states import RegisterSG
 
@@ -42,13 +43,13 @@ def _field(widget_id: str) -> str:
 async def on_text(
     message: Message, widget: ManagedTextInput[Any], manager: DialogManager, value: Any
 ) -> None:
-    field = _field(widget.widget.widget_id)
+    field = _field(widget_key(widget.widget.widget_id))
     manager.dialog_data[field] = value
     await _advance(manager, field)
 
 
 async def on_skip(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    field = _field(button.widget_id)
+    field = _field(widget_key(button.widget_id))
     if field == "phone":
         manager.dialog_data["phone"] = None
         await check_duplicates(manager)
@@ -60,7 +61,7 @@ async def on_skip(callback: CallbackQuery, button: Button, manager: DialogManage
 async def on_pick(
     callback: CallbackQuery, widget: Select[str], manager: DialogManager, code: str
 ) -> None:
-    field = widget.widget_id
+    field = widget_key(widget.widget_id)
     if code == OTHER:
         await manager.switch_to(OTHER_STATE.get(field, NEXT[field]))
         return

@@ -20,7 +20,7 @@ from dialogs.states import AwaySG, SettingsSG
 
 
 async def settings_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    current = I18n.get_current().current_locale
+    current = I18n.get_current(no_error=False).current_locale
     return {
         "manages": person_of(dialog_manager).manages,
         "language": LANGUAGE_LABELS[current],
@@ -37,7 +37,9 @@ async def on_language(
         await callback.answer(_("That did not work. Nothing was changed."), show_alert=True)
         return
     await team.set_language(uow_of(manager), person_id=person_of(manager).id, language=language)
-    I18n.get_current().current_locale = language  # the rest of this update speaks the new language
+    I18n.get_current(
+        no_error=False
+    ).current_locale = language  # the rest of this update speaks the new language
 
 
 def settings_dialog() -> Dialog:

@@ -10,7 +10,6 @@ from aiogram_dialog import Dialog, Window
 from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import (
     Button,
-    CalendarConfig,
     Cancel,
     Group,
     Row,
@@ -20,7 +19,7 @@ from aiogram_dialog.widgets.kbd import (
 from aiogram_dialog.widgets.text import Format
 
 from bot.core.customers import NEXT_STEP_MAX, OUTCOME_MAX
-from bot.ui.calendar import LocalCalendar
+from bot.ui.calendar import day_calendar
 from bot.ui.inputs import text_field
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list, text_up_to
@@ -33,7 +32,6 @@ def _cancel() -> Cancel:
 
 
 def visit_dialog(timezone: ZoneInfo) -> Dialog:
-    calendar = CalendarConfig(timezone=timezone)
     return Dialog(
         Window(
             Tr("<b>Log a visit</b>\nWhich customer? Recent ones first; type to search."),
@@ -76,7 +74,7 @@ def visit_dialog(timezone: ZoneInfo) -> Dialog:
         ),
         Window(
             Tr("Pick the day of the visit:"),
-            LocalCalendar(id="vd", on_click=handlers.on_date, config=calendar),
+            day_calendar("vd", handlers.on_date, timezone),
             SwitchTo(Label("◀ Back"), id="back", state=VisitSG.date),
             buttons_only(),
             state=VisitSG.date_pick,
@@ -126,7 +124,7 @@ def visit_dialog(timezone: ZoneInfo) -> Dialog:
         ),
         Window(
             Tr("Pick the follow-up day:"),
-            LocalCalendar(id="fd", on_click=handlers.on_follow_date, config=calendar),
+            day_calendar("fd", handlers.on_follow_date, timezone),
             SwitchTo(Label("◀ Back"), id="back", state=VisitSG.follow_up),
             buttons_only(),
             state=VisitSG.follow_up_pick,

@@ -15,6 +15,7 @@ from bot.core.customers import MAX_PHOTOS, VisitDraft
 from bot.core.deals import InputProblem
 from bot.core.usecases import register, visits
 from bot.ui.inputs import input_problem_text
+from bot.ui.widgets import widget_key
 from dialogs.common import ends_if_refused, now_of, person_of, policy_of, uow_of
 from dialogs.states import RegisterSG, VisitSG
 
@@ -83,7 +84,7 @@ async def on_today(callback: CallbackQuery, button: Button, manager: DialogManag
     await _set_date(callback, manager, today(manager) - timedelta(days=back))
 
 
-async def on_date(callback: CallbackQuery, _w: Any, manager: DialogManager, day: date) -> None:
+async def on_date(callback: CallbackQuery, manager: DialogManager, day: date) -> None:
     await _set_date(callback, manager, day)
 
 
@@ -125,13 +126,11 @@ async def _set_follow_up(callback: CallbackQuery, manager: DialogManager, day: d
 
 
 async def on_follow_in(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    days = {"in3": 3, "in7": 7, "in14": 14}.get(button.widget_id)
+    days = {"in3": 3, "in7": 7, "in14": 14}.get(widget_key(button.widget_id))
     await _set_follow_up(callback, manager, today(manager) + timedelta(days=days) if days else None)
 
 
-async def on_follow_date(
-    callback: CallbackQuery, _w: Any, manager: DialogManager, day: date
-) -> None:
+async def on_follow_date(callback: CallbackQuery, manager: DialogManager, day: date) -> None:
     await _set_follow_up(callback, manager, day)
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.main import App, running
+from bot.main import DEFAULT_CAPACITY, App, Capacity, running
 from bot.notifications.limiter import ChatLimits
 from bot.sandbox.app import polling, sandbox_app
 from botapi_emulator.driver import SandboxUser, wait_idle, wait_settled
@@ -57,7 +57,7 @@ class Sandbox:
     app: App | None = None
     database_url: str | None = None
     redis_url: str | None = None
-    tuning: dict[str, int] = field(default_factory=dict)
+    capacity: Capacity = DEFAULT_CAPACITY
     _stack: contextlib.AsyncExitStack | None = None
 
     def user(self, telegram_id: int, name: str | None = None, language: str = "en") -> SandboxUser:
@@ -79,7 +79,7 @@ class Sandbox:
             limits=ChatLimits(overall_rate=1000, chat_rate=1000, chat_burst=1000),
             database_url=self.database_url,
             redis_url=self.redis_url,
-            **self.tuning,
+            capacity=self.capacity,
         )
         self._stack = contextlib.AsyncExitStack()
         await self._stack.enter_async_context(running(self.app, clock_jobs=False))

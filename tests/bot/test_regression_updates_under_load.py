@@ -21,6 +21,7 @@ from aiogram.types import TelegramObject, Update
 from harness import FakeClock, Sandbox
 from sqlalchemy import func, select
 
+from bot.main import DEFAULT_CAPACITY, Capacity
 from bot.sandbox.app import SANDBOX_TOKEN, add_demo_users
 from bot.sandbox.demo import DEMO_PEOPLE, seed_demo
 from bot.updates import stored
@@ -30,9 +31,9 @@ from storage.uow import SqlUnitOfWork
 
 
 @contextlib.asynccontextmanager
-async def demo_box(tmp_path: Path, **tuning: int) -> AsyncIterator[Sandbox]:
+async def demo_box(tmp_path: Path, capacity: Capacity = DEFAULT_CAPACITY) -> AsyncIterator[Sandbox]:
     async with BotApiEmulator(SANDBOX_TOKEN) as emulator:
-        box = Sandbox(emulator, tmp_path / "bot.db", FakeClock(), tuning=tuning)
+        box = Sandbox(emulator, tmp_path / "bot.db", FakeClock(), capacity=capacity)
         app = await box.start()
         try:
             async with SqlUnitOfWork(app.sessionmaker) as uow:
@@ -67,7 +68,7 @@ async def test_regression_a_burst_with_several_updates_per_person_is_answered_wi
     """Three connections in all and three chats at once: under the old model two updates would
     each hold one connection and wait for a second. Every /help and /settings is answered, in
     each person's order."""
-    async with demo_box(tmp_path, pool_size=3, update_limit=3) as box:
+    async with demo_box(tmp_path, Capacity(update_limit=3, pool_size=3)) as box:
         people = [p.telegram_id for p in DEMO_PEOPLE]
         for _ in range(4):
             for person in people:

@@ -19,9 +19,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _repositories() -> dict[str, set[str]]:
     """Each repository attribute of the UnitOfWork with the methods its Protocol declares."""
+    ports = {
+        name: get_type_hints(member.fget)["return"]
+        for name, member in inspect.getmembers(UnitOfWork, lambda m: isinstance(m, property))
+    }
     return {
         name: {m for m, _ in inspect.getmembers(port, inspect.isfunction) if not m.startswith("_")}
-        for name, port in get_type_hints(UnitOfWork).items()
+        for name, port in ports.items()
         if inspect.isclass(port)
     }
 
