@@ -21,7 +21,7 @@ from bot.core.customers import CustomerDraft
 from bot.core.deals import DealTerms
 from bot.core.policy import Policy
 from bot.core.roles import Role
-from bot.core.usecases import approvals, register
+from bot.core.usecases import approvals, customer_register
 from bot.sandbox.demo import DEMO_PEOPLE, seed_demo
 from storage.engine import make_engine, make_sessionmaker
 from storage.migrate import upgrade
@@ -114,7 +114,9 @@ async def _seed_requests(url: str, policy: Policy, now: datetime) -> None:
         for person in requesters:
             async with SqlUnitOfWork(sessions) as uow:
                 draft = CustomerDraft(f"Minghua Golden {person.telegram_id}", region="east")
-                customer = await register.register(uow, actor_id=person.id, draft=draft, now=now)
+                customer = await customer_register.register(
+                    uow, actor_id=person.id, draft=draft, now=now
+                )
             async with SqlUnitOfWork(sessions) as uow:
                 terms = DealTerms(
                     customer_id=customer.id,

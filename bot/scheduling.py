@@ -33,12 +33,10 @@ class Jobs:
         self._clock = clock
 
     async def sweep(self) -> int:
-        async with self._uow_factory() as uow:
-            return await sweep_deadlines(uow, policy=self._policy, now=self._clock())
+        return await self._run(sweep_deadlines)
 
     async def digest(self) -> int:
-        async with self._uow_factory() as uow:
-            return await send_digests(uow, policy=self._policy, now=self._clock())
+        return await self._run(send_digests)
 
     async def follow_ups(self) -> int:
         return await self._run(send_follow_ups)
@@ -56,6 +54,7 @@ class Jobs:
         return await self._run(evening_prompts)
 
     async def _run(self, job: Callable[..., Awaitable[int]]) -> int:
+        """One job in a unit of work of its own, with the policy and the clock's now."""
         async with self._uow_factory() as uow:
             return int(await job(uow, policy=self._policy, now=self._clock()))
 

@@ -8,7 +8,7 @@ from aiogram_dialog import DialogManager, StartMode
 
 from bot.core.models import Person
 from bot.core.ports import UnitOfWork
-from bot.core.usecases.register import visible_customer
+from bot.core.usecases.customer_register import visible_customer
 from bot.ui.cards import CustomerCb, VisitCb
 from dialogs.common import open_below
 from dialogs.states import CustomerSG, VisitSG

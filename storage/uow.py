@@ -11,10 +11,12 @@ from storage.approval_repos import (
     SqlRequestRepo,
     SqlStepRepo,
 )
+from storage.audit_repo import SqlAuditLog
 from storage.customer_repos import SqlCustomerEvents, SqlCustomerRepo, SqlVisitRepo
+from storage.outbox_repo import SqlOutbox
 from storage.plan_repos import SqlPlanRepo, SqlTargetRepo, SqlWorkLogRepo
-from storage.repos import SqlAuditLog, SqlInviteRepo, SqlOutbox, SqlPersonRepo
 from storage.scope import UpdateScope, current_scope
+from storage.team_repos import SqlInviteRepo, SqlPersonRepo
 
 
 class SqlUnitOfWork:

@@ -118,6 +118,9 @@ class OutboxSender:
             while True:
                 # Cleared before the claim: a commit that wakes us during it is not lost.
                 self._wakeup.clear()
+                # Busy while claiming: rows taken on an unwoken look are "sending" before any
+                # worker exists, and whoever waits for the sender to be idle must wait for them.
+                self._idle.clear()
                 try:
                     claimed = await self._claim()
                 except Exception:

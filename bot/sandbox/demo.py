@@ -13,7 +13,7 @@ from bot.core.models import Invite
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
 from bot.core.roles import Role
-from bot.core.usecases import approvals, register, visits
+from bot.core.usecases import approvals, customer_register, visits
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,11 +98,11 @@ async def seed_demo_work(uow: UnitOfWork, policy: Policy, now: datetime) -> None
     desk."""
     people = {p.telegram_id: p.id for p in await uow.people.all()}
     customers = [
-        await register.register(uow, actor_id=people[c.owner], draft=c.draft, now=now)
+        await customer_register.register(uow, actor_id=people[c.owner], draft=c.draft, now=now)
         for c in DEMO_CUSTOMERS
     ]
     minghua, dragon = customers[0], customers[1]
-    await register.confirm(uow, actor_id=people[1004], customer_id=minghua.id, now=now)
+    await customer_register.confirm(uow, actor_id=people[1004], customer_id=minghua.id, now=now)
     today = local(now, policy).date()
     await visits.log_visit(
         uow,

@@ -5,7 +5,7 @@ from typing import Any
 from aiogram_dialog import DialogManager
 
 from bot.core.customers import NEXT_STATUSES
-from bot.core.usecases import customers, register
+from bot.core.usecases import customer_register, customers
 from bot.labels import role_label
 from bot.ui.fit import WINDOW_LIMIT
 from bot.ui.picklists import status_label
@@ -20,7 +20,7 @@ def _row(customer: Any) -> tuple[int, str]:
 
 async def menu_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
     person = person_of(dialog_manager)
-    queue = await register.unconfirmed_prospects(uow_of(dialog_manager), person.id)
+    queue = await customer_register.unconfirmed_prospects(uow_of(dialog_manager), person.id)
     return {"manages": person.manages, "queue_size": len(queue), "has_queue": bool(queue)}
 
 
@@ -38,7 +38,7 @@ async def results_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str,
 
 
 async def queue_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
-    queue = await register.unconfirmed_prospects(
+    queue = await customer_register.unconfirmed_prospects(
         uow_of(dialog_manager), person_of(dialog_manager).id
     )
     return {"items": [_row(c) for c in queue], "none": not queue}
@@ -51,7 +51,7 @@ async def card_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
         int(dialog_manager.dialog_data["customer"]),
     )
     card = renderer_of(dialog_manager).render_within("customer_card", view, WINDOW_LIMIT)
-    may: register.CardActions = view["actions"]
+    may: customer_register.CardActions = view["actions"]
     return {
         "card": card,
         "can_visit": may.visit,
@@ -62,7 +62,7 @@ async def card_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
 
 
 async def status_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
-    customer = await register.visible_customer(
+    customer = await customer_register.visible_customer(
         uow_of(dialog_manager),
         person_of(dialog_manager).id,
         int(dialog_manager.dialog_data["customer"]),
@@ -72,7 +72,7 @@ async def status_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, 
 
 
 async def reassign_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
-    customer, people = await register.reassign_candidates(
+    customer, people = await customer_register.reassign_candidates(
         uow_of(dialog_manager),
         person_of(dialog_manager).id,
         int(dialog_manager.dialog_data["customer"]),
@@ -84,5 +84,5 @@ async def reassign_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str
 
 
 async def handover_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
-    people = await register.service_people(uow_of(dialog_manager))
+    people = await customer_register.service_people(uow_of(dialog_manager))
     return {"people": [(p.id, p.full_name) for p in people], "none": not people}

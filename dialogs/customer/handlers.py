@@ -10,7 +10,7 @@ from aiogram_dialog.widgets.input import ManagedTextInput
 from aiogram_dialog.widgets.kbd import Button, Select
 
 from bot.core.customers import CustomerStatus
-from bot.core.usecases import register
+from bot.core.usecases import customer_register
 from dialogs.common import ends_if_refused, now_of, person_of, uow_of
 from dialogs.states import CustomerSG, RegisterSG, VisitSG
 
@@ -43,7 +43,7 @@ async def on_all(callback: CallbackQuery, _b: Button, manager: DialogManager) ->
 async def on_open(
     callback: CallbackQuery, _w: Select[int], manager: DialogManager, customer_id: int
 ) -> None:
-    await register.visible_customer(uow_of(manager), person_of(manager).id, customer_id)
+    await customer_register.visible_customer(uow_of(manager), person_of(manager).id, customer_id)
     manager.dialog_data["customer"] = customer_id
     await manager.switch_to(CustomerSG.card)
 
@@ -64,7 +64,7 @@ async def on_visit(callback: CallbackQuery, _b: Button, manager: DialogManager) 
 
 async def on_confirm(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
     async with _card_action(manager, callback):
-        await register.confirm(
+        await customer_register.confirm(
             uow_of(manager),
             actor_id=person_of(manager).id,
             customer_id=_customer(manager),
@@ -82,7 +82,7 @@ async def on_reject_comment(
     message: Message, _w: ManagedTextInput[str], manager: DialogManager, comment: str
 ) -> None:
     async with _card_action(manager, message):
-        await register.reject(
+        await customer_register.reject(
             uow_of(manager),
             actor_id=person_of(manager).id,
             customer_id=_customer(manager),
@@ -97,7 +97,7 @@ async def on_status(
     callback: CallbackQuery, _w: Select[str], manager: DialogManager, status: str
 ) -> None:
     async with _card_action(manager, callback):
-        await register.change_status(
+        await customer_register.change_status(
             uow_of(manager),
             actor_id=person_of(manager).id,
             customer_id=_customer(manager),
@@ -111,7 +111,7 @@ async def on_reassign(
     callback: CallbackQuery, _w: Select[int], manager: DialogManager, owner_id: int
 ) -> None:
     async with _card_action(manager, callback):
-        await register.reassign(
+        await customer_register.reassign(
             uow_of(manager),
             actor_id=person_of(manager).id,
             customer_id=_customer(manager),
@@ -125,7 +125,7 @@ async def on_hand_over(
     callback: CallbackQuery, _w: Select[int], manager: DialogManager, person_id: int
 ) -> None:
     async with _card_action(manager, callback):
-        await register.hand_over(
+        await customer_register.hand_over(
             uow_of(manager),
             actor_id=person_of(manager).id,
             customer_id=_customer(manager),
@@ -138,7 +138,7 @@ async def on_hand_over(
 
 async def on_start(data: Any, manager: DialogManager) -> None:
     if isinstance(data, dict) and data.get("customer"):
-        customer = await register.visible_customer(
+        customer = await customer_register.visible_customer(
             uow_of(manager), person_of(manager).id, int(data["customer"])
         )
         manager.dialog_data["customer"] = customer.id

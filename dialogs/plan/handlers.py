@@ -9,7 +9,7 @@ from aiogram_dialog.widgets.input import ManagedTextInput
 from aiogram_dialog.widgets.kbd import Button, Select
 
 from bot.core.calendar import local
-from bot.core.usecases import plans, register, worklog
+from bot.core.usecases import customer_register, plans, worklog
 from dialogs.common import now_of, person_of, policy_of, uow_of
 from dialogs.states import PlanSG
 
@@ -27,7 +27,9 @@ async def on_search(
 async def on_customer(
     callback: CallbackQuery, _w: Select[int], manager: DialogManager, customer_id: int
 ) -> None:
-    customer = await register.visible_customer(uow_of(manager), person_of(manager).id, customer_id)
+    customer = await customer_register.visible_customer(
+        uow_of(manager), person_of(manager).id, customer_id
+    )
     manager.dialog_data.update(customer=customer.id, customer_name=customer.name)
     await manager.switch_to(PlanSG.day)
 

@@ -5,7 +5,7 @@ from typing import Any
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager
 
-from bot.core.usecases import register
+from bot.core.usecases import customer_register
 from bot.i18n import N_
 from bot.ui.picklists import OTHER, pick_label, status_label
 from dialogs.common import person_of, policy_of, renderer_of, uow_of
@@ -41,7 +41,7 @@ async def picklists_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[st
 
 async def duplicates_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
     data = dialog_manager.dialog_data
-    hits = await register.find_duplicates(
+    hits = await customer_register.find_duplicates(
         uow_of(dialog_manager),
         actor_id=person_of(dialog_manager).id,
         name=data["name"],

@@ -11,7 +11,7 @@ from aiogram_dialog.widgets.kbd import Button, Select
 from bot.core.customer_rules import check_coordinates
 from bot.core.customers import CustomerDraft
 from bot.core.deals import InputProblem
-from bot.core.usecases import register
+from bot.core.usecases import customer_register
 from bot.ui.inputs import input_problem_text
 from bot.ui.picklists import OTHER
 from bot.ui.widgets import widget_key
@@ -88,7 +88,7 @@ async def on_phone(
 
 async def check_duplicates(manager: DialogManager) -> None:
     data = manager.dialog_data
-    hits = await register.find_duplicates(
+    hits = await customer_register.find_duplicates(
         uow_of(manager), actor_id=person_of(manager).id, name=data["name"], phone=data.get("phone")
     )
     ignored = set(data.get("distinct_from", []))
@@ -101,7 +101,7 @@ async def check_duplicates(manager: DialogManager) -> None:
 
 async def on_distinct(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
     data = manager.dialog_data
-    hits = await register.find_duplicates(
+    hits = await customer_register.find_duplicates(
         uow_of(manager), actor_id=person_of(manager).id, name=data["name"], phone=data.get("phone")
     )
     data["distinct_from"] = sorted({*data.get("distinct_from", []), *(h.customer.id for h in hits)})
@@ -111,7 +111,7 @@ async def on_distinct(callback: CallbackQuery, _b: Button, manager: DialogManage
 async def on_open_existing(
     callback: CallbackQuery, _w: Select[int], manager: DialogManager, customer_id: int
 ) -> None:
-    await register.visible_customer(uow_of(manager), person_of(manager).id, customer_id)
+    await customer_register.visible_customer(uow_of(manager), person_of(manager).id, customer_id)
     await manager.done({"open": customer_id})
 
 
@@ -168,7 +168,7 @@ async def on_save(callback: CallbackQuery, _b: Button, manager: DialogManager) -
         shop_url=data.get("shop"),
         note=data.get("note"),
     )
-    customer = await register.register(
+    customer = await customer_register.register(
         uow_of(manager),
         actor_id=person_of(manager).id,
         draft=draft,

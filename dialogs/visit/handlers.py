@@ -13,7 +13,7 @@ from bot.core.calendar import local
 from bot.core.customer_rules import check_coordinates, check_follow_up, check_visit_date
 from bot.core.customers import MAX_PHOTOS, VisitDraft
 from bot.core.deals import InputProblem
-from bot.core.usecases import register, visits
+from bot.core.usecases import customer_register, visits
 from bot.ui.inputs import input_problem_text
 from bot.ui.widgets import widget_key
 from dialogs.common import ends_if_refused, now_of, person_of, policy_of, uow_of
@@ -29,7 +29,9 @@ async def _go(manager: DialogManager, state: Any) -> None:
 
 
 async def choose_customer(manager: DialogManager, customer_id: int) -> None:
-    customer = await register.visible_customer(uow_of(manager), person_of(manager).id, customer_id)
+    customer = await customer_register.visible_customer(
+        uow_of(manager), person_of(manager).id, customer_id
+    )
     manager.dialog_data.update(customer=customer.id, customer_name=customer.name)
     await _go(manager, VisitSG.kind)
 

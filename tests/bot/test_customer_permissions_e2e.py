@@ -11,7 +11,7 @@ from harness import Sandbox
 from test_customer_register_e2e import fill_rest, register_customer
 
 from bot.core.customers import CustomerDraft
-from bot.core.usecases.register import register
+from bot.core.usecases.customer_register import register
 from botapi_emulator.driver import SandboxUser
 from storage.uow import SqlUnitOfWork
 

@@ -7,7 +7,7 @@ from feed import MANAGER, REP, SUPERVISOR, Fed
 from harness import FakeClock
 
 from bot.core.approvals import StepStatus
-from bot.core.usecases import approvals, customers, plans, register
+from bot.core.usecases import approvals, customer_register, customers, plans
 
 WORK_WITH_BUTTONS = "I work with commands and buttons. Send /help to see what you can do."
 REJECT_PROMPT = "Why do you reject request #1"
@@ -152,7 +152,7 @@ async def test_a_prospect_rejection_for_a_prospect_rejected_meanwhile_ends_on_th
     assert fed.window(SUPERVISOR).text.startswith("A word for the rep")
     (manager,) = await ids(fed, MANAGER)
     async with fed.uow() as uow:  # the supervisor's manager rejects it first
-        await register.reject(
+        await customer_register.reject(
             uow,
             actor_id=manager,
             customer_id=customer,

@@ -34,6 +34,7 @@ from bot.core.usecases.approvals import (
     step_view,
     submit,
 )
+from bot.core.usecases.customer_register import CardActions, card_actions, reassign_candidates
 from bot.core.usecases.customers import customer_view
 from bot.core.usecases.delegation import away_periods, set_away
 from bot.core.usecases.plans import (
@@ -45,7 +46,6 @@ from bot.core.usecases.plans import (
     team_week,
 )
 from bot.core.usecases.plans import submit as submit_plan
-from bot.core.usecases.register import CardActions, card_actions, reassign_candidates
 from bot.core.usecases.team import member_to_change
 
 POLICY = Policy()

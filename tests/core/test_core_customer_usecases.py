@@ -22,8 +22,7 @@ from bot.core.customers import CustomerDraft, CustomerStatus, VisitDraft
 from bot.core.deals import InputProblem
 from bot.core.errors import CustomerTaken, Deactivated, InvalidChange, NotAllowed, NotFound
 from bot.core.policy import Policy, Visits
-from bot.core.usecases.customers import customer_view, my_customers, quick_add, visible_customers
-from bot.core.usecases.register import (
+from bot.core.usecases.customer_register import (
     change_status,
     confirm,
     find_duplicates,
@@ -33,6 +32,7 @@ from bot.core.usecases.register import (
     reject,
     unconfirmed_prospects,
 )
+from bot.core.usecases.customers import customer_view, my_customers, quick_add, visible_customers
 from bot.core.usecases.visits import log_visit, send_follow_ups
 
 POLICY = Policy()

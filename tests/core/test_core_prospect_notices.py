@@ -8,7 +8,7 @@ from fakes import RAY, ROB, SAM, SUE
 from routine_fakes import RoutineUnitOfWork, make_customer, routine_world
 
 from bot.core.customers import CustomerDraft
-from bot.core.usecases.register import confirm, prospect_ref, register, reject
+from bot.core.usecases.customer_register import confirm, prospect_ref, register, reject
 
 PHONE = "13800138003"
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from dbtools import NOW, Sessions, add_person, row
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from bot.core.models import Notification, OutboxItem
 from storage.outbox_queue import SqlOutboxQueue
@@ -259,11 +259,27 @@ async def test_fail_without_unreachable_leaves_the_person_alone(
     assert not (await row(sessionmaker, PersonRow, person.id)).unreachable
 
 
+async def outbox_and_people(sessionmaker: Sessions) -> list[tuple[object, ...]]:
+    async with sessionmaker() as session:
+        outbox = (await session.execute(select(OutboxRow.__table__))).all()
+        people = (await session.execute(select(PersonRow.__table__))).all()
+    return [tuple(r) for r in (*outbox, *people)]
+
+
 async def test_unknown_ids_are_ignored(sessionmaker: Sessions, queue: SqlOutboxQueue) -> None:
+    """A row the sender holds may be pruned meanwhile: acting on its id changes nothing, and
+    in particular no other row and no person (`fail(unreachable=True)` marks its recipient)."""
+    person = await add_person(sessionmaker, 1)
+    await enqueue(sessionmaker, person.id)
+    before = await outbox_and_people(sessionmaker)
+
     await queue.mark_sent({999: 1}, NOW)
     await queue.fail(999, "gone", unreachable=True, now=NOW)
     await queue.postpone([999], NOW, "gone")
     await queue.retry_after_failure(999, NOW, "gone")
+
+    assert await outbox_and_people(sessionmaker) == before
+    assert [i.id for i in await queue.claim_due(NOW, 10, LEASE)] == [before[0][0]]
 
 
 async def test_sent_rows_are_never_claimed_again(

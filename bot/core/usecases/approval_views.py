@@ -12,7 +12,7 @@ from bot.core.errors import NotAllowed, NotFound
 from bot.core.models import Person
 from bot.core.org import visible_ids
 from bot.core.ports import UnitOfWork
-from bot.core.usecases.team import active_person
+from bot.core.usecases.guards import active_person
 
 
 async def load_view(uow: UnitOfWork, request_id: int) -> RequestView:

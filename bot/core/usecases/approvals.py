@@ -26,7 +26,7 @@ from bot.core.usecases.approval_views import (
     request_snapshot,
     sees_request,
 )
-from bot.core.usecases.team import active_person
+from bot.core.usecases.guards import active_person
 
 KIND = "special_terms"
 CLOSED_TEMPLATE = {

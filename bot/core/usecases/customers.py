@@ -10,14 +10,14 @@ from bot.core.customers import Customer, CustomerDraft
 from bot.core.deals import CUSTOMER_NAME_MAX, clean_text
 from bot.core.errors import CustomerTaken
 from bot.core.ports import UnitOfWork
-from bot.core.usecases.register import (
+from bot.core.usecases.customer_register import (
     card_actions,
     find_duplicates,
     register,
     visible_customer,
     visible_owner_ids,
 )
-from bot.core.usecases.team import active_person
+from bot.core.usecases.guards import active_person
 
 SEARCH_MAX = 50
 

@@ -11,7 +11,7 @@ from bot.core.models import AuditEntry, Notification, Person
 from bot.core.ports import UnitOfWork
 from bot.core.usecases.approval_views import card_params, load_view, load_views
 from bot.core.usecases.approvals import step_ref
-from bot.core.usecases.team import active_person
+from bot.core.usecases.guards import active_person
 
 
 async def delegate_candidates(uow: UnitOfWork, person_id: int) -> list[Person]:

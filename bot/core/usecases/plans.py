@@ -24,9 +24,9 @@ from bot.core.plans import (
 )
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
-from bot.core.usecases.register import visible_customer
+from bot.core.usecases.customer_register import visible_customer
+from bot.core.usecases.guards import active_person
 from bot.core.usecases.targets import team_reps
-from bot.core.usecases.team import active_person
 
 EDITABLE = (PlanStatus.draft, PlanStatus.returned, PlanStatus.submitted, PlanStatus.approved)
 

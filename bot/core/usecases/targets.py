@@ -12,7 +12,7 @@ from bot.core.plans import MonthlyTarget, target_months
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
 from bot.core.roles import Role
-from bot.core.usecases.team import active_person
+from bot.core.usecases.guards import active_person
 
 
 async def team_reps(uow: UnitOfWork, actor_id: int) -> list[Person]:

@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 
 from bot.core.errors import (
     AlreadyMember,
-    Deactivated,
     InvalidChange,
     InviteInvalid,
     NotAllowed,
@@ -19,6 +18,7 @@ from bot.core.models import NAME_MAX, AuditEntry, Invite, Notification, Person
 from bot.core.org import subtree_ids, visible_ids, would_cycle
 from bot.core.ports import UnitOfWork
 from bot.core.roles import Role, invitable_roles
+from bot.core.usecases.guards import active_person
 
 
 def new_invite_code() -> str:
@@ -28,15 +28,6 @@ def new_invite_code() -> str:
 def display_name(full_name: str) -> str:
     name = " ".join(full_name.split())[:NAME_MAX]
     return name or "—"
-
-
-async def active_person(uow: UnitOfWork, person_id: int) -> Person:
-    person = await uow.people.get(person_id)
-    if person is None:
-        raise NotFound(what="person")
-    if not person.active:
-        raise Deactivated()
-    return person
 
 
 async def identify(

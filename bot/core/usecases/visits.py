@@ -20,8 +20,8 @@ from bot.core.deals import InputProblem
 from bot.core.models import AuditEntry, Notification, Person
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
-from bot.core.usecases.register import register_keeper, visible_customer
-from bot.core.usecases.team import active_person
+from bot.core.usecases.customer_register import register_keeper, visible_customer
+from bot.core.usecases.guards import active_person
 
 ON_SITE = (VisitKind.first, VisitKind.revisit)
 

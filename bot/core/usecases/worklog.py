@@ -9,7 +9,7 @@ from bot.core.customers import Visit
 from bot.core.deals import clean_text
 from bot.core.plans import LOG_NOTE_MAX
 from bot.core.ports import UnitOfWork
-from bot.core.usecases.team import active_person
+from bot.core.usecases.guards import active_person
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,3 +1,5 @@
+"""The team: people and the invites that bring them in."""
+
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
@@ -5,23 +7,17 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
-    Insert,
     Row,
     func,
-    insert,
-    literal,
-    literal_column,
     select,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.models import AuditEntry, Invite, Notification, Person
+from bot.core.models import Invite, Person
 from bot.core.roles import Role
 from storage.batches import id_batches
-from storage.tables import AuditRow, Base, InviteRow, OutboxRow, PersonRow
-from storage.types import UTCDateTime
+from storage.tables import InviteRow, PersonRow
 
 
 def _person(row: PersonRow | Row[Any]) -> Person:
@@ -182,72 +178,3 @@ class SqlInviteRepo:
             .returning(InviteRow.code)
         )
         return result.scalar_one_or_none() is not None
-
-
-def _bulk_insert(row: type[Base]) -> Insert:
-    """A plain INSERT for many rows (one executemany): the ORM's bulk insert costs several
-    times more per row, and these rows need no ids back."""
-    return insert(Base.metadata.tables[row.__tablename__])
-
-
-class SqlOutbox:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def add(self, notification: Notification, now: datetime) -> None:
-        self._session.add(
-            OutboxRow(**_outbox_values(notification), created_at=now, next_attempt_at=now)
-        )
-
-    async def add_many(self, notifications: Sequence[Notification], now: datetime) -> None:
-        if notifications:
-            at = self._written_once(now)
-            await self._session.execute(
-                _bulk_insert(OutboxRow).values(created_at=at, next_attempt_at=at),
-                [_outbox_values(n) for n in notifications],
-            )
-
-    def _written_once(self, at: datetime) -> ColumnElement[datetime]:
-        """`at` as a literal of the statement: an executemany binds (and formats) a parameter
-        once per row, and a sweep writes thousands of rows at one moment."""
-        dialect = self._session.get_bind().dialect
-        sql = literal(at, UTCDateTime()).compile(
-            dialect=dialect, compile_kwargs={"literal_binds": True}
-        )
-        return literal_column(str(sql), UTCDateTime())
-
-
-def _outbox_values(notification: Notification) -> dict[str, Any]:
-    return {
-        "recipient_id": notification.recipient_id,
-        "template": notification.template,
-        "params": notification.params,
-        "ref": notification.ref,
-        "edit": notification.edit,
-        "edit_only": notification.edit_only,
-        "status": "pending",
-        "attempts": 0,
-    }
-
-
-class SqlAuditLog:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def add(self, entry: AuditEntry) -> None:
-        self._session.add(AuditRow(**_audit_values(entry)))
-
-    async def add_many(self, entries: Sequence[AuditEntry]) -> None:
-        if entries:
-            await self._session.execute(_bulk_insert(AuditRow), [_audit_values(e) for e in entries])
-
-
-def _audit_values(entry: AuditEntry) -> dict[str, Any]:
-    return {
-        "action": entry.action,
-        "actor_id": entry.actor_id,
-        "on_behalf_of": entry.on_behalf_of,
-        "at": entry.at,
-        "subject": entry.subject,
-        "comment": entry.comment,
-    }

@@ -20,7 +20,7 @@ from bot.core.models import AuditEntry, Notification, Person
 from bot.core.org import line_above, subtree_ids
 from bot.core.ports import UnitOfWork
 from bot.core.roles import Role
-from bot.core.usecases.team import active_person
+from bot.core.usecases.guards import active_person
 
 
 async def visible_owner_ids(uow: UnitOfWork, viewer: Person) -> set[int]:
