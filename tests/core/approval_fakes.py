@@ -388,10 +388,6 @@ class ApprovalUnitOfWork(FakeUnitOfWork):
         self.delegations.rows = saved["delegations"]
         self.digests.claimed = saved["digests"]
 
-    def baseline(self) -> None:
-        """Take what is stored now as committed, without counting a commit (test setup)."""
-        self._saved = self.snapshot()
-
     # ---- asserting helpers ------------------------------------------------------------------
 
     def templates_to(self, person_id: int) -> list[str]:

@@ -230,6 +230,10 @@ class FakeUnitOfWork:
     async def __aexit__(self, *exc: object) -> None:
         await self.rollback()
 
+    def baseline(self) -> None:
+        """Take what is stored now as committed, without counting a commit (test setup)."""
+        self._saved = self.snapshot()
+
     async def commit(self) -> None:
         self.committed += 1
         self._saved = self.snapshot()

@@ -10,7 +10,6 @@ an admin, an outsider and a deactivated person."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from dataclasses import replace
 from datetime import timedelta
 from typing import TypeVar
@@ -18,6 +17,7 @@ from typing import TypeVar
 import pytest
 from approval_fakes import HOUR, MONDAY_10, local_utc, make_terms
 from fakes import ACE, ADA, FAY, GUS, MIA, RAY, ROB, SAM, SID, SUE, make_org
+from refusals import assert_refused
 from routine_fakes import CAT, RoutineUnitOfWork, make_customer, routine_world
 
 from bot.core.approvals import ApprovalStep, StepStatus
@@ -53,12 +53,6 @@ DAY = timedelta(days=1)
 WED_10 = local_utc(4, 10)  # plans are drafted for the week of Monday 9 March
 E = TypeVar("E", bound=Exception)
 World = RoutineUnitOfWork
-
-
-async def refused(call: Awaitable[object], error: type[E]) -> E:
-    with pytest.raises(error) as caught:
-        await call
-    return caught.value
 
 
 def deactivate(uow: World, *person_ids: int) -> None:
@@ -102,7 +96,7 @@ async def test_a_deactivated_person_has_no_list_of_requests() -> None:
     uow = world()
     await rob_files(uow)
     deactivate(uow, ROB)
-    await refused(my_requests(uow, ROB), Deactivated)
+    await assert_refused(uow, my_requests(uow, ROB), Deactivated)
 
 
 @pytest.mark.parametrize(
@@ -125,15 +119,15 @@ async def test_only_the_requester_opens_a_request_as_their_own(
         view = await own_request(uow, actor, request_id)
         assert (view.request.id, view.customer_name) == (request_id, "Acme")
     else:
-        await refused(own_request(uow, actor, request_id), error)
+        await assert_refused(uow, own_request(uow, actor, request_id), error)
 
 
 async def test_an_unknown_or_deactivated_person_s_request_is_refused() -> None:
     uow = world()
     request_id = await rob_files(uow)
-    await refused(own_request(uow, ROB, request_id + 1), NotFound)
+    await assert_refused(uow, own_request(uow, ROB, request_id + 1), NotFound)
     deactivate(uow, ROB)
-    await refused(own_request(uow, ROB, request_id), Deactivated)
+    await assert_refused(uow, own_request(uow, ROB, request_id), Deactivated)
 
 
 # --- the approver's queue and a step's card -------------------------------------------------
@@ -170,7 +164,7 @@ async def test_a_deactivated_approver_has_no_queue() -> None:
     uow = world()
     await rob_files(uow)
     deactivate(uow, SUE)
-    await refused(approver_queue(uow, SUE), Deactivated)
+    await assert_refused(uow, approver_queue(uow, SUE), Deactivated)
 
 
 @pytest.mark.parametrize(
@@ -195,8 +189,8 @@ async def test_a_step_s_card_is_for_those_who_may_read_its_request(actor: int, s
         step, view = await step_view(uow, actor_id=actor, step_id=step_id, now=MONDAY_10)
         assert (step.id, view.request.id) == (step_id, request_id)
     else:
-        error = await refused(
-            step_view(uow, actor_id=actor, step_id=step_id, now=MONDAY_10), NotAllowed
+        error = await assert_refused(
+            uow, step_view(uow, actor_id=actor, step_id=step_id, now=MONDAY_10), NotAllowed
         )
         assert error.details == {"action": "decide"}
 
@@ -215,7 +209,8 @@ async def test_a_delegate_reads_the_step_as_soon_as_they_may_decide_it() -> None
     await ensure_decider(uow, step_id=step_id, actor_id=SID, policy=POLICY, now=during)
     step, _view = await step_view(uow, actor_id=SID, step_id=step_id, now=during)
     assert step.acting_id is None
-    await refused(step_view(uow, actor_id=SID, step_id=step_id, now=after), NotAllowed)
+    uow.baseline()
+    await assert_refused(uow, step_view(uow, actor_id=SID, step_id=step_id, now=after), NotAllowed)
 
 
 async def test_whoever_decided_a_step_still_reads_it() -> None:
@@ -230,10 +225,12 @@ async def test_whoever_decided_a_step_still_reads_it() -> None:
 async def test_an_unknown_step_or_a_deactivated_reader_is_refused() -> None:
     uow = world()
     await rob_files(uow)
-    await refused(step_view(uow, actor_id=SUE, step_id=99, now=MONDAY_10), NotAllowed)
+    await assert_refused(uow, step_view(uow, actor_id=SUE, step_id=99, now=MONDAY_10), NotAllowed)
     deactivate(uow, SUE)
     step_id = first_step(uow).id
-    await refused(step_view(uow, actor_id=SUE, step_id=step_id, now=MONDAY_10), Deactivated)
+    await assert_refused(
+        uow, step_view(uow, actor_id=SUE, step_id=step_id, now=MONDAY_10), Deactivated
+    )
 
 
 # --- a manager's team plans and a plan to review --------------------------------------------
@@ -292,13 +289,13 @@ async def test_a_rep_without_a_plan_is_listed_without_one() -> None:
 @pytest.mark.parametrize(("actor", "error"), [(ROB, NotAllowed), (ACE, NotAllowed)])
 async def test_who_manages_nobody_sees_no_team_plans(actor: int, error: type[Exception]) -> None:
     uow = world()
-    await refused(team_week(uow, actor_id=actor, policy=POLICY, now=WED_10), error)
+    await assert_refused(uow, team_week(uow, actor_id=actor, policy=POLICY, now=WED_10), error)
 
 
 async def test_a_deactivated_manager_sees_no_team_plans() -> None:
     uow = world()
     deactivate(uow, SAM)
-    await refused(team_week(uow, actor_id=SAM, policy=POLICY, now=WED_10), Deactivated)
+    await assert_refused(uow, team_week(uow, actor_id=SAM, policy=POLICY, now=WED_10), Deactivated)
 
 
 @pytest.mark.parametrize(
@@ -325,7 +322,9 @@ async def test_a_submitted_plan_is_read_by_the_line_above_and_reviewed_by_the_ma
         assert [i["customer"] for i in review.params["items"]] == ["Acme"]
         assert review.reviewable is (outcome == "reviews")
     else:
-        await refused(review_view(uow, actor_id=actor, plan_id=rob_plan, policy=POLICY), outcome)
+        await assert_refused(
+            uow, review_view(uow, actor_id=actor, plan_id=rob_plan, policy=POLICY), outcome
+        )
 
 
 async def test_a_draft_is_read_but_not_reviewed() -> None:
@@ -347,9 +346,11 @@ async def test_with_the_supervisor_gone_the_manager_above_reviews_the_plan() -> 
 async def test_an_unknown_plan_or_a_deactivated_reader_is_refused() -> None:
     uow = world()
     rob_plan, _ray_plan = await plans_of_rob_and_ray(uow)
-    await refused(review_view(uow, actor_id=SUE, plan_id=99, policy=POLICY), NotFound)
+    await assert_refused(uow, review_view(uow, actor_id=SUE, plan_id=99, policy=POLICY), NotFound)
     deactivate(uow, SUE)
-    await refused(review_view(uow, actor_id=SUE, plan_id=rob_plan, policy=POLICY), Deactivated)
+    await assert_refused(
+        uow, review_view(uow, actor_id=SUE, plan_id=rob_plan, policy=POLICY), Deactivated
+    )
 
 
 async def test_the_plan_s_visits_are_the_actor_s_own_with_customer_names() -> None:
@@ -361,7 +362,9 @@ async def test_the_plan_s_visits_are_the_actor_s_own_with_customer_names() -> No
     assert [name for _item, name in theirs] == ["Bolt"]
     assert await my_plan_items(uow, actor_id=SUE, policy=POLICY, now=WED_10) == []
     deactivate(uow, ROB)
-    await refused(my_plan_items(uow, actor_id=ROB, policy=POLICY, now=WED_10), Deactivated)
+    await assert_refused(
+        uow, my_plan_items(uow, actor_id=ROB, policy=POLICY, now=WED_10), Deactivated
+    )
 
 
 # --- whom a customer may be reassigned to ---------------------------------------------------
@@ -389,7 +392,7 @@ async def test_a_customer_goes_to_an_active_person_of_the_manager_s_team(
         assert customer.id == customer_id
         assert {p.id for p in people} == outcome
     else:
-        await refused(reassign_candidates(uow, actor, customer_id), outcome)
+        await assert_refused(uow, reassign_candidates(uow, actor, customer_id), outcome)
 
 
 async def test_a_deactivated_person_is_no_owner_and_reassigns_nothing() -> None:
@@ -398,7 +401,7 @@ async def test_a_deactivated_person_is_no_owner_and_reassigns_nothing() -> None:
     _customer, people = await reassign_candidates(uow, SAM, 1)
     assert {p.id for p in people} == {SAM, SUE, SID}
     deactivate(uow, SAM)
-    await refused(reassign_candidates(uow, SAM, 1), Deactivated)
+    await assert_refused(uow, reassign_candidates(uow, SAM, 1), Deactivated)
 
 
 # --- what a customer's card offers ----------------------------------------------------------
@@ -472,7 +475,7 @@ async def test_only_an_admin_opens_a_person_to_change(
     if error is None:
         assert (await member_to_change(uow, actor, ROB)).id == ROB
     else:
-        error_raised = await refused(member_to_change(uow, actor, ROB), error)
+        error_raised = await assert_refused(uow, member_to_change(uow, actor, ROB), error)
         assert error_raised.details == {"action": "manage_team"}
 
 
@@ -480,9 +483,9 @@ async def test_an_admin_opens_a_deactivated_person_but_not_an_unknown_one() -> N
     uow = world()
     deactivate(uow, ROB)
     assert (await member_to_change(uow, ADA, ROB)).active is False
-    await refused(member_to_change(uow, ADA, 99), NotFound)
+    await assert_refused(uow, member_to_change(uow, ADA, 99), NotFound)
     deactivate(uow, ADA)
-    await refused(member_to_change(uow, ADA, SUE), Deactivated)
+    await assert_refused(uow, member_to_change(uow, ADA, SUE), Deactivated)
 
 
 # --- one's away periods ---------------------------------------------------------------------
@@ -513,4 +516,4 @@ async def test_away_periods_are_the_person_s_own_with_the_delegate_s_name() -> N
     assert await away_periods(uow, SID, MONDAY_10) == []  # the delegate is not away
     assert await away_periods(uow, SUE, MONDAY_10 + 3 * DAY) == []  # over
     deactivate(uow, SUE)
-    await refused(away_periods(uow, SUE, MONDAY_10), Deactivated)
+    await assert_refused(uow, away_periods(uow, SUE, MONDAY_10), Deactivated)

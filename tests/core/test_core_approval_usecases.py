@@ -4,7 +4,6 @@ manager) > Mia (marketing VP) > Gus (GM); Sid is Sue's peer supervisor."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
@@ -21,6 +20,7 @@ from approval_fakes import (
     make_terms,
 )
 from fakes import ADA, GUS, MIA, RAY, ROB, SAM, SID, SUE
+from refusals import assert_refused
 
 from bot.core.approvals import ApprovalStep, Decision, RequestStatus, StepStatus
 from bot.core.customers import Customer, CustomerStatus
@@ -43,16 +43,6 @@ from bot.core.usecases.reminders import sweep_deadlines
 POLICY = Policy()
 CHAIN = [SUE, SAM, MIA, GUS]
 E = TypeVar("E", bound=Exception)
-
-
-async def assert_refused(uow: ApprovalUnitOfWork, call: Awaitable[object], error: type[E]) -> E:
-    """The call raises `error`; leaving the unit of work then leaves everything as committed."""
-    before = uow.snapshot()
-    with pytest.raises(error) as caught:
-        async with uow:
-            await call
-    assert uow.snapshot() == before
-    return caught.value
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import pytest
 from approval_fakes import HOUR, MONDAY_10, local_utc, make_terms
 from fakes import ACE, ADA, FAY, GUS, MIA, RAY, ROB, SAM, SID, SUE
+from refusals import assert_refused
 from routine_fakes import CAT, RoutineUnitOfWork, make_customer, routine_world
 
 from bot.core.customers import CustomerDraft, CustomerStatus, VisitDraft
@@ -52,16 +53,6 @@ def day(number: int, month: int = 3) -> date:
 
 
 MON = day(2)
-
-
-async def assert_refused(uow: RoutineUnitOfWork, call: Awaitable[object], error: type[E]) -> E:
-    """The call raises `error`; leaving the unit of work then leaves everything as committed."""
-    before = uow.snapshot()
-    with pytest.raises(error) as caught:
-        async with uow:
-            await call
-    assert uow.snapshot() == before
-    return caught.value
 
 
 def deactivate(uow: RoutineUnitOfWork, *person_ids: int) -> None:

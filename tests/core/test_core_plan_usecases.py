@@ -7,7 +7,6 @@ Monday 2 … Sunday 8; the week being planned is that of Monday 9 March."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from dataclasses import replace
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -16,6 +15,7 @@ from typing import TypeVar
 import pytest
 from approval_fakes import HOUR, MINUTE, local_utc
 from fakes import ACE, ADA, FAY, GUS, MIA, RAY, ROB, SAM, SID, SUE, make_person
+from refusals import assert_refused
 from routine_fakes import RoutineUnitOfWork, make_customer, routine_world
 
 from bot.core.customers import VisitDraft
@@ -55,16 +55,6 @@ DUE = local_utc(6, 18)  # Friday 18:00
 REMINDER = local_utc(6, 15)  # Friday 15:00
 SUMMARY = local_utc(7, 8, 30)  # Saturday 08:30
 EVENING = local_utc(2, 19)  # Monday 19:00
-
-
-async def assert_refused(uow: RoutineUnitOfWork, call: Awaitable[object], error: type[E]) -> E:
-    """The call raises `error`; leaving the unit of work then leaves everything as committed."""
-    before = uow.snapshot()
-    with pytest.raises(error) as caught:
-        async with uow:
-            await call
-    assert uow.snapshot() == before
-    return caught.value
 
 
 def world() -> RoutineUnitOfWork:

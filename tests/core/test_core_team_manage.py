@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from dataclasses import replace
 from typing import TypeVar
 
@@ -24,6 +23,7 @@ from fakes import (
     make_org,
     make_person,
 )
+from refusals import assert_refused
 
 from bot.core.errors import Deactivated, InvalidChange, NotAllowed, NotFound
 from bot.core.models import AuditEntry, Notification, Person
@@ -48,16 +48,6 @@ E = TypeVar("E", bound=Exception)
 def uow() -> ApprovalUnitOfWork:
     """The standard organisation; with the approval fakes, as deactivating moves steps too."""
     return ApprovalUnitOfWork.of(make_org())
-
-
-async def assert_refused(uow: FakeUnitOfWork, call: Awaitable[object], error: type[E]) -> E:
-    """The call raises `error` and leaves every fake exactly as it was, nothing committed."""
-    before = uow.snapshot()
-    with pytest.raises(error) as caught:
-        await call
-    assert uow.snapshot() == before
-    assert uow.committed == 0
-    return caught.value
 
 
 # --- change_role --------------------------------------------------------------------------
@@ -115,6 +105,7 @@ async def test_the_last_admin_may_be_given_admin_again(uow: FakeUnitOfWork) -> N
 
 async def test_a_deactivated_admin_cannot_change_roles(uow: FakeUnitOfWork) -> None:
     uow.people.rows[ADA].active = False
+    uow.baseline()
 
     await assert_refused(
         uow, change_role(uow, actor_id=ADA, person_id=ROB, role=R.supervisor, now=NOW), Deactivated
@@ -173,6 +164,7 @@ async def test_change_manager_refused(
 
 async def test_change_manager_refuses_a_deactivated_manager(uow: FakeUnitOfWork) -> None:
     uow.people.rows[SID].active = False
+    uow.baseline()
 
     await assert_refused(
         uow, change_manager(uow, actor_id=ADA, person_id=ROB, manager_id=SID, now=NOW), NotFound
