@@ -1,4 +1,6 @@
-"""Display names for the domain's codes, marked for translation."""
+"""Every display label of the domain's codes, marked for translation: roles, weekdays,
+languages, the pick lists (a company's own entries from the policy file are shown as
+written), customer statuses, visit kinds and intents, and the fields of a deal request."""
 
 from __future__ import annotations
 
@@ -24,6 +26,12 @@ LANGUAGE_LABELS = {"en": "English", "zh": "简体中文"}
 WEEKDAY_NAMES = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 
 
+def deal_field_label(field: str) -> str:
+    """A field of a deal request ("customer_id" and "customer" alike), in the reader's language."""
+    key = field.removesuffix("_id")
+    return _(DEAL_FIELD_LABELS[key]) if key in DEAL_FIELD_LABELS else field
+
+
 def role_label(role: Role | str) -> str:
     return _(ROLE_LABELS[Role(role)])
 
@@ -31,3 +39,116 @@ def role_label(role: Role | str) -> str:
 def weekday_label(weekday: int) -> str:
     """Monday = 0, in the reader's language ("Fri", "周五")."""
     return _(WEEKDAY_NAMES[weekday])
+
+
+# The fields of a deal request, in the form's order.
+DEAL_FIELD_LABELS: dict[str, str] = {
+    "customer": N_("Customer"),
+    "product": N_("Product"),
+    "quantity": N_("Quantity"),
+    "amount": N_("Amount"),
+    "discount": N_("Discount"),
+    "payment_terms": N_("Payment terms"),
+    "deposit": N_("Deposit"),
+    "note": N_("Note"),
+}
+
+
+# The fields of a customer's record, as the register form names them.
+CUSTOMER_FIELD_LABELS: dict[str, str] = {
+    "name": N_("Company"),
+    "phone": N_("Phone"),
+    "contact": N_("Contact person"),
+    "address": N_("Address"),
+    "industry": N_("Industry"),
+    "size": N_("Size"),
+    "region": N_("Region"),
+    "source": N_("Source"),
+    "shop": N_("Online shop"),
+    "note": N_("Note"),
+}
+
+
+# The fields of a visit, as the visit form names them.
+VISIT_FIELD_LABELS: dict[str, str] = {
+    "kind": N_("Kind"),
+    "date": N_("Date"),
+    "outcome": N_("Outcome"),
+    "intent": N_("Intent"),
+    "next_step": N_("Next step"),
+    "follow_up": N_("Follow-up"),
+    "location": N_("Location"),
+    "photos": N_("Photos"),
+}
+
+
+# The built-in pick lists and the customer's statuses, visits and intents.
+OTHER = "__other"
+
+LABELS: dict[str, str] = {
+    "manufacturing": N_("Manufacturing"),
+    "wholesale": N_("Wholesale"),
+    "retail": N_("Retail"),
+    "construction": N_("Construction"),
+    "food": N_("Food and drink"),
+    "electronics": N_("Electronics"),
+    "services": N_("Services"),
+    "micro": N_("Micro (under 10 people)"),
+    "small": N_("Small (10–99)"),
+    "medium": N_("Medium (100–999)"),
+    "large": N_("Large (1000+)"),
+    "north": N_("North China"),
+    "east": N_("East China"),
+    "south": N_("South China"),
+    "central": N_("Central China"),
+    "west": N_("West China"),  # the default before the seed's seven; kept for stored values
+    "northeast": N_("Northeast China"),
+    "northwest": N_("Northwest China"),
+    "southwest": N_("Southwest China"),
+    "visit": N_("Our visit"),
+    "referral": N_("Referral"),
+    "phone": N_("Phone enquiry"),
+    "exhibition": N_("Exhibition"),
+    "online": N_("Online"),
+    "walk_in": N_("Walked in"),
+}
+
+STATUS_LABELS: dict[str, str] = {
+    "prospect": N_("Prospect"),
+    "qualified": N_("Qualified lead"),
+    "won": N_("Won"),
+    "handed_over": N_("Handed over"),
+    "lost": N_("Not won"),
+}
+
+KIND_LABELS: dict[str, str] = {
+    "first": N_("First visit"),
+    "revisit": N_("Revisit"),
+    "reception": N_("Reception at the office"),
+    "call": N_("Phone call"),
+}
+
+INTENT_LABELS: dict[str, str] = {
+    "none": N_("No intent"),
+    "low": N_("Low"),
+    "medium": N_("Medium"),
+    "high": N_("High"),
+}
+
+
+def pick_label(code: str | None) -> str:
+    if not code:
+        return "—"
+    return _(LABELS[code]) if code in LABELS else code
+
+
+def status_label(code: str) -> str:
+    return _(STATUS_LABELS.get(code, code))
+
+
+def kind_label(code: str) -> str:
+    return _(KIND_LABELS.get(code, code))
+
+
+def intent_label(code: str) -> str:
+    return _(INTENT_LABELS.get(code, code))

@@ -12,9 +12,16 @@ from aiogram.utils.i18n import I18n
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from bot.core.customer_rules import display_phone
-from bot.labels import role_label, weekday_label
+from bot.labels import (
+    deal_field_label,
+    intent_label,
+    kind_label,
+    pick_label,
+    role_label,
+    status_label,
+    weekday_label,
+)
 from bot.ui.fit import MESSAGE_LIMIT, clip, fits, shorten_html
-from bot.ui.picklists import intent_label, kind_label, pick_label, status_label
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 # A card or status message shows this many latest decisions; /pending and /my show them all.
@@ -77,6 +84,7 @@ def make_env(i18n: I18n, timezone: ZoneInfo) -> Environment:
         intent=intent_label,
         clip=clip,
         colon=colon,
+        deal_field=deal_field_label,
         day=day,
     )
     return env

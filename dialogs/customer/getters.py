@@ -6,9 +6,8 @@ from aiogram_dialog import DialogManager
 
 from bot.core.customers import NEXT_STATUSES
 from bot.core.usecases import customer_register, customers
-from bot.labels import role_label
+from bot.labels import role_label, status_label
 from bot.ui.fit import WINDOW_LIMIT
-from bot.ui.picklists import status_label
 from dialogs.common import person_of, renderer_of, uow_of
 
 MARK = {"prospect": "🌱", "qualified": "⭐", "won": "🏆", "handed_over": "🤝", "lost": "·"}

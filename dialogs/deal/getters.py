@@ -7,7 +7,7 @@ from aiogram_dialog import DialogManager
 
 from bot.core.usecases import customers
 from bot.core.usecases.approval_views import view_for
-from bot.ui.labels_deal import FIELD_LABELS
+from bot.labels import DEAL_FIELD_LABELS
 from dialogs.common import person_of, renderer_of, uow_of
 
 
@@ -29,7 +29,7 @@ async def summary_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str,
     summary = renderer_of(dialog_manager).render("deal_summary", deal=data)
     return {
         "summary": summary,
-        "fields": [(key, _(label)) for key, label in FIELD_LABELS.items()],
+        "fields": [(key, _(label)) for key, label in DEAL_FIELD_LABELS.items()],
         "resubmitting": bool(data.get("request_id")),
     }
 

@@ -6,22 +6,8 @@ from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager
 
 from bot.core.usecases import customer_register
-from bot.i18n import N_
-from bot.ui.picklists import OTHER, pick_label, status_label
+from bot.labels import CUSTOMER_FIELD_LABELS, OTHER, pick_label, status_label
 from dialogs.common import person_of, policy_of, renderer_of, uow_of
-
-EDITABLE = {
-    "name": N_("Company"),
-    "phone": N_("Phone"),
-    "contact": N_("Contact person"),
-    "address": N_("Address"),
-    "industry": N_("Industry"),
-    "size": N_("Size"),
-    "region": N_("Region"),
-    "source": N_("Source"),
-    "shop": N_("Online shop"),
-    "note": N_("Note"),
-}
 
 
 def _choices(codes: tuple[str, ...], other: bool = True) -> list[tuple[str, str]]:
@@ -64,4 +50,7 @@ async def duplicates_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[s
 async def summary_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
     data = dialog_manager.dialog_data
     summary = renderer_of(dialog_manager).render("customer_summary", draft=data)
-    return {"summary": summary, "fields": [(key, _(label)) for key, label in EDITABLE.items()]}
+    return {
+        "summary": summary,
+        "fields": [(key, _(label)) for key, label in CUSTOMER_FIELD_LABELS.items()],
+    }

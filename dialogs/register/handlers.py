@@ -12,8 +12,8 @@ from bot.core.customer_rules import check_coordinates
 from bot.core.customers import CustomerDraft
 from bot.core.deals import InputProblem
 from bot.core.usecases import customer_register
+from bot.labels import OTHER
 from bot.ui.inputs import input_problem_text
-from bot.ui.picklists import OTHER
 from bot.ui.widgets import widget_key
 from dialogs.common import now_of, person_of, uow_of
 from dialogs.states import RegisterSG

@@ -7,20 +7,8 @@ from aiogram_dialog import DialogManager
 
 from bot.core.customer_rules import Intent, VisitKind
 from bot.core.usecases import customers
-from bot.i18n import N_
-from bot.ui.picklists import intent_label, kind_label
+from bot.labels import VISIT_FIELD_LABELS, intent_label, kind_label
 from dialogs.common import person_of, renderer_of, uow_of
-
-EDITABLE = {
-    "kind": N_("Kind"),
-    "date": N_("Date"),
-    "outcome": N_("Outcome"),
-    "intent": N_("Intent"),
-    "next_step": N_("Next step"),
-    "follow_up": N_("Follow-up"),
-    "location": N_("Location"),
-    "photos": N_("Photos"),
-}
 
 
 async def customers_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
@@ -48,4 +36,7 @@ async def choices_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str,
 
 async def summary_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
     summary = renderer_of(dialog_manager).render("visit_summary", visit=dialog_manager.dialog_data)
-    return {"summary": summary, "fields": [(key, _(label)) for key, label in EDITABLE.items()]}
+    return {
+        "summary": summary,
+        "fields": [(key, _(label)) for key, label in VISIT_FIELD_LABELS.items()],
+    }

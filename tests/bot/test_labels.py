@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from bot.i18n import make_i18n
-from bot.ui.picklists import (
+from bot.labels import (
     INTENT_LABELS,
     KIND_LABELS,
     LABELS,
