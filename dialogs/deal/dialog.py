@@ -22,8 +22,9 @@ from bot.core.deals import (
 from bot.i18n import N_
 from bot.ui.inputs import text_field
 from bot.ui.text import Label, Tr
-from bot.ui.widgets import buttons_only, choice_list, text_up_to
+from bot.ui.widgets import buttons_only, text_up_to
 from dialogs.deal import getters, handlers
+from dialogs.picker import Pool, customer_picker
 from dialogs.states import DealSG
 
 
@@ -56,24 +57,18 @@ def _field(
 
 def deal_dialog() -> Dialog:
     return Dialog(
-        Window(
-            Tr(
+        customer_picker(
+            DealSG.customer,
+            prompt=Tr(
                 "<b>New special terms request</b>\nWhich customer? Tap one, or type part of a name to search."
             ),
-            Tr("Matches for “{query}”:", when="searching"),
-            Tr("No customers found. Add one below.", when="none"),
-            choice_list("customers", "c", handlers.on_customer, height=6),
-            text_field("q", text_up_to(50), handlers.on_search),
-            Button(
-                Label("Show all my customers"),
-                id="all",
-                on_click=handlers.on_show_all,
-                when="searching",
+            empty=Tr("No customers found. Add one below.", when="none"),
+            pool=Pool.own,
+            on_picked=handlers.on_customer,
+            extra=(
+                SwitchTo(Label("➕ New customer"), id="new", state=DealSG.new_customer),
+                Cancel(Label("✖ Cancel")),
             ),
-            SwitchTo(Label("➕ New customer"), id="new", state=DealSG.new_customer),
-            Cancel(Label("✖ Cancel")),
-            state=DealSG.customer,
-            getter=getters.customers_getter,
         ),
         Window(
             Tr("The new customer's company name?"),

@@ -5,23 +5,9 @@ from typing import Any
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager
 
-from bot.core.usecases import customers
 from bot.core.usecases.approval_views import view_for
 from bot.labels import DEAL_FIELD_LABELS
 from dialogs.common import person_of, renderer_of, uow_of
-
-
-async def customers_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
-    query = dialog_manager.dialog_data.get("query")
-    found = await customers.my_customers(
-        uow_of(dialog_manager), person_of(dialog_manager).id, query
-    )
-    return {
-        "customers": [(c.id, c.name) for c in found],
-        "query": query or "",
-        "searching": bool(query),
-        "none": not found,
-    }
 
 
 async def summary_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:

@@ -52,19 +52,7 @@ async def on_skip(callback: CallbackQuery, button: Button, manager: DialogManage
     await _advance(manager, field)
 
 
-async def on_search(
-    message: Message, _widget: ManagedTextInput[str], manager: DialogManager, query: str
-) -> None:
-    manager.dialog_data["query"] = query
-
-
-async def on_show_all(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
-    manager.dialog_data.pop("query", None)
-
-
-async def on_customer(
-    callback: CallbackQuery, _widget: Select[int], manager: DialogManager, customer_id: int
-) -> None:
+async def on_customer(callback: CallbackQuery, manager: DialogManager, customer_id: int) -> None:
     own = {c.id: c for c in await customers.my_customers(uow_of(manager), person_of(manager).id)}
     chosen = own.get(customer_id)
     if chosen is None:

@@ -20,6 +20,7 @@ from bot.ui.inputs import text_field
 from bot.ui.paging import pager
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list, text_up_to
+from dialogs.picker import Pool, customer_picker
 from dialogs.plan import getters, handlers
 from dialogs.states import PlanSG, TeamPlansSG
 
@@ -54,14 +55,13 @@ def plan_dialog() -> Dialog:
             state=PlanSG.overview,
             getter=getters.overview_getter,
         ),
-        Window(
-            Tr("Which customer? Type to search."),
-            Tr("No customers found. Register one with /customer.", when="none"),
-            text_field("q", text_up_to(50), handlers.on_search),
-            choice_list("customers", "c", handlers.on_customer, height=6),
-            _back(),
-            state=PlanSG.customer,
-            getter=getters.customers_getter,
+        customer_picker(
+            PlanSG.customer,
+            prompt=Tr("Which customer? Type to search."),
+            empty=Tr("No customers found. Register one with /customer.", when="none"),
+            pool=Pool.open,
+            on_picked=handlers.on_customer,
+            extra=(_back(),),
         ),
         Window(
             Tr("<b>{customer}</b>: which day?"),

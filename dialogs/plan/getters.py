@@ -9,7 +9,7 @@ from aiogram_dialog import DialogManager
 from bot.core.calendar import is_working_day, local
 from bot.core.customers import Visit
 from bot.core.plans import PlanStatus
-from bot.core.usecases import customers, plans, worklog
+from bot.core.usecases import plans, worklog
 from bot.labels import weekday_label
 from bot.ui.paging import paged_text
 from dialogs.common import now_of, person_of, policy_of, renderer_of, uow_of
@@ -55,15 +55,6 @@ async def overview_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str
         and bool(plan.items or plan.goals),
         "manages": person_of(dialog_manager).manages,
     }
-
-
-async def customers_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
-    query = dialog_manager.dialog_data.get("query")
-    found = await customers.visible_customers(
-        uow_of(dialog_manager), person_of(dialog_manager).id, query
-    )
-    open_ones = [c for c in found if c.is_open]
-    return {"customers": [(c.id, c.name) for c in open_ones[:30]], "none": not open_ones}
 
 
 async def days_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:

@@ -18,15 +18,7 @@ def _plan(manager: DialogManager) -> int:
     return int(manager.dialog_data["plan"])
 
 
-async def on_search(
-    message: Message, _w: ManagedTextInput[str], manager: DialogManager, query: str
-) -> None:
-    manager.dialog_data["query"] = query
-
-
-async def on_customer(
-    callback: CallbackQuery, _w: Select[int], manager: DialogManager, customer_id: int
-) -> None:
+async def on_customer(callback: CallbackQuery, manager: DialogManager, customer_id: int) -> None:
     customer = await customer_register.visible_customer(
         uow_of(manager), person_of(manager).id, customer_id
     )

@@ -22,7 +22,8 @@ from bot.core.customers import NEXT_STEP_MAX, OUTCOME_MAX
 from bot.ui.calendar import day_calendar
 from bot.ui.inputs import text_field
 from bot.ui.text import Label, Tr
-from bot.ui.widgets import buttons_only, choice_list, text_up_to
+from bot.ui.widgets import buttons_only, text_up_to
+from dialogs.picker import Pool, customer_picker
 from dialogs.states import VisitSG
 from dialogs.visit import getters, handlers
 
@@ -33,16 +34,16 @@ def _cancel() -> Cancel:
 
 def visit_dialog(timezone: ZoneInfo) -> Dialog:
     return Dialog(
-        Window(
-            Tr("<b>Log a visit</b>\nWhich customer? Recent ones first; type to search."),
-            Tr("Matches for “{query}”:", when="searching"),
-            Tr("No customers found.", when="none"),
-            text_field("q", text_up_to(50), handlers.on_search),
-            choice_list("customers", "c", handlers.on_customer, height=6),
-            Button(Label("➕ New customer"), id="new", on_click=handlers.on_new_customer),
-            _cancel(),
-            state=VisitSG.customer,
-            getter=getters.customers_getter,
+        customer_picker(
+            VisitSG.customer,
+            prompt=Tr("<b>Log a visit</b>\nWhich customer? Recent ones first; type to search."),
+            empty=Tr("No customers found.", when="none"),
+            pool=Pool.open,
+            on_picked=handlers.on_customer,
+            extra=(
+                Button(Label("➕ New customer"), id="new", on_click=handlers.on_new_customer),
+                _cancel(),
+            ),
         ),
         Window(
             Tr("<b>{name}</b>\nWhat kind of contact?"),

@@ -43,16 +43,8 @@ async def on_start(data: Any, manager: DialogManager) -> None:
         await choose_customer(manager, int(data["customer"]))
 
 
-async def on_customer(
-    callback: CallbackQuery, _w: Select[int], manager: DialogManager, customer_id: int
-) -> None:
+async def on_customer(callback: CallbackQuery, manager: DialogManager, customer_id: int) -> None:
     await choose_customer(manager, customer_id)
-
-
-async def on_search(
-    message: Message, _w: ManagedTextInput[str], manager: DialogManager, query: str
-) -> None:
-    manager.dialog_data["query"] = query
 
 
 async def on_new_customer(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
