@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
-from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
@@ -18,6 +17,7 @@ from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
 from bot.rendering import Renderer
 from bot.ui.errors import explain
+from dialogs.starts import StartData
 
 
 def uow_of(manager: DialogManager) -> UnitOfWork:
@@ -38,13 +38,6 @@ def now_of(manager: DialogManager) -> datetime:
 def renderer_of(manager: DialogManager) -> Renderer:
     renderer: Renderer = manager.middleware_data["renderer"]
     return renderer
-
-
-def start_data(manager: DialogManager) -> dict[str, Any]:
-    data = manager.start_data
-    if not isinstance(data, dict):
-        raise TypeError("this dialog must be started with a dict of start data")
-    return data
 
 
 def policy_of(manager: DialogManager) -> Policy:
@@ -91,7 +84,7 @@ async def open_below(
     callback: CallbackQuery,
     manager: DialogManager,
     state: State,
-    data: dict[str, Any],
+    start: StartData,
     mode: StartMode = StartMode.NORMAL,
 ) -> None:
     """Opens a form from a button on a notification, as a new message below it, so the
@@ -99,6 +92,7 @@ async def open_below(
     data) a second tap opens nothing more: two quick taps give one form. The form is put on the
     stack here, under the stack's lock, and only drawn in the background; a background start
     would let the second tap in before the first form is on the stack."""
+    data = start.data()
     if manager.has_context():
         top = manager.current_context()
         if top.state == state and top.start_data == data:

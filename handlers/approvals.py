@@ -16,6 +16,7 @@ from bot.core.ports import UnitOfWork
 from bot.core.usecases import approvals
 from bot.ui.cards import ApprovalCb
 from dialogs.common import open_below
+from dialogs.starts import DecideStep
 from dialogs.states import ReasonSG
 
 
@@ -50,5 +51,6 @@ async def on_card(
     await approvals.ensure_decider(
         uow, step_id=callback_data.step, actor_id=person.id, policy=policy, now=now
     )
-    data = {"step": callback_data.step, "decision": decision.value}
-    await open_below(callback, dialog_manager, ReasonSG.reason, data)
+    await open_below(
+        callback, dialog_manager, ReasonSG.reason, DecideStep(callback_data.step, decision)
+    )

@@ -11,6 +11,7 @@ from bot.core.ports import UnitOfWork
 from bot.core.usecases.customer_register import visible_customer
 from bot.ui.cards import CustomerCb, VisitCb
 from dialogs.common import open_below
+from dialogs.starts import AtCustomer
 from dialogs.states import CustomerSG, VisitSG
 
 
@@ -29,8 +30,8 @@ async def start_visit(
     dialog_manager: DialogManager,
 ) -> None:
     await visible_customer(uow, person.id, callback_data.customer)
-    data = {"customer": callback_data.customer}
-    await open_below(callback, dialog_manager, VisitSG.customer, data, StartMode.RESET_STACK)
+    start = AtCustomer(callback_data.customer)
+    await open_below(callback, dialog_manager, VisitSG.customer, start, StartMode.RESET_STACK)
 
 
 async def open_customer(
@@ -41,5 +42,5 @@ async def open_customer(
     dialog_manager: DialogManager,
 ) -> None:
     await visible_customer(uow, person.id, callback_data.customer)
-    data = {"customer": callback_data.customer}
-    await open_below(callback, dialog_manager, CustomerSG.card, data, StartMode.RESET_STACK)
+    start = AtCustomer(callback_data.customer)
+    await open_below(callback, dialog_manager, CustomerSG.card, start, StartMode.RESET_STACK)

@@ -15,6 +15,7 @@ from bot.core.ports import UnitOfWork
 from bot.core.usecases import plans, targets
 from bot.ui.cards import PlanAct, PlanCb, TargetCb
 from dialogs.common import open_below
+from dialogs.starts import ReviewPlan
 from dialogs.states import TeamPlansSG
 
 
@@ -47,8 +48,8 @@ async def on_plan_card(
         await callback.answer(_("Approved ✅"))
         return
     await plans.reviewable(uow, person.id, callback_data.plan)
-    data = {"plan": callback_data.plan, "action": callback_data.act.review_action}
-    await open_below(callback, dialog_manager, TeamPlansSG.comment, data, StartMode.RESET_STACK)
+    start = ReviewPlan(callback_data.plan, callback_data.act.review_action)
+    await open_below(callback, dialog_manager, TeamPlansSG.comment, start, StartMode.RESET_STACK)
 
 
 async def on_target(

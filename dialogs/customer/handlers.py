@@ -12,6 +12,7 @@ from aiogram_dialog.widgets.kbd import Button, Select
 from bot.core.customers import CustomerStatus
 from bot.core.usecases import customer_register
 from dialogs.common import ends_if_refused, now_of, person_of, uow_of
+from dialogs.starts import AtCustomer
 from dialogs.states import CustomerSG, RegisterSG, VisitSG
 
 
@@ -59,7 +60,9 @@ async def on_registered(start_data: Data, result: Any, manager: DialogManager) -
 
 
 async def on_visit(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
-    await manager.start(VisitSG.kind, data={"customer": _customer(manager)}, mode=StartMode.NORMAL)
+    await manager.start(
+        VisitSG.kind, data=AtCustomer(_customer(manager)).data(), mode=StartMode.NORMAL
+    )
 
 
 async def on_confirm(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
@@ -137,8 +140,8 @@ async def on_hand_over(
 
 
 async def on_start(data: Any, manager: DialogManager) -> None:
-    if isinstance(data, dict) and data.get("customer"):
+    if (start := AtCustomer.read(data)) is not None:
         customer = await customer_register.visible_customer(
-            uow_of(manager), person_of(manager).id, int(data["customer"])
+            uow_of(manager), person_of(manager).id, start.customer
         )
         manager.dialog_data["customer"] = customer.id

@@ -14,6 +14,7 @@ from bot.core.usecases import approvals, customers
 from bot.ui.inputs import input_problem_text
 from bot.ui.widgets import widget_key
 from dialogs.common import now_of, person_of, policy_of, uow_of
+from dialogs.starts import Resubmit
 from dialogs.states import DealSG
 
 # Each field's next step when filling the form in order; editing from the summary returns there.
@@ -139,12 +140,10 @@ async def on_submit(callback: CallbackQuery, _button: Button, manager: DialogMan
 
 async def on_start(data: Any, manager: DialogManager) -> None:
     """Resubmitting a returned request starts from its last terms, at the summary."""
-    if not isinstance(data, dict) or "request_id" not in data:
+    if (start := Resubmit.read(data)) is None:
         return
     try:
-        view = await approvals.own_request(
-            uow_of(manager), person_of(manager).id, int(data["request_id"])
-        )
+        view = await approvals.own_request(uow_of(manager), person_of(manager).id, start.request_id)
     except NotFound:
         return  # not this person's request: a new one is filled in instead
     terms = view.request.terms

@@ -21,16 +21,17 @@ from bot.ui.errors import explain
 from bot.ui.inputs import text_field
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import text_up_to
-from dialogs.common import ends_if_refused, now_of, person_of, policy_of, start_data, uow_of
+from dialogs.common import ends_if_refused, now_of, person_of, policy_of, uow_of
+from dialogs.starts import DecideStep
 from dialogs.states import ReasonSG
 
 
 async def reason_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
-    start = start_data(dialog_manager)
-    view = await _request_of(dialog_manager, int(start["step"]))
+    start = DecideStep.read(dialog_manager.start_data)
+    view = await _request_of(dialog_manager, start.step)
     return {
-        "rejecting": start["decision"] == Decision.reject.value,
-        "approving": start["decision"] == Decision.approve.value,
+        "rejecting": start.decision is Decision.reject,
+        "approving": start.decision is Decision.approve,
         "customer": view.customer_name if view else "—",
         "request_id": view.request.id if view else 0,
         "limit": COMMENT_MAX,
@@ -40,9 +41,8 @@ async def reason_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, 
 async def on_reason(
     message: Message, _widget: ManagedTextInput[str], manager: DialogManager, reason: str
 ) -> None:
-    start = start_data(manager)
-    decision = Decision(start["decision"])
-    step_id = int(start["step"])
+    start = DecideStep.read(manager.start_data)
+    decision, step_id = start.decision, start.step
     async with ends_if_refused(manager, message, why=partial(_why_closed, manager, step_id)):
         await approvals.decide(
             uow_of(manager),

@@ -20,6 +20,7 @@ from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list
 from dialogs.common import now_of, person_of, renderer_of, uow_of
 from dialogs.history import history_button, history_pages, more_history
+from dialogs.starts import Resubmit
 from dialogs.states import DealSG, MyRequestsSG
 
 MARK = {
@@ -93,7 +94,7 @@ async def on_withdraw(callback: CallbackQuery, _b: Button, manager: DialogManage
 async def on_resubmit(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
     await manager.start(
         DealSG.confirm,
-        data={"request_id": int(manager.dialog_data["request"])},
+        data=Resubmit(int(manager.dialog_data["request"])).data(),
         mode=StartMode.NORMAL,
     )
 

@@ -23,6 +23,7 @@ from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list
 from dialogs.common import now_of, person_of, policy_of, renderer_of, uow_of
 from dialogs.history import history_button, history_pages, more_history
+from dialogs.starts import DecideStep
 from dialogs.states import PendingSG, ReasonSG
 
 
@@ -113,7 +114,7 @@ async def _ask_text(manager: DialogManager, decision: Decision) -> None:
     )
     await manager.switch_to(PendingSG.list)
     await manager.start(
-        ReasonSG.reason, data={"step": step_id, "decision": decision.value}, mode=StartMode.NORMAL
+        ReasonSG.reason, data=DecideStep(step_id, decision).data(), mode=StartMode.NORMAL
     )
 
 

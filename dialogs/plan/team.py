@@ -24,6 +24,7 @@ from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list, text_up_to
 from dialogs.common import ends_if_refused, now_of, person_of, policy_of, uow_of
 from dialogs.plan.getters import plan_pages
+from dialogs.starts import ReviewPlan
 from dialogs.states import TeamPlansSG
 
 MARK = {"submitted": "📨", "approved": "✅", "returned": "↩️", "draft": "✏️"}
@@ -188,14 +189,13 @@ def _collection(value: str) -> Decimal:
 
 def _from_card(manager: DialogManager) -> bool:
     """Opened from a plan card's Comment or Return: the comment form is the whole dialog."""
-    data = manager.start_data
-    return isinstance(data, dict) and bool(data.get("plan"))
+    return ReviewPlan.read(manager.start_data) is not None
 
 
 async def on_start(data: Any, manager: DialogManager) -> None:
     """Opened from a plan card's Comment or Return: straight to the text, for that plan."""
-    if isinstance(data, dict) and data.get("plan"):
-        manager.dialog_data.update(plan=int(data["plan"]), action=data.get("action", "comment"))
+    if (start := ReviewPlan.read(data)) is not None:
+        manager.dialog_data.update(plan=start.plan, action=start.action)
 
 
 def team_plans_dialog() -> Dialog:

@@ -27,6 +27,12 @@ from dialogs.picker import Pool, customer_picker
 from dialogs.states import VisitSG
 from dialogs.visit import getters, handlers
 
+# Widget ids: short, since they travel in every button's callback data (64 bytes at most).
+KIND = "k"
+INTENT = "i"
+VISIT_DAY = "vd"
+FOLLOW_UP_DAY = "fd"
+
 
 def _cancel() -> Cancel:
     return Cancel(Label("✖ Cancel"))
@@ -50,7 +56,7 @@ def visit_dialog(timezone: ZoneInfo) -> Dialog:
             Group(
                 Select(
                     Format("{item[1]}"),
-                    id="k",
+                    id=KIND,
                     item_id_getter=itemgetter(0),
                     items="kinds",
                     on_click=handlers.on_kind,
@@ -75,7 +81,7 @@ def visit_dialog(timezone: ZoneInfo) -> Dialog:
         ),
         Window(
             Tr("Pick the day of the visit:"),
-            day_calendar("vd", handlers.on_date, timezone),
+            day_calendar(VISIT_DAY, handlers.on_date, timezone),
             SwitchTo(Label("◀ Back"), id="back", state=VisitSG.date),
             buttons_only(),
             state=VisitSG.date_pick,
@@ -91,7 +97,7 @@ def visit_dialog(timezone: ZoneInfo) -> Dialog:
             Group(
                 Select(
                     Format("{item[1]}"),
-                    id="i",
+                    id=INTENT,
                     item_id_getter=itemgetter(0),
                     items="intents",
                     on_click=handlers.on_intent,
@@ -125,7 +131,7 @@ def visit_dialog(timezone: ZoneInfo) -> Dialog:
         ),
         Window(
             Tr("Pick the follow-up day:"),
-            day_calendar("fd", handlers.on_follow_date, timezone),
+            day_calendar(FOLLOW_UP_DAY, handlers.on_follow_date, timezone),
             SwitchTo(Label("◀ Back"), id="back", state=VisitSG.follow_up),
             buttons_only(),
             state=VisitSG.follow_up_pick,

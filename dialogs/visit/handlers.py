@@ -17,6 +17,7 @@ from bot.core.usecases import customer_register, visits
 from bot.ui.inputs import input_problem_text
 from bot.ui.widgets import widget_key
 from dialogs.common import ends_if_refused, now_of, person_of, policy_of, uow_of
+from dialogs.starts import AtCustomer
 from dialogs.states import RegisterSG, VisitSG
 
 
@@ -39,8 +40,8 @@ async def choose_customer(manager: DialogManager, customer_id: int) -> None:
 async def on_start(data: Any, manager: DialogManager) -> None:
     manager.dialog_data.setdefault("visited_on", today(manager).isoformat())
     manager.dialog_data.setdefault("photos", [])
-    if isinstance(data, dict) and data.get("customer"):
-        await choose_customer(manager, int(data["customer"]))
+    if (start := AtCustomer.read(data)) is not None:
+        await choose_customer(manager, start.customer)
 
 
 async def on_customer(callback: CallbackQuery, manager: DialogManager, customer_id: int) -> None:

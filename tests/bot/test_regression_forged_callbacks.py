@@ -19,6 +19,8 @@ from feed import REP, SUPERVISOR, Fed
 
 import bot.main  # noqa: F401 (every router, so every CallbackData class is defined)
 from bot.core.models import MAX_ID
+from dialogs.picker import CUSTOMER_LIST
+from dialogs.visit.dialog import INTENT, KIND, VISIT_DAY
 
 REFUSAL = "This button is no longer active."
 FORGED_IDS = {
@@ -142,13 +144,19 @@ async def to_own_prospect_card(fed: Fed) -> None:
 @pytest.mark.parametrize(
     ("reach", "forged"),
     [
-        pytest.param(to_visit_intent, "i:urgent", id="visit intent not in the list"),
-        pytest.param(to_visit_kind, "k:meeting", id="visit kind not in the list"),
-        pytest.param(to_visit_customers, "c:" + "9" * 59, id="customer id of 59 digits"),
-        pytest.param(to_visit_customers, "c:abc", id="customer id not a number"),
-        pytest.param(to_visit_customers, "c:0", id="customer id zero"),
-        pytest.param(to_visit_customers, "cs:" + "9" * 40, id="page number of 40 digits"),
-        pytest.param(to_visit_day_picker, "vd:" + "9" * 40, id="calendar day of 40 digits"),
+        pytest.param(to_visit_intent, f"{INTENT}:urgent", id="visit intent not in the list"),
+        pytest.param(to_visit_kind, f"{KIND}:meeting", id="visit kind not in the list"),
+        pytest.param(
+            to_visit_customers, f"{CUSTOMER_LIST}:" + "9" * 59, id="customer id of 59 digits"
+        ),
+        pytest.param(to_visit_customers, f"{CUSTOMER_LIST}:abc", id="customer id not a number"),
+        pytest.param(to_visit_customers, f"{CUSTOMER_LIST}:0", id="customer id zero"),
+        pytest.param(
+            to_visit_customers, f"{CUSTOMER_LIST}s:" + "9" * 40, id="page number of 40 digits"
+        ),
+        pytest.param(
+            to_visit_day_picker, f"{VISIT_DAY}:" + "9" * 40, id="calendar day of 40 digits"
+        ),
         pytest.param(to_own_prospect_card, "confirm", id="a hidden button"),
     ],
 )
@@ -176,7 +184,7 @@ async def test_regression_forged_form_buttons_are_refused(
 async def test_the_visit_form_goes_on_after_a_refused_intent(fed: Fed) -> None:
     await to_visit_intent(fed)
     window = fed.window(REP)
-    await fed.tap(REP, f"{fed.intent(window)}{CB_SEP}i:urgent", message=window)
+    await fed.tap(REP, f"{fed.intent(window)}{CB_SEP}{INTENT}:urgent", message=window)
 
     await fed.click(REP, "Medium")
     assert fed.window(REP).text.startswith("Next step?")

@@ -1,0 +1,70 @@
+"""What a form is started with, typed: the code that starts a form and the form that reads it
+share one class, so a key cannot be misspelled on either side. A form started any other way
+(from a command, with no data) reads None."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Self
+
+from bot.core.approvals import Decision
+
+
+@dataclass(frozen=True, slots=True)
+class StartData:
+    def data(self) -> dict[str, Any]:
+        return {key: getattr(value, "value", value) for key, value in asdict(self).items()}
+
+
+@dataclass(frozen=True, slots=True)
+class AtCustomer(StartData):
+    """A form opened at one customer: the customer's card, a visit to them."""
+
+    customer: int
+
+    @classmethod
+    def read(cls, data: object) -> Self | None:
+        if isinstance(data, dict) and data.get("customer"):
+            return cls(int(data["customer"]))
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class DecideStep(StartData):
+    """The text asked before a decision on an approval step: a reason, or an opinion."""
+
+    step: int
+    decision: Decision
+
+    @classmethod
+    def read(cls, data: object) -> Self:
+        if not isinstance(data, dict):
+            raise TypeError("the decision form needs the step and the decision")
+        return cls(int(data["step"]), Decision(data["decision"]))
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewPlan(StartData):
+    """A plan card's Comment or Return: the text for that plan."""
+
+    plan: int
+    action: str
+
+    @classmethod
+    def read(cls, data: object) -> Self | None:
+        if isinstance(data, dict) and data.get("plan"):
+            return cls(int(data["plan"]), str(data.get("action", "comment")))
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Resubmit(StartData):
+    """A returned request edited for its next round, from its last terms."""
+
+    request_id: int
+
+    @classmethod
+    def read(cls, data: object) -> Self | None:
+        if isinstance(data, dict) and data.get("request_id"):
+            return cls(int(data["request_id"]))
+        return None
