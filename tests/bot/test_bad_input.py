@@ -5,14 +5,6 @@ from __future__ import annotations
 from harness import ADMIN, Sandbox
 
 
-async def test_unknown_command_and_stray_text(demo: Sandbox) -> None:
-    rep = demo.user(1005)
-    await rep.send("/frobnicate")
-    assert rep.last_text() == "I don't know that command. Send /help to see what you can do."
-    await rep.send("hello there")
-    assert "I work with commands and buttons" in rep.last_text()
-
-
 async def test_text_while_a_button_dialog_is_open_keeps_the_dialog(demo: Sandbox) -> None:
     admin = demo.user(ADMIN)
     await admin.send("/invite")
@@ -35,15 +27,6 @@ async def test_a_mistyped_command_in_a_search_form_is_not_searched_for(demo: San
     assert now.text == form.text, "the form was not searched"
     await rep.send("Golden")
     assert "Matches for “Golden”" in rep.last_text()
-
-
-async def test_rep_may_not_invite(demo: Sandbox) -> None:
-    rep = demo.user(1005)
-    await rep.send("/invite")
-    assert rep.last_text() == "Sorry, your role does not allow that."
-    await rep.send("/help")
-    assert "/invite" not in rep.last_text()
-    assert "/team" in rep.last_text()
 
 
 async def test_forged_callback_from_a_rep_changes_nothing(demo: Sandbox) -> None:

@@ -107,14 +107,6 @@ async def test_duplicate_by_phone_offers_to_open_ones_own_record(demo: Sandbox) 
     assert rep.last_text().startswith("Acme Trading Co., Ltd.")
 
 
-async def test_wrong_phone_re_asks_and_keeps_the_name(demo: Sandbox) -> None:
-    rep = demo.user(REP)
-    await register_customer(rep, "Beta Foods", "12345")
-    assert "That phone number does not look right" in rep.bot_messages()[-2].text
-    await rep.send("139 1234 5678")
-    assert rep.last_text() == "Contact person?"
-
-
 async def test_a_location_instead_of_an_address_is_shown_as_coordinates(demo: Sandbox) -> None:
     rep = demo.user(REP)
     await register_customer(rep, "Bund Tea House", "13912345678")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness import ADMIN, Sandbox
+from harness import Sandbox
 
 
 async def test_chinese_speaker_gets_chinese(demo: Sandbox) -> None:
@@ -10,18 +10,6 @@ async def test_chinese_speaker_gets_chinese(demo: Sandbox) -> None:
     await sun_li.send("/help")
     assert "我能为您做什么" in sun_li.last_text()
     assert "（销售顾问）" in sun_li.last_text() or "(销售顾问)" in sun_li.last_text()
-
-
-async def test_settings_switch_language_and_it_sticks(demo: Sandbox) -> None:
-    admin = demo.user(ADMIN)
-    await admin.send("/settings")
-    assert "Language: English" in admin.last_text()
-    await admin.tap("简体中文")
-    assert "语言：简体中文" in admin.last_text()
-    assert "✓ 简体中文" in admin.buttons()
-    await admin.tap("完成")
-    await admin.send("/help")
-    assert "我能为您做什么" in admin.last_text()
 
 
 async def test_stranger_is_answered_in_telegram_language(sandbox: Sandbox) -> None:

@@ -1,0 +1,96 @@
+"""The forms at the dispatcher tier (updates fed straight into the dispatcher, no HTTP): the
+register, visit, plan, settings and invite forms with bad input, languages, dates and
+permissions. What only the Telegram contract shows stays in the *_e2e.py files."""
+
+from __future__ import annotations
+
+from feed import ADMIN, REP, Fed
+
+WORK_WITH_BUTTONS = "I work with commands and buttons. Send /help to see what you can do."
+
+
+def window_text(fed: Fed, user_id: int) -> str:
+    return fed.window(user_id).text or ""
+
+
+def buttons(fed: Fed, user_id: int) -> list[str]:
+    markup = fed.window(user_id).reply_markup
+    assert markup is not None
+    return [button.text for row in markup.inline_keyboard for button in row]
+
+
+async def test_a_wrong_phone_is_asked_again_and_the_name_is_kept(fed: Fed) -> None:
+    await fed.send(REP, "/customer")
+    await fed.click(REP, "➕ Register a customer")
+    await fed.send(REP, "Beta Foods")
+    await fed.send(REP, "12345")
+    assert fed.replies(REP)[-1].startswith("That phone number does not look right.")
+    assert window_text(fed, REP).startswith("Phone?"), "the same question again"
+
+    await fed.send(REP, "139 1234 5678")
+    assert window_text(fed, REP) == "Contact person?"
+
+
+async def test_an_over_long_company_name_is_refused_with_its_length(fed: Fed) -> None:
+    await fed.send(REP, "/customer")
+    await fed.click(REP, "➕ Register a customer")
+    await fed.send(REP, "x" * 101)
+    assert fed.replies(REP)[-1] == "That is 101 characters; please keep it to 100."
+    assert window_text(fed, REP).endswith("Company name?")
+
+
+async def test_a_visit_day_in_the_future_is_refused_and_the_form_stays(fed: Fed) -> None:
+    await fed.send(REP, "/visit")
+    await fed.click(REP, "Golden Dragon Pipes")
+    await fed.click(REP, "First visit")
+    await fed.click(REP, "📅 Another day")
+    calendar = fed.window(REP)
+
+    answer_id = await fed.click(REP, "30")  # the clock stands on Monday 23 November
+    answer = fed.answer(answer_id)
+    assert answer is not None
+    assert (answer.text, answer.show_alert) == ("A visit cannot be in the future.", True)
+    assert fed.window(REP).text == calendar.text, "still the calendar"
+
+    await fed.click(REP, "20")
+    assert window_text(fed, REP).startswith("What happened?")
+
+
+async def test_a_visit_is_planned_for_a_working_day_of_next_week(fed: Fed) -> None:
+    await fed.send(REP, "/plan")
+    assert "week of Mon 11-30" in window_text(fed, REP)
+    await fed.click(REP, "➕ Add a visit")
+    await fed.click(REP, "Golden Dragon Pipes")
+    days = buttons(fed, REP)
+    assert "Tue 12-01" in days
+    assert not any(day.startswith("Sun") for day in days), "only working days (Mon–Sat)"
+    await fed.click(REP, "Tue 12-01")
+    await fed.send(REP, "Present the quote")
+    assert "Tue 12-01 · <b>Golden Dragon Pipes</b> — Present the quote" in window_text(fed, REP)
+
+
+async def test_the_language_switch_sticks_for_what_comes_next(fed: Fed) -> None:
+    await fed.send(ADMIN, "/settings")
+    assert "Language: English" in window_text(fed, ADMIN)
+    await fed.click(ADMIN, "简体中文")
+    assert "语言：简体中文" in window_text(fed, ADMIN)
+    await fed.click(ADMIN, "完成")
+    await fed.send(ADMIN, "/help")
+    assert "我能为您做什么" in fed.replies(ADMIN)[-1]
+
+
+async def test_a_rep_may_not_invite_and_is_told_so(fed: Fed) -> None:
+    await fed.send(REP, "/invite")
+    assert fed.replies(REP)[-1] == "Sorry, your role does not allow that."
+    await fed.send(REP, "/help")
+    assert "/invite" not in fed.replies(REP)[-1]
+    assert "/team" in fed.replies(REP)[-1]
+
+
+async def test_an_unknown_command_and_stray_text_each_get_one_sentence(fed: Fed) -> None:
+    before = fed.rows()
+    await fed.send(REP, "/frobnicate")
+    assert fed.replies(REP)[-1] == "I don't know that command. Send /help to see what you can do."
+    await fed.send(REP, "hello there")
+    assert fed.replies(REP)[-1] == WORK_WITH_BUTTONS
+    assert fed.rows().keys() == before.keys()
