@@ -15,7 +15,8 @@ from bot.core.approvals import ApprovalStep, Decision, RequestView
 from bot.core.errors import DomainError
 from bot.core.usecases import approvals
 from bot.core.usecases.approval_views import card_params
-from bot.rendering import money
+from bot.labels import weekday_label
+from bot.rendering import money, percent
 from bot.ui.errors import explain
 from bot.ui.fit import WINDOW_LIMIT
 from bot.ui.paging import pager
@@ -30,13 +31,18 @@ from dialogs.states import PendingSG, ReasonSG
 async def list_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
     now = now_of(dialog_manager)
     queue = await approvals.approver_queue(uow_of(dialog_manager), person_of(dialog_manager).id)
+    tz = policy_of(dialog_manager).tz
     items = []
     for step, view in queue:
+        terms = view.request.terms
+        parts = [f"#{view.request.id} {view.customer_name}", money(terms.amount)]
+        if terms.discount is not None:
+            parts.append(percent(terms.discount))
+        if step.due_at is not None:
+            due = step.due_at.astimezone(tz)
+            parts.append(f"⏰ {weekday_label(due.weekday())} {due:%H:%M}")
         late = "⚠️ " if step.due_at and step.due_at <= now else ""
-        label = (
-            f"{late}#{view.request.id} {view.customer_name} · {money(view.request.terms.amount)}"
-        )
-        items.append((step.id, label))
+        items.append((step.id, late + " · ".join(parts)))
     return {"items": items, "count": len(items), "empty": not items}
 
 

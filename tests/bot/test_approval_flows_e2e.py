@@ -27,7 +27,7 @@ from storage.uow import SqlUnitOfWork
 ADMIN, GM, VP, MANAGER, SUPERVISOR, REP, REP_ZH, ACCOUNTANT = range(1000, 1008)
 EVERYONE = (ADMIN, GM, VP, MANAGER, SUPERVISOR, REP, REP_ZH, ACCOUNTANT)
 CUSTOMER = "Acme Trading Co."
-LIST_ITEM = f"#1 {CUSTOMER} · 120,000.00"
+LIST_ITEM = f"#1 {CUSTOMER} · 120,000.00 · 12 % · ⏰ Mon 18:00"
 REJECT_PROMPT = (
     f"Why do you reject request #1 ({CUSTOMER})?\nType the reason, up to 500 characters."
 )
