@@ -27,7 +27,8 @@ from storage.uow import SqlUnitOfWork
 ADMIN, GM, VP, MANAGER, SUPERVISOR, REP, REP_ZH, ACCOUNTANT = range(1000, 1008)
 EVERYONE = (ADMIN, GM, VP, MANAGER, SUPERVISOR, REP, REP_ZH, ACCOUNTANT)
 CUSTOMER = "Acme Trading Co."
-LIST_ITEM = f"#1 {CUSTOMER} · 120,000.00 · 12 % · ⏰ Mon 18:00"
+LIST_ITEM = f"#1 {CUSTOMER} · 120,000.00"  # in /my
+PENDING_ITEM = f"{LIST_ITEM} · 12 % · ⏰ Mon 18:00"  # in /pending: discount and due time too
 REJECT_PROMPT = (
     f"Why do you reject request #1 ({CUSTOMER})?\nType the reason, up to 500 characters."
 )
@@ -481,8 +482,8 @@ async def test_pending_lists_the_request_and_approves_from_there(demo: Sandbox) 
 
     await sup.send("/pending")
     assert sup.last_text() == "Waiting for your decision: 1"
-    assert sup.buttons() == [LIST_ITEM, "Close"]
-    await sup.tap(LIST_ITEM)
+    assert sup.buttons() == [PENDING_ITEM, "Close"]
+    await sup.tap(PENDING_ITEM)
     assert sup.last_text().startswith("Special terms request #1")
     assert sup.buttons() == [*DECISION_BUTTONS, "◀ Back to the list"]
     await sup.tap("✅ Approve")
