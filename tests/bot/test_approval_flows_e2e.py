@@ -209,13 +209,13 @@ async def test_reject_asks_why_then_tells_the_requester_and_stops_the_chain(demo
     assert sup.last_text() == "Rejected. The requester has been told."
     assert rep.last_text() == (
         f"❌ Request #1 for {CUSTOMER} was rejected by Chen Jing.\n"
-        "Reason: «Price too low for this volume»"
+        "Reason: “Price too low for this volume”"
     )
     assert_one_status(rep)
     status_now = the_status(rep)
     assert status_now.message_id == status.message_id
     assert "❌ Rejected" in status_now.text
-    assert "«Price too low for this volume»" in status_now.text
+    assert "“Price too low for this volume”" in status_now.text
     assert "1. Sales supervisor · Chen Jing · ❌ rejected" in status_now.text
     decided = fresh(demo, card)
     assert not decided.buttons, "the decided card loses its buttons"
@@ -296,7 +296,7 @@ async def test_a_returned_request_is_edited_and_starts_round_two_with_round_one_
     assert sup.last_text() == "Returned for changes. The requester has been told."
     assert rep.last_text() == (
         f"↩️ Request #1 for {CUSTOMER} was returned for changes by Chen Jing.\n"
-        "What to change: «Please lower the discount to 10»\n"
+        "What to change: “Please lower the discount to 10”\n"
         "Open /my to edit and send it again."
     )
     assert "↩️ Returned for changes" in the_status(rep).text
@@ -332,7 +332,7 @@ async def test_a_returned_request_is_edited_and_starts_round_two_with_round_one_
         "↩️ returned for changes · Chen Jing · Sales supervisor · Mon 11-23 10:00 · round 1"
         in second_card.text
     )
-    assert "«Please lower the discount to 10»" in second_card.text
+    assert "“Please lower the discount to 10”" in second_card.text
     assert "⏰ Please decide by Mon 11-23 18:00." in second_card.text
     old = fresh(demo, first_card)
     assert not old.buttons
@@ -344,7 +344,7 @@ async def test_a_returned_request_is_edited_and_starts_round_two_with_round_one_
     assert "⏳ Awaiting approval" in status_now.text
     assert "1. Sales supervisor · Chen Jing · ⏳ deciding" in status_now.text
     assert "· round 1" in status_now.text
-    assert "«Please lower the discount to 10»" in status_now.text
+    assert "“Please lower the discount to 10”" in status_now.text
     assert changed_chats(before, demo) == {REP, SUPERVISOR}
 
 

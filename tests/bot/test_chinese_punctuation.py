@@ -39,8 +39,11 @@ def test_no_ascii_punctuation_beside_chinese_in_the_catalog() -> None:
 @pytest.mark.parametrize("template", sorted((ROOT / "templates").rglob("*.html")), ids=str)
 def test_a_template_puts_no_ascii_colon_after_a_translated_label(template: Path) -> None:
     """A colon after a translated label goes through the `colon` filter, which picks the
-    reader's punctuation; a literal ": " would be ASCII in the Chinese text too."""
-    assert "}}: " not in template.read_text(encoding="utf-8")
+    reader's punctuation; a literal ": " would be ASCII in the Chinese text too. Quotes are
+    “…”, right in both languages, never «…»."""
+    text = template.read_text(encoding="utf-8")
+    assert "}}: " not in text
+    assert "«" not in text and "»" not in text
 
 
 @pytest.mark.parametrize(("language", "shown"), [("en", "Owner: Li Lei"), ("zh", "：Li Lei")])
