@@ -51,6 +51,7 @@ class ContextMiddleware(BaseMiddleware):
 
     async def _handle(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
+        now = self._clock()
         async with self._uow_factory() as uow:
             if not isinstance(event, ErrorEvent):
                 _failed_work.set(uow)  # stays set only when the handling raises
@@ -61,17 +62,17 @@ class ContextMiddleware(BaseMiddleware):
                     telegram_id=user.id,
                     full_name=user.full_name,
                     admin_ids=self._admin_ids,
-                    now=self._clock(),
+                    now=now,
                     language=supported_language(user.language_code),
                 )
             if person is not None:
-                person = await reassign.reachable_again(uow, person=person, now=self._clock())
+                person = await reassign.reachable_again(uow, person=person, now=now)
             locale = pick_locale(
                 person.language if person else None,
                 getattr(user, "language_code", None),
                 self._i18n.default_locale,
             )
-            data.update(uow=uow, person=person, locale=locale, now=self._clock())
+            data.update(uow=uow, person=person, locale=locale, now=now)
             with self._i18n.context(), self._i18n.use_locale(locale):
                 return await handler(event, data)
 

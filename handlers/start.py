@@ -30,13 +30,19 @@ def router() -> Router:
 
 
 async def start(
-    message: Message, person: Person | None, renderer: Renderer, dialog_manager: DialogManager
+    message: Message,
+    person: Person | None,
+    renderer: Renderer,
+    dialog_manager: DialogManager,
+    now: datetime,
 ) -> None:
     if person is None:
         await message.answer(stranger_text())
         return
     await dialog_manager.reset_stack(remove_keyboard=False)
-    await message.answer(welcome(renderer, person, returning=True))
+    # An ADMIN_IDS admin becomes a person with this very update: welcome, not welcome back.
+    returning = person.joined_at is None or person.joined_at < now
+    await message.answer(welcome(renderer, person, returning=returning))
 
 
 async def join(

@@ -43,7 +43,8 @@ def test_a_template_puts_no_ascii_colon_after_a_translated_label(template: Path)
     “…”, right in both languages, never «…»."""
     text = template.read_text(encoding="utf-8")
     assert "}}: " not in text
-    assert "«" not in text and "»" not in text
+    assert "«" not in text
+    assert "»" not in text
 
 
 @pytest.mark.parametrize(("language", "shown"), [("en", "Owner: Li Lei"), ("zh", "：Li Lei")])
