@@ -32,6 +32,13 @@ def money(value: Decimal | str | int) -> str:
     return f"{Decimal(value).quantize(Decimal('0.01')):,}"
 
 
+def distance(metres: float) -> str:
+    """1234.5 → "1.2 km", 380.2 → "380 m": a distance as a person reads it."""
+    if metres >= 1000:
+        return f"{metres / 1000:.1f} km"
+    return f"{round(metres)} m"
+
+
 def percent(value: Decimal | str | int) -> str:
     """12.50 → "12.5 %", 12.00 → "12 %"."""
     return f"{Decimal(value).normalize():f} %"

@@ -45,7 +45,8 @@ def customer_dialog() -> Dialog:
         Window(
             Tr("Matches for “{query}”:", when="searching"),
             Tr("<b>Customers</b>", when=~F["searching"]),
-            Tr("Nothing found. Try another part of the name or phone.", when="none"),
+            Tr("Nothing found. Try another part of the name or phone.", when="none_found"),
+            Tr("No customers yet. Register one from the menu.", when="empty"),
             text_field("q2", text_up_to(50), handlers.on_search),
             _list("items", "c"),
             SwitchTo(Label("◀ Back"), id="tomenu", state=CustomerSG.menu),

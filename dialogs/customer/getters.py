@@ -32,7 +32,8 @@ async def results_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str,
         "items": [_row(c) for c in found],
         "query": query or "",
         "searching": bool(query),
-        "none": not found,
+        "none_found": bool(query) and not found,
+        "empty": not query and not found,
     }
 
 

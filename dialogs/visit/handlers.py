@@ -14,6 +14,7 @@ from bot.core.customer_rules import check_coordinates, check_follow_up, check_vi
 from bot.core.customers import MAX_PHOTOS, VisitDraft
 from bot.core.deals import InputProblem
 from bot.core.usecases import customer_register, visits
+from bot.rendering import distance
 from bot.ui.inputs import input_problem_text
 from bot.ui.widgets import widget_key
 from dialogs.common import ends_if_refused, now_of, person_of, policy_of, uow_of
@@ -210,8 +211,8 @@ async def on_save(callback: CallbackQuery, _b: Button, manager: DialogManager) -
         text = _("Visit saved.")
         if visit.far:
             text += " " + _(
-                "It was logged {distance} m from the customer's location; it is marked for the supervisor."
-            ).format(distance=round(visit.distance_m or 0))
+                "It was logged {distance} from the customer's location; it is marked for the supervisor."
+            ).format(distance=distance(visit.distance_m or 0))
         if callback.message is not None:
             await callback.message.answer(text)
         await manager.done()

@@ -64,3 +64,15 @@ def test_the_changes_read_in_chinese() -> None:
 def test_the_due_time_names_the_weekday_in_the_reader_s_language() -> None:
     assert "⏰ Please decide by Mon 11-23 10:00." in card("en", round_=1, previous=None)
     assert "周一 11-23 10:00" in card("zh", round_=1, previous=None)
+
+
+def test_a_distance_reads_in_metres_or_kilometres() -> None:
+    from bot.rendering import distance
+
+    assert [distance(m) for m in (0, 380.2, 999.4, 1000, 14283)] == [
+        "0 m",
+        "380 m",
+        "999 m",
+        "1.0 km",
+        "14.3 km",
+    ]

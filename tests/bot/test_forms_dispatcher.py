@@ -4,8 +4,12 @@ permissions. What only the Telegram contract shows stays in the *_e2e.py files."
 
 from __future__ import annotations
 
-from feed import ADMIN, REP, Fed
+from feed import ADMIN, REP, SUPERVISOR, Fed
+from harness import FakeClock
 
+from bot.core.roles import Role
+
+NOW = FakeClock()()
 WORK_WITH_BUTTONS = "I work with commands and buttons. Send /help to see what you can do."
 
 
@@ -94,3 +98,24 @@ async def test_an_unknown_command_and_stray_text_each_get_one_sentence(fed: Fed)
     await fed.send(REP, "hello there")
     assert fed.replies(REP)[-1] == WORK_WITH_BUTTONS
     assert fed.rows().keys() == before.keys()
+
+
+async def test_an_empty_register_says_it_is_empty_not_that_a_search_failed(fed: Fed) -> None:
+    newcomer = 3000
+    async with fed.uow() as uow:
+        supervisor = await uow.people.by_telegram_id(SUPERVISOR)
+        assert supervisor is not None
+        await uow.people.add(
+            telegram_id=newcomer,
+            full_name="New Rep",
+            role=Role.rep,
+            reports_to=supervisor.id,
+            language="en",
+            joined_at=NOW,
+        )
+        await uow.commit()
+    await fed.send(newcomer, "/customer")
+    await fed.click(newcomer, "📋 My customers")
+    text = window_text(fed, newcomer)
+    assert "No customers yet." in text
+    assert "Nothing found" not in text
