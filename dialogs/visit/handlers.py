@@ -10,7 +10,7 @@ from aiogram_dialog.widgets.input import ManagedTextInput, MessageInput
 from aiogram_dialog.widgets.kbd import Button, Select
 
 from bot.core.calendar import local
-from bot.core.customer_rules import check_coordinates, check_follow_up, check_visit_date
+from bot.core.customer_rules import VisitKind, check_coordinates, check_follow_up, check_visit_date
 from bot.core.customers import MAX_PHOTOS, VisitDraft
 from bot.core.deals import InputProblem
 from bot.core.usecases import customer_register, visits
@@ -118,7 +118,9 @@ async def _set_follow_up(callback: CallbackQuery, manager: DialogManager, day: d
             await callback.answer(input_problem_text(problem), show_alert=True)
             return
     manager.dialog_data["follow_up"] = day.isoformat() if day else None
-    await _go(manager, VisitSG.location)
+    # A phone call has no place to check and nothing to photograph.
+    on_site = manager.dialog_data.get("kind") != VisitKind.call.value
+    await _go(manager, VisitSG.location if on_site else VisitSG.confirm)
 
 
 async def on_follow_in(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:

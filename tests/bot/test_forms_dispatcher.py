@@ -119,3 +119,19 @@ async def test_an_empty_register_says_it_is_empty_not_that_a_search_failed(fed: 
     text = window_text(fed, newcomer)
     assert "No customers yet." in text
     assert "Nothing found" not in text
+
+
+async def test_a_phone_call_is_not_asked_for_a_location_or_photos(fed: Fed) -> None:
+    await fed.send(REP, "/visit")
+    await fed.click(REP, "Golden Dragon Pipes")
+    await fed.click(REP, "Phone call")
+    await fed.click(REP, "Today")
+    await fed.send(REP, "They want the price list first.")
+    await fed.click(REP, "Medium")
+    await fed.send(REP, "Send the price list")
+    await fed.click(REP, "In 3 days")
+
+    assert "Save this visit?" in window_text(fed, REP)
+    assert "💾 Save" in buttons(fed, REP)
+    asked = [m.text or "" for m in fed.windows(REP)]
+    assert not any(text.startswith(("Where are you?", "Photos")) for text in asked)
