@@ -10,7 +10,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from dbtools import NOW, Sessions, add_person, row
+from dbtools import NOW, Sessions, add_person, row, statements
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core.approvals import (
     ApprovalRequest,
@@ -23,6 +24,7 @@ from bot.core.approvals import (
 )
 from bot.core.deals import DealTerms
 from bot.core.roles import Role
+from bot.core.usecases.approvals import my_requests
 from storage.tables import StepRow
 from storage.uow import SqlUnitOfWork
 
@@ -816,3 +818,28 @@ async def test_regression_a_delegation_does_not_take_back_a_step_moved_to_a_stan
         assert [(c.step.id, c.acting_id) for c in changes] == [(plain.id, sid)]
         forced = DeciderChange(moved, sid)
         assert await uow.steps.change_deciders([forced]) == set()
+
+
+async def test_regression_my_requests_reads_the_same_statements_for_2_or_12_requests(
+    engine: AsyncEngine, sessionmaker: Sessions, org: dict[str, int]
+) -> None:
+    """Before: /my loaded each request's view on its own, four queries per request."""
+
+    async def counted() -> int:
+        async with SqlUnitOfWork(sessionmaker) as uow:
+            with statements(engine) as seen:
+                views = await my_requests(uow, org["rep"])
+        assert len(views) == len(await _requests_of(sessionmaker, org["rep"]))
+        return len(seen)
+
+    for _ in range(2):
+        await add_request(sessionmaker, org)
+    few = await counted()
+    for _ in range(10):
+        await add_request(sessionmaker, org)
+    assert await counted() == few
+
+
+async def _requests_of(sessionmaker: Sessions, person_id: int) -> list[ApprovalRequest]:
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        return list(await uow.requests.by_requester(person_id))

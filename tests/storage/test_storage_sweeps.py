@@ -7,14 +7,11 @@ is due or disagrees with the delegations, and the due steps are claimed and show
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from dbtools import Sessions, add_person
-from sqlalchemy import event
+from dbtools import Sessions, add_person, statements
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core.approvals import ApprovalStep, StepStatus
@@ -28,21 +25,6 @@ from storage.uow import SqlUnitOfWork
 POLICY = Policy()
 TUESDAY_10 = datetime(2026, 3, 3, 2, 0, tzinfo=UTC)  # 10:00 in Asia/Shanghai, a working day
 MINUTE, HOUR = timedelta(minutes=1), timedelta(hours=1)
-
-
-@contextmanager
-def statements(engine: AsyncEngine) -> Iterator[list[str]]:
-    """Every SQL statement the engine sends while the block runs."""
-    seen: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        seen.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", count)
 
 
 def pending(request_id: int, approver_id: int, **changes: Any) -> ApprovalStep:

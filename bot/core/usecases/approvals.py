@@ -23,6 +23,7 @@ from bot.core.routing import RouteStep, route
 from bot.core.usecases.approval_views import (
     card_params,
     load_view,
+    load_views,
     request_snapshot,
     sees_request,
 )
@@ -393,9 +394,11 @@ async def resubmit(
 
 
 async def my_requests(uow: UnitOfWork, actor_id: int) -> list[RequestView]:
-    """The actor's own requests, newest first."""
+    """The actor's own requests, newest first: four queries however many there are."""
     actor = await active_person(uow, actor_id)
-    return [await load_view(uow, r.id) for r in await uow.requests.by_requester(actor.id)]
+    ids = [r.id for r in await uow.requests.by_requester(actor.id)]
+    views = await load_views(uow, ids)
+    return [views[request_id] for request_id in ids]
 
 
 async def own_request(uow: UnitOfWork, actor_id: int, request_id: int) -> RequestView:
