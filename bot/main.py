@@ -61,6 +61,7 @@ from dialogs.away import away_dialog
 from dialogs.customer import customer_dialog
 from dialogs.deal import deal_dialog
 from dialogs.decision import reason_dialog
+from dialogs.discard import discard_dialog
 from dialogs.invite import invite_dialog
 from dialogs.my_requests import my_requests_dialog
 from dialogs.pending import pending_dialog
@@ -196,6 +197,7 @@ def build_dispatcher(
         settings_dialog(),
         deal_dialog(),
         reason_dialog(),
+        discard_dialog(),
         pending_dialog(),
         my_requests_dialog(),
         away_dialog(policy.tz),

@@ -24,6 +24,10 @@ class ReasonSG(StatesGroup):
     reason = State()
 
 
+class DiscardSG(StatesGroup):
+    ask = State()
+
+
 class DealSG(StatesGroup):
     customer = State()
     new_customer = State()

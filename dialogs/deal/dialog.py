@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import fields
 from operator import itemgetter
 from typing import Any
 
@@ -15,6 +16,7 @@ from bot.core.deals import (
     NOTE_MAX,
     PAYMENT_TERMS_MAX,
     PRODUCT_MAX,
+    DealTerms,
     parse_amount,
     parse_discount,
     parse_quantity,
@@ -24,8 +26,15 @@ from bot.ui.inputs import text_field
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, text_up_to
 from dialogs.deal import getters, handlers
+from dialogs.discard import FormKind, cancel_button, close_if_discarded
 from dialogs.picker import Pool, customer_picker
 from dialogs.states import DealSG
+
+ANSWERS = tuple(field.name for field in fields(DealTerms))  # what a request holds
+
+
+def _cancel() -> Button:
+    return cancel_button(FormKind.request, ANSWERS)
 
 
 def _field(
@@ -50,7 +59,7 @@ def _field(
             state=DealSG.confirm,
             when=F["dialog_data"]["editing"],
         ),
-        Cancel(Label("✖ Cancel")),
+        _cancel(),
         state=state,
     )
 
@@ -67,14 +76,14 @@ def deal_dialog() -> Dialog:
             on_picked=handlers.on_customer,
             extra=(
                 SwitchTo(Label("➕ New customer"), id="new", state=DealSG.new_customer),
-                Cancel(Label("✖ Cancel")),
+                _cancel(),
             ),
         ),
         Window(
             Tr("The new customer's company name?"),
             text_field("name", text_up_to(CUSTOMER_NAME_MAX), handlers.on_new_customer),
             Back(Label("◀ Back")),
-            Cancel(Label("✖ Cancel")),
+            _cancel(),
             state=DealSG.new_customer,
         ),
         _field(
@@ -133,7 +142,7 @@ def deal_dialog() -> Dialog:
                 ),
                 width=2,
             ),
-            Cancel(Label("✖ Cancel")),
+            _cancel(),
             buttons_only(),
             state=DealSG.confirm,
             getter=getters.summary_getter,
@@ -151,4 +160,5 @@ def deal_dialog() -> Dialog:
             getter=getters.done_getter,
         ),
         on_start=handlers.on_start,
+        on_process_result=close_if_discarded,
     )

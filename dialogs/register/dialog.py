@@ -11,18 +11,24 @@ from aiogram.enums import ContentType
 from aiogram.fsm.state import State
 from aiogram_dialog import Dialog, Window
 from aiogram_dialog.widgets.input import MessageInput
-from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Group, Select, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, Column, Group, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from bot.core.customer_rules import normalize_phone, normalize_url
 from bot.core.customers import ADDRESS_MAX, CONTACT_MAX, CUSTOMER_NOTE_MAX, PICK_MAX
 from bot.core.deals import CUSTOMER_NAME_MAX
 from bot.i18n import N_
+from bot.labels import CUSTOMER_FIELD_LABELS
 from bot.ui.inputs import text_field
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, text_up_to
+from dialogs.discard import FormKind, cancel_button, close_if_discarded
 from dialogs.register import getters, handlers
 from dialogs.states import RegisterSG
+
+
+def _cancel() -> Button:
+    return cancel_button(FormKind.customer, tuple(CUSTOMER_FIELD_LABELS))
 
 
 def _back_to_summary() -> SwitchTo:
@@ -48,7 +54,7 @@ def _typed(
         text_field(widget_id, parse, on_success or handlers.on_text),
         *([Button(Label(skip), id=f"skip_{widget_id}", on_click=handlers.on_skip)] if skip else []),
         _back_to_summary(),
-        Cancel(Label("✖ Cancel")),
+        _cancel(),
         state=state,
     )
 
@@ -70,7 +76,7 @@ def _picked(
         ),
         *([Button(Label(skip), id=f"skip_{widget_id}", on_click=handlers.on_skip)] if skip else []),
         _back_to_summary(),
-        Cancel(Label("✖ Cancel")),
+        _cancel(),
         buttons_only(),
         state=state,
         getter=getters.picklists_getter,
@@ -109,7 +115,7 @@ def register_dialog() -> Dialog:
             Button(
                 Label("➡️ It is a different customer"), id="distinct", on_click=handlers.on_distinct
             ),
-            Cancel(Label("✖ Cancel")),
+            _cancel(),
             buttons_only(),
             state=RegisterSG.duplicates,
             getter=getters.duplicates_getter,
@@ -127,7 +133,7 @@ def register_dialog() -> Dialog:
             MessageInput(handlers.on_location, content_types=ContentType.LOCATION),
             Button(Label("Skip"), id="skip_address", on_click=handlers.on_skip),
             _back_to_summary(),
-            Cancel(Label("✖ Cancel")),
+            _cancel(),
             state=RegisterSG.address,
         ),
         _picked(RegisterSG.industry, "industry", N_("Industry?"), "industries", skip=N_("Skip")),
@@ -168,10 +174,11 @@ def register_dialog() -> Dialog:
                 ),
                 width=2,
             ),
-            Cancel(Label("✖ Cancel")),
+            _cancel(),
             buttons_only(),
             state=RegisterSG.confirm,
             getter=getters.summary_getter,
         ),
         on_start=handlers.on_start,
+        on_process_result=close_if_discarded,
     )

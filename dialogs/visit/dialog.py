@@ -10,7 +10,6 @@ from aiogram_dialog import Dialog, Window
 from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import (
     Button,
-    Cancel,
     Group,
     Row,
     Select,
@@ -23,6 +22,7 @@ from bot.ui.calendar import day_calendar
 from bot.ui.inputs import text_field
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, text_up_to
+from dialogs.discard import FormKind, cancel_button
 from dialogs.picker import Pool, customer_picker
 from dialogs.states import VisitSG
 from dialogs.visit import getters, handlers
@@ -34,8 +34,8 @@ VISIT_DAY = "vd"
 FOLLOW_UP_DAY = "fd"
 
 
-def _cancel() -> Cancel:
-    return Cancel(Label("✖ Cancel"))
+def _cancel() -> Button:
+    return cancel_button(FormKind.visit, ("customer", "kind", "outcome"))
 
 
 def visit_dialog(timezone: ZoneInfo) -> Dialog:
@@ -173,5 +173,5 @@ def visit_dialog(timezone: ZoneInfo) -> Dialog:
             getter=getters.summary_getter,
         ),
         on_start=handlers.on_start,
-        on_process_result=handlers.on_registered,
+        on_process_result=handlers.on_result,
     )

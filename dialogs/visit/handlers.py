@@ -18,6 +18,7 @@ from bot.rendering import distance
 from bot.ui.inputs import input_problem_text
 from bot.ui.widgets import widget_key
 from dialogs.common import ends_if_refused, now_of, person_of, policy_of, uow_of
+from dialogs.discard import close_if_discarded
 from dialogs.starts import AtCustomer
 from dialogs.states import RegisterSG, VisitSG
 
@@ -51,6 +52,12 @@ async def on_customer(callback: CallbackQuery, manager: DialogManager, customer_
 
 async def on_new_customer(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
     await manager.start(RegisterSG.name)
+
+
+async def on_result(start_data: Data, result: Any, manager: DialogManager) -> None:
+    """Back from a subform: the discard question (close if discarded), or a registration."""
+    if not await close_if_discarded(start_data, result, manager):
+        await on_registered(start_data, result, manager)
 
 
 async def on_registered(start_data: Data, result: Any, manager: DialogManager) -> None:

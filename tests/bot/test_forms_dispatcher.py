@@ -135,3 +135,34 @@ async def test_a_phone_call_is_not_asked_for_a_location_or_photos(fed: Fed) -> N
     assert "💾 Save" in buttons(fed, REP)
     asked = [m.text or "" for m in fed.windows(REP)]
     assert not any(text.startswith(("Where are you?", "Photos")) for text in asked)
+
+
+async def test_cancel_on_a_form_with_answers_asks_before_discarding(fed: Fed) -> None:
+    before = fed.rows()
+    await fed.send(REP, "/deal")
+    await fed.click(REP, "Golden Dragon Pipes")
+    await fed.send(REP, "Steel pipes")
+    assert window_text(fed, REP).startswith("Quantity?")
+
+    await fed.click(REP, "✖ Cancel")
+    assert window_text(fed, REP) == "Discard this request? What you entered is lost."
+    await fed.click(REP, "✏️ Keep editing")
+    assert window_text(fed, REP).startswith("Quantity?"), "back where the rep was"
+
+    await fed.click(REP, "✖ Cancel")
+    await fed.click(REP, "🗑 Discard")
+    await fed.send(REP, "100")
+    assert fed.replies(REP)[-1] == WORK_WITH_BUTTONS, "the form is closed"
+    after = fed.rows()
+    for rows in (before, after):
+        rows.pop("fsm_storage")  # the emptied form stack
+    assert after == before, "nothing was saved"
+
+
+async def test_cancel_on_a_form_with_nothing_typed_closes_at_once(fed: Fed) -> None:
+    await fed.send(REP, "/customer")
+    await fed.click(REP, "➕ Register a customer")
+    menu = fed.windows(REP)[-2]
+    await fed.click(REP, "✖ Cancel")
+    assert not any("Discard" in (m.text or "") for m in fed.windows(REP))
+    assert fed.window(REP).text == menu.text, "back in the /customer menu at once"
