@@ -102,7 +102,7 @@ def deal_dialog() -> Dialog:
         _field(
             DealSG.discount,
             "discount",
-            N_("Discount asked for, in percent (0–100)?"),
+            N_("Discount asked for? In percent (12 or 12%), or the 折 way (九五折 is 5 %)."),
             parse_discount,
             optional=N_("No discount"),
         ),

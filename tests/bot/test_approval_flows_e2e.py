@@ -309,7 +309,10 @@ async def test_a_returned_request_is_edited_and_starts_round_two_with_round_one_
     assert "Send it again for approval?" in rep.last_text()
     assert "Discount: 12 %" in rep.last_text()
     await rep.tap("✏️ Discount")
-    assert rep.last_text() == "Discount asked for, in percent (0–100)?"
+    assert (
+        rep.last_text()
+        == "Discount asked for? In percent (12 or 12%), or the 折 way (九五折 is 5 %)."
+    )
     await rep.send("10")
     summary = rep.last_text()
     assert "Discount: 10 %" in summary
