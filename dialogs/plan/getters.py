@@ -47,7 +47,9 @@ def plan_pages(manager: DialogManager, params: dict[str, Any]) -> dict[str, Any]
 async def overview_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
     plan = await current_plan(dialog_manager)
     dialog_manager.dialog_data["plan"] = plan.id
-    params = await plans.plan_params(uow_of(dialog_manager), plan, policy_of(dialog_manager))
+    params = await plans.plan_params(
+        uow_of(dialog_manager), plan, policy_of(dialog_manager), now_of(dialog_manager)
+    )
     return {
         **plan_pages(dialog_manager, params),
         "has_items": bool(plan.items),

@@ -60,6 +60,7 @@ async def plan_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
             actor_id=person_of(dialog_manager).id,
             plan_id=int(dialog_manager.dialog_data["plan"]),
             policy=policy_of(dialog_manager),
+            now=now_of(dialog_manager),
         )
     except NotFound as error:
         return {"overview": explain(error), "reviewable": False}

@@ -151,6 +151,7 @@ def test_regression_the_requesters_status_after_six_returns_fits(renderer: Rende
 
 def plan_params(items: int) -> dict[str, Any]:
     return {
+        "late": True,
         "plan_id": 1,
         "rep": longest("Rep", NAME_MAX),
         "week": "2026-11-30",
@@ -176,6 +177,7 @@ def test_regression_the_managers_plan_card_fits(renderer: Renderer, items: int) 
     card = renderer.render("notifications/plan_card", **plan_params(items))
     assert_fits(card)
     assert "/plan" in card, "where every visit is shown"
+    assert "⏰ <b>late</b>" in card or "⏰ <b>迟交</b>" in card, "a late plan says so"
 
 
 def customer_view() -> dict[str, Any]:

@@ -8,7 +8,7 @@ Monday 2 … Sunday 8; the week being planned is that of Monday 9 March."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TypeVar
 
@@ -24,7 +24,15 @@ from bot.core.errors import Deactivated, InvalidChange, NotAllowed, NotFound
 from bot.core.plans import MAX_PLAN_ITEMS, PlanStatus
 from bot.core.policy import Policy, Reminders
 from bot.core.roles import Role
-from bot.core.usecases.plans import add_item, my_plan, remove_item, review, set_goals, submit
+from bot.core.usecases.plans import (
+    add_item,
+    my_plan,
+    plan_params,
+    remove_item,
+    review,
+    set_goals,
+    submit,
+)
 from bot.core.usecases.routine import (
     evening_prompts,
     remind_plans,
@@ -274,6 +282,7 @@ async def test_submitting_sends_the_manager_a_card_and_is_audited() -> None:
     card = uow.last_to(SUE, "plan_card")
     assert (card.ref, card.edit) == (f"plan:{plan_id}", False)
     assert card.params == {
+        "late": False,
         "plan_id": plan_id,
         "rep": "Rob",
         "week": "2026-03-09",
@@ -1034,3 +1043,16 @@ async def test_no_evening_prompt_when_the_policy_switches_it_off() -> None:
     # the job itself, not the hour it runs at, is what the switch turns off
     later = Policy(reminders=Reminders(evening_prompt=time(20, 0)))
     assert await evening_prompts(uow, policy=later, now=EVENING) == 2
+
+
+async def test_regression_a_plan_handed_in_after_its_due_time_is_marked_late() -> None:
+    """Before: neither the rep nor the reviewer saw that a plan came in late."""
+    uow = world()
+    plan_id = await drafted(uow, items=((1, NEXT, "Quote"),))
+    draft = uow.plans[plan_id]
+    before, after = DUE - timedelta(minutes=1), DUE + timedelta(minutes=1)
+    assert (await plan_params(uow, draft, POLICY, before))["late"] is False
+    assert (await plan_params(uow, draft, POLICY, after))["late"] is True, "still a draft"
+
+    await submit(uow, actor_id=ROB, plan_id=plan_id, policy=POLICY, now=after)
+    assert uow.last_to(SUE, "plan_card").params["late"] is True

@@ -109,30 +109,34 @@ def reviewer_of(rep: Person, people: dict[int, Person]) -> Person | None:
     return current
 
 
-async def _customer_name(uow: UnitOfWork, customer_id: int) -> str:
-    customer = await uow.customers.get(customer_id)
-    return customer.name if customer else "—"
-
-
 async def my_plan_items(
     uow: UnitOfWork, *, actor_id: int, policy: Policy, now: datetime
 ) -> list[tuple[PlanItem, str]]:
     """The visits of the actor's own plan (`my_plan`), each with its customer's name."""
     plan = await my_plan(uow, actor_id=actor_id, policy=policy, now=now)
-    return [(item, await _customer_name(uow, item.customer_id)) for item in plan.items]
+    names = await uow.customers.names({item.customer_id for item in plan.items})
+    return [(item, names.get(item.customer_id, "—")) for item in plan.items]
 
 
-async def plan_params(uow: UnitOfWork, plan: WeeklyPlan, policy: Policy) -> dict[str, Any]:
+async def plan_params(
+    uow: UnitOfWork, plan: WeeklyPlan, policy: Policy, now: datetime | None = None
+) -> dict[str, Any]:
+    """What a plan's card or page shows. `late`: submitted after its due time, or (seen at
+    `now`) still not submitted when it is past."""
     names = {p.id: p.full_name for p in await uow.people.all()}
+    customers = await uow.customers.names({item.customer_id for item in plan.items})
     items = [
         {
             "day": item.day.isoformat(),
-            "customer": await _customer_name(uow, item.customer_id),
+            "customer": customers.get(item.customer_id, "—"),
             "purpose": item.purpose,
         }
         for item in plan.items
     ]
+    due = plan_due(plan.week, policy)
+    handed_in = plan.submitted_at or now
     return {
+        "late": handed_in is not None and handed_in > due,
         "plan_id": plan.id,
         "rep": names.get(plan.rep_id, "—"),
         "week": plan.week.isoformat(),
@@ -162,7 +166,7 @@ async def submit(
     people = {p.id: p for p in await uow.people.all()}
     reviewer = reviewer_of(people[actor_id], people)
     if reviewer is not None:
-        params = await plan_params(uow, submitted, policy)
+        params = await plan_params(uow, submitted, policy, now)
         params["changes"] = _named_changes(changes, params)
         # A new card for every submission, so the manager's phone rings for a resubmission too.
         await uow.outbox.add(
@@ -233,7 +237,7 @@ class PlanReview:
 
 
 async def review_view(
-    uow: UnitOfWork, *, actor_id: int, plan_id: int, policy: Policy
+    uow: UnitOfWork, *, actor_id: int, plan_id: int, policy: Policy, now: datetime | None = None
 ) -> PlanReview:
     """A plan of one of the manager's reps; anyone else's plan is NotFound, not a leak."""
     plan = await uow.plans.get(plan_id)
@@ -241,7 +245,7 @@ async def review_view(
         raise NotFound(what="plan")
     people = {p.id: p for p in await uow.people.all()}
     return PlanReview(
-        await plan_params(uow, plan, policy), _review_refusal(plan, people, actor_id) is None
+        await plan_params(uow, plan, policy, now), _review_refusal(plan, people, actor_id) is None
     )
 
 
@@ -267,7 +271,7 @@ async def review(
     )
     reviewed = replace(plan, status=status, reviewed_by=actor_id, reviewed_at=now, comment=comment)
     await uow.plans.save(reviewed)
-    params = await plan_params(uow, reviewed, policy)
+    params = await plan_params(uow, reviewed, policy, now)
     params["action"] = action
     await uow.outbox.add(Notification(plan.rep_id, "plan_reviewed", params), now)
     await uow.outbox.add(
