@@ -7,7 +7,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
@@ -217,6 +217,16 @@ def check_coordinates(lat: float, lon: float) -> None:
     # Written so that NaN, which fails every comparison, is refused too.
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise InputProblem("bad_location")
+
+
+def visit_days(today: date, backdate_days: int) -> tuple[date, date]:
+    """The first and last day a visit may be recorded for (`check_visit_date`)."""
+    return today - timedelta(days=backdate_days), today
+
+
+def follow_up_days(visited_on: date, horizon_days: int = 365) -> tuple[date, date]:
+    """The first and last day a follow-up may fall on (`check_follow_up`)."""
+    return visited_on, visited_on + timedelta(days=horizon_days)
 
 
 def check_visit_date(visited_on: date, today: date, backdate_days: int) -> None:

@@ -16,7 +16,7 @@ from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import I18n
 from aiogram_dialog.api.entities import ChatEvent
 from aiogram_dialog.api.protocols import DialogManager
-from aiogram_dialog.widgets.kbd import Calendar, CalendarConfig, ManagedCalendar
+from aiogram_dialog.widgets.kbd import Calendar, CalendarConfig, CalendarUserConfig, ManagedCalendar
 from aiogram_dialog.widgets.kbd.calendar_kbd import (
     CalendarDaysView,
     CalendarMonthView,
@@ -75,10 +75,40 @@ class LocalCalendar(Calendar):
 
 
 DayPicked = Callable[[CallbackQuery, DialogManager, date], Awaitable[None]]
+DayRange = Callable[[DialogManager], tuple[date | None, date | None]]
 
 
-def day_calendar(widget_id: str, on_day: DayPicked, zone: ZoneInfo) -> LocalCalendar:
-    """A calendar whose "today" is the company's, handing the tapped day to `on_day`."""
+class BoundedCalendar(LocalCalendar):
+    """Offers only the days `days` allows now (the others are blank), so a person is not shown
+    a day that is then refused. The form's handler still checks the day it gets."""
+
+    def __init__(self, *args: Any, days: DayRange | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._days = days
+
+    def get_offset(self, manager: DialogManager) -> date | None:
+        """Until the person pages, the month of the last day offered (else the first): the
+        bot's today, not the wall clock's, which the library would use."""
+        offset = super().get_offset(manager)
+        if offset is None and self._days is not None:
+            first, last = self._days(manager)
+            return last or first
+        return offset
+
+    async def _get_user_config(
+        self, data: dict[str, Any], manager: DialogManager
+    ) -> CalendarUserConfig:
+        if self._days is None:
+            return CalendarUserConfig()
+        first, last = self._days(manager)
+        return CalendarUserConfig(min_date=first, max_date=last)
+
+
+def day_calendar(
+    widget_id: str, on_day: DayPicked, zone: ZoneInfo, days: DayRange | None = None
+) -> LocalCalendar:
+    """A calendar whose "today" is the company's, offering `days`, handing the tapped day to
+    `on_day`."""
 
     async def picked(
         event: ChatEvent, _widget: ManagedCalendar, manager: DialogManager, day: date, /
@@ -89,4 +119,4 @@ def day_calendar(widget_id: str, on_day: DayPicked, zone: ZoneInfo) -> LocalCale
     # aiogram-dialog annotates `timezone` as datetime.timezone, but only calls datetime.now(tz)
     # with it: any tzinfo works, and the company's zone has daylight saving a fixed offset lacks.
     config = CalendarConfig(timezone=zone)  # type: ignore[arg-type]
-    return LocalCalendar(id=widget_id, on_click=picked, config=config)
+    return BoundedCalendar(id=widget_id, on_click=picked, config=config, days=days)

@@ -61,6 +61,14 @@ async def confirm_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str,
     return {"start": data["start"], "end": data["end"], "delegate": data["delegate_name"]}
 
 
+def _first_days(manager: DialogManager) -> tuple[date | None, date | None]:
+    return now_of(manager).astimezone(policy_of(manager).tz).date(), None
+
+
+def _last_days(manager: DialogManager) -> tuple[date | None, date | None]:
+    return date.fromisoformat(manager.dialog_data["start"]), None
+
+
 async def on_start_day(callback: CallbackQuery, manager: DialogManager, day: date) -> None:
     if day < now_of(manager).astimezone(policy_of(manager).tz).date():
         await callback.answer(_("Please pick today or a later day."), show_alert=True)
@@ -142,14 +150,14 @@ def away_dialog(timezone: ZoneInfo) -> Dialog:
         ),
         Window(
             Tr("First day away?"),
-            day_calendar("from", on_start_day, timezone),
+            day_calendar("from", on_start_day, timezone, _first_days),
             Back(Label("◀ Back")),
             buttons_only(),
             state=AwaySG.start,
         ),
         Window(
             Tr("Last day away?"),
-            day_calendar("to", on_end_day, timezone),
+            day_calendar("to", on_end_day, timezone, _last_days),
             Back(Label("◀ Back")),
             buttons_only(),
             state=AwaySG.end,

@@ -81,7 +81,7 @@ def visit_dialog(timezone: ZoneInfo) -> Dialog:
         ),
         Window(
             Tr("Pick the day of the visit:"),
-            day_calendar(VISIT_DAY, handlers.on_date, timezone),
+            day_calendar(VISIT_DAY, handlers.on_date, timezone, handlers.visit_day_range),
             SwitchTo(Label("◀ Back"), id="back", state=VisitSG.date),
             buttons_only(),
             state=VisitSG.date_pick,
@@ -131,7 +131,9 @@ def visit_dialog(timezone: ZoneInfo) -> Dialog:
         ),
         Window(
             Tr("Pick the follow-up day:"),
-            day_calendar(FOLLOW_UP_DAY, handlers.on_follow_date, timezone),
+            day_calendar(
+                FOLLOW_UP_DAY, handlers.on_follow_date, timezone, handlers.follow_up_range
+            ),
             SwitchTo(Label("◀ Back"), id="back", state=VisitSG.follow_up),
             buttons_only(),
             state=VisitSG.follow_up_pick,

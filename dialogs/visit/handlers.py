@@ -10,7 +10,14 @@ from aiogram_dialog.widgets.input import ManagedTextInput, MessageInput
 from aiogram_dialog.widgets.kbd import Button, Select
 
 from bot.core.calendar import local
-from bot.core.customer_rules import VisitKind, check_coordinates, check_follow_up, check_visit_date
+from bot.core.customer_rules import (
+    VisitKind,
+    check_coordinates,
+    check_follow_up,
+    check_visit_date,
+    follow_up_days,
+    visit_days,
+)
 from bot.core.customers import MAX_PHOTOS, VisitDraft
 from bot.core.deals import InputProblem
 from bot.core.usecases import customer_register, visits
@@ -25,6 +32,15 @@ from dialogs.states import RegisterSG, VisitSG
 
 def today(manager: DialogManager) -> date:
     return local(now_of(manager), policy_of(manager)).date()
+
+
+def visit_day_range(manager: DialogManager) -> tuple[date | None, date | None]:
+    return visit_days(today(manager), policy_of(manager).visits.backdate_days)
+
+
+def follow_up_range(manager: DialogManager) -> tuple[date | None, date | None]:
+    visited_on = manager.dialog_data.get("visited_on")
+    return follow_up_days(date.fromisoformat(visited_on) if visited_on else today(manager))
 
 
 async def _go(manager: DialogManager, state: Any) -> None:

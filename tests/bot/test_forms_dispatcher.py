@@ -4,6 +4,8 @@ permissions. What only the Telegram contract shows stays in the *_e2e.py files."
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time
+
 from feed import ADMIN, REP, SUPERVISOR, Fed
 from harness import FakeClock
 
@@ -43,17 +45,30 @@ async def test_an_over_long_company_name_is_refused_with_its_length(fed: Fed) ->
     assert window_text(fed, REP).endswith("Company name?")
 
 
-async def test_a_visit_day_in_the_future_is_refused_and_the_form_stays(fed: Fed) -> None:
+async def test_a_visit_calendar_offers_only_days_a_visit_may_be_logged_for(fed: Fed) -> None:
+    """The clock stands on Monday 23 November and a visit goes back at most 7 days: the 16th
+    to the 23rd are offered; a forged tap on a day not shown is refused like any button that
+    is not on screen (and the visit rule would refuse it too)."""
     await fed.send(REP, "/visit")
     await fed.click(REP, "Golden Dragon Pipes")
     await fed.click(REP, "First visit")
     await fed.click(REP, "📅 Another day")
     calendar = fed.window(REP)
+    offered = {label for label in buttons(fed, REP) if label.strip("[] ").isdigit()}
+    assert {label.strip("[] ") for label in offered} == {str(d) for d in range(16, 24)}
 
-    answer_id = await fed.click(REP, "30")  # the clock stands on Monday 23 November
-    answer = fed.answer(answer_id)
+    day_20 = next(
+        b.callback_data
+        for row in calendar.reply_markup.inline_keyboard  # type: ignore[union-attr]
+        for b in row
+        if b.text.strip("[] ") == "20"
+    )
+    assert day_20 is not None
+    stamp_30 = int(datetime.combine(date(2026, 11, 30), time(), tzinfo=UTC).timestamp())
+    forged = day_20.rsplit(":", 1)[0] + f":{stamp_30}"
+    answer = fed.answer(await fed.tap(REP, forged, message=calendar))
     assert answer is not None
-    assert (answer.text, answer.show_alert) == ("A visit cannot be in the future.", True)
+    assert (answer.text, answer.show_alert) == ("This button is no longer active.", True)
     assert fed.window(REP).text == calendar.text, "still the calendar"
 
     await fed.click(REP, "20")
