@@ -98,7 +98,7 @@ def customer_dialog() -> Dialog:
                 state=CustomerSG.handover,
                 when="can_hand_over",
             ),
-            SwitchTo(Label("◀ Back"), id="tomenu", state=CustomerSG.menu),
+            Button(Label("◀ Back"), id="back", on_click=handlers.on_back_from_card),
             buttons_only(),
             state=CustomerSG.card,
             getter=getters.card_getter,

@@ -45,8 +45,14 @@ async def on_open(
     callback: CallbackQuery, _w: Select[int], manager: DialogManager, customer_id: int
 ) -> None:
     await customer_register.visible_customer(uow_of(manager), person_of(manager).id, customer_id)
-    manager.dialog_data["customer"] = customer_id
+    # Back from the card returns to the list it was opened from (the register or the queue).
+    manager.dialog_data.update(customer=customer_id, back_to=manager.current_context().state.state)
     await manager.switch_to(CustomerSG.card)
+
+
+async def on_back_from_card(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    lists = {CustomerSG.results.state: CustomerSG.results, CustomerSG.queue.state: CustomerSG.queue}
+    await manager.switch_to(lists.get(manager.dialog_data.get("back_to", ""), CustomerSG.menu))
 
 
 async def on_register(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:

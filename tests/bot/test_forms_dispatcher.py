@@ -181,3 +181,19 @@ async def test_cancel_on_a_form_with_nothing_typed_closes_at_once(fed: Fed) -> N
     await fed.click(REP, "✖ Cancel")
     assert not any("Discard" in (m.text or "") for m in fed.windows(REP))
     assert fed.window(REP).text == menu.text, "back in the /customer menu at once"
+
+
+async def test_back_from_a_customer_returns_to_the_list_it_was_opened_from(fed: Fed) -> None:
+    await fed.send(SUPERVISOR, "/customer")
+    await fed.click(SUPERVISOR, "✅ Prospects to confirm")
+    await fed.click(SUPERVISOR, "🌱 Golden Dragon Pipes")
+    await fed.click(SUPERVISOR, "✅ Confirm")
+    await fed.click(SUPERVISOR, "◀ Back")
+    assert window_text(fed, SUPERVISOR).startswith("<b>Prospects to confirm</b>")
+    assert "Golden Dragon Pipes" not in buttons(fed, SUPERVISOR), "confirmed: off the queue"
+
+    await fed.click(SUPERVISOR, "◀ Back")
+    await fed.click(SUPERVISOR, "📋 My customers")
+    await fed.click(SUPERVISOR, "🌱 Golden Dragon Pipes")
+    await fed.click(SUPERVISOR, "◀ Back")
+    assert "Golden Dragon Pipes" in " ".join(buttons(fed, SUPERVISOR)), "back in the register"
