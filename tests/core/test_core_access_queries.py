@@ -302,7 +302,7 @@ async def test_a_deactivated_manager_sees_no_team_plans() -> None:
     ("actor", "outcome"),
     [
         (SUE, "reviews"),  # Rob's own manager
-        (SAM, "reads"),  # the line above reads it, his supervisor reviews it
+        (SAM, "reviews"),  # the sales manager above reviews it too (issue 11)
         (GUS, "reads"),
         (SID, NotFound),  # a manager of another team
         (FAY, NotFound),
@@ -311,7 +311,7 @@ async def test_a_deactivated_manager_sees_no_team_plans() -> None:
         (RAY, NotAllowed),  # a colleague
     ],
 )
-async def test_a_submitted_plan_is_read_by_the_line_above_and_reviewed_by_the_manager(
+async def test_a_submitted_plan_is_read_by_the_line_above_and_reviewed_by_its_managers(
     actor: int, outcome: str | type[Exception]
 ) -> None:
     uow = world()

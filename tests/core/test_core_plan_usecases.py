@@ -507,8 +507,8 @@ async def test_the_rep_s_manager_reviews_and_the_rep_hears_of_it(
     ]
 
 
-@pytest.mark.parametrize("actor", [SAM, SID, ROB, RAY, ADA, MIA])
-async def test_only_the_rep_s_own_manager_reviews(actor: int) -> None:
+@pytest.mark.parametrize("actor", [SID, ROB, RAY, ADA, MIA, GUS])
+async def test_only_the_rep_s_own_manager_or_a_sales_manager_above_reviews(actor: int) -> None:
     uow = world()
     plan_id = await drafted(uow)
     await submit(uow, actor_id=ROB, plan_id=plan_id, policy=POLICY, now=WED_10)
@@ -1056,3 +1056,23 @@ async def test_regression_a_plan_handed_in_after_its_due_time_is_marked_late() -
 
     await submit(uow, actor_id=ROB, plan_id=plan_id, policy=POLICY, now=after)
     assert uow.last_to(SUE, "plan_card").params["late"] is True
+
+
+async def test_a_sales_manager_reviews_the_plan_of_a_rep_under_a_supervisor() -> None:
+    """Issue 11: the sales manager settles next week's visits at the Saturday meeting."""
+    uow = world()
+    plan_id = await drafted(uow)
+    await submit(uow, actor_id=ROB, plan_id=plan_id, policy=POLICY, now=WED_10)
+
+    reviewed = await review(
+        uow,
+        actor_id=SAM,
+        plan_id=plan_id,
+        action="approve",
+        comment=None,
+        policy=POLICY,
+        now=WED_10,
+    )
+
+    assert (reviewed.status, reviewed.reviewed_by) == (PlanStatus.approved, SAM)
+    assert uow.last_to(ROB, "plan_reviewed").params["reviewer"] == "Sam"

@@ -10,6 +10,7 @@ from typing import Any
 from bot.core.deals import clean_text
 from bot.core.errors import DomainError, InvalidChange, NotAllowed, NotFound
 from bot.core.models import AuditEntry, Notification, Person
+from bot.core.org import line_above
 from bot.core.plans import (
     GOALS_MAX,
     MAX_PLAN_ITEMS,
@@ -24,6 +25,7 @@ from bot.core.plans import (
 )
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
+from bot.core.roles import Role
 from bot.core.usecases.customer_register import visible_customer
 from bot.core.usecases.guards import active_person
 from bot.core.usecases.targets import team_reps
@@ -193,9 +195,14 @@ REVIEW_ACTIONS = ("approve", "comment", "return")
 def _review_refusal(
     plan: WeeklyPlan, people: dict[int, Person], actor_id: int
 ) -> DomainError | None:
-    """Only the rep's own manager (`reviewer_of`) reviews, and only a submitted plan."""
+    """The rep's own manager (`reviewer_of`) reviews a submitted plan, and so does a sales
+    manager above them: in the seed the sales manager settles next week's visits at the
+    Saturday meeting, for reps under a supervisor too."""
     reviewer = reviewer_of(people[plan.rep_id], people)
-    if reviewer is None or reviewer.id != actor_id:
+    managers_above = {
+        p.id for p in line_above(plan.rep_id, people) if p.active and p.role is Role.sales_manager
+    }
+    if actor_id not in managers_above and (reviewer is None or reviewer.id != actor_id):
         return NotAllowed(action="review_plan")
     if plan.status is not PlanStatus.submitted:
         return InvalidChange("not_submitted")
