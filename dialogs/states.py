@@ -115,6 +115,7 @@ class PlanSG(StatesGroup):
     remove = State()
     goals = State()
     log = State()
+    this_week = State()
 
 
 class TeamPlansSG(StatesGroup):

@@ -32,11 +32,20 @@ def _back() -> SwitchTo:
 def plan_dialog() -> Dialog:
     return Dialog(
         Window(
+            Format("{this_week}"),
+            pager("this_week"),
+            _back(),
+            buttons_only(),
+            state=PlanSG.this_week,
+            getter=getters.this_week_getter,
+        ),
+        Window(
             Format("{overview}"),
             pager("overview"),
             SwitchTo(Label("➕ Add a visit"), id="add", state=PlanSG.customer),
             SwitchTo(Label("🗑 Remove a visit"), id="remove", state=PlanSG.remove, when="has_items"),
             SwitchTo(Label("🎯 Goals"), id="goals", state=PlanSG.goals),
+            SwitchTo(Label("📅 This week's plan"), id="thisweek", state=PlanSG.this_week),
             Button(
                 Label("📨 Submit the plan"),
                 id="submit",

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager
 
 from bot.core.calendar import is_working_day, local
@@ -24,7 +25,9 @@ async def current_plan(manager: DialogManager) -> Any:
     )
 
 
-def plan_pages(manager: DialogManager, params: dict[str, Any]) -> dict[str, Any]:
+def plan_pages(
+    manager: DialogManager, params: dict[str, Any], key: str = "overview"
+) -> dict[str, Any]:
     """The plan as `overview`, its visits in pages that fit a message (goals and comment on
     each page)."""
     renderer = renderer_of(manager)
@@ -41,7 +44,22 @@ def plan_pages(manager: DialogManager, params: dict[str, Any]) -> dict[str, Any]
             },
         )
 
-    return paged_text(manager, "overview", params["items"], render)
+    return paged_text(manager, key, params["items"], render)
+
+
+async def this_week_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
+    """The week under way, read-only: what was planned for it."""
+    plan = await plans.this_week_plan(
+        uow_of(dialog_manager),
+        actor_id=person_of(dialog_manager).id,
+        policy=policy_of(dialog_manager),
+        now=now_of(dialog_manager),
+    )
+    if plan is None:
+        none = _("No plan was made for this week.")
+        return {"this_week": none, "this_week_prev": False, "this_week_next": False}
+    params = await plans.plan_params(uow_of(dialog_manager), plan, policy_of(dialog_manager))
+    return plan_pages(dialog_manager, params, "this_week")
 
 
 async def overview_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:

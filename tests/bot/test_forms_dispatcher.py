@@ -197,3 +197,21 @@ async def test_back_from_a_customer_returns_to_the_list_it_was_opened_from(fed: 
     await fed.click(SUPERVISOR, "🌱 Golden Dragon Pipes")
     await fed.click(SUPERVISOR, "◀ Back")
     assert "Golden Dragon Pipes" in " ".join(buttons(fed, SUPERVISOR)), "back in the register"
+
+
+async def test_plan_shows_this_week_s_plan_beside_next_week_s(fed: Fed) -> None:
+    await fed.send(REP, "/plan")
+    assert "week of Mon 11-30" in window_text(fed, REP), "next week is planned"
+    await fed.click(REP, "📅 This week's plan")
+    assert window_text(fed, REP) == "No plan was made for this week."
+    await fed.click(REP, "◀ Back to the plan")
+    assert "week of Mon 11-30" in window_text(fed, REP)
+
+    async with fed.uow() as uow:  # a plan made last week for the week under way
+        rep = await uow.people.by_telegram_id(REP)
+        assert rep is not None
+        await uow.plans.add(rep.id, date(2026, 11, 23))
+        await uow.commit()
+    await fed.click(REP, "📅 This week's plan")
+    assert window_text(fed, REP).startswith("<b>Weekly plan of Zhao Lei · week of Mon 11-23</b>")
+    assert "➕ Add a visit" not in buttons(fed, REP), "the week under way is read, not edited"

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
+from bot.core.calendar import week_start
 from bot.core.deals import clean_text
 from bot.core.errors import DomainError, InvalidChange, NotAllowed, NotFound
 from bot.core.models import AuditEntry, Notification, Person
@@ -46,6 +47,15 @@ async def my_plan(uow: UnitOfWork, *, actor_id: int, policy: Policy, now: dateti
         plan = await uow.plans.add(actor.id, week)
         await uow.commit()
     return plan
+
+
+async def this_week_plan(
+    uow: UnitOfWork, *, actor_id: int, policy: Policy, now: datetime
+) -> WeeklyPlan | None:
+    """The actor's plan for the week under way (planned last week), to work from; None when
+    there was none."""
+    actor = await active_person(uow, actor_id)
+    return await uow.plans.for_week(actor.id, week_start(now, policy))
 
 
 async def _own_plan(uow: UnitOfWork, actor_id: int, plan_id: int) -> WeeklyPlan:
