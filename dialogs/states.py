@@ -116,6 +116,7 @@ class PlanSG(StatesGroup):
     goals = State()
     log = State()
     this_week = State()
+    reopen = State()
 
 
 class TeamPlansSG(StatesGroup):

@@ -32,6 +32,23 @@ def _back() -> SwitchTo:
 def plan_dialog() -> Dialog:
     return Dialog(
         Window(
+            Tr(
+                "This plan is submitted. Changing it takes it back to a draft, to be submitted "
+                "again. Change it?",
+                when="submitted",
+            ),
+            Tr(
+                "This plan is approved. Changing it takes it back to a draft, to be submitted "
+                "and approved again. Change it?",
+                when="approved",
+            ),
+            Button(Label("✏️ Change it"), id="reopen", on_click=handlers.on_reopen),
+            _back(),
+            buttons_only(),
+            state=PlanSG.reopen,
+            getter=getters.reopen_getter,
+        ),
+        Window(
             Format("{this_week}"),
             pager("this_week"),
             _back(),
@@ -42,9 +59,14 @@ def plan_dialog() -> Dialog:
         Window(
             Format("{overview}"),
             pager("overview"),
-            SwitchTo(Label("➕ Add a visit"), id="add", state=PlanSG.customer),
-            SwitchTo(Label("🗑 Remove a visit"), id="remove", state=PlanSG.remove, when="has_items"),
-            SwitchTo(Label("🎯 Goals"), id="goals", state=PlanSG.goals),
+            Button(Label("➕ Add a visit"), id="add", on_click=handlers.on_change),
+            Button(
+                Label("🗑 Remove a visit"),
+                id="remove",
+                on_click=handlers.on_change,
+                when="has_items",
+            ),
+            Button(Label("🎯 Goals"), id="goals", on_click=handlers.on_change),
             SwitchTo(Label("📅 This week's plan"), id="thisweek", state=PlanSG.this_week),
             Button(
                 Label("📨 Submit the plan"),

@@ -47,6 +47,14 @@ def plan_pages(
     return paged_text(manager, key, params["items"], render)
 
 
+async def reopen_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
+    plan = await current_plan(dialog_manager)
+    return {
+        "submitted": plan.status is PlanStatus.submitted,
+        "approved": plan.status is PlanStatus.approved,
+    }
+
+
 async def this_week_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
     """The week under way, read-only: what was planned for it."""
     plan = await plans.this_week_plan(

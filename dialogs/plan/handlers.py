@@ -9,13 +9,38 @@ from aiogram_dialog.widgets.input import ManagedTextInput
 from aiogram_dialog.widgets.kbd import Button, Select
 
 from bot.core.calendar import local
+from bot.core.plans import PlanStatus
 from bot.core.usecases import customer_register, plans, worklog
+from bot.ui.widgets import widget_key
 from dialogs.common import now_of, person_of, policy_of, uow_of
 from dialogs.states import PlanSG
 
 
 def _plan(manager: DialogManager) -> int:
     return int(manager.dialog_data["plan"])
+
+
+CHANGES = {"add": PlanSG.customer, "remove": PlanSG.remove, "goals": PlanSG.goals}
+
+
+async def on_change(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    """A change to a submitted or approved plan reopens it: asked first, then done."""
+    change = widget_key(button.widget_id)
+    manager.dialog_data["change"] = change
+    plan = await plans.my_plan(
+        uow_of(manager),
+        actor_id=person_of(manager).id,
+        policy=policy_of(manager),
+        now=now_of(manager),
+    )
+    if plan.status in (PlanStatus.submitted, PlanStatus.approved):
+        await manager.switch_to(PlanSG.reopen)
+    else:
+        await manager.switch_to(CHANGES[change])
+
+
+async def on_reopen(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    await manager.switch_to(CHANGES.get(manager.dialog_data.get("change", ""), PlanSG.overview))
 
 
 async def on_customer(callback: CallbackQuery, manager: DialogManager, customer_id: int) -> None:

@@ -215,3 +215,20 @@ async def test_plan_shows_this_week_s_plan_beside_next_week_s(fed: Fed) -> None:
     await fed.click(REP, "📅 This week's plan")
     assert window_text(fed, REP).startswith("<b>Weekly plan of Zhao Lei · week of Mon 11-23</b>")
     assert "➕ Add a visit" not in buttons(fed, REP), "the week under way is read, not edited"
+
+
+async def test_changing_a_submitted_plan_asks_before_reopening_it(fed: Fed) -> None:
+    await fed.send(REP, "/plan")
+    await fed.click(REP, "🎯 Goals")
+    await fed.send(REP, "Close Golden Dragon")
+    await fed.click(REP, "📨 Submit the plan")
+    assert "📨 Submitted" in window_text(fed, REP)
+
+    await fed.click(REP, "🎯 Goals")
+    assert window_text(fed, REP).startswith("This plan is submitted.")
+    await fed.click(REP, "◀ Back to the plan")
+    assert "📨 Submitted" in window_text(fed, REP), "nothing reopened"
+
+    await fed.click(REP, "🎯 Goals")
+    await fed.click(REP, "✏️ Change it")
+    assert window_text(fed, REP).startswith("Your goals for the week?")
