@@ -12,6 +12,7 @@ class TeamSG(StatesGroup):
     tree = State()
     person = State()
     role = State()
+    role_confirm = State()
     manager = State()
     deactivate = State()
 

@@ -4,7 +4,15 @@ from operator import itemgetter
 
 from aiogram import F
 from aiogram_dialog import Dialog, Window
-from aiogram_dialog.widgets.kbd import Button, Cancel, Row, ScrollingGroup, Select, SwitchTo
+from aiogram_dialog.widgets.kbd import (
+    Button,
+    Cancel,
+    Group,
+    Row,
+    ScrollingGroup,
+    Select,
+    SwitchTo,
+)
 from aiogram_dialog.widgets.text import Format
 
 from bot.ui.text import Label, Tr
@@ -49,17 +57,30 @@ def team_dialog() -> Dialog:
         ),
         Window(
             Tr("New role for <b>{name}</b>:"),
-            Select(
-                Format("{item[1]}"),
-                id="r",
-                item_id_getter=itemgetter(0),
-                items="roles",
-                on_click=handlers.on_role,
+            Group(
+                Select(
+                    Format("{item[1]}"),
+                    id="r",
+                    item_id_getter=itemgetter(0),
+                    items="roles",
+                    on_click=handlers.on_role,
+                ),
+                width=2,
             ),
             back_to_person,
             buttons_only(),
             state=TeamSG.role,
             getter=getters.roles_getter,
+        ),
+        Window(
+            Tr("Change <b>{name}</b> from {old} to {new}?"),
+            Button(
+                Label("Yes, change the role"), id="yes_role", on_click=handlers.on_role_confirmed
+            ),
+            SwitchTo(Label("◀ Back"), id="roles", state=TeamSG.role),
+            buttons_only(),
+            state=TeamSG.role_confirm,
+            getter=getters.role_confirm_getter,
         ),
         Window(
             Tr("Who will <b>{name}</b> report to?"),

@@ -71,6 +71,15 @@ async def roles_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any
     }
 
 
+async def role_confirm_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    person, _people = await _selected(dialog_manager)
+    return {
+        "name": person.full_name,
+        "old": role_label(person.role),
+        "new": role_label(Role(dialog_manager.dialog_data["role"])),
+    }
+
+
 async def managers_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     person, people = await _selected(dialog_manager)
     return {

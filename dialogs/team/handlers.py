@@ -34,11 +34,17 @@ async def on_role(
     if role not in Role.__members__:
         await _refuse(callback)
         return
+    manager.dialog_data["role"] = role
+    await manager.switch_to(TeamSG.role_confirm)
+
+
+async def on_role_confirmed(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    """A role decides what a person may see and approve: changed only once confirmed."""
     await team.change_role(
         uow_of(manager),
         actor_id=person_of(manager).id,
         person_id=manager.dialog_data["person_id"],
-        role=Role(role),
+        role=Role(manager.dialog_data["role"]),
         now=now_of(manager),
     )
     await manager.switch_to(TeamSG.person)

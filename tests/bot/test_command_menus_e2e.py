@@ -60,6 +60,8 @@ async def test_the_menu_follows_a_new_role_and_a_deactivation(demo: Sandbox) -> 
     await admin.tap("Zhao Lei · Sales rep")
     await admin.tap("Change role")
     await admin.tap("Sales supervisor")
+    assert admin.last_text() == "Change Zhao Lei from Sales rep to Sales supervisor?"
+    await admin.tap("Yes, change the role")
     await rep.send("/help")
     assert "pending" in menu(demo, REP_EN)
     assert "invite" in menu(demo, REP_EN)

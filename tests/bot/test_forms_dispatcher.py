@@ -232,3 +232,19 @@ async def test_changing_a_submitted_plan_asks_before_reopening_it(fed: Fed) -> N
     await fed.click(REP, "🎯 Goals")
     await fed.click(REP, "✏️ Change it")
     assert window_text(fed, REP).startswith("Your goals for the week?")
+
+
+async def test_a_role_change_waits_for_its_confirmation(fed: Fed) -> None:
+    await fed.send(ADMIN, "/team")
+    await fed.click(ADMIN, "Zhao Lei · Sales rep")
+    await fed.click(ADMIN, "Change role")
+    roles = fed.window(ADMIN).reply_markup
+    assert roles is not None
+    assert max(len(row) for row in roles.inline_keyboard) == 2, "roles in a grid of two"
+    await fed.click(ADMIN, "Sales supervisor")
+    assert window_text(fed, ADMIN) == "Change <b>Zhao Lei</b> from Sales rep to Sales supervisor?"
+    await fed.click(ADMIN, "◀ Back")
+    async with fed.uow() as uow:
+        rep = await uow.people.by_telegram_id(REP)
+    assert rep is not None
+    assert rep.role is Role.rep, "backed out: unchanged"
