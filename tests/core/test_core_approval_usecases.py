@@ -535,11 +535,12 @@ async def test_the_delegate_decides_on_behalf_of_the_approver(uow: ApprovalUnitO
     assert sorted(closing) == [SUE, SID]
 
 
-async def test_a_delegate_who_is_also_the_next_approver_decides_once(
+async def test_regression_a_delegate_who_is_also_the_next_approver_was_asked_twice(
     uow: ApprovalUnitOfWork,
 ) -> None:
-    """Sue is away and Sam, her manager, decides for her: his approval counts for his own
-    step too, and the request moves on to Mia without asking Sam twice."""
+    """Sam, deciding for his away supervisor Sue, was asked again for his own next step and so
+    made two of the four decisions. Now his approval counts for his own step too, and the
+    request moves on to Mia without asking Sam twice."""
     await file(uow)
     await go_away(uow, delegate=SAM)
     sue_step = current(uow)

@@ -7,10 +7,11 @@ Monday 2 … Sunday 8; the week being planned is that of Monday 9 March."""
 
 from __future__ import annotations
 
+from collections.abc import Coroutine
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 from approval_fakes import HOUR, MINUTE, local_utc
@@ -21,7 +22,7 @@ from routine_fakes import RoutineUnitOfWork, make_customer, routine_world
 from bot.core.customers import VisitDraft
 from bot.core.deals import InputProblem
 from bot.core.errors import Deactivated, InvalidChange, NotAllowed, NotFound
-from bot.core.plans import MAX_PLAN_ITEMS, PlanStatus
+from bot.core.plans import MAX_PLAN_ITEMS, PlanStatus, WeeklyPlan
 from bot.core.policy import Policy, Reminders
 from bot.core.roles import Role
 from bot.core.usecases.plans import (
@@ -108,6 +109,20 @@ async def drafted(
     if goals is not None:
         await set_goals(uow, actor_id=rep, plan_id=plan.id, goals=goals)
     return plan.id
+
+
+def reviewing(
+    uow: RoutineUnitOfWork,
+    plan_id: int,
+    by: int = SUE,
+    action: str = "approve",
+    comment: str | None = None,
+    now: datetime = WED_10,
+) -> Coroutine[Any, Any, WeeklyPlan]:
+    """`review` of the plan, by default approved by Rob's own manager on Wednesday."""
+    return review(
+        uow, actor_id=by, plan_id=plan_id, action=action, comment=comment, policy=POLICY, now=now
+    )
 
 
 async def stored_plan(
@@ -337,15 +352,7 @@ async def test_submitting_is_refused(
     if setup in ("submitted", "approved"):
         await submit(uow, actor_id=ROB, plan_id=plan_id, policy=POLICY, now=WED_10)
     if setup == "approved":
-        await review(
-            uow,
-            actor_id=SUE,
-            plan_id=plan_id,
-            action="approve",
-            comment=None,
-            policy=POLICY,
-            now=WED_10,
-        )
+        await reviewing(uow, plan_id)
 
     caught = await assert_refused(
         uow, submit(uow, actor_id=actor, plan_id=plan_id, policy=POLICY, now=WED_10), error
@@ -363,15 +370,7 @@ async def test_changing_a_submitted_plan_makes_it_a_draft_again(
     plan_id = await drafted(uow, items=((1, NEXT, "Quote"), (2, NEXT, "Demo")))
     await submit(uow, actor_id=ROB, plan_id=plan_id, policy=POLICY, now=WED_10)
     if reviewed is not None:
-        await review(
-            uow,
-            actor_id=SUE,
-            plan_id=plan_id,
-            action=reviewed,
-            comment="Noted",
-            policy=POLICY,
-            now=WED_10,
-        )
+        await reviewing(uow, plan_id, action=reviewed, comment="Noted")
 
     if edit == "add":
         await add_item(uow, actor_id=ROB, plan_id=plan_id, customer_id=4, day=NEXT, purpose="New")
@@ -393,15 +392,7 @@ async def test_a_resubmission_after_return_shows_the_manager_what_changed() -> N
     await submit(uow, actor_id=ROB, plan_id=plan_id, policy=POLICY, now=WED_10)
     returned_at = WED_10 + HOUR
 
-    await review(
-        uow,
-        actor_id=SUE,
-        plan_id=plan_id,
-        action="return",
-        comment="Add Delta",
-        policy=POLICY,
-        now=returned_at,
-    )
+    await reviewing(uow, plan_id, action="return", comment="Add Delta", now=returned_at)
 
     stored = uow.plans[plan_id]
     assert (stored.status, stored.reviewed_by, stored.reviewed_at, stored.comment) == (
@@ -442,15 +433,7 @@ async def test_a_resubmission_without_changes_says_so() -> None:
     uow = world()
     plan_id = await drafted(uow)
     await submit(uow, actor_id=ROB, plan_id=plan_id, policy=POLICY, now=WED_10)
-    await review(
-        uow,
-        actor_id=SUE,
-        plan_id=plan_id,
-        action="return",
-        comment="Why?",
-        policy=POLICY,
-        now=WED_10,
-    )
+    await reviewing(uow, plan_id, action="return", comment="Why?")
     uow.clear_outbox()
 
     await submit(uow, actor_id=ROB, plan_id=plan_id, policy=POLICY, now=WED_10 + HOUR)
@@ -477,15 +460,7 @@ async def test_the_rep_s_manager_reviews_and_the_rep_hears_of_it(
     uow.clear_outbox()
     at = WED_10 + HOUR
 
-    reviewed = await review(
-        uow,
-        actor_id=SUE,
-        plan_id=plan_id,
-        action=action,
-        comment=comment,
-        policy=POLICY,
-        now=at,
-    )
+    reviewed = await reviewing(uow, plan_id, action=action, comment=comment, now=at)
 
     stored = uow.plans[plan_id]
     assert stored == reviewed
@@ -515,15 +490,7 @@ async def test_only_the_rep_s_own_manager_or_a_sales_manager_above_reviews(actor
 
     await assert_refused(
         uow,
-        review(
-            uow,
-            actor_id=actor,
-            plan_id=plan_id,
-            action="approve",
-            comment=None,
-            policy=POLICY,
-            now=WED_10,
-        ),
+        reviewing(uow, plan_id, by=actor),
         NotAllowed,
     )
 
@@ -534,29 +501,13 @@ async def test_with_the_supervisor_gone_the_manager_above_reviews() -> None:
     deactivate(uow, SUE)
 
     await submit(uow, actor_id=ROB, plan_id=plan_id, policy=POLICY, now=WED_10)
-    await review(
-        uow,
-        actor_id=SAM,
-        plan_id=plan_id,
-        action="approve",
-        comment=None,
-        policy=POLICY,
-        now=WED_10,
-    )
+    await reviewing(uow, plan_id, by=SAM)
 
     assert uow.queued()[0] == (SAM, "plan_card")
     assert uow.plans[plan_id].status is APPROVED
     await assert_refused(
         uow,
-        review(
-            uow,
-            actor_id=SUE,
-            plan_id=plan_id,
-            action="approve",
-            comment=None,
-            policy=POLICY,
-            now=WED_10,
-        ),
+        reviewing(uow, plan_id),
         Deactivated,
     )
 
@@ -580,27 +531,11 @@ async def test_a_review_is_refused(
     if state in ("submitted", "approved"):
         await submit(uow, actor_id=ROB, plan_id=plan_id, policy=POLICY, now=WED_10)
     if state == "approved":
-        await review(
-            uow,
-            actor_id=SUE,
-            plan_id=plan_id,
-            action="approve",
-            comment=None,
-            policy=POLICY,
-            now=WED_10,
-        )
+        await reviewing(uow, plan_id)
 
     caught = await assert_refused(
         uow,
-        review(
-            uow,
-            actor_id=SUE,
-            plan_id=99 if state == "unknown" else plan_id,
-            action=action,
-            comment=comment,
-            policy=POLICY,
-            now=WED_10,
-        ),
+        reviewing(uow, 99 if state == "unknown" else plan_id, action=action, comment=comment),
         error,
     )
 
@@ -1064,15 +999,7 @@ async def test_a_sales_manager_reviews_the_plan_of_a_rep_under_a_supervisor() ->
     plan_id = await drafted(uow)
     await submit(uow, actor_id=ROB, plan_id=plan_id, policy=POLICY, now=WED_10)
 
-    reviewed = await review(
-        uow,
-        actor_id=SAM,
-        plan_id=plan_id,
-        action="approve",
-        comment=None,
-        policy=POLICY,
-        now=WED_10,
-    )
+    reviewed = await reviewing(uow, plan_id, by=SAM)
 
     assert (reviewed.status, reviewed.reviewed_by) == (PlanStatus.approved, SAM)
     assert uow.last_to(ROB, "plan_reviewed").params["reviewer"] == "Sam"

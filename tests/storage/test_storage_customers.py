@@ -331,50 +331,26 @@ async def test_owned_by_search_is_limited_to_the_given_owners(
         assert await uow.customers.owned_by([], "acme") == []
 
 
-async def test_owned_by_finds_a_phone_typed_in_full_width_digits(
-    sessionmaker: Sessions, org: dict[str, int]
+@pytest.mark.parametrize(
+    ("name", "phone", "query"),
+    [
+        pytest.param("ACME", "+8613955501234", "１３９５５５０", id="full-width-digits"),
+        # normalize_phone("(021) 6888 8888") == "+862168888888": the rep types it the same way
+        pytest.param("张记五金", "+862168888888", "(021) 6888 8888", id="landline-area-code"),
+        pytest.param("Müller Straße GmbH", None, "Straße", id="own-text-with-sharp-s"),
+        # SQLite's lower() knows only ASCII; the company key (folded in Python) still finds it.
+        pytest.param("ÄPFEL Import", None, "äpfel", id="case-beyond-ascii"),
+    ],
+)
+async def test_owned_by_finds_a_customer_as_the_rep_types_it(
+    sessionmaker: Sessions, org: dict[str, int], name: str, phone: str | None, query: str
 ) -> None:
-    await add_customer(sessionmaker, org["rep"], "ACME", phone="+8613955501234")
+    await add_customer(sessionmaker, org["rep"], name, phone=phone)
 
     async with SqlUnitOfWork(sessionmaker) as uow:
-        found = await uow.customers.owned_by([org["rep"]], "１３９５５５０")
+        found = await uow.customers.owned_by([org["rep"]], query)
 
-    assert names(found) == ["ACME"]
-
-
-async def test_owned_by_finds_a_landline_typed_with_its_area_code(
-    sessionmaker: Sessions, org: dict[str, int]
-) -> None:
-    # normalize_phone("(021) 6888 8888") == "+862168888888": the rep types it the same way
-    await add_customer(sessionmaker, org["rep"], "张记五金", phone="+862168888888")
-
-    async with SqlUnitOfWork(sessionmaker) as uow:
-        found = await uow.customers.owned_by([org["rep"]], "(021) 6888 8888")
-
-    assert names(found) == ["张记五金"]
-
-
-async def test_owned_by_finds_a_name_by_its_own_text_with_sharp_s(
-    sessionmaker: Sessions, org: dict[str, int]
-) -> None:
-    await add_customer(sessionmaker, org["rep"], "Müller Straße GmbH")
-
-    async with SqlUnitOfWork(sessionmaker) as uow:
-        found = await uow.customers.owned_by([org["rep"]], "Straße")
-
-    assert names(found) == ["Müller Straße GmbH"]
-
-
-async def test_owned_by_ignores_case_beyond_ascii(
-    sessionmaker: Sessions, org: dict[str, int]
-) -> None:
-    # SQLite's lower() knows only ASCII; the company key (folded in Python) still finds it.
-    await add_customer(sessionmaker, org["rep"], "ÄPFEL Import")
-
-    async with SqlUnitOfWork(sessionmaker) as uow:
-        found = await uow.customers.owned_by([org["rep"]], "äpfel")
-
-    assert names(found) == ["ÄPFEL Import"]
+    assert names(found) == [name]
 
 
 # --- matching (the duplicate check), unconfirmed, follow-ups ---------------------------------

@@ -182,9 +182,12 @@ async def test_mark_sent_records_many_in_one_call(
     await queue.mark_sent({}, NOW)
 
 
-async def test_postpone_puts_rows_back_for_later_at_no_cost(
+async def test_regression_a_429_or_a_wait_behind_an_earlier_message_spent_an_attempt(
     sessionmaker: Sessions, queue: SqlOutboxQueue
 ) -> None:
+    """Every claim used to add an attempt, so a message that waited out 429s or an earlier
+    message of its chat ran out of attempts without failing once. Postponing puts rows back
+    for later at no cost."""
     person = await add_person(sessionmaker, 1)
     await enqueue(sessionmaker, person.id, n=3)
     first, second, third = await queue.claim_due(NOW, 10, LEASE)
