@@ -264,7 +264,7 @@ def build_app(
     )
     sessionmaker = make_sessionmaker(engine)
     i18n = make_i18n(policy.default_language)
-    renderer = Renderer(make_env(i18n, policy.tz))
+    renderer = Renderer(make_env(i18n, policy.tz, policy.currency))
     bot = make_bot(settings)
     sender = OutboxSender(
         bot,

@@ -12,6 +12,7 @@ from aiogram.utils.i18n import I18n
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from bot.core.customer_rules import display_phone
+from bot.core.deals import to_cent
 from bot.labels import (
     deal_field_label,
     intent_label,
@@ -28,8 +29,14 @@ TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 HISTORY_SHOWN = 3
 
 
-def money(value: Decimal | str | int) -> str:
-    return f"{Decimal(value).quantize(Decimal('0.01')):,}"
+# The sign written before an amount; a currency without one is written by its code.
+CURRENCY_SIGNS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "HKD": "HK$", "JPY": "JP¥"}
+
+
+def money(value: Decimal | str | int, currency: str = "CNY") -> str:
+    """360000 → "¥360,000.00"; a currency without a sign: "SGD 360,000.00"."""
+    sign = CURRENCY_SIGNS.get(currency, f"{currency} ")
+    return f"{sign}{to_cent(Decimal(value)):,}"
 
 
 def distance(metres: float) -> str:
@@ -44,7 +51,7 @@ def percent(value: Decimal | str | int) -> str:
     return f"{Decimal(value).normalize():f} %"
 
 
-def make_env(i18n: I18n, timezone: ZoneInfo) -> Environment:
+def make_env(i18n: I18n, timezone: ZoneInfo, currency: str = "CNY") -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=True,
@@ -81,7 +88,7 @@ def make_env(i18n: I18n, timezone: ZoneInfo) -> Environment:
     env.globals["HISTORY_SHOWN"] = HISTORY_SHOWN
     env.filters.update(
         phone=lambda value: display_phone(value) if value else "—",
-        money=money,
+        money=lambda value: money(value, currency),
         percent=percent,
         local_time=local_time,
         role=role_label,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, fields
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CUSTOMER_NAME_MAX = 100
 PHONE_MAX = 32
@@ -15,6 +15,12 @@ NOTE_MAX = 500
 COMMENT_MAX = 500
 AMOUNT_MAX = Decimal("1000000000000")
 CENT = Decimal("0.01")
+
+
+def to_cent(value: Decimal) -> Decimal:
+    """The one rounding rule for money: half up to the cent (0.005 → 0.01), as people and
+    accountants round, never the banker's half-even."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 class InputProblem(ValueError):
@@ -125,11 +131,11 @@ def net_amount(terms: DealTerms) -> Decimal:
     """What the customer pays once the discount is taken off the amount."""
     if terms.discount is None:
         return terms.amount
-    return (terms.amount * (100 - terms.discount) / 100).quantize(CENT)
+    return to_cent(terms.amount * (100 - terms.discount) / 100)
 
 
 def unit_price(amount: Decimal, quantity: Decimal) -> Decimal:
-    return (amount / quantity).quantize(CENT)
+    return to_cent(amount / quantity)
 
 
 def changed_terms(before: DealTerms, after: DealTerms) -> tuple[str, ...]:

@@ -123,6 +123,7 @@ def _default_approval() -> dict[str, ApprovalRule]:
 class Policy:
     timezone: str = "Asia/Shanghai"
     default_language: str = "zh"
+    currency: str = "CNY"
     working_days: tuple[int, ...] = (0, 1, 2, 3, 4, 5)
     work_start: time = time(9, 0)
     work_end: time = time(18, 0)
@@ -217,6 +218,12 @@ def _timezone(key: str, value: object) -> str:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
         raise PolicyError(key, f"unknown time zone {value!r}") from None
+    return value
+
+
+def _currency(key: str, value: object) -> str:
+    if not (isinstance(value, str) and len(value) == 3 and value.isascii() and value.isupper()):
+        raise PolicyError(key, f'expected an ISO 4217 code such as "CNY", got {value!r}')
     return value
 
 
@@ -348,6 +355,7 @@ _VISITS = _section(Visits, {"backdate_days": _int(0, 90), "radius_m": _int(10, 1
 _TOP: Mapping[str, Callable[[str, Any], Any]] = {
     "timezone": _timezone,
     "default_language": _language,
+    "currency": _currency,
     "working_days": _weekdays,
     "work_start": _time,
     "work_end": _time,

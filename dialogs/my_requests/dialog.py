@@ -18,7 +18,7 @@ from bot.ui.fit import WINDOW_LIMIT
 from bot.ui.paging import pager
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list
-from dialogs.common import now_of, person_of, renderer_of, uow_of
+from dialogs.common import now_of, person_of, policy_of, renderer_of, uow_of
 from dialogs.history import history_button, history_pages, more_history
 from dialogs.starts import Resubmit
 from dialogs.states import DealSG, MyRequestsSG
@@ -33,13 +33,14 @@ MARK = {
 
 
 async def list_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
+    currency = policy_of(dialog_manager).currency
     items = []
     for view in await approvals.my_requests(uow_of(dialog_manager), person_of(dialog_manager).id):
         request = view.request
         items.append(
             (
                 request.id,
-                f"{MARK[request.status]} #{request.id} {view.customer_name} · {money(request.terms.amount)}",
+                f"{MARK[request.status]} #{request.id} {view.customer_name} · {money(request.terms.amount, currency)}",
             )
         )
     return {"items": items, "empty": not items}

@@ -31,11 +31,12 @@ from dialogs.states import PendingSG, ReasonSG
 async def list_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
     now = now_of(dialog_manager)
     queue = await approvals.approver_queue(uow_of(dialog_manager), person_of(dialog_manager).id)
-    tz = policy_of(dialog_manager).tz
+    policy = policy_of(dialog_manager)
+    tz = policy.tz
     items = []
     for step, view in queue:
         terms = view.request.terms
-        parts = [f"#{view.request.id} {view.customer_name}", money(terms.amount)]
+        parts = [f"#{view.request.id} {view.customer_name}", money(terms.amount, policy.currency)]
         if terms.discount is not None:
             parts.append(percent(terms.discount))
         if step.due_at is not None:

@@ -17,6 +17,7 @@ from bot.core.deals import COMMENT_MAX, parse_amount
 from bot.core.errors import NotFound
 from bot.core.plans import target_months
 from bot.core.usecases import plans, targets
+from bot.rendering import money
 from bot.ui.errors import explain
 from bot.ui.inputs import text_field
 from bot.ui.paging import pager
@@ -160,11 +161,12 @@ async def on_collection(
 
 async def target_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
     data = dialog_manager.dialog_data
+    currency = policy_of(dialog_manager).currency
     return {
         "rep": data.get("rep_name", "—"),
         "month": data.get("month", "")[:7],
-        "sales": f"{Decimal(data.get('sales', '0')):,.2f}",
-        "collection": f"{Decimal(data.get('collection', '0')):,.2f}",
+        "sales": money(data.get("sales", "0"), currency),
+        "collection": money(data.get("collection", "0"), currency),
     }
 
 

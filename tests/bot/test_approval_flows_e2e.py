@@ -27,7 +27,7 @@ from storage.uow import SqlUnitOfWork
 ADMIN, GM, VP, MANAGER, SUPERVISOR, REP, REP_ZH, ACCOUNTANT = range(1000, 1008)
 EVERYONE = (ADMIN, GM, VP, MANAGER, SUPERVISOR, REP, REP_ZH, ACCOUNTANT)
 CUSTOMER = "Acme Trading Co."
-LIST_ITEM = f"#1 {CUSTOMER} · 120,000.00"  # in /my
+LIST_ITEM = f"#1 {CUSTOMER} · ¥120,000.00"  # in /my
 PENDING_ITEM = f"{LIST_ITEM} · 12 % · ⏰ Mon 18:00"  # in /pending: discount and due time too
 REJECT_PROMPT = (
     f"Why do you reject request #1 ({CUSTOMER})?\nType the reason, up to 500 characters."
@@ -317,7 +317,7 @@ async def test_a_returned_request_is_edited_and_starts_round_two_with_round_one_
     summary = rep.last_text()
     assert "Discount: 10 %" in summary
     assert f"Customer: {CUSTOMER}" in summary
-    assert "Amount: 120,000.00" in summary
+    assert "Amount: ¥120,000.00" in summary
     before = world(demo)
     await rep.tap("📨 Submit")
     await settle(demo)
@@ -343,7 +343,7 @@ async def test_a_returned_request_is_edited_and_starts_round_two_with_round_one_
 
     status_now = the_status(rep)
     assert status_now.message_id == status.message_id
-    assert status_now.text.startswith(f"Your request #1 · {CUSTOMER} · 120,000.00 · 10 %")
+    assert status_now.text.startswith(f"Your request #1 · {CUSTOMER} · ¥120,000.00 · 10 %")
     assert "⏳ Awaiting approval" in status_now.text
     assert "1. Sales supervisor · Chen Jing · ⏳ deciding" in status_now.text
     assert "· round 1" in status_now.text
@@ -646,7 +646,7 @@ async def test_each_person_reads_the_request_in_their_own_language(demo: Sandbox
     await settle(demo)
 
     status = the_status(sun, "您的申请 #1")
-    assert status.text.startswith("您的申请 #1 · 华强贸易 · 80,000.00 · 8 %")
+    assert status.text.startswith("您的申请 #1 · 华强贸易 · ¥80,000.00 · 8 %")
     assert "⏳ 等待审批" in status.text
     assert english_words(status.text, "Chen Jing Liu Yang Zhang Wei Wang Fang") == [], status.text
 

@@ -42,8 +42,8 @@ def card(language: str, *, round_: int, previous: DealTerms | None) -> str:
 def test_the_card_shows_the_net_amount_and_the_unit_price() -> None:
     text = card("en", round_=1, previous=None)
     lines = text.splitlines()
-    assert "Discount: <b>8.5 %</b> · net: <b>109,800.00</b>" in lines
-    assert "Unit price: 1,098.00 (after the discount)" in lines
+    assert "Discount: <b>8.5 %</b> · net: <b>¥109,800.00</b>" in lines
+    assert "Unit price: ¥1,098.00 (after the discount)" in lines
     assert "Changed since" not in text
 
 
@@ -53,7 +53,7 @@ def test_a_resubmitted_card_says_what_changed_field_by_field() -> None:
     assert "• Customer: Old Name Co → <b>Acme Trading</b>" in text
     assert "• Discount: 12 % → <b>8.5 %</b>" in text
     assert "• Payment terms: — → <b>30 days</b>" in text
-    assert "Amount: 120,000.00 →" not in text, "an unchanged field is not listed"
+    assert "Amount: ¥120,000.00 →" not in text, "an unchanged field is not listed"
 
 
 def test_the_changes_read_in_chinese() -> None:

@@ -81,7 +81,7 @@ async def test_wrong_amounts_are_asked_again_and_the_form_keeps_what_was_typed(
         f"Customer: {CUSTOMER}",
         "Product: Steel pipes",
         "Quantity: 100",
-        "Amount: 12,000.50",
+        "Amount: ¥12,000.50",
         "Discount: 8 %",
         "Payment terms: —",
         "Deposit: —",
@@ -111,7 +111,7 @@ async def test_over_long_texts_and_a_discount_over_100_are_refused(demo: Sandbox
 
     summary = rep.last_text().splitlines()
     assert f"Product: {'p' * 200}" in summary
-    assert "Amount: 50,000.00" in summary
+    assert "Amount: ¥50,000.00" in summary
     assert "Discount: 12.5 %" in summary
 
 
@@ -167,7 +167,7 @@ async def test_a_deposit_larger_than_the_amount_is_refused(demo: Sandbox) -> Non
     ]
     assert await answer(rep, "1,000") == [NOTE_PROMPT], "equal to the amount is fine"
     await rep.tap("No note")
-    assert "Deposit: 1,000.00" in rep.last_text().splitlines()
+    assert "Deposit: ¥1,000.00" in rep.last_text().splitlines()
 
     # Lowering the amount afterwards is caught at Submit.
     await rep.tap("✏️ Amount")
@@ -180,10 +180,10 @@ async def test_a_deposit_larger_than_the_amount_is_refused(demo: Sandbox) -> Non
     await rep.tap("✏️ Deposit")
     said = await answer(rep, "800")
     assert len(said) == 1, "back to the summary"
-    assert "Deposit: 800.00" in said[0].splitlines()
+    assert "Deposit: ¥800.00" in said[0].splitlines()
     await rep.tap("📨 Submit")
     await settle(demo)
-    assert "Deposit: 800.00" in user_of(demo, SUPERVISOR).last_text()
+    assert "Deposit: ¥800.00" in user_of(demo, SUPERVISOR).last_text()
 
 
 async def test_an_existing_customer_is_found_by_part_of_its_name(demo: Sandbox) -> None:

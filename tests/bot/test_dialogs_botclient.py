@@ -86,7 +86,7 @@ async def test_deal_form_re_asks_a_wrong_amount_and_keeps_the_rest(rig: Rig) -> 
     summary = rig.text()
     assert "Customer: Acme Trading" in summary
     assert "Product: Steel pipes" in summary
-    assert "Amount: 120,000.00" in summary
+    assert "Amount: ¥120,000.00" in summary
     assert "Discount: 12 %" in summary
 
 

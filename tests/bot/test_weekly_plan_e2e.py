@@ -129,7 +129,7 @@ async def test_a_target_for_next_month_is_set_and_confirmed(demo: Sandbox) -> No
     assert supervisor.last_text() == "Collection target for 2026-12?"
     await supervisor.send("300000")
     assert supervisor.last_text() == (
-        "Target for Zhao Lei, 2026-12: sales 500,000.00, collection 300,000.00. Send it?"
+        "Target for Zhao Lei, 2026-12: sales ¥500,000.00, collection ¥300,000.00. Send it?"
     )
     await supervisor.tap("📨 Send")
     await demo.settle()
@@ -143,5 +143,5 @@ async def test_a_target_for_next_month_is_set_and_confirmed(demo: Sandbox) -> No
     (now,) = [m for m in rep.bot_messages() if m.message_id == target.message_id]
     assert not now.buttons, "confirmed once: the button goes"
     assert supervisor.last_text() == (
-        "✅ Zhao Lei confirmed the target for 2026-12 (sales 500,000.00)."
+        "✅ Zhao Lei confirmed the target for 2026-12 (sales ¥500,000.00)."
     )

@@ -178,3 +178,15 @@ def test_a_time_with_an_offset_names_its_key() -> None:
         parse_policy({"work_start": "09:00+08:00"})
 
     assert caught.value.key == "work_start"
+
+
+def test_the_currency_is_the_yuan_unless_the_policy_names_another() -> None:
+    assert Policy().currency == "CNY"
+    assert parse_policy({"currency": "USD"}).currency == "USD"
+
+
+@pytest.mark.parametrize("value", ["usd", "RMB¥", "", 5, "DOLLAR"])
+def test_a_currency_that_is_not_an_iso_code_is_refused(value: object) -> None:
+    with pytest.raises(PolicyError) as caught:
+        parse_policy({"currency": value})
+    assert caught.value.key == "currency"

@@ -24,7 +24,7 @@ POLICY = Policy()
         ("120000.00", None, "120000.00"),
         ("99.99", "33.33", "66.66"),
         ("100.00", "100.00", "0.00"),
-        ("0.01", "50.00", "0.00"),
+        ("0.01", "50.00", "0.01"),  # 0.005: half up, to the cent
     ],
 )
 def test_the_net_amount_takes_the_discount_off(amount: str, discount: str | None, net: str) -> None:
