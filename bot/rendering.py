@@ -90,6 +90,7 @@ def make_env(i18n: I18n, timezone: ZoneInfo, currency: str = "CNY") -> Environme
         phone=lambda value: display_phone(value) if value else "—",
         money=lambda value: money(value, currency),
         percent=percent,
+        distance=distance,
         local_time=local_time,
         role=role_label,
         pick=pick_label,

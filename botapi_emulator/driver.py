@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
@@ -68,6 +69,12 @@ class Emulator(Protocol):
         caption: str | None = None,
     ) -> ChatMessage: ...
     def tap(self, user_id: int, message_id: int, callback_data: str) -> str: ...
+
+
+def visible(text: str) -> str:
+    """The text as a person reads it: invisible format characters (zero-width joiners, soft
+    hyphens, which a bot may use to tag its reply buttons) left out."""
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
 async def wait_idle(
@@ -253,7 +260,7 @@ class SandboxUser:
         for row in (markup or {}).get("keyboard", []):
             for button in row:
                 text = button if isinstance(button, str) else str(button.get("text", ""))
-                if not self._matches(text, label):
+                if not self._matches(visible(text), label):
                     continue
                 special = [k for k in ("request_location", "request_contact") if k in button]
                 if isinstance(button, dict) and special:

@@ -149,6 +149,12 @@ class RequestView:
     def open_step(self) -> ApprovalStep | None:
         return next((s for s in self.steps if s.status is StepStatus.pending), None)
 
+    def returned_step(self) -> ApprovalStep | None:
+        """The step that sent the request back, while it waits for its requester."""
+        if self.request.status is not RequestStatus.returned:
+            return None
+        return next((s for s in self.current_round() if s.status is StepStatus.returned), None)
+
 
 def money_str(value: Decimal | None) -> str | None:
     return None if value is None else str(value)

@@ -14,6 +14,8 @@ MESSAGE_LIMIT = 4096
 # A dialog window adds its own prompt lines to a rendered text; this leaves room for them.
 WINDOW_LIMIT = MESSAGE_LIMIT - 300
 ELLIPSIS = "…"
+# A button label beyond this is cut on a phone screen anyway.
+BUTTON_TEXT_MAX = 40
 
 _TOKEN = re.compile(
     r"(?P<tag><(?P<close>/)?(?P<name>[a-zA-Z][\w-]*)[^>]*>)"

@@ -6,9 +6,15 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, TelegramObject
+from aiogram.types import (
+    CallbackQuery,
+    InlineKeyboardMarkup,
+    ReplyKeyboardMarkup,
+    TelegramObject,
+)
 from aiogram_dialog import DialogManager
 from aiogram_dialog.manager.manager import ManagerImpl
+from aiogram_dialog.utils import split_reply_callback
 
 from bot.ui.errors import stale_button
 
@@ -35,6 +41,12 @@ async def _shown(callback: CallbackQuery, manager: DialogManager) -> bool:
     if not isinstance(manager, ManagerImpl):  # the protocol cannot render; every manager is one
         raise TypeError(f"cannot render the window of {type(manager).__name__}")
     markup = (await manager.dialog().render(manager)).reply_markup
+    if isinstance(markup, ReplyKeyboardMarkup):  # a reply button's data rides hidden in its text
+        return any(
+            split_reply_callback(button.text)[1] == callback.data
+            for row in markup.keyboard
+            for button in row
+        )
     if not isinstance(markup, InlineKeyboardMarkup):
         return False
     return any(

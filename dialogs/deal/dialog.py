@@ -44,10 +44,13 @@ def _field(
     parse: Callable[[str], Any],
     *,
     optional: str | None = None,
+    extra: tuple[Button, ...] = (),
 ) -> Window:
     return Window(
+        Format("{echo}", when="echo"),
         Tr(prompt),
         text_field(field, parse, handlers.on_value),
+        *extra,
         *(
             [Button(Label(optional), id=f"skip_{field}", on_click=handlers.on_skip)]
             if optional
@@ -61,6 +64,7 @@ def _field(
         ),
         _cancel(),
         state=state,
+        getter=getters.field_getter,
     )
 
 
@@ -91,6 +95,14 @@ def deal_dialog() -> Dialog:
             "product",
             N_("Which product, or what is being sold? (up to 200 characters)"),
             text_up_to(PRODUCT_MAX),
+            extra=(
+                Button(
+                    Format("↩️ {last_product}"),
+                    id="last",
+                    on_click=handlers.on_last_product,
+                    when="last_product",
+                ),
+            ),
         ),
         _field(DealSG.quantity, "quantity", N_("Quantity?"), parse_quantity),
         _field(

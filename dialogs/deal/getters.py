@@ -7,7 +7,19 @@ from aiogram_dialog import DialogManager
 
 from bot.core.usecases.approval_views import view_for
 from bot.labels import DEAL_FIELD_LABELS
+from bot.ui.fit import BUTTON_TEXT_MAX, clip
 from dialogs.common import person_of, renderer_of, uow_of
+
+
+async def field_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
+    """The number typed last, read back as understood ("✓ Amount: ¥360,000.00" for 36万), and
+    the product last asked for with this customer, offered as one tap."""
+    data = dialog_manager.dialog_data
+    field = data.get("echo")
+    echo = ""
+    if field and data.get(field) is not None:
+        echo = renderer_of(dialog_manager).render("deal_echo", field=field, value=data[field])
+    return {"echo": echo, "last_product": clip(data.get("last_product") or "", BUTTON_TEXT_MAX)}
 
 
 async def summary_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:

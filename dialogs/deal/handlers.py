@@ -17,16 +17,18 @@ from dialogs.common import now_of, person_of, policy_of, uow_of
 from dialogs.starts import Resubmit
 from dialogs.states import DealSG
 
-# Each field's next step when filling the form in order; editing from the summary returns there.
+# The required answers come first, in order; then the summary, where the optional ones
+# (payment terms, deposit, note) are a tap away and Submit is already reachable.
 NEXT = {
     "product": DealSG.quantity,
     "quantity": DealSG.amount,
     "amount": DealSG.discount,
-    "discount": DealSG.payment_terms,
-    "payment_terms": DealSG.deposit,
-    "deposit": DealSG.note,
+    "discount": DealSG.confirm,
+    "payment_terms": DealSG.confirm,
+    "deposit": DealSG.confirm,
     "note": DealSG.confirm,
 }
+ECHOED = ("quantity", "amount", "discount", "deposit")  # typed numbers are read back as understood
 
 
 async def _advance(manager: DialogManager, field: str) -> None:
@@ -44,13 +46,22 @@ async def on_value(
         await message.answer(input_problem_text(InputProblem("deposit_over_amount")))
         return
     manager.dialog_data[field] = str(value)
+    manager.dialog_data["echo"] = field if field in ECHOED else None
     await _advance(manager, field)
 
 
 async def on_skip(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
     field = widget_key(button.widget_id).removeprefix("skip_")
-    manager.dialog_data[field] = None
+    manager.dialog_data.update({field: None, "echo": None})
     await _advance(manager, field)
+
+
+async def on_last_product(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    product = manager.dialog_data.get("last_product")
+    if not product:
+        return
+    manager.dialog_data.update(product=product, echo=None)
+    await _advance(manager, "product")
 
 
 async def on_customer(callback: CallbackQuery, manager: DialogManager, customer_id: int) -> None:
@@ -58,7 +69,13 @@ async def on_customer(callback: CallbackQuery, manager: DialogManager, customer_
     chosen = own.get(customer_id)
     if chosen is None:
         return
-    manager.dialog_data.update(customer_id=chosen.id, customer_name=chosen.name)
+    manager.dialog_data.update(
+        customer_id=chosen.id,
+        customer_name=chosen.name,
+        last_product=await approvals.last_product(
+            uow_of(manager), person_of(manager).id, chosen.id
+        ),
+    )
     await _after_customer(manager)
 
 
@@ -91,7 +108,7 @@ async def on_edit(
         "note": DealSG.note,
     }
     if field in targets:
-        manager.dialog_data["editing"] = True
+        manager.dialog_data.update(editing=True, echo=None)
         await manager.switch_to(targets[field])
 
 
@@ -147,8 +164,11 @@ async def on_start(data: Any, manager: DialogManager) -> None:
     except NotFound:
         return  # not this person's request: a new one is filled in instead
     terms = view.request.terms
+    returned = view.returned_step()
     manager.dialog_data.update(
         request_id=view.request.id,
+        returned_by=view.names.get(returned.decided_by or 0, "—") if returned else None,
+        return_reason=returned.comment if returned else None,
         customer_id=terms.customer_id,
         customer_name=view.customer_name,
         product=terms.product,

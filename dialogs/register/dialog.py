@@ -11,7 +11,7 @@ from aiogram.enums import ContentType
 from aiogram.fsm.state import State
 from aiogram_dialog import Dialog, Window
 from aiogram_dialog.widgets.input import MessageInput
-from aiogram_dialog.widgets.kbd import Button, Column, Group, Select, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, Column, Group, Row, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from bot.core.customer_rules import normalize_phone, normalize_url
@@ -20,6 +20,7 @@ from bot.core.deals import CUSTOMER_NAME_MAX
 from bot.i18n import N_
 from bot.labels import CUSTOMER_FIELD_LABELS
 from bot.ui.inputs import text_field
+from bot.ui.location import REPLY_KEYBOARD, share_location_button
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, text_up_to
 from dialogs.discard import FormKind, cancel_button, close_if_discarded
@@ -36,7 +37,7 @@ def _back_to_summary() -> SwitchTo:
         Label("◀ Back to the summary"),
         id="tosum",
         state=RegisterSG.confirm,
-        when=F["dialog_data"]["editing"],
+        when=F["dialog_data"]["phone_asked"],
     )
 
 
@@ -128,13 +129,14 @@ def register_dialog() -> Dialog:
             skip=N_("Skip"),
         ),
         Window(
-            Tr("Address? Type it, or send a location (📎 → Location)."),
+            Tr("Address? Type it, or tap “📍 Send my location” below if you are there."),
             text_field("address", text_up_to(ADDRESS_MAX), handlers.on_text),
             MessageInput(handlers.on_location, content_types=ContentType.LOCATION),
-            Button(Label("Skip"), id="skip_address", on_click=handlers.on_skip),
+            share_location_button(),
+            Row(Button(Label("Skip"), id="skip_address", on_click=handlers.on_skip), _cancel()),
             _back_to_summary(),
-            _cancel(),
             state=RegisterSG.address,
+            markup_factory=REPLY_KEYBOARD,
         ),
         _picked(RegisterSG.industry, "industry", N_("Industry?"), "industries", skip=N_("Skip")),
         _typed(

@@ -18,22 +18,17 @@ from bot.ui.widgets import widget_key
 from dialogs.common import now_of, person_of, uow_of
 from dialogs.states import RegisterSG
 
-NEXT: dict[str, State] = {
-    "contact": RegisterSG.address,
-    "address": RegisterSG.industry,
-    "industry": RegisterSG.size,
-    "size": RegisterSG.region,
-    "region": RegisterSG.source,
-    "source": RegisterSG.shop,
-    "shop": RegisterSG.note,
-    "note": RegisterSG.confirm,
-}
+# Only the name and the phone are asked in a row; every other field is one tap away on the
+# summary, where Save is reachable at once, and returns there.
+NEXT: dict[str, State] = dict.fromkeys(
+    ("contact", "address", "industry", "size", "region", "source", "shop", "note"),
+    RegisterSG.confirm,
+)
 OTHER_STATE = {"industry": RegisterSG.industry_other, "region": RegisterSG.region_other}
 
 
 async def _advance(manager: DialogManager, field: str) -> None:
-    editing = manager.dialog_data.get("editing", False)
-    await manager.switch_to(RegisterSG.confirm if editing else NEXT[field])
+    await manager.switch_to(NEXT[field])
 
 
 def _field(widget_id: str) -> str:
@@ -51,7 +46,7 @@ async def on_text(
 async def on_skip(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
     field = _field(widget_key(button.widget_id))
     if field == "phone":
-        manager.dialog_data["phone"] = None
+        manager.dialog_data.update(phone=None, phone_asked=True)
         await check_duplicates(manager)
         return
     manager.dialog_data[field] = None
@@ -73,8 +68,8 @@ async def on_name(
     message: Message, _w: ManagedTextInput[str], manager: DialogManager, name: str
 ) -> None:
     manager.dialog_data["name"] = name
-    if manager.dialog_data.get("editing"):
-        await check_duplicates(manager)
+    if manager.dialog_data.get("phone_asked"):
+        await check_duplicates(manager)  # renamed from the summary: checked again, then back
         return
     await manager.switch_to(RegisterSG.phone)
 
@@ -82,7 +77,7 @@ async def on_name(
 async def on_phone(
     message: Message, _w: ManagedTextInput[str], manager: DialogManager, phone: str
 ) -> None:
-    manager.dialog_data["phone"] = phone
+    manager.dialog_data.update(phone=phone, phone_asked=True)
     await check_duplicates(manager)
 
 
@@ -93,10 +88,7 @@ async def check_duplicates(manager: DialogManager) -> None:
     )
     ignored = set(data.get("distinct_from", []))
     fresh = [h for h in hits if h.customer.id not in ignored]
-    if fresh:
-        await manager.switch_to(RegisterSG.duplicates)
-        return
-    await manager.switch_to(RegisterSG.confirm if data.get("editing") else RegisterSG.contact)
+    await manager.switch_to(RegisterSG.duplicates if fresh else RegisterSG.confirm)
 
 
 async def on_distinct(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
@@ -105,7 +97,7 @@ async def on_distinct(callback: CallbackQuery, _b: Button, manager: DialogManage
         uow_of(manager), actor_id=person_of(manager).id, name=data["name"], phone=data.get("phone")
     )
     data["distinct_from"] = sorted({*data.get("distinct_from", []), *(h.customer.id for h in hits)})
-    await manager.switch_to(RegisterSG.confirm if data.get("editing") else RegisterSG.contact)
+    await manager.switch_to(RegisterSG.confirm)
 
 
 async def on_open_existing(
@@ -147,7 +139,6 @@ async def on_edit(
         "note": RegisterSG.note,
     }
     if field in states:
-        manager.dialog_data["editing"] = True
         await manager.switch_to(states[field])
 
 

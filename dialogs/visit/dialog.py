@@ -20,6 +20,7 @@ from aiogram_dialog.widgets.text import Format
 from bot.core.customers import NEXT_STEP_MAX, OUTCOME_MAX
 from bot.ui.calendar import day_calendar
 from bot.ui.inputs import text_field
+from bot.ui.location import REPLY_KEYBOARD, share_location_button
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, text_up_to
 from dialogs.discard import FormKind, cancel_button
@@ -140,12 +141,13 @@ def visit_dialog(timezone: ZoneInfo) -> Dialog:
         ),
         Window(
             Tr(
-                "Where are you? Send your location (📎 → Location) to check the distance to the customer, or skip."
+                "Where are you? Tap “📍 Send my location” below to check the distance to the customer, or skip."
             ),
             MessageInput(handlers.on_location, content_types=ContentType.LOCATION),
-            Button(Label("Skip"), id="skiploc", on_click=handlers.on_skip_location),
-            _cancel(),
+            share_location_button(),
+            Row(Button(Label("Skip"), id="skiploc", on_click=handlers.on_skip_location), _cancel()),
             state=VisitSG.location,
+            markup_factory=REPLY_KEYBOARD,
         ),
         Window(
             Tr("Photos? Send up to 5, then tap Done. Photos so far: {photo_count}"),

@@ -12,7 +12,6 @@ from aiogram_dialog.widgets.kbd import Button, Select
 from bot.core.calendar import local
 from bot.core.customer_rules import (
     VisitKind,
-    check_coordinates,
     check_follow_up,
     check_visit_date,
     follow_up_days,
@@ -85,7 +84,7 @@ async def on_kind(
     callback: CallbackQuery, _w: Select[str], manager: DialogManager, kind: str
 ) -> None:
     manager.dialog_data["kind"] = kind
-    await _go(manager, VisitSG.date)
+    await _go(manager, VisitSG.outcome)  # the date is today unless changed on the summary
 
 
 async def _set_date(callback: CallbackQuery, manager: DialogManager, day: date) -> None:
@@ -95,7 +94,7 @@ async def _set_date(callback: CallbackQuery, manager: DialogManager, day: date) 
         await callback.answer(input_problem_text(problem), show_alert=True)
         return
     manager.dialog_data["visited_on"] = day.isoformat()
-    await _go(manager, VisitSG.outcome)
+    await _go(manager, VisitSG.confirm)
 
 
 async def on_today(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
@@ -118,19 +117,22 @@ async def on_intent(
     callback: CallbackQuery, _w: Select[str], manager: DialogManager, intent: str
 ) -> None:
     manager.dialog_data["intent"] = intent
-    await _go(manager, VisitSG.next_step)
+    # The required answers are in. A phone call has no place to check; an on-site visit is
+    # asked where the rep is, then everything else waits on the summary.
+    on_site = manager.dialog_data.get("kind") != VisitKind.call.value
+    await _go(manager, VisitSG.location if on_site else VisitSG.confirm)
 
 
 async def on_next_step(
     message: Message, _w: ManagedTextInput[str], manager: DialogManager, text: str
 ) -> None:
     manager.dialog_data["next_step"] = text
-    await _go(manager, VisitSG.follow_up)
+    await _go(manager, VisitSG.confirm)
 
 
 async def on_skip_next_step(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
     manager.dialog_data["next_step"] = None
-    await _go(manager, VisitSG.follow_up)
+    await _go(manager, VisitSG.confirm)
 
 
 async def _set_follow_up(callback: CallbackQuery, manager: DialogManager, day: date | None) -> None:
@@ -141,9 +143,7 @@ async def _set_follow_up(callback: CallbackQuery, manager: DialogManager, day: d
             await callback.answer(input_problem_text(problem), show_alert=True)
             return
     manager.dialog_data["follow_up"] = day.isoformat() if day else None
-    # A phone call has no place to check and nothing to photograph.
-    on_site = manager.dialog_data.get("kind") != VisitKind.call.value
-    await _go(manager, VisitSG.location if on_site else VisitSG.confirm)
+    await _go(manager, VisitSG.confirm)
 
 
 async def on_follow_in(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
@@ -158,20 +158,26 @@ async def on_follow_date(callback: CallbackQuery, manager: DialogManager, day: d
 async def on_location(message: Message, _w: MessageInput, manager: DialogManager) -> None:
     if message.location is None:
         return
+    latitude, longitude = message.location.latitude, message.location.longitude
     try:
-        check_coordinates(message.location.latitude, message.location.longitude)
+        distance, far = await visits.distance_from_customer(
+            uow_of(manager),
+            actor_id=person_of(manager).id,
+            customer_id=int(manager.dialog_data["customer"]),
+            latitude=latitude,
+            longitude=longitude,
+            policy=policy_of(manager),
+        )
     except InputProblem as problem:
         await message.answer(input_problem_text(problem))
         return
-    manager.dialog_data.update(
-        latitude=message.location.latitude, longitude=message.location.longitude
-    )
-    await _go(manager, VisitSG.photos)
+    manager.dialog_data.update(latitude=latitude, longitude=longitude, distance=distance, far=far)
+    await manager.switch_to(VisitSG.confirm)
 
 
 async def on_skip_location(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
-    manager.dialog_data.update(latitude=None, longitude=None)
-    await _go(manager, VisitSG.photos)
+    manager.dialog_data.update(latitude=None, longitude=None, distance=None, far=False)
+    await manager.switch_to(VisitSG.confirm)
 
 
 async def on_photo(message: Message, _w: MessageInput, manager: DialogManager) -> None:

@@ -5,6 +5,7 @@ forms' own messages. No HTTP, no polling; the database is a copy of one seeded t
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import itertools
 import shutil
 import sqlite3
@@ -24,9 +25,18 @@ from aiogram.methods import (
     SendMessage,
     TelegramMethod,
 )
-from aiogram.types import CallbackQuery, Chat, Message, Update, User
+from aiogram.types import (
+    CallbackQuery,
+    Chat,
+    Location,
+    Message,
+    ReplyKeyboardMarkup,
+    Update,
+    User,
+)
+from aiogram_dialog.api.entities import NewMessage, OldMessage
 from aiogram_dialog.test_tools import MockMessageManager
-from aiogram_dialog.utils import CB_SEP
+from aiogram_dialog.utils import CB_SEP, split_reply_callback
 from harness import FakeClock
 
 from bot.config import load_settings
@@ -114,6 +124,22 @@ class Fed:
         )
         await self.feed(Update(update_id=next(self._ids), message=message))
 
+    async def share_location(self, user_id: int, latitude: float, longitude: float) -> None:
+        message = Message(
+            message_id=next(self._ids),
+            date=datetime.now(UTC),
+            chat=self._chat(user_id),
+            from_user=self._user(user_id),
+            location=Location(latitude=latitude, longitude=longitude),
+        )
+        await self.feed(Update(update_id=next(self._ids), message=message))
+
+    def reply_buttons(self, user_id: int) -> list[str]:
+        """The labels of the reply keyboard under the person's current form window."""
+        markup = self.window(user_id).reply_markup
+        assert isinstance(markup, ReplyKeyboardMarkup), "no reply keyboard"
+        return [split_reply_callback(b.text)[0] or "" for row in markup.keyboard for b in row]
+
     async def tap(self, user_id: int, data: str, message: Message | None = None) -> str:
         """A tap with any callback data (on a notification unless `message` is given); its id."""
         on = message or Message(
@@ -138,6 +164,16 @@ class Fed:
         window."""
         window = self.window(user_id)
         assert window.reply_markup is not None, f"no buttons under: {window.text}"
+        if isinstance(window.reply_markup, ReplyKeyboardMarkup):
+            typed = [
+                button.text
+                for row in window.reply_markup.keyboard
+                for button in row
+                if (split_reply_callback(button.text)[0] or "").startswith(label)
+            ]
+            assert len(typed) == 1, f"{len(typed)} reply buttons {label!r} under: {window.text}"
+            await self.send(user_id, typed[0])  # a reply button is text the person sends
+            return ""
         found = [
             button.callback_data
             for row in window.reply_markup.inline_keyboard
@@ -193,6 +229,23 @@ class Fed:
         return SqlUnitOfWork(self.app.sessionmaker)
 
 
+class FormMessages(MockMessageManager):
+    """aiogram-dialog's recorder, able to record a window whose buttons are a reply keyboard
+    (aiogram's Message model admits only an inline one, so it is set without validation)."""
+
+    async def show_message(
+        self, bot: Bot, new_message: NewMessage, old_message: OldMessage | None
+    ) -> OldMessage:
+        markup = new_message.reply_markup
+        if not isinstance(markup, ReplyKeyboardMarkup):
+            return await super().show_message(bot, new_message, old_message)
+        shown = await super().show_message(
+            bot, dataclasses.replace(new_message, reply_markup=None), old_message
+        )
+        self.sent_messages[-1] = self.sent_messages[-1].model_copy(update={"reply_markup": markup})
+        return dataclasses.replace(shown, has_reply_keyboard=True)
+
+
 @pytest.fixture(scope="session")
 def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo organisation with a morning's work under way, migrated and seeded once."""
@@ -228,7 +281,7 @@ async def fed(tmp_path: Path, seeded_template: Path) -> AsyncIterator[Fed]:
         redis_url=None,
         webhook_url=None,
     )
-    mm = MockMessageManager()
+    mm = FormMessages()
     app = build_app(settings, policy, clock=FakeClock(), message_manager=mm)
     session = RecordingSession()
     bot = Bot(SANDBOX_TOKEN, session=session)

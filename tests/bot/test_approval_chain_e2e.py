@@ -17,9 +17,6 @@ async def file_request(rep: SandboxUser, discount: str = "12") -> None:
     await rep.send("100")
     await rep.send("120,000")
     await rep.send(discount)
-    await rep.tap("No special payment terms")
-    await rep.tap("No deposit yet")
-    await rep.tap("No note")
     assert f"Discount: {discount} %" in rep.last_text()
     await rep.tap("📨 Submit")
 

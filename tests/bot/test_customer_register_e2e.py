@@ -18,14 +18,18 @@ async def register_customer(rep: SandboxUser, name: str, phone: str) -> None:
 
 
 async def fill_rest(rep: SandboxUser) -> None:
-    await rep.send("Mr. Li")
-    await rep.send("88 Nanjing Road, Shanghai")
-    await rep.tap("Manufacturing")
-    await rep.tap("Small (10–99)")
-    await rep.tap("East China")
-    await rep.tap("Exhibition")
-    await rep.tap("No online shop")
-    await rep.tap("No note")
+    """The optional fields, each one tap away on the summary, then Save."""
+    for field, answer in (("✏️ Contact person", "Mr. Li"), ("✏️ Address", "88 Nanjing Road")):
+        await rep.tap(field)
+        await rep.send(answer)
+    for field, choice in (
+        ("✏️ Industry", "Manufacturing"),
+        ("✏️ Size", "Small (10–99)"),
+        ("✏️ Region", "East China"),
+        ("✏️ Source", "Exhibition"),
+    ):
+        await rep.tap(field)
+        await rep.tap(choice)
     await rep.tap("💾 Save")
 
 
@@ -54,13 +58,11 @@ async def test_register_confirm_visit_and_follow_up(demo: Sandbox) -> None:
     await rep.send("/visit")
     await rep.tap("Minghua Trading Co., Ltd.")
     await rep.tap("First visit")
-    await rep.tap("Today")
     await rep.send("Showed the catalogue; they need 200 pipes by March.")
     await rep.tap("High")
-    await rep.send("Send a quote")
+    await rep.tap("Skip")  # the location, on the reply keyboard
+    await rep.tap("✏️ Follow-up")
     await rep.tap("In 3 days")
-    await rep.tap("Skip")
-    await rep.tap("Done")
     assert "Showed the catalogue" in rep.last_text()
     await rep.tap("💾 Save")
     assert "Visit saved." in rep.last_text()
@@ -94,7 +96,8 @@ async def test_duplicate_by_name_shows_the_owner_and_distinct_is_recorded(demo: 
     assert "Zhao Lei" in other.last_text()
     assert not any(label.startswith("🔎") for label in other.buttons()), "not hers to open"
     await other.tap("➡️ 是另一位客户")
-    assert other.last_text() == "联系人？"
+    assert other.last_text().startswith("<b>新客户</b>") or other.last_text().startswith("新客户")
+    assert "保存" in other.buttons()[0]
 
 
 async def test_duplicate_by_phone_offers_to_open_ones_own_record(demo: Sandbox) -> None:
@@ -110,14 +113,17 @@ async def test_duplicate_by_phone_offers_to_open_ones_own_record(demo: Sandbox) 
 async def test_a_location_instead_of_an_address_is_shown_as_coordinates(demo: Sandbox) -> None:
     rep = demo.user(REP)
     await register_customer(rep, "Bund Tea House", "13912345678")
-    await rep.send("Ms. Wu")
+    await rep.tap("✏️ Address")
+    keyboard = demo.emulator.reply_keyboards[REP]["keyboard"]
+    assert keyboard[0] == [{"text": "📍 Send my location", "request_location": True}]
     await rep.share_location(31.2400, 121.4900)
-    await rep.tap("Retail")
-    await rep.tap("Micro (under 10 people)")
-    await rep.tap("East China")
-    await rep.tap("Walked in")
-    await rep.tap("No online shop")
-    await rep.tap("No note")
+    for field, choice in (
+        ("✏️ Industry", "Retail"),
+        ("✏️ Size", "Micro (under 10 people)"),
+        ("✏️ Region", "East China"),
+    ):
+        await rep.tap(field)
+        await rep.tap(choice)
     summary = rep.last_text()
     assert "Address: 📍 31.24000, 121.49000" in summary.splitlines()
     await rep.tap("💾 Save")

@@ -73,16 +73,14 @@ async def test_deal_form_re_asks_a_wrong_amount_and_keeps_the_rest(rig: Rig) -> 
     await rep.click(rig.mm.last_message(), InlineButtonTextLocator("➕ New customer"))
     for answer in ("Acme Trading", "Steel pipes", "100"):
         await rep.send(answer)
-    assert rig.text().startswith("Total amount of the deal")
+    assert "Total amount of the deal" in rig.text()
 
     await rep.send("a lot")
     assert rig.replies(REP)[-1] == "Please type a number, for example 12000 or 12,000.50."
-    assert rig.text().startswith("Total amount of the deal"), "the same question again"
+    assert "Total amount of the deal" in rig.text(), "the same question again"
 
     await rep.send("120,000")
     await rep.send("12")
-    for skip in ("No special payment terms", "No deposit yet", "No note"):
-        await rep.click(rig.mm.last_message(), InlineButtonTextLocator(skip))
     summary = rig.text()
     assert "Customer: Acme Trading" in summary
     assert "Product: Steel pipes" in summary

@@ -408,6 +408,14 @@ async def own_request(uow: UnitOfWork, actor_id: int, request_id: int) -> Reques
     return await load_view(uow, request.id)
 
 
+async def last_product(uow: UnitOfWork, actor_id: int, customer_id: int) -> str | None:
+    """What the actor last asked special terms for with this customer: the likely answer."""
+    for request in await uow.requests.for_customer(customer_id, limit=10):
+        if request.requester_id == actor_id:
+            return request.terms.product
+    return None
+
+
 async def approver_queue(uow: UnitOfWork, actor_id: int) -> list[tuple[ApprovalStep, RequestView]]:
     """The steps waiting for the actor's decision (as approver or deputy), overdue first."""
     actor = await active_person(uow, actor_id)

@@ -32,6 +32,25 @@ def _distance(customer: Customer, draft: VisitDraft) -> float | None:
     return distance_m(customer.latitude, customer.longitude, draft.latitude, draft.longitude)  # type: ignore[arg-type]
 
 
+async def distance_from_customer(
+    uow: UnitOfWork,
+    *,
+    actor_id: int,
+    customer_id: int,
+    latitude: float,
+    longitude: float,
+    policy: Policy,
+) -> tuple[float | None, bool]:
+    """How far a shared location is from the customer's known one, and whether that is far
+    enough to be marked: told to the rep before saving, so a wrong pin can be fixed first."""
+    customer = await visible_customer(uow, actor_id, customer_id)
+    check_coordinates(latitude, longitude)
+    if customer.latitude is None or customer.longitude is None:
+        return None, False
+    distance = distance_m(customer.latitude, customer.longitude, latitude, longitude)
+    return distance, distance > policy.visits.radius_m
+
+
 async def log_visit(
     uow: UnitOfWork, *, actor_id: int, draft: VisitDraft, policy: Policy, now: datetime
 ) -> Visit:
