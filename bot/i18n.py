@@ -33,6 +33,12 @@ class PoI18n(I18n):
         finally:
             I18n.reset_current(token)
 
+    def pgettext(self, context: str, message: str) -> str:
+        """The translation of `message` in `context`: one English phrase, two Chinese ones
+        (the general manager 审批s a request; everyone before them 审核s it)."""
+        translations = self.locales.get(self.current_locale)
+        return translations.pgettext(context, message) if translations else message
+
     def find_locales(self) -> dict[str, gettext.GNUTranslations]:
         translations: dict[str, gettext.GNUTranslations] = {}
         for po_path in sorted(self.path.glob(f"*/LC_MESSAGES/{self.domain}.po")):

@@ -4,6 +4,8 @@ written), customer statuses, visit kinds and intents, and the fields of a deal r
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from aiogram.utils.i18n import gettext as _
 
 from bot.core.roles import Role
@@ -39,6 +41,13 @@ def role_label(role: Role | str) -> str:
 def weekday_label(weekday: int) -> str:
     """Monday = 0, in the reader's language ("Fri", "周五")."""
     return _(WEEKDAY_NAMES[weekday])
+
+
+def day_label(day: date | datetime, clock: bool = False) -> str:
+    """A day as the reader says it, "Fri 11-27" / "周五 11-27"; with `clock`, "Fri 11-27 14:05"
+    (a datetime already in the company's zone)."""
+    text = f"{weekday_label(day.weekday())} {day:%m-%d}"
+    return f"{text} {day:%H:%M}" if clock else text
 
 
 # The fields of a deal request, in the form's order.

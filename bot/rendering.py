@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from aiogram.utils.i18n import I18n
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from bot.core.customer_rules import display_phone
 from bot.core.deals import to_cent
+from bot.i18n import PoI18n
 from bot.labels import (
+    day_label,
     deal_field_label,
     intent_label,
     kind_label,
@@ -51,7 +52,7 @@ def percent(value: Decimal | str | int) -> str:
     return f"{Decimal(value).normalize():f} %"
 
 
-def make_env(i18n: I18n, timezone: ZoneInfo, currency: str = "CNY") -> Environment:
+def make_env(i18n: PoI18n, timezone: ZoneInfo, currency: str = "CNY") -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=True,
@@ -73,8 +74,7 @@ def make_env(i18n: I18n, timezone: ZoneInfo, currency: str = "CNY") -> Environme
         """A calendar day as the reader says it: "Fri 11-27", "周五 11-27"."""
         if value is None:
             return "—"
-        moment = date.fromisoformat(value[:10]) if isinstance(value, str) else value
-        return f"{weekday_label(moment.weekday())} {moment:%m-%d}"
+        return day_label(date.fromisoformat(value[:10]) if isinstance(value, str) else value)
 
     def colon(label: str) -> str:
         """ "Owner: " in English, "跟进人：" in Chinese (a full-width colon, no space)."""
@@ -83,6 +83,7 @@ def make_env(i18n: I18n, timezone: ZoneInfo, currency: str = "CNY") -> Environme
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda message: i18n.gettext(message),
         ngettext=lambda singular, plural, n: i18n.gettext(singular, plural, n),
+        pgettext=lambda context, message: i18n.pgettext(context, message),
         newstyle=True,
     )
     env.globals["HISTORY_SHOWN"] = HISTORY_SHOWN

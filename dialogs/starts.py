@@ -68,3 +68,16 @@ class Resubmit(StartData):
         if isinstance(data, dict) and data.get("request_id"):
             return cls(int(data["request_id"]))
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchCustomers(StartData):
+    """/customer opened on the matches for words typed outside any form."""
+
+    query: str
+
+    @classmethod
+    def read(cls, data: object) -> Self | None:
+        if isinstance(data, dict) and isinstance(data.get("query"), str) and data["query"]:
+            return cls(data["query"])
+        return None

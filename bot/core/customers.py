@@ -12,6 +12,7 @@ PICK_MAX = 40
 OUTCOME_MAX = 500
 NEXT_STEP_MAX = 300
 CUSTOMER_NOTE_MAX = 500
+SEARCH_MAX = 50  # a part of a name or phone
 MAX_PHOTOS = 5
 
 

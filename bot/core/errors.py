@@ -1,5 +1,7 @@
 """Domain errors, each with a stable code the bot turns into a sentence in the user's language."""
 
+from datetime import datetime
+
 
 class DomainError(Exception):
     code = "error"
@@ -50,7 +52,7 @@ class AlreadyDecided(DomainError):
 
     code = "already_decided"
 
-    def __init__(self, by: str | None, at: str | None) -> None:
+    def __init__(self, by: str | None, at: datetime | None) -> None:
         super().__init__(by=by, at=at)
         self.by = by
         self.at = at

@@ -11,6 +11,7 @@ from bot.core.errors import (
     InvalidChange,
     InviteInvalid,
 )
+from bot.labels import day_label
 
 
 def stale_button() -> str:
@@ -21,7 +22,8 @@ def stale_button() -> str:
 def explain(error: DomainError) -> str:
     if isinstance(error, AlreadyDecided):
         if error.by and error.at:
-            return _("Already decided by %(name)s at %(at)s.") % {"name": error.by, "at": error.at}
+            at = day_label(error.at, clock=True)
+            return _("Already decided by %(name)s at %(at)s.") % {"name": error.by, "at": at}
         return _("This request is closed; nothing is left to decide.")
     if isinstance(error, CustomerTaken):
         return _(

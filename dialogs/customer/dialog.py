@@ -9,6 +9,7 @@ from aiogram_dialog import Dialog, Window
 from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, ScrollingGroup, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
+from bot.core.customers import SEARCH_MAX
 from bot.core.deals import COMMENT_MAX
 from bot.ui.inputs import text_field
 from bot.ui.text import Label, Tr
@@ -29,7 +30,7 @@ def customer_dialog() -> Dialog:
     return Dialog(
         Window(
             Tr("<b>Customers</b>\nType part of a name or phone to search, or choose:"),
-            text_field("q", text_up_to(50), handlers.on_search),
+            text_field("q", text_up_to(SEARCH_MAX), handlers.on_search),
             Button(Label("➕ Register a customer"), id="reg", on_click=handlers.on_register),
             Button(Label("📋 My customers"), id="all", on_click=handlers.on_all),
             SwitchTo(
@@ -47,7 +48,11 @@ def customer_dialog() -> Dialog:
             Tr("<b>Customers</b>", when=~F["searching"]),
             Tr("Nothing found. Try another part of the name or phone.", when="none_found"),
             Tr("No customers yet. Register one from the menu.", when="empty"),
-            text_field("q2", text_up_to(50), handlers.on_search),
+            Tr(
+                "\n💡 Typed outside a form, a name or phone finds customers; /help lists the rest.",
+                when="typed",
+            ),
+            text_field("q2", text_up_to(SEARCH_MAX), handlers.on_search),
             _list("items", "c"),
             SwitchTo(Label("◀ Back"), id="tomenu", state=CustomerSG.menu),
             state=CustomerSG.results,

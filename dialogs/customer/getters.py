@@ -34,6 +34,7 @@ async def results_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str,
         "searching": bool(query),
         "none_found": bool(query) and not found,
         "empty": not query and not found,
+        "typed": dialog_manager.dialog_data.get("typed", False),
     }
 
 

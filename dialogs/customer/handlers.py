@@ -12,7 +12,7 @@ from aiogram_dialog.widgets.kbd import Button, Select
 from bot.core.customers import CustomerStatus
 from bot.core.usecases import customer_register
 from dialogs.common import ends_if_refused, now_of, person_of, uow_of
-from dialogs.starts import AtCustomer
+from dialogs.starts import AtCustomer, SearchCustomers
 from dialogs.states import CustomerSG, RegisterSG, VisitSG
 
 
@@ -32,7 +32,7 @@ def _card_action(
 async def on_search(
     message: Message, _w: ManagedTextInput[str], manager: DialogManager, query: str
 ) -> None:
-    manager.dialog_data["query"] = query
+    manager.dialog_data.update(query=query, typed=False)
     await manager.switch_to(CustomerSG.results)
 
 
@@ -146,6 +146,10 @@ async def on_hand_over(
 
 
 async def on_start(data: Any, manager: DialogManager) -> None:
+    if (search := SearchCustomers.read(data)) is not None:
+        manager.dialog_data.update(query=search.query, typed=True)
+        await manager.switch_to(CustomerSG.results)
+        return
     if (start := AtCustomer.read(data)) is not None:
         customer = await customer_register.visible_customer(
             uow_of(manager), person_of(manager).id, start.customer

@@ -15,7 +15,7 @@ from bot.core.approvals import ApprovalStep, Decision, RequestView
 from bot.core.errors import DomainError
 from bot.core.usecases import approvals
 from bot.core.usecases.approval_views import card_params
-from bot.labels import weekday_label
+from bot.labels import day_label
 from bot.rendering import money, percent
 from bot.ui.errors import explain
 from bot.ui.fit import WINDOW_LIMIT
@@ -40,8 +40,7 @@ async def list_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
         if terms.discount is not None:
             parts.append(percent(terms.discount))
         if step.due_at is not None:
-            due = step.due_at.astimezone(tz)
-            parts.append(f"⏰ {weekday_label(due.weekday())} {due:%H:%M}")
+            parts.append(f"⏰ {day_label(step.due_at.astimezone(tz), clock=True)}")
         late = "⚠️ " if step.due_at and step.due_at <= now else ""
         items.append((step.id, late + " · ".join(parts)))
     return {"items": items, "count": len(items), "empty": not items}

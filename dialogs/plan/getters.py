@@ -11,7 +11,7 @@ from bot.core.calendar import is_working_day, local
 from bot.core.customers import Visit
 from bot.core.plans import PlanStatus
 from bot.core.usecases import plans, worklog
-from bot.labels import weekday_label
+from bot.labels import day_label, weekday_label
 from bot.ui.paging import paged_text
 from dialogs.common import now_of, person_of, policy_of, renderer_of, uow_of
 
@@ -91,11 +91,7 @@ async def days_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
     days = [plan.week + timedelta(days=offset) for offset in range(7)]
     return {
         "customer": dialog_manager.dialog_data.get("customer_name", "—"),
-        "days": [
-            (day.isoformat(), f"{weekday_label(day.weekday())} {day:%m-%d}")
-            for day in days
-            if is_working_day(day, policy)
-        ],
+        "days": [(day.isoformat(), day_label(day)) for day in days if is_working_day(day, policy)],
     }
 
 

@@ -134,6 +134,15 @@ class Fed:
         )
         await self.feed(Update(update_id=next(self._ids), message=message))
 
+    async def typed_outside_a_form(self, user_id: int, text: str = "Hello?") -> bool:
+        """Whether typed words now reach no form: outside one they look customers up."""
+        shown = len(self.windows(user_id))
+        await self.send(user_id, text)
+        windows = self.windows(user_id)
+        return len(windows) > shown and (windows[-1].text or "").startswith(
+            f"Matches for “{text}”:"
+        )
+
     def reply_buttons(self, user_id: int) -> list[str]:
         """The labels of the reply keyboard under the person's current form window."""
         markup = self.window(user_id).reply_markup

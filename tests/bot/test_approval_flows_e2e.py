@@ -28,7 +28,7 @@ ADMIN, GM, VP, MANAGER, SUPERVISOR, REP, REP_ZH, ACCOUNTANT = range(1000, 1008)
 EVERYONE = (ADMIN, GM, VP, MANAGER, SUPERVISOR, REP, REP_ZH, ACCOUNTANT)
 CUSTOMER = "Acme Trading Co."
 LIST_ITEM = f"#1 {CUSTOMER} · ¥120,000.00"  # in /my
-PENDING_ITEM = f"{LIST_ITEM} · 12 % · ⏰ Mon 18:00"  # in /pending: discount and due time too
+PENDING_ITEM = f"{LIST_ITEM} · 12 % · ⏰ Mon 11-23 18:00"  # in /pending: discount and due time too
 REJECT_PROMPT = (
     f"Why do you reject request #1 ({CUSTOMER})?\nType the reason, up to 500 characters."
 )
@@ -386,7 +386,7 @@ async def test_a_double_tap_decides_once(demo: Sandbox) -> None:
     await settle(demo)
 
     answers = [demo.emulator.callback_answers[q]["text"] for q in (first, second)]
-    assert sorted(answers) == ["Already decided by Chen Jing at 2026-11-23 10:07.", "Approved ✅"]
+    assert sorted(answers) == ["Already decided by Chen Jing at Mon 11-23 10:07.", "Approved ✅"]
     assert len(mgr.bot_messages()) == 1, "Liu Yang gets exactly one card"
     assert_one_status(rep)
     assert mgr.buttons(open_card(mgr)) == DECISION_BUTTONS
@@ -412,12 +412,12 @@ async def test_a_tap_on_a_card_decided_earlier_says_by_whom_and_when(demo: Sandb
     assert len(cards(user_of(demo, VP), "优惠条件申请 #1")) == 1
     before = world(demo)
 
-    already = "Already decided by Chen Jing at 2026-11-23 10:05."
+    already = "Already decided by Chen Jing at Mon 11-23 10:05."
     assert await inject(demo, sup, card, f"ap:{step}:a") == already
     assert await inject(demo, sup, card, f"ap:{step}:r") == already, "no reason is asked"
     assert (
         await inject(demo, mgr, mgr_card, f"ap:{mgr_step}:c")
-        == "Already decided by Liu Yang at 2026-11-23 10:30."
+        == "Already decided by Liu Yang at Mon 11-23 10:30."
     )
     assert changed(before, demo) == set()
 
@@ -569,7 +569,7 @@ async def test_an_away_manager_s_step_goes_to_the_delegate(demo: Sandbox) -> Non
     await settle(demo)
 
     card = open_card_zh(vp)
-    assert "您代 Liu Yang 审批。" in card.text
+    assert "您代 Liu Yang 审核。" in card.text
     assert vp.buttons(card) == ["✅ 批准", "✍️ 附意见同意", "❌ 驳回", "↩️ 退回修改"]
     assert not [m for m in mgr.bot_messages() if m.buttons and "#1" in m.text]
     pending = the_status(rep).text

@@ -25,12 +25,14 @@ BEFORE = DealTerms(1, "Steel pipes", Decimal(100), Decimal("120000.00"), Decimal
 AFTER = DealTerms(2, "Steel pipes", Decimal(100), Decimal("120000.00"), Decimal("8.50"), "30 days")
 
 
-def card(language: str, *, round_: int, previous: DealTerms | None) -> str:
+def card(
+    language: str, *, round_: int, previous: DealTerms | None, role: Role = Role.supervisor
+) -> str:
     request = ApprovalRequest(
         1, "special_terms", 9, AFTER, RequestStatus.pending, NOW, round_, None, previous
     )
     step = ApprovalStep(
-        1, 1, round_, 0, Role.supervisor, 3, {"kind": "always"}, StepStatus.pending, due_at=NOW
+        1, 1, round_, 0, role, 3, {"kind": "always"}, StepStatus.pending, due_at=NOW
     )
     view = RequestView(request, [step], "Acme Trading", {9: "Rob", 3: "Sue"}, "Old Name Co")
     i18n = make_i18n("en")
@@ -77,3 +79,14 @@ def test_a_distance_reads_in_metres_or_kilometres() -> None:
         "1.0 km",
         "14.3 km",
     ]
+
+
+def test_the_general_manager_approves_and_everyone_before_reviews_in_chinese() -> None:
+    """审批 is the general manager's final approval; the approvers before them 审核 (the seed
+    keeps the two words apart; English says "decide" for both)."""
+    assert "请于 周一 11-23 10:00 前审核。" in card("zh", round_=1, previous=None)
+    final = card("zh", round_=1, previous=None, role=Role.general_manager)
+    assert "请于 周一 11-23 10:00 前审批。" in final
+    assert "Please decide by Mon 11-23 10:00." in card(
+        "en", round_=1, previous=None, role=Role.general_manager
+    )

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
-from feed import ADMIN, REP, SUPERVISOR, Fed
+from feed import ACCOUNTANT, ADMIN, REP, SUPERVISOR, Fed
 from harness import FakeClock
 
 from bot.core.roles import Role
 
 NOW = FakeClock()()
-WORK_WITH_BUTTONS = "I work with commands and buttons. Send /help to see what you can do."
 
 
 def window_text(fed: Fed, user_id: int) -> str:
@@ -117,9 +116,21 @@ async def test_an_unknown_command_and_stray_text_each_get_one_sentence(fed: Fed)
     before = fed.rows()
     await fed.send(REP, "/frobnicate")
     assert fed.replies(REP)[-1] == "I don't know that command. Send /help to see what you can do."
-    await fed.send(REP, "hello there")
-    assert fed.replies(REP)[-1] == WORK_WITH_BUTTONS
+    await fed.send(ACCOUNTANT, "hello there")
+    assert fed.replies(ACCOUNTANT)[-1] == "请使用命令和按钮与我交互。发送 /help 查看可用功能。", (
+        "nothing to look up for finance (who reads Chinese)"
+    )
     assert fed.rows().keys() == before.keys()
+
+
+async def test_words_typed_outside_a_form_look_customers_up_with_a_hint(fed: Fed) -> None:
+    await fed.send(REP, "golden")
+    text = window_text(fed, REP)
+    assert text.startswith("Matches for “golden”:")
+    assert "💡 Typed outside a form, a name or phone finds customers; /help lists the rest." in text
+    assert "Golden Dragon Pipes" in "".join(buttons(fed, REP))
+    await fed.send(REP, "minghua")  # typed in the list: a search like any other, no hint
+    assert window_text(fed, REP) == "Matches for “minghua”:"
 
 
 async def test_an_empty_register_says_it_is_empty_not_that_a_search_failed(fed: Fed) -> None:
@@ -170,8 +181,7 @@ async def test_cancel_on_a_form_with_answers_asks_before_discarding(fed: Fed) ->
 
     await fed.click(REP, "✖ Cancel")
     await fed.click(REP, "🗑 Discard")
-    await fed.send(REP, "100")
-    assert fed.replies(REP)[-1] == WORK_WITH_BUTTONS, "the form is closed"
+    assert await fed.typed_outside_a_form(REP, "100"), "the form is closed"
     after = fed.rows()
     for rows in (before, after):
         rows.pop("fsm_storage")  # the emptied form stack

@@ -189,7 +189,7 @@ def _may_decide(step: ApprovalStep, actor_id: int, delegate_now: int | None) -> 
 async def _already(uow: UnitOfWork, step: ApprovalStep, policy: Policy) -> AlreadyDecided:
     fresh = await uow.steps.get(step.id) or step
     by = await uow.people.get(fresh.decided_by) if fresh.decided_by else None
-    at = local(fresh.decided_at, policy).strftime("%Y-%m-%d %H:%M") if fresh.decided_at else None
+    at = local(fresh.decided_at, policy) if fresh.decided_at else None
     return AlreadyDecided(by.full_name if by else None, at)
 
 
