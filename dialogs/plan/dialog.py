@@ -75,6 +75,7 @@ def plan_dialog() -> Dialog:
                 when="can_submit",
             ),
             SwitchTo(Label("📓 Today's work log"), id="log", state=PlanSG.log),
+            SwitchTo(Label("🎯 My targets"), id="mytargets", state=PlanSG.targets, when="targeted"),
             Start(
                 Label("👥 Team plans and targets"),
                 id="team",
@@ -139,5 +140,13 @@ def plan_dialog() -> Dialog:
             _back(),
             state=PlanSG.log,
             getter=getters.log_getter,
+        ),
+        Window(
+            Format("{progress}"),
+            pager("progress"),
+            _back(),
+            buttons_only(),
+            state=PlanSG.targets,
+            getter=getters.my_targets_getter,
         ),
     )

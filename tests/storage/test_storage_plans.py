@@ -235,15 +235,13 @@ async def set_target(
     sales: str = "1234567.89",
     collection: str = "0.10",
     now: datetime = NOW,
+    **more: Any,
 ) -> MonthlyTarget:
     async with SqlUnitOfWork(sessionmaker) as uow:
-        target = await uow.targets.set(
-            rep_id=rep_id,
-            month=month,
-            sales=Decimal(sales),
-            collection=Decimal(collection),
-            set_by=set_by,
-            now=now,
+        target = await uow.targets.assign(
+            MonthlyTarget(
+                0, rep_id, month, Decimal(sales), Decimal(collection), set_by, now, **more
+            )
         )
         await uow.commit()
     return target
@@ -386,13 +384,8 @@ async def test_leaving_without_commit_forgets_plans_targets_and_notes(
         await uow.plans.add_item(dropped.id, customer_id=org["acme"], day=NEXT, purpose="x")
         await uow.plans.add_item(kept.id, customer_id=org["beta"], day=WEEK, purpose="y")
         await uow.plans.save(replace(kept, status=PlanStatus.submitted, submitted_at=NOW))
-        await uow.targets.set(
-            rep_id=org["rep"],
-            month=MARCH,
-            sales=Decimal("1"),
-            collection=Decimal("1"),
-            set_by=org["mgr"],
-            now=NOW + DAY,
+        await uow.targets.assign(
+            MonthlyTarget(0, org["rep"], MARCH, Decimal(1), Decimal(1), org["mgr"], NOW + DAY)
         )
         assert await uow.targets.confirm(target.id, NOW)
         await uow.work_logs.set_note(org["rep"], date(2026, 3, 2), "gone", NOW)
