@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -11,7 +11,7 @@ from bot.core.calendar import is_working_day, local
 from bot.core.customers import Visit
 from bot.core.plans import PlanStatus, target_months
 from bot.core.targets import TargetProgress, is_targeted, progress_params
-from bot.core.usecases import plans, targets, worklog
+from bot.core.usecases import plans, worklog
 from bot.labels import weekday_label
 from bot.ui.paging import paged_text
 from dialogs.common import now_of, person_of, policy_of, renderer_of, uow_of
@@ -158,11 +158,19 @@ def progress_pages(
     return paged_text(manager, "progress", rows, render)
 
 
-async def my_targets_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
-    mine = await targets.my_progress(
-        uow_of(dialog_manager),
-        actor_id=person_of(dialog_manager).id,
-        policy=policy_of(dialog_manager),
-        now=now_of(dialog_manager),
-    )
-    return progress_pages(dialog_manager, [mine], mine=True)
+ProgressRead = Callable[..., Awaitable[Sequence[TargetProgress]]]
+
+
+def progress_getter(read: ProgressRead, *, mine: bool) -> Callable[..., Awaitable[dict[str, Any]]]:
+    """The getter of a progress window: `read` is the rep's own or the manager's team's."""
+
+    async def getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
+        progress = await read(
+            uow_of(dialog_manager),
+            actor_id=person_of(dialog_manager).id,
+            policy=policy_of(dialog_manager),
+            now=now_of(dialog_manager),
+        )
+        return progress_pages(dialog_manager, progress, mine=mine)
+
+    return getter

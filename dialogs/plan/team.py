@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, Window
@@ -21,11 +22,11 @@ from bot.core.usecases import plans, targets
 from bot.rendering import money, units
 from bot.ui.errors import explain
 from bot.ui.inputs import text_field
-from bot.ui.paging import pager
+from bot.ui.paging import paged_window, pager
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list, text_up_to
 from dialogs.common import ends_if_refused, now_of, person_of, policy_of, uow_of
-from dialogs.plan.getters import plan_pages, progress_pages
+from dialogs.plan.getters import plan_pages, progress_getter
 from dialogs.starts import ReviewPlan
 from dialogs.states import TeamPlansSG
 
@@ -146,30 +147,26 @@ async def on_target_month(
         await manager.switch_to(TeamPlansSG.target_sales)
 
 
-async def on_sales(
-    message: Message, _w: ManagedTextInput[Decimal], manager: DialogManager, value: Decimal
-) -> None:
-    manager.dialog_data["sales"] = str(value)
-    await manager.switch_to(TeamPlansSG.target_quantity)
+FigureHandler = Callable[
+    [Message, ManagedTextInput[Decimal], DialogManager, Decimal], Awaitable[None]
+]
 
 
-async def on_quantity(
-    message: Message, _w: ManagedTextInput[Decimal], manager: DialogManager, value: Decimal
-) -> None:
-    manager.dialog_data["quantity"] = str(value)
-    await manager.switch_to(TeamPlansSG.target_collection)
+def keep_figure(key: str, then: State) -> FigureHandler:
+    """A typed figure of the target kept as text (dialog data is JSON), then `then`."""
+
+    async def keep(
+        message: Message, _w: ManagedTextInput[Decimal], manager: DialogManager, value: Decimal
+    ) -> None:
+        manager.dialog_data[key] = str(value)
+        await manager.switch_to(then)
+
+    return keep
 
 
 async def on_no_quantity(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
     manager.dialog_data["quantity"] = "0"
     await manager.switch_to(TeamPlansSG.target_collection)
-
-
-async def on_collection(
-    message: Message, _w: ManagedTextInput[Decimal], manager: DialogManager, value: Decimal
-) -> None:
-    manager.dialog_data["collection"] = str(value)
-    await manager.switch_to(TeamPlansSG.target_confirm)
 
 
 async def target_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
@@ -212,16 +209,6 @@ def _or_zero(parse: Callable[[str], Decimal]) -> Callable[[str], Decimal]:
         return parse(text)
 
     return read
-
-
-async def progress_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
-    team = await targets.team_progress(
-        uow_of(dialog_manager),
-        actor_id=person_of(dialog_manager).id,
-        policy=policy_of(dialog_manager),
-        now=now_of(dialog_manager),
-    )
-    return progress_pages(dialog_manager, team, mine=False)
 
 
 def _from_card(manager: DialogManager) -> bool:
@@ -289,14 +276,18 @@ def team_plans_dialog() -> Dialog:
         ),
         Window(
             Tr("Sales target for {month}?"),
-            text_field("sales", parse_amount, on_sales),
+            text_field("sales", parse_amount, keep_figure("sales", TeamPlansSG.target_quantity)),
             back,
             state=TeamPlansSG.target_sales,
             getter=month_getter,
         ),
         Window(
             Tr("Quantity target for {month}, in units? Type 0 or tap No quantity if none."),
-            text_field("quantity", _or_zero(parse_quantity), on_quantity),
+            text_field(
+                "quantity",
+                _or_zero(parse_quantity),
+                keep_figure("quantity", TeamPlansSG.target_collection),
+            ),
             Button(Label("No quantity"), id="noqty", on_click=on_no_quantity),
             back,
             state=TeamPlansSG.target_quantity,
@@ -304,7 +295,11 @@ def team_plans_dialog() -> Dialog:
         ),
         Window(
             Tr("Collection target for {month}?"),
-            text_field("collection", _or_zero(parse_amount), on_collection),
+            text_field(
+                "collection",
+                _or_zero(parse_amount),
+                keep_figure("collection", TeamPlansSG.target_confirm),
+            ),
             back,
             state=TeamPlansSG.target_collection,
             getter=month_getter,
@@ -320,13 +315,11 @@ def team_plans_dialog() -> Dialog:
             state=TeamPlansSG.target_confirm,
             getter=target_getter,
         ),
-        Window(
-            Format("{progress}"),
-            pager("progress"),
+        paged_window(
+            "progress",
             back,
-            buttons_only(),
-            state=TeamPlansSG.progress,
-            getter=progress_getter,
+            TeamPlansSG.progress,
+            progress_getter(targets.team_progress, mine=False),
         ),
         on_start=on_start,
     )

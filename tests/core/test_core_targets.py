@@ -296,7 +296,7 @@ async def test_the_rep_sees_their_own_this_month_and_next() -> None:
         now=WED_10,
     )
 
-    mine = await my_progress(uow, actor_id=ROB, policy=POLICY, now=WED_10)
+    (mine,) = await my_progress(uow, actor_id=ROB, policy=POLICY, now=WED_10)
 
     assert mine.rep.id == ROB
     assert mine.this_month is not None

@@ -118,11 +118,10 @@ async def confirm_target(
 
 async def my_progress(
     uow: UnitOfWork, *, actor_id: int, policy: Policy, now: datetime
-) -> TargetProgress:
-    """The rep's own targets for this month and the next, beside this month so far."""
-    rep = await active_person(uow, actor_id)
-    (progress,) = await _progress(uow, [rep], policy, now)
-    return progress
+) -> list[TargetProgress]:
+    """The rep's own targets for this month and the next, beside this month so far (one row,
+    the shape of the team's)."""
+    return await _progress(uow, [await active_person(uow, actor_id)], policy, now)
 
 
 async def team_progress(
