@@ -280,6 +280,7 @@ def build_app(
             "customer_file": open_customer_keyboard,
             "plan_card": plan_keyboard,
             "target_set": target_keyboard,
+            "target_reminder": target_keyboard,
         },
     )
 

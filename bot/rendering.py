@@ -40,6 +40,12 @@ def money(value: Decimal | str | int, currency: str = "CNY") -> str:
     return f"{sign}{to_cent(Decimal(value)):,}"
 
 
+def units(value: Decimal | str | int) -> str:
+    """A quantity as typed, without trailing zeros: "12.500" → "12.5"; none (0) is "—"."""
+    number = Decimal(value)
+    return f"{number.normalize():f}" if number else "—"
+
+
 def distance(metres: float) -> str:
     """1234.5 → "1.2 km", 380.2 → "380 m": a distance as a person reads it."""
     if metres >= 1000:
@@ -90,6 +96,7 @@ def make_env(i18n: PoI18n, timezone: ZoneInfo, currency: str = "CNY") -> Environ
     env.filters.update(
         phone=lambda value: display_phone(value) if value else "—",
         money=lambda value: money(value, currency),
+        units=units,
         percent=percent,
         distance=distance,
         local_time=local_time,

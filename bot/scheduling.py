@@ -20,6 +20,7 @@ from bot.core.usecases.routine import (
     report_missing_plans,
     send_meeting_summaries,
 )
+from bot.core.usecases.targets import sweep_targets
 from bot.core.usecases.visits import send_follow_ups
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,8 @@ class Jobs:
         self._clock = clock
 
     async def sweep(self) -> int:
-        return await self._run(sweep_deadlines)
+        """Approval deadlines, then targets' confirmation deadlines, each its own unit of work."""
+        return await self._run(sweep_deadlines) + await self._run(sweep_targets)
 
     async def digest(self) -> int:
         return await self._run(send_digests)

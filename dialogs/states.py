@@ -118,6 +118,7 @@ class PlanSG(StatesGroup):
     log = State()
     this_week = State()
     reopen = State()
+    targets = State()
 
 
 class TeamPlansSG(StatesGroup):
@@ -127,5 +128,7 @@ class TeamPlansSG(StatesGroup):
     target_rep = State()
     target_month = State()
     target_sales = State()
+    target_quantity = State()
     target_collection = State()
     target_confirm = State()
+    progress = State()

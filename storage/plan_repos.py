@@ -3,13 +3,29 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import (
+    CompoundSelect,
+    Integer,
+    delete,
+    func,
+    null,
+    select,
+    tuple_,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.approvals import RequestStatus
 from bot.core.plans import MonthlyTarget, PlanItem, PlanStatus, WeeklyPlan
-from storage.tables import PlanItemRow, PlanRow, TargetRow, WorkLogRow
+from bot.core.targets import Actuals, MonthSpan, Sale, TargetNudgeClaim
+from bot.core.usecases.approvals import KIND as SPECIAL_TERMS
+from storage.batches import batches, id_batches
+from storage.tables import PlanItemRow, PlanRow, RequestRow, TargetRow, VisitRow, WorkLogRow
+from storage.types import DecimalType
 
 
 def _item(row: PlanItemRow) -> PlanItem:
@@ -107,10 +123,13 @@ def _target(row: TargetRow) -> MonthlyTarget:
         rep_id=row.rep_id,
         month=row.month,
         sales=row.sales,
+        quantity=row.quantity,
         collection=row.collection,
         set_by=row.set_by,
         set_at=row.set_at,
         confirmed_at=row.confirmed_at,
+        confirm_by=row.confirm_by,
+        next_nudge_at=row.next_nudge_at,
     )
 
 
@@ -128,25 +147,19 @@ class SqlTargetRepo:
         row = await self._session.get(TargetRow, target_id, populate_existing=True)
         return _target(row) if row else None
 
-    async def set(
-        self,
-        *,
-        rep_id: int,
-        month: date,
-        sales: Decimal,
-        collection: Decimal,
-        set_by: int,
-        now: datetime,
-    ) -> MonthlyTarget:
-        """A new figure replaces the old one and needs the rep's confirmation again."""
+    async def assign(self, target: MonthlyTarget) -> MonthlyTarget:
         existing = await self._session.scalar(
-            select(TargetRow).where(TargetRow.rep_id == rep_id, TargetRow.month == month)
+            select(TargetRow).where(
+                TargetRow.rep_id == target.rep_id, TargetRow.month == target.month
+            )
         )
         if existing is None:
-            existing = TargetRow(rep_id=rep_id, month=month)
+            existing = TargetRow(rep_id=target.rep_id, month=target.month)
             self._session.add(existing)
-        existing.sales, existing.collection = sales, collection
-        existing.set_by, existing.set_at, existing.confirmed_at = set_by, now, None
+        existing.sales, existing.quantity = target.sales, target.quantity
+        existing.collection = target.collection
+        existing.set_by, existing.set_at, existing.confirmed_at = target.set_by, target.set_at, None
+        existing.confirm_by, existing.next_nudge_at = target.confirm_by, target.next_nudge_at
         await self._session.flush()
         return _target(existing)
 
@@ -154,10 +167,113 @@ class SqlTargetRepo:
         result = await self._session.execute(
             update(TargetRow)
             .where(TargetRow.id == target_id, TargetRow.confirmed_at.is_(None))
-            .values(confirmed_at=now)
+            .values(confirmed_at=now, next_nudge_at=None)
             .returning(TargetRow.id)
         )
         return result.scalar_one_or_none() is not None
+
+    async def of_reps(
+        self, rep_ids: Collection[int], months: Collection[date]
+    ) -> Sequence[MonthlyTarget]:
+        found: list[MonthlyTarget] = []
+        for batch in id_batches(rep_ids):
+            rows = await self._session.scalars(
+                select(TargetRow).where(
+                    TargetRow.rep_id.in_(batch), TargetRow.month.in_(list(months))
+                )
+            )
+            found += [_target(row) for row in rows]
+        return found
+
+    async def actuals(self, rep_ids: Collection[int], span: MonthSpan) -> Actuals:
+        """One statement for the whole team: each rep's visit count, and one row per approved
+        special-terms request (amount and discount stay exact decimals; the net is worked out
+        in the core, as on the request's card)."""
+        visits: dict[int, int] = {}
+        sales: list[Sale] = []
+        for batch in id_batches(rep_ids):
+            rows = await self._session.execute(_actuals(batch, span))
+            for rep_id, count, quantity, amount, discount in rows:
+                if count is not None:
+                    visits[rep_id] = count
+                else:
+                    sales.append(Sale(rep_id, _dec(quantity), _dec(amount), _opt_dec(discount)))
+        return Actuals(visits, sales)
+
+    async def due_for_nudge(self, now: datetime) -> Sequence[MonthlyTarget]:
+        rows = await self._session.scalars(
+            select(TargetRow)
+            .where(TargetRow.next_nudge_at <= now, TargetRow.confirmed_at.is_(None))
+            .order_by(TargetRow.next_nudge_at)
+        )
+        return [_target(row) for row in rows]
+
+    async def claim_nudges(self, claims: Sequence[TargetNudgeClaim]) -> set[int]:
+        """One UPDATE per next nudge time (a sweep's claims share a few: its own moment, and
+        the deadlines of the targets reminded); each target only where its nudge time is
+        still the one the sweep read and it is still unconfirmed."""
+        outcomes: dict[datetime | None, list[TargetNudgeClaim]] = {}
+        for claim in claims:
+            outcomes.setdefault(claim.next_nudge_at, []).append(claim)
+        claimed: set[int] = set()
+        for next_at, group in outcomes.items():
+            for batch in batches(group):
+                result = await self._session.execute(
+                    update(TargetRow)
+                    .where(
+                        TargetRow.id.in_([c.target_id for c in batch]),
+                        tuple_(TargetRow.id, TargetRow.next_nudge_at).in_(
+                            [(c.target_id, c.seen_nudge_at) for c in batch]
+                        ),
+                        TargetRow.confirmed_at.is_(None),
+                    )
+                    .values(next_nudge_at=next_at)
+                    .returning(TargetRow.id)
+                    .execution_options(synchronize_session=False)
+                )
+                claimed |= set(result.scalars())
+        return claimed
+
+
+def _actuals(rep_ids: Sequence[int], span: MonthSpan) -> CompoundSelect[Any]:
+    """Visit counts (`count` set) and approved requests (`count` NULL) as one UNION ALL."""
+    decimal = DecimalType(3)
+    visits = (
+        select(
+            VisitRow.rep_id,
+            func.count().label("count"),
+            null().cast(decimal),
+            null().cast(decimal),
+            null().cast(decimal),
+        )
+        .where(
+            VisitRow.rep_id.in_(rep_ids),
+            VisitRow.visited_on.between(span.first_day, span.last_day),
+        )
+        .group_by(VisitRow.rep_id)
+    )
+    approved = select(
+        RequestRow.requester_id,
+        null().cast(Integer),
+        RequestRow.quantity,
+        RequestRow.amount,
+        RequestRow.discount,
+    ).where(
+        RequestRow.requester_id.in_(rep_ids),
+        RequestRow.kind == SPECIAL_TERMS,
+        RequestRow.status == RequestStatus.approved.value,
+        RequestRow.closed_at >= span.starts_at,
+        RequestRow.closed_at < span.ends_at,
+    )
+    return union_all(visits, approved)
+
+
+def _dec(value: object) -> Decimal:
+    return Decimal(str(value))
+
+
+def _opt_dec(value: object) -> Decimal | None:
+    return None if value is None else _dec(value)
 
 
 class SqlWorkLogRepo:

@@ -281,10 +281,14 @@ class TargetRow(Base):
     rep_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     month: Mapped[date] = mapped_column(Date)
     sales: Mapped[Decimal] = mapped_column(DecimalType(2))
+    quantity: Mapped[Decimal] = mapped_column(DecimalType(3), server_default="0")
     collection: Mapped[Decimal] = mapped_column(DecimalType(2))
     set_by: Mapped[int] = mapped_column(ForeignKey("people.id"))
     set_at: Mapped[datetime]
     confirmed_at: Mapped[datetime | None]
+    confirm_by: Mapped[datetime | None]
+    # the reminder, then the deadline; NULL once confirmed or told: the sweep's index
+    next_nudge_at: Mapped[datetime | None] = mapped_column(index=True)
 
 
 class WorkLogRow(Base):

@@ -129,9 +129,14 @@ def _discount_from_zhe(digits: str) -> Decimal:
 
 def net_amount(terms: DealTerms) -> Decimal:
     """What the customer pays once the discount is taken off the amount."""
-    if terms.discount is None:
-        return terms.amount
-    return to_cent(terms.amount * (100 - terms.discount) / 100)
+    return net_amount_of(terms.amount, terms.discount)
+
+
+def net_amount_of(amount: Decimal, discount: Decimal | None) -> Decimal:
+    """The amount less a discount in percent, to the cent: 100,000.00 at 12.5 % → 87,500.00."""
+    if discount is None:
+        return amount
+    return to_cent(amount * (100 - discount) / 100)
 
 
 def unit_price(amount: Decimal, quantity: Decimal) -> Decimal:

@@ -65,6 +65,9 @@ class MonthlyTarget:
     set_by: int
     set_at: datetime
     confirmed_at: datetime | None = None
+    quantity: Decimal = Decimal(0)  # units; 0 when the manager set none
+    confirm_by: datetime | None = None  # the rep's deadline to confirm it
+    next_nudge_at: datetime | None = None  # the reminder, then the deadline; None when done
 
 
 def planning_week(now: datetime, policy: Policy) -> date:

@@ -75,6 +75,14 @@ class Meeting:
 
 
 @dataclass(frozen=True, slots=True)
+class Targets:
+    """Seed: monthly sales tasks are assigned in writing and the rep confirms them; the rep has
+    this many working days after the day a target is set."""
+
+    confirm_within_days: int = 2
+
+
+@dataclass(frozen=True, slots=True)
 class Customers:
     """Pick lists for the customer register. The built-in codes are translated in the bot; a
     company's own entries are shown as written. Every list also offers "other"."""
@@ -135,6 +143,7 @@ class Policy:
     deadlines: Deadlines = field(default_factory=Deadlines)
     reminders: Reminders = field(default_factory=Reminders)
     meeting: Meeting = field(default_factory=Meeting)
+    targets: Targets = field(default_factory=Targets)
     customers: Customers = field(default_factory=Customers)
     visits: Visits = field(default_factory=Visits)
 
@@ -337,6 +346,8 @@ _MEETING = _section(
     },
 )
 
+_TARGETS = _section(Targets, {"confirm_within_days": _int(1, 20)})
+
 
 def _names(key: str, value: object) -> tuple[str, ...]:
     if (
@@ -367,6 +378,7 @@ _TOP: Mapping[str, Callable[[str, Any], Any]] = {
     "deadlines": _DEADLINES,
     "reminders": _REMINDERS,
     "meeting": _MEETING,
+    "targets": _TARGETS,
     "customers": _CUSTOMERS,
     "visits": _VISITS,
 }

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Protocol, Self
 
 from bot.core.approvals import (
@@ -21,6 +20,7 @@ from bot.core.deals import DealTerms
 from bot.core.models import AuditEntry, Invite, Notification, OutboxItem, Person, StoredUpdate
 from bot.core.plans import MonthlyTarget, PlanItem, WeeklyPlan
 from bot.core.roles import Role
+from bot.core.targets import Actuals, MonthSpan, TargetNudgeClaim
 
 
 class PersonRepo(Protocol):
@@ -250,18 +250,31 @@ class TargetRepo(Protocol):
 
     async def by_id(self, target_id: int) -> MonthlyTarget | None: ...
 
-    async def set(
-        self,
-        *,
-        rep_id: int,
-        month: date,
-        sales: Decimal,
-        collection: Decimal,
-        set_by: int,
-        now: datetime,
-    ) -> MonthlyTarget: ...
+    async def assign(self, target: MonthlyTarget) -> MonthlyTarget:
+        """Store the rep's target for the month (its id is ignored): a new figure replaces
+        the old one, keeps the row's id and needs the rep's confirmation again."""
+        ...
 
-    async def confirm(self, target_id: int, now: datetime) -> bool: ...
+    async def confirm(self, target_id: int, now: datetime) -> bool:
+        """True once: the first confirmation of the target; it also ends its nudges."""
+        ...
+
+    async def of_reps(
+        self, rep_ids: Collection[int], months: Collection[date]
+    ) -> Sequence[MonthlyTarget]: ...
+
+    async def actuals(self, rep_ids: Collection[int], span: MonthSpan) -> Actuals:
+        """The reps' visits logged and special terms approved in the month, in one query."""
+        ...
+
+    async def due_for_nudge(self, now: datetime) -> Sequence[MonthlyTarget]:
+        """Unconfirmed targets whose next nudge is due."""
+        ...
+
+    async def claim_nudges(self, claims: Sequence[TargetNudgeClaim]) -> set[int]:
+        """Move each target's nudge time on only if it is still the one the sweep read;
+        the ids of the targets claimed."""
+        ...
 
 
 class WorkLogRepo(Protocol):

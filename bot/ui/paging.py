@@ -6,12 +6,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery
-from aiogram_dialog import DialogManager
+from aiogram_dialog import DialogManager, Window
+from aiogram_dialog.api.internal import Widget
 from aiogram_dialog.widgets.kbd import Button, Row
+from aiogram_dialog.widgets.text import Format
 
 from bot.ui.fit import WINDOW_LIMIT, pages_that_fit, shorten_html
 from bot.ui.text import Label
+from bot.ui.widgets import buttons_only
 
 T = TypeVar("T")
 # Renders one page: its items, the page number (from 1) and the number of pages.
@@ -48,4 +52,11 @@ def pager(key: str) -> Row:
     return Row(
         Button(Label("◀ Previous"), id=f"{key}_prev", on_click=turn, when=f"{key}_prev"),
         Button(Label("Next ▶"), id=f"{key}_next", on_click=turn, when=f"{key}_next"),
+    )
+
+
+def paged_window(key: str, back: Widget, state: State, getter: Any) -> Window:
+    """A window that only shows a `paged_text` of `key`: its pages and the way back."""
+    return Window(
+        Format(f"{{{key}}}"), pager(key), back, buttons_only(), state=state, getter=getter
     )

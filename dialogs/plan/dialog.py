@@ -16,8 +16,9 @@ from aiogram_dialog.widgets.kbd import (
 from aiogram_dialog.widgets.text import Format
 
 from bot.core.plans import GOALS_MAX, LOG_NOTE_MAX, PURPOSE_MAX
+from bot.core.usecases import targets
 from bot.ui.inputs import text_field
-from bot.ui.paging import pager
+from bot.ui.paging import paged_window, pager
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list, text_up_to
 from dialogs.picker import Pool, customer_picker
@@ -48,14 +49,7 @@ def plan_dialog() -> Dialog:
             state=PlanSG.reopen,
             getter=getters.reopen_getter,
         ),
-        Window(
-            Format("{this_week}"),
-            pager("this_week"),
-            _back(),
-            buttons_only(),
-            state=PlanSG.this_week,
-            getter=getters.this_week_getter,
-        ),
+        paged_window("this_week", _back(), PlanSG.this_week, getters.this_week_getter),
         Window(
             Format("{overview}"),
             pager("overview"),
@@ -75,6 +69,7 @@ def plan_dialog() -> Dialog:
                 when="can_submit",
             ),
             SwitchTo(Label("📓 Today's work log"), id="log", state=PlanSG.log),
+            SwitchTo(Label("🎯 My targets"), id="mytargets", state=PlanSG.targets, when="targeted"),
             Start(
                 Label("👥 Team plans and targets"),
                 id="team",
@@ -139,5 +134,11 @@ def plan_dialog() -> Dialog:
             _back(),
             state=PlanSG.log,
             getter=getters.log_getter,
+        ),
+        paged_window(
+            "progress",
+            _back(),
+            PlanSG.targets,
+            getters.progress_getter(targets.my_progress, mine=True),
         ),
     )

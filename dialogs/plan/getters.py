@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -9,7 +9,8 @@ from aiogram_dialog import DialogManager
 
 from bot.core.calendar import is_working_day, local
 from bot.core.customers import Visit
-from bot.core.plans import PlanStatus
+from bot.core.plans import PlanStatus, target_months
+from bot.core.targets import TargetProgress, is_targeted, progress_params
 from bot.core.usecases import plans, worklog
 from bot.labels import day_label, weekday_label
 from bot.ui.paging import paged_text
@@ -82,6 +83,7 @@ async def overview_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str
         "can_submit": plan.status in (PlanStatus.draft, PlanStatus.returned)
         and bool(plan.items or plan.goals),
         "manages": person_of(dialog_manager).manages,
+        "targeted": is_targeted(person_of(dialog_manager)),
     }
 
 
@@ -128,3 +130,43 @@ async def log_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any
         )
 
     return paged_text(dialog_manager, "log", log.visits, render)
+
+
+def progress_pages(
+    manager: DialogManager, progress: Sequence[TargetProgress], *, mine: bool
+) -> dict[str, Any]:
+    """Targets versus this month so far as `progress`, the reps in pages that fit a message."""
+    renderer = renderer_of(manager)
+    this, following = target_months(now_of(manager), policy_of(manager))
+    rows = [progress_params(row) for row in progress]
+
+    def render(items: Sequence[dict[str, Any]], page: int, pages: int) -> str:
+        return renderer.render(
+            "target_progress",
+            items=items,
+            page=page,
+            pages=pages,
+            mine=mine,
+            this_month=this.isoformat()[:7],
+            next_month=following.isoformat()[:7],
+        )
+
+    return paged_text(manager, "progress", rows, render)
+
+
+ProgressRead = Callable[..., Awaitable[Sequence[TargetProgress]]]
+
+
+def progress_getter(read: ProgressRead, *, mine: bool) -> Callable[..., Awaitable[dict[str, Any]]]:
+    """The getter of a progress window: `read` is the rep's own or the manager's team's."""
+
+    async def getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
+        progress = await read(
+            uow_of(dialog_manager),
+            actor_id=person_of(dialog_manager).id,
+            policy=policy_of(dialog_manager),
+            now=now_of(dialog_manager),
+        )
+        return progress_pages(dialog_manager, progress, mine=mine)
+
+    return getter

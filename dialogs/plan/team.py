@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, Window
@@ -13,18 +15,18 @@ from aiogram_dialog.widgets.input import ManagedTextInput
 from aiogram_dialog.widgets.kbd import Button, Cancel, Row, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
-from bot.core.deals import COMMENT_MAX, parse_amount
+from bot.core.deals import COMMENT_MAX, parse_amount, parse_decimal, parse_quantity
 from bot.core.errors import NotFound
 from bot.core.plans import target_months
 from bot.core.usecases import plans, targets
-from bot.rendering import money
+from bot.rendering import money, units
 from bot.ui.errors import explain
 from bot.ui.inputs import text_field
-from bot.ui.paging import pager
+from bot.ui.paging import paged_window, pager
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list, text_up_to
 from dialogs.common import ends_if_refused, now_of, person_of, policy_of, uow_of
-from dialogs.plan.getters import plan_pages
+from dialogs.plan.getters import plan_pages, progress_getter
 from dialogs.starts import ReviewPlan
 from dialogs.states import TeamPlansSG
 
@@ -145,18 +147,26 @@ async def on_target_month(
         await manager.switch_to(TeamPlansSG.target_sales)
 
 
-async def on_sales(
-    message: Message, _w: ManagedTextInput[Decimal], manager: DialogManager, value: Decimal
-) -> None:
-    manager.dialog_data["sales"] = str(value)
+FigureHandler = Callable[
+    [Message, ManagedTextInput[Decimal], DialogManager, Decimal], Awaitable[None]
+]
+
+
+def keep_figure(key: str, then: State) -> FigureHandler:
+    """A typed figure of the target kept as text (dialog data is JSON), then `then`."""
+
+    async def keep(
+        message: Message, _w: ManagedTextInput[Decimal], manager: DialogManager, value: Decimal
+    ) -> None:
+        manager.dialog_data[key] = str(value)
+        await manager.switch_to(then)
+
+    return keep
+
+
+async def on_no_quantity(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    manager.dialog_data["quantity"] = "0"
     await manager.switch_to(TeamPlansSG.target_collection)
-
-
-async def on_collection(
-    message: Message, _w: ManagedTextInput[Decimal], manager: DialogManager, value: Decimal
-) -> None:
-    manager.dialog_data["collection"] = str(value)
-    await manager.switch_to(TeamPlansSG.target_confirm)
 
 
 async def target_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
@@ -166,6 +176,7 @@ async def target_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, 
         "rep": data.get("rep_name", "—"),
         "month": data.get("month", "")[:7],
         "sales": money(data.get("sales", "0"), currency),
+        "quantity": units(data.get("quantity", "0")),
         "collection": money(data.get("collection", "0"), currency),
     }
 
@@ -177,8 +188,11 @@ async def on_target_save(callback: CallbackQuery, _b: Button, manager: DialogMan
         actor_id=person_of(manager).id,
         rep_id=int(data["rep"]),
         month=date.fromisoformat(data["month"]),
-        sales=Decimal(data["sales"]),
-        collection=Decimal(data["collection"]),
+        figures=targets.TargetFigures(
+            sales=Decimal(data["sales"]),
+            quantity=Decimal(data.get("quantity", "0")),
+            collection=Decimal(data["collection"]),
+        ),
         policy=policy_of(manager),
         now=now_of(manager),
     )
@@ -186,8 +200,15 @@ async def on_target_save(callback: CallbackQuery, _b: Button, manager: DialogMan
     await manager.switch_to(TeamPlansSG.list)
 
 
-def _collection(value: str) -> Decimal:
-    return Decimal(0) if value.strip() in {"0", "0.00"} else parse_amount(value)
+def _or_zero(parse: Callable[[str], Decimal]) -> Callable[[str], Decimal]:
+    """`parse`, and a typed 0 for none (a target without a collection or a quantity)."""
+
+    def read(text: str) -> Decimal:
+        if parse_decimal(text, places=3) == 0:
+            return Decimal(0)
+        return parse(text)
+
+    return read
 
 
 def _from_card(manager: DialogManager) -> bool:
@@ -210,6 +231,7 @@ def team_plans_dialog() -> Dialog:
             ),
             choice_list("rows", "p", on_open),
             SwitchTo(Label("🎯 Set a monthly target"), id="target", state=TeamPlansSG.target_rep),
+            SwitchTo(Label("📊 Targets so far"), id="progress", state=TeamPlansSG.progress),
             Cancel(Label("Close")),
             buttons_only(),
             state=TeamPlansSG.list,
@@ -254,25 +276,50 @@ def team_plans_dialog() -> Dialog:
         ),
         Window(
             Tr("Sales target for {month}?"),
-            text_field("sales", parse_amount, on_sales),
+            text_field("sales", parse_amount, keep_figure("sales", TeamPlansSG.target_quantity)),
             back,
             state=TeamPlansSG.target_sales,
             getter=month_getter,
         ),
         Window(
+            Tr("Quantity target for {month}, in units? Type 0 or tap No quantity if none."),
+            text_field(
+                "quantity",
+                _or_zero(parse_quantity),
+                keep_figure("quantity", TeamPlansSG.target_collection),
+            ),
+            Button(Label("No quantity"), id="noqty", on_click=on_no_quantity),
+            back,
+            state=TeamPlansSG.target_quantity,
+            getter=month_getter,
+        ),
+        Window(
             Tr("Collection target for {month}?"),
-            text_field("collection", _collection, on_collection),
+            text_field(
+                "collection",
+                _or_zero(parse_amount),
+                keep_figure("collection", TeamPlansSG.target_confirm),
+            ),
             back,
             state=TeamPlansSG.target_collection,
             getter=month_getter,
         ),
         Window(
-            Tr("Target for {rep}, {month}: sales {sales}, collection {collection}. Send it?"),
+            Tr(
+                "Target for {rep}, {month}: sales {sales}, quantity {quantity}, "
+                "collection {collection}. Send it?"
+            ),
             Button(Label("📨 Send"), id="send", on_click=on_target_save),
             back,
             buttons_only(),
             state=TeamPlansSG.target_confirm,
             getter=target_getter,
+        ),
+        paged_window(
+            "progress",
+            back,
+            TeamPlansSG.progress,
+            progress_getter(targets.team_progress, mine=False),
         ),
         on_start=on_start,
     )

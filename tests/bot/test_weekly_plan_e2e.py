@@ -126,10 +126,13 @@ async def test_a_target_for_next_month_is_set_and_confirmed(demo: Sandbox) -> No
     await supervisor.send("zero")
     assert "Please type a number" in supervisor.bot_messages()[-2].text
     await supervisor.send("500,000")
+    assert supervisor.last_text().startswith("Quantity target for 2026-12")
+    await supervisor.send("40")
     assert supervisor.last_text() == "Collection target for 2026-12?"
     await supervisor.send("300000")
     assert supervisor.last_text() == (
-        "Target for Zhao Lei, 2026-12: sales ¥500,000.00, collection ¥300,000.00. Send it?"
+        "Target for Zhao Lei, 2026-12: sales ¥500,000.00, quantity 40, "
+        "collection ¥300,000.00. Send it?"
     )
     await supervisor.tap("📨 Send")
     await demo.settle()
@@ -137,10 +140,16 @@ async def test_a_target_for_next_month_is_set_and_confirmed(demo: Sandbox) -> No
 
     target = rep.last()
     assert target.text.startswith("🎯 Your target for 2026-12")
+    assert "Please confirm by Wed 11-25 18:00." in target.text
+    demo.clock.advance(days=2, hours=-1)  # Wednesday 09:00, the deadline's morning
+    await demo.run_jobs()
+    reminder = rep.last()
+    assert reminder.text.startswith("⏰ Please confirm your target for 2026-12 by Wed 11-25 18:00.")
+    assert [button["text"] for button in reminder.buttons] == ["✅ Received"]
     await rep.tap("✅ Received")
     await demo.settle()
     await demo.outbox_idle()
-    (now,) = [m for m in rep.bot_messages() if m.message_id == target.message_id]
+    (now,) = [m for m in rep.bot_messages() if m.message_id == reminder.message_id]
     assert not now.buttons, "confirmed once: the button goes"
     assert supervisor.last_text() == (
         "✅ Zhao Lei confirmed the target for 2026-12 (sales ¥500,000.00)."

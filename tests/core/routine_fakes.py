@@ -12,15 +12,15 @@ Imported as `routine_fakes` (pytest puts this directory on sys.path).
 from __future__ import annotations
 
 import copy
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from approval_fakes import MONDAY_10, ApprovalUnitOfWork
 from fakes import GUS, make_org, make_person
 
+from bot.core.approvals import RequestStatus
 from bot.core.customer_rules import company_key, customer_search
 from bot.core.customers import (
     Customer,
@@ -32,6 +32,7 @@ from bot.core.customers import (
 )
 from bot.core.plans import MonthlyTarget, PlanItem, PlanStatus, WeeklyPlan
 from bot.core.roles import Role
+from bot.core.targets import Actuals, MonthSpan, Sale, TargetNudgeClaim
 
 OPEN_STATUSES = (CustomerStatus.prospect, CustomerStatus.qualified, CustomerStatus.won)
 CAT = 11  # customer service, next to the standard organisation of fakes.make_org
@@ -261,6 +262,8 @@ class FakePlans:
 class FakeTargets:
     def __init__(self) -> None:
         self.rows: dict[int, MonthlyTarget] = {}
+        # the unit of work's visits and requests, for `actuals` (a function: kept by deepcopy)
+        self.sources: Callable[[], tuple[FakeVisits, Any]] = lambda: (FakeVisits(), None)
 
     async def get(self, rep_id: int, month: date) -> MonthlyTarget | None:
         found = next(
@@ -272,29 +275,63 @@ class FakeTargets:
         target = self.rows.get(target_id)
         return replace(target) if target else None
 
-    async def set(
-        self,
-        *,
-        rep_id: int,
-        month: date,
-        sales: Decimal,
-        collection: Decimal,
-        set_by: int,
-        now: datetime,
-    ) -> MonthlyTarget:
+    async def assign(self, target: MonthlyTarget) -> MonthlyTarget:
         """A new figure replaces the old one (same row) and needs confirming again."""
-        existing = await self.get(rep_id, month)
+        existing = await self.get(target.rep_id, target.month)
         target_id = existing.id if existing else max(self.rows, default=0) + 1
-        target = MonthlyTarget(target_id, rep_id, month, sales, collection, set_by, now)
-        self.rows[target_id] = target
-        return replace(target)
+        stored = replace(target, id=target_id, confirmed_at=None)
+        self.rows[target_id] = stored
+        return replace(stored)
 
     async def confirm(self, target_id: int, now: datetime) -> bool:
         target = self.rows.get(target_id)
         if target is None or target.confirmed_at is not None:
             return False
-        target.confirmed_at = now
+        target.confirmed_at, target.next_nudge_at = now, None
         return True
+
+    async def of_reps(
+        self, rep_ids: Collection[int], months: Collection[date]
+    ) -> Sequence[MonthlyTarget]:
+        return [replace(t) for t in self.rows.values() if t.rep_id in rep_ids and t.month in months]
+
+    async def actuals(self, rep_ids: Collection[int], span: MonthSpan) -> Actuals:
+        visits, requests = self.sources()
+        counts: dict[int, int] = {}
+        for visit in visits.rows.values():
+            if visit.rep_id in rep_ids and span.first_day <= visit.visited_on <= span.last_day:
+                counts[visit.rep_id] = counts.get(visit.rep_id, 0) + 1
+        sales = [
+            Sale(r.requester_id, r.terms.quantity, r.terms.amount, r.terms.discount)
+            for r in requests.rows.values()
+            if r.requester_id in rep_ids
+            and r.kind == "special_terms"
+            and r.status is RequestStatus.approved
+            and r.closed_at is not None
+            and span.starts_at <= r.closed_at < span.ends_at
+        ]
+        return Actuals(counts, sales)
+
+    async def due_for_nudge(self, now: datetime) -> Sequence[MonthlyTarget]:
+        due = [
+            t
+            for t in self.rows.values()
+            if t.confirmed_at is None and t.next_nudge_at is not None and t.next_nudge_at <= now
+        ]
+        return [replace(t) for t in sorted(due, key=lambda t: (t.next_nudge_at, t.id))]
+
+    async def claim_nudges(self, claims: Sequence[TargetNudgeClaim]) -> set[int]:
+        claimed: set[int] = set()
+        for claim in claims:
+            target = self.rows.get(claim.target_id)
+            if (
+                target is not None
+                and target.confirmed_at is None
+                and target.next_nudge_at == claim.seen_nudge_at
+            ):
+                target.next_nudge_at = claim.next_nudge_at
+                claimed.add(target.id)
+        return claimed
 
     def __getitem__(self, target_id: int) -> MonthlyTarget:
         return self.rows[target_id]
@@ -326,6 +363,10 @@ class RoutineUnitOfWork(ApprovalUnitOfWork):
     plans: FakePlans = field(default_factory=FakePlans)
     targets: FakeTargets = field(default_factory=FakeTargets)
     work_logs: FakeWorkLogs = field(default_factory=FakeWorkLogs)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.targets.sources = lambda: (self.visits, self.requests)
 
     def snapshot(self) -> dict[str, Any]:
         return {

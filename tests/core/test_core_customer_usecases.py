@@ -22,6 +22,7 @@ from routine_fakes import CAT, RoutineUnitOfWork, make_customer, routine_world
 from bot.core.customers import CustomerDraft, CustomerStatus, VisitDraft
 from bot.core.deals import InputProblem
 from bot.core.errors import CustomerTaken, Deactivated, InvalidChange, NotAllowed, NotFound
+from bot.core.plans import MonthlyTarget
 from bot.core.policy import Policy, Visits
 from bot.core.usecases.customer_register import (
     change_status,
@@ -1007,13 +1008,8 @@ async def test_leaving_without_commit_forgets_routine_writes() -> None:
         await uow.customers.save(replace(uow.customers[1], status=L))
         plan = await uow.plans.add(ROB, MON)
         await uow.plans.add_item(plan.id, customer_id=1, day=MON, purpose="x")
-        await uow.targets.set(
-            rep_id=ROB,
-            month=MON,
-            sales=Decimal(1),
-            collection=Decimal(0),
-            set_by=SUE,
-            now=MONDAY_10,
+        await uow.targets.assign(
+            MonthlyTarget(0, ROB, MON, Decimal(1), Decimal(0), set_by=SUE, set_at=MONDAY_10)
         )
         await uow.work_logs.set_note(ROB, MON, "note", MONDAY_10)
 

@@ -40,7 +40,7 @@ from bot.core.usecases.routine import (
     report_missing_plans,
     send_meeting_summaries,
 )
-from bot.core.usecases.targets import confirm_target, set_target, team_reps
+from bot.core.usecases.targets import TargetFigures, confirm_target, set_target, team_reps
 from bot.core.usecases.worklog import set_note, work_log
 
 POLICY = Policy()
@@ -709,6 +709,13 @@ async def test_this_week_s_plan_with_nothing_planned_counts_as_complete() -> Non
 # --- monthly targets ------------------------------------------------------------------------
 
 
+FRI_09, FRI_18 = local_utc(6, 9), local_utc(6, 18)  # the deadline day's morning, its end
+
+
+def figures(sales: object, collection: object, quantity: object = 0) -> TargetFigures:
+    return TargetFigures(Decimal(str(sales)), Decimal(str(quantity)), Decimal(str(collection)))
+
+
 async def test_the_manager_sets_a_target_and_the_rep_confirms_it_once() -> None:
     uow = world()
     target = await set_target(
@@ -716,8 +723,7 @@ async def test_the_manager_sets_a_target_and_the_rep_confirms_it_once() -> None:
         actor_id=SUE,
         rep_id=ROB,
         month=day(15, 4),
-        sales=Decimal("500000"),
-        collection=Decimal("300000"),
+        figures=figures("500000", "300000", quantity="120.5"),
         policy=POLICY,
         now=WED_10,
     )
@@ -730,15 +736,19 @@ async def test_the_manager_sets_a_target_and_the_rep_confirms_it_once() -> None:
         Decimal("500000"),
         Decimal("300000"),
     )
+    assert stored.quantity == Decimal("120.5")
     assert (stored.set_by, stored.set_at, stored.confirmed_at) == (SUE, WED_10, None)
+    assert (stored.confirm_by, stored.next_nudge_at) == (FRI_18, FRI_09), "2 working days"
     assert uow.queued() == [(ROB, "target_set")]
-    assert uow.last_to(ROB, "target_set").params == {
+    shown = {
         "target_id": target.id,
         "month": "2026-04",
         "sales": "500000",
+        "quantity": "120.5",
         "collection": "300000",
-        "by": "Sue",
+        "due": FRI_18.isoformat(),
     }
+    assert uow.last_to(ROB, "target_set").params == {**shown, "by": "Sue"}
     assert [(a.action, a.comment) for a in uow.audit.entries] == [("target_set", "500000")]
     uow.clear_outbox()
 
@@ -747,11 +757,8 @@ async def test_the_manager_sets_a_target_and_the_rep_confirms_it_once() -> None:
     assert uow.targets[target.id].confirmed_at == WED_10 + HOUR
     assert confirmed.confirmed_at == WED_10 + HOUR
     assert uow.queued() == [(SUE, "target_confirmed")]
-    assert uow.last_to(SUE, "target_confirmed").params == {
-        "rep": "Rob",
-        "month": "2026-04",
-        "sales": "500000",
-    }
+    assert uow.last_to(SUE, "target_confirmed").params == {**shown, "rep": "Rob"}
+    assert uow.targets[target.id].next_nudge_at is None, "a confirmed target is not nudged"
     assert uow.audit.actions() == ["target_confirmed"]
 
     error = await assert_refused(
@@ -770,8 +777,7 @@ async def test_a_new_figure_replaces_the_old_and_needs_confirming_again() -> Non
         actor_id=SUE,
         rep_id=ROB,
         month=day(1, 4),
-        sales=Decimal(100),
-        collection=Decimal(50),
+        figures=figures(100, 50),
         policy=POLICY,
         now=WED_10,
     )
@@ -783,8 +789,7 @@ async def test_a_new_figure_replaces_the_old_and_needs_confirming_again() -> Non
         actor_id=SAM,
         rep_id=ROB,
         month=day(30, 4),
-        sales=Decimal(200),
-        collection=Decimal(0),
+        figures=figures(200, 0),
         policy=POLICY,
         now=WED_10 + HOUR,
     )
@@ -813,8 +818,7 @@ async def test_a_target_is_for_this_month_or_the_next(month: date, allowed: bool
         actor_id=SUE,
         rep_id=ROB,
         month=month,
-        sales=Decimal(100),
-        collection=Decimal(0),
+        figures=figures(100, 0),
         policy=POLICY,
         now=WED_10,
     )
@@ -855,8 +859,7 @@ async def test_setting_a_target_is_refused(
             actor_id=actor,
             rep_id=rep_id,  # type: ignore[arg-type]
             month=day(1, 4),
-            sales=Decimal(sales),
-            collection=Decimal(collection),
+            figures=figures(sales, collection),
             policy=POLICY,
             now=WED_10,
         ),
@@ -872,8 +875,7 @@ async def test_only_the_rep_confirms_their_own_target(actor: int, target_id: int
         actor_id=SUE,
         rep_id=ROB,
         month=day(1, 4),
-        sales=Decimal(100),
-        collection=Decimal(0),
+        figures=figures(100, 0),
         policy=POLICY,
         now=WED_10,
     )

@@ -26,6 +26,7 @@ def test_defaults_follow_the_seed() -> None:
         Role.general_manager,
     )
     assert policy.invite_ttl_days == 7
+    assert policy.targets.confirm_within_days == 2
     assert policy.timezone == "Asia/Shanghai"
     assert policy.tz == ZoneInfo("Asia/Shanghai")
 
@@ -57,6 +58,7 @@ def test_an_empty_file_gives_the_defaults() -> None:
         ({"reminders": {"evening_prompt": False}}, lambda p: p.reminders.evening_prompt, None),
         ({"reminders": {"plan_reminder_day": "wed"}}, lambda p: p.reminders.plan_reminder_day, 2),
         ({"deadlines": {"max_reminders": 0}}, lambda p: p.deadlines.max_reminders, 0),
+        ({"targets": {"confirm_within_days": 5}}, lambda p: p.targets.confirm_within_days, 5),
         ({"deadlines": {"due_time": "17:00"}}, lambda p: p.deadlines.due_time, time(17, 0)),
         (
             {"approval": {"contract": {"chain": ["general_manager"]}}},
@@ -104,6 +106,8 @@ def test_an_override_leaves_the_other_settings_alone() -> None:
         ({"work_start": "25:00"}, "work_start"),
         ({"meeting": {"at": "nine"}}, "meeting.at"),
         ({"meeting": {"at": 9}}, "meeting.at"),
+        ({"targets": {"confirm_within_days": 0}}, "targets.confirm_within_days"),
+        ({"targets": {"confirm_in": 2}}, "targets.confirm_in"),
         ({"deadlines": {"due_time": ""}}, "deadlines.due_time"),
         ({"reminders": {"evening_prompt": True}}, "reminders.evening_prompt"),
         # weekdays

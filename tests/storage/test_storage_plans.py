@@ -11,11 +11,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from dbtools import NOW, Sessions, add_person, count
+from dbtools import NOW, Sessions, add_person, count, statements
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.core.approvals import RequestStatus
+from bot.core.customers import VisitDraft
+from bot.core.deals import DealTerms
 from bot.core.plans import MonthlyTarget, PlanItem, PlanStatus, WeeklyPlan
+from bot.core.policy import Policy
 from bot.core.roles import Role
+from bot.core.targets import Sale, TargetNudgeClaim, month_span
 from storage.tables import PlanItemRow, PlanRow, TargetRow, WorkLogRow
 from storage.uow import SqlUnitOfWork
 
@@ -235,15 +241,13 @@ async def set_target(
     sales: str = "1234567.89",
     collection: str = "0.10",
     now: datetime = NOW,
+    **more: Any,
 ) -> MonthlyTarget:
     async with SqlUnitOfWork(sessionmaker) as uow:
-        target = await uow.targets.set(
-            rep_id=rep_id,
-            month=month,
-            sales=Decimal(sales),
-            collection=Decimal(collection),
-            set_by=set_by,
-            now=now,
+        target = await uow.targets.assign(
+            MonthlyTarget(
+                0, rep_id, month, Decimal(sales), Decimal(collection), set_by, now, **more
+            )
         )
         await uow.commit()
     return target
@@ -339,6 +343,124 @@ async def test_concurrent_confirmations_have_one_winner(
     assert got.confirmed_at == NOW + results.index(True) * HOUR
 
 
+async def test_quantity_deadline_and_nudge_read_back_and_confirming_ends_the_nudges(
+    sessionmaker: Sessions, org: dict[str, int]
+) -> None:
+    due, remind = NOW + 2 * DAY, NOW + DAY
+    target = await set_target(
+        sessionmaker,
+        org["rep"],
+        org["mgr"],
+        quantity=Decimal("12.345"),
+        confirm_by=due,
+        next_nudge_at=remind,
+    )
+
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        got = await uow.targets.by_id(target.id)
+        assert got == target
+        assert got is not None
+        assert (got.quantity, got.confirm_by, got.next_nudge_at) == (
+            Decimal("12.345"),
+            due,
+            remind,
+        )
+        assert await uow.targets.confirm(target.id, NOW)
+        await uow.commit()
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        got = await uow.targets.by_id(target.id)
+    assert got is not None
+    assert got.next_nudge_at is None
+
+
+async def test_due_targets_are_claimed_once_by_the_nudge_time_read(
+    sessionmaker: Sessions, org: dict[str, int]
+) -> None:
+    remind = NOW + HOUR
+    due = await set_target(sessionmaker, org["rep"], org["mgr"], next_nudge_at=remind)
+    await set_target(sessionmaker, org["ann"], org["mgr"], next_nudge_at=NOW + DAY)  # later
+    done = await set_target(sessionmaker, org["rep"], org["mgr"], month=APRIL, next_nudge_at=NOW)
+    await set_target(sessionmaker, org["ann"], org["mgr"], month=APRIL)  # never nudged
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        assert await uow.targets.confirm(done.id, NOW)
+        await uow.commit()
+
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        assert [t.id for t in await uow.targets.due_for_nudge(remind)] == [due.id]
+        claims = [TargetNudgeClaim(due.id, remind, NOW + DAY)]
+        assert await uow.targets.claim_nudges(claims) == {due.id}
+        await uow.commit()
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        assert await uow.targets.claim_nudges(claims) == set(), "read before the first claim"
+        assert await uow.targets.due_for_nudge(remind) == []
+        final = [TargetNudgeClaim(due.id, NOW + DAY, None)]
+        assert await uow.targets.claim_nudges(final) == {due.id}
+        await uow.commit()
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        got = await uow.targets.by_id(due.id)
+    assert got is not None
+    assert got.next_nudge_at is None
+
+
+async def add_visit(sessionmaker: Sessions, rep: int, customer: int, on: date) -> None:
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        draft = VisitDraft(customer, "revisit", on, "Visited", "low")
+        await uow.visits.add(draft, rep_id=rep, now=NOW, distance_m=None, far=False)
+        await uow.commit()
+
+
+async def approve(
+    sessionmaker: Sessions, rep: int, customer: int, closed_at: datetime = NOW, **terms: Any
+) -> None:
+    values: dict[str, Any] = {"product": "Pipes", "quantity": Decimal(1), "amount": Decimal(1)}
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        request = await uow.requests.add(
+            kind="special_terms",
+            requester_id=rep,
+            terms=DealTerms(customer, **{**values, **terms}),
+            now=NOW,
+        )
+        approved = replace(request, status=RequestStatus.approved, closed_at=closed_at)
+        await uow.requests.save(approved)
+        await uow.commit()
+
+
+async def test_actuals_of_a_team_are_one_statement_whatever_its_size(
+    engine: AsyncEngine, sessionmaker: Sessions, org: dict[str, int]
+) -> None:
+    """The progress views read the whole team's month at once: visit counts grouped by rep
+    and the approved special-terms requests, exact decimals, in one UNION ALL."""
+    rep, ann, acme = org["rep"], org["ann"], org["acme"]
+    march = month_span(MARCH, Policy())
+    for on in (date(2026, 3, 1), date(2026, 3, 31), date(2026, 2, 28)):
+        await add_visit(sessionmaker, rep, acme, on)
+    await approve(sessionmaker, rep, acme, amount=Decimal("1234567.89"), discount=Decimal("12.5"))
+    await approve(sessionmaker, rep, acme, quantity=Decimal("0.125"))
+    await approve(sessionmaker, rep, acme, closed_at=march.starts_at - HOUR)  # February
+    await approve(sessionmaker, ann, acme, closed_at=march.ends_at)  # April
+    others = [(await add_person(sessionmaker, 10 + i, role=Role.rep)).id for i in range(20)]
+
+    with statements(engine) as seen:
+        async with SqlUnitOfWork(sessionmaker) as uow:
+            alone = await uow.targets.actuals([rep], march)
+    with statements(engine) as seen_many:
+        async with SqlUnitOfWork(sessionmaker) as uow:
+            team = await uow.targets.actuals([rep, ann, *others], march)
+
+    assert alone.visits == team.visits == {rep: 2}
+    assert sorted(alone.sales, key=repr) == sorted(team.sales, key=repr)
+    assert sorted(alone.sales, key=repr) == sorted(
+        [
+            Sale(rep, Decimal(1), Decimal("1234567.89"), Decimal("12.5")),
+            Sale(rep, Decimal("0.125"), Decimal(1), None),
+        ],
+        key=repr,
+    )
+    selects = [s for s in seen if s.lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 1, seen
+    assert len(seen_many) == len(seen), seen_many
+
+
 # --- work log -------------------------------------------------------------------------------
 
 
@@ -386,13 +508,8 @@ async def test_leaving_without_commit_forgets_plans_targets_and_notes(
         await uow.plans.add_item(dropped.id, customer_id=org["acme"], day=NEXT, purpose="x")
         await uow.plans.add_item(kept.id, customer_id=org["beta"], day=WEEK, purpose="y")
         await uow.plans.save(replace(kept, status=PlanStatus.submitted, submitted_at=NOW))
-        await uow.targets.set(
-            rep_id=org["rep"],
-            month=MARCH,
-            sales=Decimal("1"),
-            collection=Decimal("1"),
-            set_by=org["mgr"],
-            now=NOW + DAY,
+        await uow.targets.assign(
+            MonthlyTarget(0, org["rep"], MARCH, Decimal(1), Decimal(1), org["mgr"], NOW + DAY)
         )
         assert await uow.targets.confirm(target.id, NOW)
         await uow.work_logs.set_note(org["rep"], date(2026, 3, 2), "gone", NOW)
