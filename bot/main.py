@@ -51,6 +51,7 @@ from bot.ui.cards import (
     follow_ups_keyboard,
     open_customer_keyboard,
     plan_keyboard,
+    prospects_keyboard,
     target_keyboard,
 )
 from bot.ui.shown import ShownButtonsOnly
@@ -276,11 +277,14 @@ def build_app(
         keyboards={
             "approval_card": card_keyboard,
             "followups_digest": follow_ups_keyboard,
-            "prospect_to_confirm": open_customer_keyboard,
+            "prospect_to_confirm": prospects_keyboard,
             "customer_file": open_customer_keyboard,
             "plan_card": plan_keyboard,
             "target_set": target_keyboard,
             "target_reminder": target_keyboard,
+        },
+        bundle_windows={
+            "prospect_to_confirm": timedelta(minutes=policy.reminders.bundle_minutes),
         },
     )
 

@@ -169,6 +169,20 @@ class SqlCustomerEvents:
             for row in rows
         ]
 
+    async def declared_distinct(self, customer_ids: Collection[int]) -> dict[int, list[int]]:
+        rows = await self._session.execute(
+            select(CustomerEventRow.customer_id, CustomerEventRow.comment)
+            .where(
+                CustomerEventRow.customer_id.in_(list(customer_ids)),
+                CustomerEventRow.action == "declared_distinct",
+            )
+            .order_by(CustomerEventRow.id)
+        )
+        clashes: dict[int, list[int]] = {}
+        for customer_id, comment in rows:
+            clashes.setdefault(customer_id, []).append(int((comment or "").split(":")[-1]))
+        return clashes
+
 
 def _visit(row: VisitRow) -> Visit:
     return Visit(

@@ -92,10 +92,10 @@ class SqlOutboxQueue:
                 for row, telegram_id, language in rows
             ]
 
-    async def last_sent(self, ref: str, chat_id: int) -> int | None:
+    async def last_sent(self, ref: str, chat_id: int, since: datetime | None = None) -> int | None:
         async with self._sessionmaker() as session:
-            message_id = await session.scalar(
-                select(OutboxRow.message_id)
+            row = await session.execute(
+                select(OutboxRow.message_id, OutboxRow.sent_at)
                 .where(
                     OutboxRow.ref == ref,
                     OutboxRow.chat_id == chat_id,
@@ -106,7 +106,12 @@ class SqlOutboxQueue:
                 .order_by(OutboxRow.id.desc())
                 .limit(1)
             )
-            return int(message_id) if message_id is not None else None
+            found = row.first()
+            if found is None or found.message_id is None:
+                return None
+            if since is not None and (found.sent_at is None or found.sent_at < since):
+                return None  # the last one is too old to be edited into a bundle
+            return int(found.message_id)
 
     async def mark_sent(self, sent: Mapping[int, int], now: datetime) -> None:
         """Many rows in one transaction (item id -> Telegram message id), no reads: the

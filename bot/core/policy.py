@@ -61,6 +61,9 @@ class Reminders:
     plan_reminder_day: int = 4  # Friday (Monday = 0)
     plan_reminder: time = time(15, 0)
     evening_prompt: time | None = time(19, 0)
+    # New prospects within this many minutes of the keeper's last list edit that list instead
+    # of sending another message.
+    bundle_minutes: int = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,6 +336,7 @@ _REMINDERS = _section(
         "plan_reminder_day": _weekday,
         "plan_reminder": _time,
         "evening_prompt": _optional_time,
+        "bundle_minutes": _int(0, 240),
     },
 )
 _MEETING = _section(

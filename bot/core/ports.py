@@ -113,6 +113,10 @@ class CustomerEventLog(Protocol):
 
     async def for_customer(self, customer_id: int) -> Sequence[CustomerEvent]: ...
 
+    async def declared_distinct(self, customer_ids: Collection[int]) -> dict[int, list[int]]:
+        """For each customer, the ones its registrar said it is not (oldest first)."""
+        ...
+
 
 class VisitRepo(Protocol):
     async def add(
@@ -356,8 +360,9 @@ class OutboxQueue(Protocol):
         """Atomically take pending rows that are due (and rows whose lease ran out)."""
         ...
 
-    async def last_sent(self, ref: str, chat_id: int) -> int | None:
-        """The message id last delivered under `ref` to that chat, for editing it in place."""
+    async def last_sent(self, ref: str, chat_id: int, since: datetime | None = None) -> int | None:
+        """The message id last delivered under `ref` to that chat (no earlier than `since`),
+        for editing it in place."""
         ...
 
     async def mark_sent(self, sent: Mapping[int, int], now: datetime) -> None:

@@ -73,6 +73,7 @@ class OutboxSender:
         clock: Clock,
         limits: ChatLimits | None = None,
         keyboards: dict[str, KeyboardFactory] | None = None,
+        bundle_windows: dict[str, timedelta] | None = None,
         batch: int = 50,
         idle_poll: float = 1.0,
     ) -> None:
@@ -83,6 +84,9 @@ class OutboxSender:
         self._clock = clock
         self._limits = limits or ChatLimits()
         self._keyboards = keyboards or {}
+        # A template listed here edits its last message when that went out within the window
+        # (a burst reads as one message), and is sent anew when it is older.
+        self._bundle_windows = bundle_windows or {}
         self._batch = batch
         self._idle_poll = idle_poll
         self._wakeup = asyncio.Event()
@@ -280,7 +284,9 @@ class OutboxSender:
     async def _put(self, item: OutboxItem, text: str, markup: InlineKeyboardMarkup | None) -> int:
         """Edit the earlier message in place when asked to, else send a new one."""
         if item.edit and item.ref is not None:
-            message_id = await self._queue.last_sent(item.ref, item.chat_id)
+            window = None if item.edit_only else self._bundle_windows.get(item.template)
+            since = self._clock() - window if window is not None else None
+            message_id = await self._queue.last_sent(item.ref, item.chat_id, since)
             if message_id is not None and await self._edit(item, message_id, text, markup):
                 return message_id
             if item.edit_only:

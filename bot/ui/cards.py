@@ -17,6 +17,7 @@ from pydantic import Field
 
 from bot.core.approvals import Decision
 from bot.core.models import MAX_ID, OutboxItem
+from bot.ui.fit import BUTTON_TEXT_MAX, clip
 
 RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
@@ -99,6 +100,20 @@ def open_customer_keyboard(item: OutboxItem) -> InlineKeyboardMarkup:
         callback_data=CustomerCb(customer=int(item.params["customer_id"])).pack(),
     )
     return InlineKeyboardMarkup(inline_keyboard=[[button]])
+
+
+def prospects_keyboard(item: OutboxItem) -> InlineKeyboardMarkup | None:
+    """One button per prospect listed on the keeper's message, each opening its card."""
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=f"🌱 {clip(str(p['name']), BUTTON_TEXT_MAX)}",
+                callback_data=CustomerCb(customer=int(p["customer_id"])).pack(),
+            )
+        ]
+        for p in item.params.get("waiting", [])
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
 class PlanAct(StrEnum):

@@ -41,18 +41,20 @@ async def test_register_confirm_visit_and_follow_up(demo: Sandbox) -> None:
     assert "Phone: +86 138 0013 8000" in rep.last_text().splitlines()
     await demo.settle()
     notice = supervisor.last()
-    assert "New prospect to confirm: Minghua Trading Co., Ltd., registered by Zhao Lei." in (
-        notice.text
-    )
+    assert notice.text.startswith("🌱 1 prospect to confirm")
+    assert "• Minghua Trading Co., Ltd. · registered by Zhao Lei" in notice.text.splitlines()
 
-    await supervisor.tap("Open the customer")
+    await supervisor.tap("🌱 Minghua Trading Co., Ltd.", message=notice)
     assert "Waiting for the supervisor's confirmation" in supervisor.last_text()
     await supervisor.tap("✅ Confirm")
     await demo.settle()
     assert "Confirmed by Chen Jing" in supervisor.last_text()
     # the notice is edited in place: the chat no longer reads as an open item
-    assert "New prospect to confirm" not in notice.text
-    assert "✅ Confirmed by Chen Jing." in notice.text
+    assert notice.text.splitlines() == [
+        "✅ Minghua Trading Co., Ltd.: confirmed by Chen Jing.",
+        "🌱 No prospects wait for your confirmation.",
+    ]
+    assert supervisor.buttons(notice) == []
     assert "Your prospect Minghua Trading Co., Ltd. is confirmed" in rep.last_text()
 
     await rep.send("/visit")
@@ -147,3 +149,30 @@ async def test_a_reassigned_customer_s_old_owner_is_told(demo: Sandbox) -> None:
         "🔁 Minghua Trading Co., Ltd. is now looked after by Sun Li (reassigned by Chen Jing)."
     )
     assert "Minghua Trading Co., Ltd." in other.last_text()
+
+
+async def test_a_burst_of_prospects_is_one_message_and_a_later_one_starts_a_new_one(
+    demo: Sandbox,
+) -> None:
+    rep, supervisor = demo.user(REP), demo.user(SUPERVISOR)
+    names = ("Alpha Foods", "Beta Tools", "Gamma Tea")
+    for n, name in enumerate(names):
+        await register_customer(rep, name, f"1390000000{n}")
+        await rep.tap("💾 Save")
+        demo.clock.advance(minutes=2)
+    await demo.settle()
+    await demo.outbox_idle()
+
+    notices = [m for m in supervisor.bot_messages() if "to confirm" in m.text]
+    assert len(notices) == 1, "three prospects in six minutes: one message, edited"
+    assert notices[0].text.startswith("🌱 3 prospects to confirm")
+    assert supervisor.buttons(notices[0]) == [f"🌱 {name}" for name in names]
+
+    demo.clock.advance(minutes=15)
+    await register_customer(rep, "Delta Steel", "13900000009")
+    await rep.tap("💾 Save")
+    await demo.settle()
+    await demo.outbox_idle()
+    notices = [m for m in supervisor.bot_messages() if "to confirm" in m.text]
+    assert len(notices) == 2, "past the window, a new message at the foot of the chat"
+    assert notices[-1].text.startswith("🌱 4 prospects to confirm")

@@ -53,7 +53,7 @@ def nothing_filed(demo: Sandbox, rep: SandboxUser) -> bool:
     no_status = not [m for m in rep.bot_messages() if m.text.startswith("Your request #")]
     told = [m.text for m in demo.emulator.transcript(SUPERVISOR)]
     # the new customer itself enters the prospect register; no request card follows
-    return no_status and all(text.startswith("🌱 New prospect to confirm") for text in told)
+    return no_status and all("to confirm" in text for text in told)
 
 
 async def test_wrong_amounts_are_asked_again_and_the_form_keeps_what_was_typed(
@@ -253,7 +253,7 @@ async def test_a_customer_added_in_the_form_goes_through_the_duplicate_check(
     ]
     assert await answer(rep, CUSTOMER) == [PRODUCT_PROMPT]
     await settle(demo)
-    assert f"New prospect to confirm: {CUSTOMER}" in supervisor.last_text()
+    assert f"• {CUSTOMER} · registered by Zhao Lei" in supervisor.last_text().splitlines()
 
     await rep.send("/deal")
     await rep.tap("➕ New customer")

@@ -29,9 +29,11 @@ async def test_the_demo_morning_is_live_through_the_bot(demo: Sandbox) -> None:
         "❌ Reject",
         "↩️ Return for changes",
     ]
-    prospects = [m for m in supervisor.bot_messages() if "New prospect to confirm" in m.text]
-    settled = [m for m in supervisor.bot_messages() if "✅ Confirmed by" in m.text]
-    assert (len(prospects), len(settled)) == (2, 1), "the confirmed one's notice says so"
+    prospects = [m for m in supervisor.bot_messages() if "to confirm" in m.text]
+    assert len(prospects) == 1, "the morning's prospects are one message"
+    assert prospects[0].text.startswith("✅ Minghua Trading Co., Ltd.: confirmed by Chen Jing.")
+    assert "🌱 2 prospects to confirm" in prospects[0].text
+    assert supervisor.buttons(prospects[0]) == ["🌱 Golden Dragon Pipes", "🌱 华东五金有限公司"]
     await supervisor.tap("✅ Approve", message=card)
     await demo.settle()
     await demo.outbox_idle()

@@ -139,6 +139,13 @@ class FakeCustomerEvents:
     async def for_customer(self, customer_id: int) -> Sequence[CustomerEvent]:
         return [replace(e) for e in self.rows if e.customer_id == customer_id]
 
+    async def declared_distinct(self, customer_ids: Collection[int]) -> dict[int, list[int]]:
+        clashes: dict[int, list[int]] = {}
+        for e in self.rows:
+            if e.customer_id in customer_ids and e.action == "declared_distinct":
+                clashes.setdefault(e.customer_id, []).append(int((e.comment or "").split(":")[-1]))
+        return clashes
+
     def of(self, customer_id: int) -> list[tuple[str, int | None, str | None, str | None]]:
         """(action, actor, from, to) of a customer's history, oldest first."""
         return [

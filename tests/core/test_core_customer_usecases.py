@@ -98,11 +98,14 @@ async def test_register_stores_the_draft_with_its_company_key_and_queues_it_for_
     assert uow.customer_events.of(customer.id) == [("created", ROB, None, "prospect")]
     assert uow.customer_events.rows[0].at == MONDAY_10
     assert uow.queued() == [(SUE, "prospect_to_confirm")]
-    assert uow.last_to(SUE, "prospect_to_confirm").params == {
-        "customer_id": customer.id,
-        "name": "Acme Trading Co., Ltd.",
-        "owner": "Rob",
-    }
+    assert uow.last_to(SUE, "prospect_to_confirm").params["waiting"] == [
+        {
+            "customer_id": customer.id,
+            "name": "Acme Trading Co., Ltd.",
+            "owner": "Rob",
+            "distinct_from": [],
+        }
+    ]
     assert uow.audit.actions() == ["customer_registered"]
     assert uow.committed == 1
     assert [c.id for c in await unconfirmed_prospects(uow, SUE)] == [customer.id]

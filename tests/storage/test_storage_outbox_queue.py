@@ -322,6 +322,24 @@ async def test_an_edit_names_the_last_message_sent_under_its_ref(
     assert await queue.last_sent("request:2", ann.telegram_id) is None
 
 
+async def test_a_bundle_edits_the_last_message_only_while_it_is_recent(
+    sessionmaker: Sessions, queue: SqlOutboxQueue
+) -> None:
+    ann = await add_person(sessionmaker, 1)
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        await uow.outbox.add(Notification(ann.id, "list", ref="prospects:1"), NOW)
+        await uow.outbox.add(Notification(ann.id, "list", ref="prospects:1"), NOW)
+        await uow.commit()
+    older, newer = await queue.claim_due(NOW, 10, LEASE)
+    await queue.mark_sent({older.id: 601}, NOW)
+    await queue.mark_sent({newer.id: 602}, NOW + 5 * MINUTE)
+
+    assert await queue.last_sent("prospects:1", ann.telegram_id, since=NOW) == 602
+    assert await queue.last_sent("prospects:1", ann.telegram_id, since=NOW + 5 * MINUTE) == 602
+    # the last one is too old: nothing to bundle into, even though an older one exists
+    assert await queue.last_sent("prospects:1", ann.telegram_id, since=NOW + 6 * MINUTE) is None
+
+
 async def test_recent_failures_lists_failed_rows_newest_first_with_their_recipient(
     sessionmaker: Sessions, queue: SqlOutboxQueue
 ) -> None:

@@ -3,6 +3,7 @@ status changes, reassignment and handover, each kept with who and when."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -95,57 +96,74 @@ async def register(
                 customer.id, "declared_distinct", actor.id, now, comment=f"customer:{other}"
             )
         )
-    supervisor = register_keeper(actor, list(await uow.people.all()))
-    if supervisor is not None:
-        params: dict[str, object] = {
-            "customer_id": customer.id,
-            "name": customer.name,
-            "owner": actor.full_name,
-        }
-        if distinct_from:
-            clashes = await uow.customers.names(set(distinct_from))
-            params["distinct_from"] = [clashes.get(other, "—") for other in distinct_from]
-        await uow.outbox.add(
-            Notification(
-                supervisor.id, "prospect_to_confirm", params, ref=prospect_ref(customer.id)
-            ),
-            now,
-        )
+    people = list(await uow.people.all())
+    keeper = register_keeper(actor, people)
+    if keeper is not None:
+        await _prospects_notice(uow, keeper, people, now)
     await uow.audit.add(AuditEntry("customer_registered", actor.id, now, f"customer:{customer.id}"))
     await uow.commit()
     return customer
 
 
-def prospect_ref(customer_id: int) -> str:
-    return f"prospect:{customer_id}"
+PROSPECTS_SHOWN = 8  # on the keeper's message; /customer lists them all
 
 
-async def _settle_prospect_notice(
-    uow: UnitOfWork, customer: Customer, actor_id: int, outcome: str, now: datetime
+def prospects_ref(keeper_id: int) -> str:
+    return f"prospects:{keeper_id}"
+
+
+async def _prospects_notice(
+    uow: UnitOfWork,
+    keeper: Person,
+    people: Sequence[Person],
+    now: datetime,
+    settled: dict[str, str] | None = None,
 ) -> None:
-    """The keeper's "prospect to confirm" message is edited to show who settled it and how,
-    so their chat does not read as a pile of open items."""
-    people = {p.id: p for p in await uow.people.all()}
-    owner = people.get(customer.owner_id)
-    keeper = register_keeper(owner, list(people.values())) if owner else None
-    if owner is None or keeper is None:
-        return
-    params = {
-        "customer_id": customer.id,
-        "name": customer.name,
-        "owner": owner.full_name,
-        "outcome": outcome,
-        "by": people[actor_id].full_name,
+    """The keeper has one living message with the prospects waiting for their confirmation.
+    A new prospect edits it when it went out within the bundle window (a burst reads "3
+    prospects to confirm", not three messages), else it is sent anew at the foot of the chat;
+    a confirmation or rejection edits it to say who settled what and what still waits. A
+    prospect declared distinct from existing records names them, so the clash is checked."""
+    waiting = await unconfirmed_prospects(uow, keeper.id)
+    shown = sorted(waiting, key=lambda c: c.id)[:PROSPECTS_SHOWN]
+    clashes = await uow.customer_events.declared_distinct([c.id for c in shown])
+    clash_names = await uow.customers.names({i for ids in clashes.values() for i in ids})
+    names = {p.id: p.full_name for p in people}
+    params: dict[str, object] = {
+        "count": len(waiting),
+        "more": len(waiting) - len(shown),
+        "waiting": [
+            {
+                "customer_id": c.id,
+                "name": c.name,
+                "owner": names.get(c.owner_id, "—"),
+                "distinct_from": [clash_names.get(i, "—") for i in clashes.get(c.id, [])],
+            }
+            for c in shown
+        ],
+        "settled": settled,
     }
     notice = Notification(
         keeper.id,
         "prospect_to_confirm",
         params,
-        ref=prospect_ref(customer.id),
+        ref=prospects_ref(keeper.id),
         edit=True,
-        edit_only=True,
+        edit_only=settled is not None,
     )
     await uow.outbox.add(notice, now)
+
+
+async def _settle_prospect_notice(
+    uow: UnitOfWork, customer: Customer, actor_id: int, outcome: str, now: datetime
+) -> None:
+    people = list(await uow.people.all())
+    owner = next((p for p in people if p.id == customer.owner_id), None)
+    keeper = register_keeper(owner, people) if owner else None
+    actor = next(p for p in people if p.id == actor_id)
+    if keeper is not None:
+        settled = {"name": customer.name, "outcome": outcome, "by": actor.full_name}
+        await _prospects_notice(uow, keeper, people, now, settled)
 
 
 @dataclass(frozen=True)
