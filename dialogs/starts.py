@@ -18,14 +18,16 @@ class StartData:
 
 @dataclass(frozen=True, slots=True)
 class AtCustomer(StartData):
-    """A form opened at one customer: the customer's card, a visit to them."""
+    """A form opened at one customer: the customer's card, a visit to them. `back_to_caller`:
+    Back on the card returns to the form that opened it (a request in /pending)."""
 
     customer: int
+    back_to_caller: bool = False
 
     @classmethod
     def read(cls, data: object) -> Self | None:
         if isinstance(data, dict) and data.get("customer"):
-            return cls(int(data["customer"]))
+            return cls(int(data["customer"]), bool(data.get("back_to_caller")))
         return None
 
 

@@ -48,28 +48,31 @@ class ApprovalCb(CallbackData, prefix="ap"):
     act: Act
 
 
-def decision_keyboard(step_id: int) -> InlineKeyboardMarkup:
+def decision_keyboard(step_id: int, customer_id: int | None = None) -> InlineKeyboardMarkup:
+    """The four decisions; and the customer's card (visits, requests) one tap away, so an
+    approver can look before deciding."""
+
     def button(text: str, act: Act) -> InlineKeyboardButton:
         return InlineKeyboardButton(
             text=text, callback_data=ApprovalCb(step=step_id, act=act).pack()
         )
 
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                button(_("✅ Approve"), Act.approve),
-                button(_("✍️ Approve with opinion"), Act.opinion),
-            ],
-            [button(_("❌ Reject"), Act.reject), button(_("↩️ Return for changes"), Act.back)],
-        ]
-    )
+    rows = [
+        [button(_("✅ Approve"), Act.approve), button(_("✍️ Approve with opinion"), Act.opinion)],
+        [button(_("❌ Reject"), Act.reject), button(_("↩️ Return for changes"), Act.back)],
+    ]
+    if customer_id is not None:
+        look = CustomerCb(customer=customer_id).pack()
+        rows.append([InlineKeyboardButton(text=_("📇 Customer and visits"), callback_data=look)])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def card_keyboard(item: OutboxItem) -> InlineKeyboardMarkup | None:
     step = item.params.get("step", {})
     if step.get("status") != "pending" or item.params.get("status") != "pending":
         return None
-    return decision_keyboard(int(step["id"]))
+    customer = item.params.get("customer_id")
+    return decision_keyboard(int(step["id"]), int(customer) if customer else None)
 
 
 class VisitCb(CallbackData, prefix="fv"):

@@ -51,6 +51,10 @@ async def on_open(
 
 
 async def on_back_from_card(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    start = AtCustomer.read(manager.start_data)
+    if start is not None and start.back_to_caller and "back_to" not in manager.dialog_data:
+        await manager.done()
+        return
     lists = {CustomerSG.results.state: CustomerSG.results, CustomerSG.queue.state: CustomerSG.queue}
     await manager.switch_to(lists.get(manager.dialog_data.get("back_to", ""), CustomerSG.menu))
 

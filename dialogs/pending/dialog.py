@@ -24,8 +24,8 @@ from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list
 from dialogs.common import now_of, person_of, policy_of, renderer_of, uow_of
 from dialogs.history import history_button, history_pages, more_history
-from dialogs.starts import DecideStep
-from dialogs.states import PendingSG, ReasonSG
+from dialogs.starts import AtCustomer, DecideStep
+from dialogs.states import CustomerSG, PendingSG, ReasonSG
 
 
 async def list_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
@@ -136,6 +136,12 @@ async def on_return(callback: CallbackQuery, _b: Button, manager: DialogManager)
     await _ask_text(manager, Decision.return_for_changes)
 
 
+async def on_customer(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    _step, view = await _step_view(manager)
+    start = AtCustomer(view.request.terms.customer_id, back_to_caller=True)
+    await manager.start(CustomerSG.card, data=start.data(), mode=StartMode.NORMAL)
+
+
 def pending_dialog() -> Dialog:
     return Dialog(
         Window(
@@ -159,6 +165,7 @@ def pending_dialog() -> Dialog:
                 Button(Label("❌ Reject"), id="no", on_click=on_reject, when="open"),
                 Button(Label("↩️ Return for changes"), id="back", on_click=on_return, when="open"),
             ),
+            Button(Label("📇 Customer and visits"), id="cust", on_click=on_customer),
             history_button(PendingSG.history),
             SwitchTo(Label("◀ Back to the list"), id="tolist", state=PendingSG.list),
             buttons_only(),

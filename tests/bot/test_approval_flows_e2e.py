@@ -34,6 +34,7 @@ REJECT_PROMPT = (
 )
 RETURN_PROMPT = f"What should change in request #1 ({CUSTOMER})?\nType it, up to 500 characters."
 DECISION_BUTTONS = ["✅ Approve", "✍️ Approve with opinion", "❌ Reject", "↩️ Return for changes"]
+CARD_BUTTONS = [*DECISION_BUTTONS, "📇 Customer and visits"]  # the customer one tap away
 NOT_ALLOWED = "This request is not waiting for your decision."
 
 
@@ -196,7 +197,7 @@ async def test_reject_asks_why_then_tells_the_requester_and_stops_the_chain(demo
     await settle(demo)
     status = the_status(rep)
     card = open_card(sup)
-    assert sup.buttons(card) == DECISION_BUTTONS
+    assert sup.buttons(card) == CARD_BUTTONS
 
     await sup.tap("❌ Reject", message=card)
     assert sup.last_text() == REJECT_PROMPT
@@ -272,10 +273,10 @@ async def test_the_card_keeps_its_buttons_while_the_reason_is_asked_and_after_ca
     assert sup.last().message_id != card.message_id, "the question comes as a new message"
     assert sup.last_text() == RETURN_PROMPT
     assert card.text == card_text, "the approver still sees what they decide"
-    assert sup.buttons(card) == DECISION_BUTTONS
+    assert sup.buttons(card) == CARD_BUTTONS
 
     await sup.send("/cancel")
-    assert sup.buttons(card) == DECISION_BUTTONS
+    assert sup.buttons(card) == CARD_BUTTONS
 
 
 # ---- 3. return for changes and resubmit ----------------------------------------------------------
@@ -371,7 +372,7 @@ async def test_a_forged_tap_by_someone_not_deciding_changes_nothing(demo: Sandbo
     )
 
     assert changed(before, demo) == set(), "no card, no reason prompt, no status change"
-    assert sup.buttons(fresh(demo, card)) == DECISION_BUTTONS
+    assert sup.buttons(fresh(demo, card)) == CARD_BUTTONS
     assert "1. Sales supervisor · Chen Jing · ⏳ deciding" in the_status(rep).text
 
 
@@ -389,7 +390,7 @@ async def test_a_double_tap_decides_once(demo: Sandbox) -> None:
     assert sorted(answers) == ["Already decided by Chen Jing at Mon 11-23 10:07.", "Approved ✅"]
     assert len(mgr.bot_messages()) == 1, "Liu Yang gets exactly one card"
     assert_one_status(rep)
-    assert mgr.buttons(open_card(mgr)) == DECISION_BUTTONS
+    assert mgr.buttons(open_card(mgr)) == CARD_BUTTONS
     status = the_status(rep).text
     assert status.count("✅ approved · Chen Jing") == 1
     assert "2. Sales manager · Liu Yang · ⏳ deciding" in status
@@ -488,7 +489,7 @@ async def test_pending_lists_the_request_and_approves_from_there(demo: Sandbox) 
     assert sup.buttons() == [PENDING_ITEM, "Close"]
     await sup.tap(PENDING_ITEM)
     assert sup.last_text().startswith("Special terms request #1")
-    assert sup.buttons() == [*DECISION_BUTTONS, "◀ Back to the list"]
+    assert sup.buttons() == [*CARD_BUTTONS, "◀ Back to the list"]
     await sup.tap("✅ Approve")
     assert sup.last_callback_answer() == {
         "text": "Approved ✅",
@@ -570,7 +571,13 @@ async def test_an_away_manager_s_step_goes_to_the_delegate(demo: Sandbox) -> Non
 
     card = open_card_zh(vp)
     assert "您代 Liu Yang 审核。" in card.text
-    assert vp.buttons(card) == ["✅ 批准", "✍️ 附意见同意", "❌ 驳回", "↩️ 退回修改"]
+    assert vp.buttons(card) == [
+        "✅ 批准",
+        "✍️ 附意见同意",
+        "❌ 驳回",
+        "↩️ 退回修改",
+        "📇 客户与拜访记录",
+    ]
     assert not [m for m in mgr.bot_messages() if m.buttons and "#1" in m.text]
     pending = the_status(rep).text
     assert "2. Sales manager · Zhang Wei (on behalf of Liu Yang) · ⏳ deciding" in pending
@@ -652,7 +659,7 @@ async def test_each_person_reads_the_request_in_their_own_language(demo: Sandbox
     assert "Requested by: Sun Li" in card.text
     assert "Discount: 8 %" in card.text
     assert chinese_words(card.text, "华强贸易 钢管") == [], card.text
-    assert sup.buttons(card) == DECISION_BUTTONS
+    assert sup.buttons(card) == CARD_BUTTONS
 
 
 def english_words(text: str, names: str) -> list[str]:

@@ -15,10 +15,12 @@ from bot.core.approvals import (
     StepStatus,
 )
 from bot.core.deals import DealTerms
+from bot.core.models import OutboxItem
 from bot.core.roles import Role
 from bot.core.usecases.approval_views import card_params
 from bot.i18n import make_i18n
 from bot.rendering import Renderer, make_env
+from bot.ui.cards import CustomerCb, card_keyboard
 
 NOW = datetime(2026, 11, 23, 2, tzinfo=UTC)
 BEFORE = DealTerms(1, "Steel pipes", Decimal(100), Decimal("120000.00"), Decimal("12.00"))
@@ -89,4 +91,28 @@ def test_the_general_manager_approves_and_everyone_before_reviews_in_chinese() -
     assert "请于 周一 11-23 10:00 前审批。" in final
     assert "Please decide by Mon 11-23 10:00." in card(
         "en", round_=1, previous=None, role=Role.general_manager
+    )
+
+
+def test_the_card_offers_the_customer_one_tap_away() -> None:
+    """The approver can look at the customer's card (visits, earlier requests) before deciding;
+    a decided step's card offers nothing."""
+    item = OutboxItem(
+        id=1,
+        recipient_id=3,
+        chat_id=3,
+        template="approval_card",
+        params={"status": "pending", "step": {"id": 7, "status": "pending"}, "customer_id": 42},
+        ref=None,
+        attempts=0,
+        language="en",
+    )
+    i18n = make_i18n("en")
+    with i18n.context(), i18n.use_locale("en"):
+        markup = card_keyboard(item)
+    assert markup is not None
+    last = markup.inline_keyboard[-1][0]
+    assert (last.text, last.callback_data) == (
+        "📇 Customer and visits",
+        CustomerCb(customer=42).pack(),
     )

@@ -92,3 +92,12 @@ async def test_the_returned_requests_edit_screen_repeats_the_reason(fed: Fed) ->
     lines = window_text(fed).splitlines()
     assert "↩️ Returned by Chen Jing" in lines
     assert "What to change: “Ask for 10 % at most”" in lines
+
+
+async def test_an_approver_looks_at_the_customer_from_pending_and_comes_back(fed: Fed) -> None:
+    await fed.send(SUPERVISOR, "/pending")
+    await fed.click(SUPERVISOR, "#1")
+    await fed.click(SUPERVISOR, "📇 Customer and visits")
+    assert (fed.window(SUPERVISOR).text or "").startswith(f"<b>{MINGHUA}</b>")
+    await fed.click(SUPERVISOR, "◀ Back")
+    assert "Special terms request #1" in (fed.window(SUPERVISOR).text or ""), "back on the request"

@@ -28,12 +28,17 @@ async def test_the_demo_morning_is_live_through_the_bot(demo: Sandbox) -> None:
         "✍️ Approve with opinion",
         "❌ Reject",
         "↩️ Return for changes",
+        "📇 Customer and visits",
     ]
     prospects = [m for m in supervisor.bot_messages() if "to confirm" in m.text]
     assert len(prospects) == 1, "the morning's prospects are one message"
     assert prospects[0].text.startswith("✅ Minghua Trading Co., Ltd.: confirmed by Chen Jing.")
     assert "🌱 2 prospects to confirm" in prospects[0].text
     assert supervisor.buttons(prospects[0]) == ["🌱 Golden Dragon Pipes", "🌱 华东五金有限公司"]
+    await supervisor.tap("📇 Customer and visits", message=card)
+    assert supervisor.last_text().startswith("<b>Minghua Trading Co., Ltd.</b>") or (
+        supervisor.last_text().startswith("Minghua Trading Co., Ltd.")
+    ), "the customer's card, to look before deciding"
     await supervisor.tap("✅ Approve", message=card)
     await demo.settle()
     await demo.outbox_idle()

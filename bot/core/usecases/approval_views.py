@@ -147,6 +147,7 @@ def request_snapshot(view: RequestView) -> dict[str, Any]:
         "round": request.round,
         "requester": view.names.get(request.requester_id, "—"),
         "customer": view.customer_name,
+        "customer_id": terms.customer_id,
         "product": terms.product,
         "quantity": str(terms.quantity),
         "amount": str(terms.amount),
