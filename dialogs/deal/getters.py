@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager
 
+from bot.core.deals import net_amount_of
 from bot.core.usecases.approval_views import view_for
 from bot.labels import DEAL_FIELD_LABELS
 from bot.ui.fit import BUTTON_TEXT_MAX, clip
@@ -24,7 +26,9 @@ async def field_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, A
 
 async def summary_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
     data = dialog_manager.dialog_data
-    summary = renderer_of(dialog_manager).render("deal_summary", deal=data)
+    discount = data.get("discount")
+    net = net_amount_of(Decimal(data["amount"]), None if discount is None else Decimal(discount))
+    summary = renderer_of(dialog_manager).render("deal_summary", deal=data, net=str(net))
     return {
         "summary": summary,
         "fields": [(key, _(label)) for key, label in DEAL_FIELD_LABELS.items()],

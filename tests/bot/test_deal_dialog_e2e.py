@@ -85,7 +85,7 @@ async def test_wrong_amounts_are_asked_again_and_the_form_keeps_what_was_typed(
         "Product: Steel pipes",
         "Quantity: 100",
         "Amount: ¥12,000.50",
-        "Discount: 8 %",
+        "Discount: 8 % · net: ¥11,040.46",
         "Payment terms: —",
         "Deposit: —",
         "Note: —",
@@ -113,7 +113,7 @@ async def test_over_long_texts_and_a_discount_over_100_are_refused(demo: Sandbox
     summary = rep.last_text().splitlines()
     assert f"Product: {'p' * 200}" in summary
     assert "Amount: ¥50,000.00" in summary
-    assert "Discount: 12.5 %" in summary
+    assert "Discount: 12.5 % · net: ¥43,750.00" in summary
 
 
 async def test_a_request_without_special_terms_cannot_be_sent_until_one_is_added(

@@ -35,7 +35,7 @@ async def test_the_required_answers_lead_straight_to_the_summary(fed: Fed) -> No
     await fed.send(REP, "九五折")
 
     summary = window_text(fed)
-    assert "Discount: 5 %" in summary.splitlines(), "九五折 is 5 % off"
+    assert "Discount: 5 % · net: ¥342,000.00" in summary.splitlines(), "九五折 is 5 % off"
     assert summary.endswith("Send it for approval? Tap a field to change it.")
     assert buttons(fed)[0] == "📨 Submit", "Submit is reachable with the required answers in"
     for optional in ("✏️ Payment terms", "✏️ Deposit", "✏️ Note"):
