@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from feed import ADMIN, SUPERVISOR, Fed
+from feed import ADMIN, GM, MANAGER, SUPERVISOR, Fed
 
 NEWCOMER = 3000
 
@@ -124,4 +124,85 @@ async def test_a_forged_open_invite_is_refused(fed: Fed) -> None:
     assert answer.text == "This button is no longer active."
     assert fed.window(SUPERVISOR).text == menu.text
     assert "demo-newcomer" not in (fed.window(SUPERVISOR).text or "")
+    assert fed.rows() == before
+
+
+async def tap_day(fed: Fed, user_id: int, day: int) -> None:
+    markup = fed.window(user_id).reply_markup
+    assert markup is not None
+    (data,) = [
+        b.callback_data
+        for row in markup.inline_keyboard
+        for b in row
+        if b.text.strip("[] ") == str(day) and b.callback_data
+    ]
+    await fed.tap(user_id, data, message=fed.window(user_id))
+
+
+async def away_until_delegate(fed: Fed, user_id: int) -> None:
+    """The clock stands on Monday 23 November: away the 24th and the 25th."""
+    await fed.send(user_id, "/settings")
+    await fed.click(user_id, "🏖 ")
+    await fed.click(user_id, "➕ ")
+    await tap_day(fed, user_id, 24)
+    await tap_day(fed, user_id, 25)
+
+
+async def test_the_delegate_picker_offers_only_people_who_may_decide(fed: Fed) -> None:
+    await away_until_delegate(fed, MANAGER)
+    assert window_text(fed, MANAGER) == "Who decides for you?"
+    assert sorted(buttons(fed, MANAGER)) == [
+        "Wang Fang · General manager",
+        "Zhang Wei · Marketing VP",
+        "◀ Back",
+    ], "not the supervisor below him, the admin or the accountant"
+
+    await away_until_delegate(fed, SUPERVISOR)
+    assert sorted(buttons(fed, SUPERVISOR)) == [
+        "Liu Yang · Sales manager",
+        "Wang Fang · General manager",
+        "Zhang Wei · Marketing VP",
+        "◀ Back",
+    ]
+
+
+async def test_nobody_to_delegate_to_is_said_in_a_sentence(fed: Fed) -> None:
+    await away_until_delegate(fed, GM)  # Wang Fang reads Chinese; nobody is above her
+    assert window_text(fed, GM) == (
+        "由谁代您审核？\n暂无可选人员：代理人须在职，且角色与您相同或在审批链中高于您。"
+    )
+    assert buttons(fed, GM) == ["◀ 返回"]
+
+
+async def test_delegating_to_the_next_approver_warns_and_may_still_be_saved(fed: Fed) -> None:
+    await away_until_delegate(fed, MANAGER)
+    await fed.click(MANAGER, "Zhang Wei · ")
+    assert window_text(fed, MANAGER) == (
+        "Away from 2026-11-24 to 2026-11-25; Zhang Wei decides your approvals meanwhile. Save?\n"
+        "⚠️ Zhang Wei already decides after you in the chain: one person would decide two steps."
+    )
+    await fed.click(MANAGER, "◀ Back")
+    assert window_text(fed, MANAGER) == "Who decides for you?", "someone else may be picked"
+    await fed.click(MANAGER, "Wang Fang · ")
+    assert "⚠️ Wang Fang already decides after you in the chain" in window_text(fed, MANAGER)
+
+    await fed.click(MANAGER, "✅ Save")
+    assert "✖ 11-24 → 11-25 · Wang Fang" in buttons(fed, MANAGER)
+
+
+async def test_a_forged_delegate_is_refused(fed: Fed) -> None:
+    await away_until_delegate(fed, MANAGER)
+    picker = fed.window(MANAGER)
+    async with fed.uow() as uow:
+        below = await uow.people.by_telegram_id(SUPERVISOR)
+    assert below is not None
+    shown = button_data(fed, MANAGER, "Zhang Wei · Marketing VP")
+    forged = shown.rsplit(":", 1)[0] + f":{below.id}"
+    before = fed.rows()
+
+    answer = fed.answer(await fed.tap(MANAGER, forged, message=picker))
+
+    assert answer is not None
+    assert answer.show_alert is True
+    assert fed.window(MANAGER).text == picker.text
     assert fed.rows() == before
