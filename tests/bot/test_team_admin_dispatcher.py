@@ -6,18 +6,9 @@ from __future__ import annotations
 import re
 
 from feed import ADMIN, GM, MANAGER, SUPERVISOR, Fed
+from test_forms_dispatcher import buttons, window_text
 
 NEWCOMER = 3000
-
-
-def window_text(fed: Fed, user_id: int) -> str:
-    return fed.window(user_id).text or ""
-
-
-def buttons(fed: Fed, user_id: int) -> list[str]:
-    markup = fed.window(user_id).reply_markup
-    assert markup is not None
-    return [button.text for row in markup.inline_keyboard for button in row]
 
 
 def button_data(fed: Fed, user_id: int, label: str) -> str:
