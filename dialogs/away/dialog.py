@@ -63,7 +63,7 @@ async def confirm_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str,
         "start": data["start"],
         "end": data["end"],
         "delegate": data["delegate_name"],
-        "twice": data["decides_after"],
+        "twice": data.get("decides_after", False),
     }
 
 

@@ -37,7 +37,7 @@ async def name_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
 async def roles_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
     roles, _people = await team.invite_targets(uow_of(dialog_manager), person_of(dialog_manager).id)
     return {
-        "name": dialog_manager.dialog_data["name"],
+        "name": dialog_manager.dialog_data.get("name") or "—",
         "roles": [(role.value, role_label(role)) for role in roles],
     }
 
@@ -47,7 +47,7 @@ async def managers_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str
     _roles, people = await team.invite_targets(uow_of(dialog_manager), actor.id)
     data = dialog_manager.dialog_data
     return {
-        "name": data["name"],
+        "name": data.get("name") or "—",
         "role": role_label(Role(data["role"])),
         "managers": [(p.id, f"{p.full_name} · {role_label(p.role)}") for p in people],
         "may_be_top": actor.is_admin,
@@ -57,7 +57,7 @@ async def managers_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str
 async def confirm_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
     data = dialog_manager.dialog_data
     return {
-        "name": data["name"],
+        "name": data.get("name") or "—",
         "role": role_label(Role(data["role"])),
         "manager": data.get("manager_name") or "—",
     }

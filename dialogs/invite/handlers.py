@@ -70,6 +70,9 @@ async def on_top_level(callback: CallbackQuery, _button: Button, manager: Dialog
 
 async def on_create(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
     data = manager.dialog_data
+    if not data.get("name"):  # a form begun before invites asked for the name
+        await manager.switch_to(InviteSG.name)
+        return
     invite = await team.create_invite(
         uow_of(manager),
         actor_id=person_of(manager).id,
