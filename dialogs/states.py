@@ -2,6 +2,7 @@ from aiogram.fsm.state import State, StatesGroup
 
 
 class InviteSG(StatesGroup):
+    name = State()
     role = State()
     manager = State()
     confirm = State()

@@ -28,7 +28,7 @@ from dialogs.states import (
 
 def router() -> Router:
     r = Router(name="dialog_starts")
-    r.message.register(_starter("invite", InviteSG.role), Command("invite"))
+    r.message.register(_starter("invite", InviteSG.name), Command("invite"))
     r.message.register(team, Command("team"))
     r.message.register(settings, Command("settings"))
     for name, state in (

@@ -60,6 +60,7 @@ class InviteRow(Base):
     expires_at: Mapped[datetime]
     used_by: Mapped[int | None] = mapped_column(BigInteger)
     used_at: Mapped[datetime | None]
+    name: Mapped[str | None] = mapped_column(String(64))
 
 
 class OutboxRow(Base):

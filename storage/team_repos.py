@@ -44,6 +44,7 @@ def _invite(row: InviteRow) -> Invite:
         expires_at=row.expires_at,
         used_by=row.used_by,
         used_at=row.used_at,
+        name=row.name,
     )
 
 
@@ -158,6 +159,7 @@ class SqlInviteRepo:
                 created_by=invite.created_by,
                 created_at=invite.created_at,
                 expires_at=invite.expires_at,
+                name=invite.name,
             )
         )
         await self._session.flush()
@@ -165,6 +167,14 @@ class SqlInviteRepo:
     async def get(self, code: str) -> Invite | None:
         row = await self._session.get(InviteRow, code)
         return _invite(row) if row else None
+
+    async def open(self, now: datetime) -> Sequence[Invite]:
+        rows = await self._session.scalars(
+            select(InviteRow)
+            .where(InviteRow.used_by.is_(None), InviteRow.expires_at > now)
+            .order_by(InviteRow.expires_at, InviteRow.code)
+        )
+        return [_invite(row) for row in rows]
 
     async def claim(self, code: str, telegram_id: int, now: datetime) -> bool:
         result = await self._session.execute(

@@ -43,6 +43,7 @@ class Invite:
     expires_at: datetime
     used_by: int | None = None  # the redeemer's Telegram id
     used_at: datetime | None = None
+    name: str | None = None  # the newcomer's name as the inviter typed it; None: not asked
 
     def problem(self, now: datetime) -> str | None:
         """Why this invite cannot be used at `now`, or None when it can."""

@@ -58,6 +58,10 @@ class InviteRepo(Protocol):
 
     async def get(self, code: str) -> Invite | None: ...
 
+    async def open(self, now: datetime) -> Sequence[Invite]:
+        """The invites neither used nor expired at `now`, soonest to expire first."""
+        ...
+
     async def claim(self, code: str, telegram_id: int, now: datetime) -> bool:
         """Mark an unused, unexpired invite used; False if it was not (another claim won)."""
         ...

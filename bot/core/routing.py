@@ -154,6 +154,48 @@ def route(
     return steps
 
 
+def approval_order(rule: ApprovalRule) -> list[Role]:
+    """Every role a request of the kind may need (its chain and any band's), in chain order."""
+    return _ordered([*rule.chain, *(r for band in rule.bands for r in band.roles)], rule.chain)
+
+
+def _orders_with(role: Role, policy: Policy, kinds: Iterable[str]) -> list[list[Role]]:
+    orders = [approval_order(_rule(kind, policy)) for kind in kinds]
+    return [order for order in orders if role in order]
+
+
+def may_decide_for(deputy: Role, role: Role, policy: Policy, kinds: Iterable[str]) -> bool:
+    """Whether someone in role `deputy` may decide, while a `role` holder is away, what that
+    holder decides: on every request kind `role` approves, `deputy` is the same role or a later
+    one in the kind's approval order, so a delegation never hands a decision to someone the
+    policy does not trust with it (a supervisor's special terms to a marketing VP: yes; a sales
+    manager's to a supervisor, or to an accountant: no). A role that approves none of `kinds`
+    has nothing to hand over, so nobody is ruled out by it."""
+    return all(deputy in order[order.index(role) :] for order in _orders_with(role, policy, kinds))
+
+
+def approvers_after(
+    person_id: int, people: Mapping[int, Person], policy: Policy, kinds: Iterable[str]
+) -> list[Person]:
+    """Who decides after the person on the requests the person decides: per kind the person's
+    role approves, each later role of its approval order goes to the nearest active holder up
+    the person's `reports_to` line, as `route` finds them for a requester below the person.
+    Delegating to one of them would make one person decide two steps of the same request."""
+    person = people.get(person_id)
+    if person is None:
+        return []
+    line = line_above(person_id, people)
+    found: dict[int, Person] = {}
+    for order in _orders_with(person.role, policy, kinds):
+        taken = {person_id}
+        for role in order[order.index(person.role) + 1 :]:
+            approver = _nearest(role, line, taken)
+            if approver is not None:
+                taken.add(approver.id)
+                found.setdefault(approver.id, approver)
+    return list(found.values())
+
+
 def can_answer(person: Person) -> bool:
     """Active, and the bot can reach them (no 403 since their last message)."""
     return person.active and not person.unreachable

@@ -63,6 +63,7 @@ async def seed_demo(uow: UnitOfWork, now: datetime) -> bool:
             created_by=ids[1000],
             created_at=now,
             expires_at=now + timedelta(days=365),
+            name=NEWCOMER.name,
         )
     )
     await uow.commit()

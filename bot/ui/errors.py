@@ -63,6 +63,11 @@ def explain(error: DomainError) -> str:
         }.get(error.reason, _("That change is not possible."))
     if error.code == "not_allowed" and error.details.get("action") == "decide":
         return _("This request is not waiting for your decision.")
+    if error.code == "not_allowed" and error.details.get("action") == "delegate_to":
+        return _(
+            "That person cannot decide your approvals: choose someone in your role "
+            "or above it in your approval chain."
+        )
     return {
         "not_allowed": _("Sorry, your role does not allow that."),
         "not_found": _("I could not find that. It may have been changed or removed."),

@@ -40,6 +40,7 @@ def input_problem_text(problem: InputProblem) -> str:
         "follow_up_before_visit": _("The follow-up cannot be before the visit."),
         "follow_up_too_far": _("Please pick a follow-up within a year."),
         "bad_choice": _("Please choose with the buttons."),
+        "bad_name": _("Please type the newcomer's name in letters, e.g. Li Wei or 李伟."),
     }
     return texts.get(problem.code, _("That value is not valid.")).format(**details)
 

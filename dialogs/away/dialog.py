@@ -51,14 +51,20 @@ async def overview_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str
 
 async def delegates_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
     people = await delegation.delegate_candidates(
-        uow_of(dialog_manager), person_of(dialog_manager).id
+        uow_of(dialog_manager), person_of(dialog_manager).id, policy_of(dialog_manager)
     )
-    return {"people": [(p.id, f"{p.full_name} · {role_label(p.role)}") for p in people]}
+    items = [(p.id, f"{p.full_name} · {role_label(p.role)}") for p in people]
+    return {"people": items, "nobody": not items}
 
 
 async def confirm_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
     data = dialog_manager.dialog_data
-    return {"start": data["start"], "end": data["end"], "delegate": data["delegate_name"]}
+    return {
+        "start": data["start"],
+        "end": data["end"],
+        "delegate": data["delegate_name"],
+        "twice": data.get("decides_after", False),
+    }
 
 
 def _first_days(manager: DialogManager) -> tuple[date | None, date | None]:
@@ -88,11 +94,14 @@ async def on_end_day(callback: CallbackQuery, manager: DialogManager, day: date)
 async def on_delegate(
     callback: CallbackQuery, _w: Select[int], manager: DialogManager, person_id: int
 ) -> None:
-    people = await delegation.delegate_candidates(uow_of(manager), person_of(manager).id)
-    chosen = next((p for p in people if p.id == person_id), None)
-    if chosen is None:
-        return
-    manager.dialog_data.update(delegate=chosen.id, delegate_name=chosen.full_name)
+    choice = await delegation.choose_delegate(
+        uow_of(manager), person_of(manager).id, person_id, policy_of(manager)
+    )
+    manager.dialog_data.update(
+        delegate=choice.delegate.id,
+        delegate_name=choice.delegate.full_name,
+        decides_after=choice.decides_after,
+    )
     await manager.switch_to(AwaySG.confirm)
 
 
@@ -105,6 +114,7 @@ async def on_confirm(callback: CallbackQuery, _b: Button, manager: DialogManager
         delegate_id=int(data["delegate"]),
         starts_at=_day_start(date.fromisoformat(data["start"]), tz),
         ends_at=_day_start(date.fromisoformat(data["end"]) + timedelta(days=1), tz),
+        policy=policy_of(manager),
         now=now_of(manager),
     )
     await callback.answer(
@@ -164,6 +174,11 @@ def away_dialog(timezone: ZoneInfo) -> Dialog:
         ),
         Window(
             Tr("Who decides for you?"),
+            Tr(
+                "Nobody can: a delegate must be active and hold your role or one above it "
+                "in your approval chain.",
+                when="nobody",
+            ),
             choice_list("people", "d", on_delegate),
             Back(Label("◀ Back")),
             buttons_only(),
@@ -172,6 +187,11 @@ def away_dialog(timezone: ZoneInfo) -> Dialog:
         ),
         Window(
             Tr("Away from {start} to {end}; {delegate} decides your approvals meanwhile. Save?"),
+            Tr(
+                "⚠️ {delegate} already decides after you in the chain: "
+                "one person would decide two steps.",
+                when="twice",
+            ),
             Button(Label("✅ Save"), id="save", on_click=on_confirm),
             Back(Label("◀ Back")),
             Cancel(Label("✖ Cancel")),

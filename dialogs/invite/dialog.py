@@ -6,6 +6,8 @@ from aiogram_dialog import Dialog, Window
 from aiogram_dialog.widgets.kbd import Back, Button, Cancel, Column, Select, Url
 from aiogram_dialog.widgets.text import Format
 
+from bot.core.usecases.team import newcomer_name
+from bot.ui.inputs import text_field
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list
 from dialogs.invite import getters, handlers
@@ -15,7 +17,17 @@ from dialogs.states import InviteSG
 def invite_dialog() -> Dialog:
     return Dialog(
         Window(
-            Tr("<b>New invite</b>\nWhich role will the newcomer have?"),
+            Tr("<b>New invite</b>"),
+            Tr("Your open invites (tap one to see its link again):", when="any_open"),
+            choice_list("open", "inv", handlers.on_open_invite, height=5, int_ids=False),
+            Tr("\nWhat is the newcomer's full name? They join under it, e.g. Li Wei or 李伟."),
+            text_field("name", newcomer_name, handlers.on_name),
+            Cancel(Label("✖ Cancel")),
+            state=InviteSG.name,
+            getter=getters.name_getter,
+        ),
+        Window(
+            Tr("<b>New invite</b> · {name}\nWhich role will the newcomer have?"),
             Column(
                 Select(
                     Format("{item[1]}"),
@@ -25,13 +37,14 @@ def invite_dialog() -> Dialog:
                     on_click=handlers.on_role,
                 ),
             ),
+            Back(Label("◀ Back")),
             Cancel(Label("✖ Cancel")),
             buttons_only(),
             state=InviteSG.role,
             getter=getters.roles_getter,
         ),
         Window(
-            Tr("<b>New invite</b> · {role}\nWho will the newcomer report to?"),
+            Tr("<b>New invite</b> · {name}, {role}\nWho will the newcomer report to?"),
             choice_list("managers", "mgr", handlers.on_manager, height=6),
             Button(
                 Label("Nobody (top of the tree)"),
@@ -45,7 +58,10 @@ def invite_dialog() -> Dialog:
             getter=getters.managers_getter,
         ),
         Window(
-            Tr("<b>New invite</b>\nRole: {role}\nReports to: {manager}\n\nCreate the invite link?"),
+            Tr(
+                "<b>New invite</b>\nName: {name}\nRole: {role}\nReports to: {manager}\n\n"
+                "Create the invite link?"
+            ),
             Button(Label("✅ Create invite"), id="create", on_click=handlers.on_create),
             Back(Label("◀ Back")),
             Cancel(Label("✖ Cancel")),
@@ -55,9 +71,9 @@ def invite_dialog() -> Dialog:
         ),
         Window(
             Tr(
-                "<b>Invite ready</b> · {role}, reports to {manager}\n\n"
-                "Send this link to the newcomer. It works once and expires on {expires}.\n"
-                "{link}"
+                "<b>Invite ready</b> · {name}\n{role}, reports to {manager}\n\n"
+                "Send this link to {name}: they join under this name. "
+                "It works once and expires on {expires}.\n{link}"
             ),
             Url(Label("📤 Share the link"), url=Format("{share}")),
             Button(Label("➕ Another invite"), id="again", on_click=handlers.on_again),

@@ -2,16 +2,42 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from aiogram.types import CallbackQuery
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager
+from aiogram_dialog.widgets.input import ManagedTextInput
 from aiogram_dialog.widgets.kbd import Button, Select
 
-from bot.core.policy import Policy
+from bot.core.models import Invite
 from bot.core.roles import Role
 from bot.core.usecases import team
-from dialogs.common import now_of, person_of, uow_of
+from dialogs.common import now_of, person_of, policy_of, uow_of
 from dialogs.states import InviteSG
+
+
+async def on_name(
+    message: Message, _w: ManagedTextInput[str], manager: DialogManager, name: str
+) -> None:
+    manager.dialog_data["name"] = name
+    await manager.switch_to(InviteSG.role)
+
+
+async def on_open_invite(
+    callback: CallbackQuery, _widget: Select[str], manager: DialogManager, code: str
+) -> None:
+    invite, manager_name = await team.open_invite(
+        uow_of(manager), person_of(manager).id, code, now_of(manager)
+    )
+    manager.dialog_data.update(name=invite.name, manager_name=manager_name)
+    await _show_link(manager, invite)
+
+
+async def _show_link(manager: DialogManager, invite: Invite) -> None:
+    expires = invite.expires_at.astimezone(policy_of(manager).tz)
+    manager.dialog_data.update(
+        code=invite.code, role=invite.role.value, expires=f"{expires:%Y-%m-%d %H:%M}"
+    )
+    await manager.switch_to(InviteSG.done)
 
 
 async def on_role(
@@ -43,21 +69,22 @@ async def on_top_level(callback: CallbackQuery, _button: Button, manager: Dialog
 
 
 async def on_create(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
-    policy: Policy = manager.middleware_data["policy"]
     data = manager.dialog_data
+    if not data.get("name"):  # a form begun before invites asked for the name
+        await manager.switch_to(InviteSG.name)
+        return
     invite = await team.create_invite(
         uow_of(manager),
         actor_id=person_of(manager).id,
+        name=data["name"],
         role=Role(data["role"]),
         reports_to=data.get("manager_id"),
-        ttl=timedelta(days=policy.invite_ttl_days),
+        ttl=timedelta(days=policy_of(manager).invite_ttl_days),
         now=now_of(manager),
     )
-    data["code"] = invite.code
-    data["expires"] = invite.expires_at.astimezone(policy.tz).strftime("%Y-%m-%d %H:%M")
-    await manager.switch_to(InviteSG.done)
+    await _show_link(manager, invite)
 
 
 async def on_again(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
     manager.dialog_data.clear()
-    await manager.switch_to(InviteSG.role)
+    await manager.switch_to(InviteSG.name)

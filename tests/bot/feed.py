@@ -22,6 +22,7 @@ from aiogram.methods import (
     AnswerCallbackQuery,
     EditMessageReplyMarkup,
     EditMessageText,
+    GetMe,
     SendMessage,
     TelegramMethod,
 )
@@ -65,6 +66,8 @@ class RecordingSession(BaseSession):
         timeout: int | None = None,  # noqa: ASYNC109 (BaseSession's signature)
     ) -> Any:
         self.calls.append(method)
+        if isinstance(method, GetMe):
+            return User(id=bot.id, is_bot=True, first_name="Salesbot", username="salesbot_bot")
         if isinstance(method, SendMessage | EditMessageText | EditMessageReplyMarkup):
             return Message(
                 message_id=next(self._message_ids),

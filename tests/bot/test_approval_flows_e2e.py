@@ -557,7 +557,8 @@ async def test_an_away_manager_s_step_goes_to_the_delegate(demo: Sandbox) -> Non
     assert mgr.last_text() == "Who decides for you?"
     await mgr.tap("Zhang Wei · Marketing VP")
     assert mgr.last_text() == (
-        "Away from 2026-11-23 to 2026-11-24; Zhang Wei decides your approvals meanwhile. Save?"
+        "Away from 2026-11-23 to 2026-11-24; Zhang Wei decides your approvals meanwhile. Save?\n"
+        "⚠️ Zhang Wei already decides after you in the chain: one person would decide two steps."
     )
     await mgr.tap("✅ Save")
     answer = mgr.last_callback_answer()
@@ -608,6 +609,7 @@ async def test_the_away_approver_is_not_told_he_decides_on_his_own_behalf(demo: 
             delegate_id=delegate.id,
             starts_at=now - timedelta(hours=1),
             ends_at=now + timedelta(days=1),
+            policy=demo.app.policy,
             now=now,
         )
     await seed_request(demo)

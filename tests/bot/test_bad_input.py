@@ -8,6 +8,7 @@ from harness import ADMIN, Sandbox
 async def test_text_while_a_button_dialog_is_open_keeps_the_dialog(demo: Sandbox) -> None:
     admin = demo.user(ADMIN)
     await admin.send("/invite")
+    await admin.send("Li Wei")
     menu = admin.last()
     await admin.send("x" * 5000)
     hint, form = admin.bot_messages()[-2:]

@@ -10,6 +10,7 @@ from harness import ADMIN, Sandbox
 async def test_dialog_continues_from_the_old_keyboard_after_restart(sandbox: Sandbox) -> None:
     admin = sandbox.user(ADMIN, "Ada Admin")
     await admin.send("/invite")
+    await admin.send("Li Wei")
     await admin.tap("Sales rep")
     keyboard = admin.last()
     assert "Who will the newcomer report to?" in keyboard.text

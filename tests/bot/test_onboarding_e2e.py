@@ -11,8 +11,9 @@ from botapi_emulator.driver import SandboxUser
 LINK = re.compile(r"https://t\.me/\w+\?start=([\w-]+)")
 
 
-async def make_invite(inviter: SandboxUser, role: str, manager: str) -> str:
+async def make_invite(inviter: SandboxUser, name: str, role: str, manager: str) -> str:
     await inviter.send("/invite")
+    await inviter.send(name)
     await inviter.tap(role)
     await inviter.tap(re.compile(re.escape(manager) + r" · .*"))
     await inviter.tap("✅ Create invite")
@@ -32,10 +33,10 @@ async def test_admin_builds_a_team_by_invite(sandbox: Sandbox) -> None:
     await admin.send("/start")
     assert admin.last_text().startswith("Welcome back, Ada Admin!")
 
-    code = await make_invite(admin, "Sales supervisor", "Ada Admin")
+    code = await make_invite(admin, "Chen Jing", "Sales supervisor", "Ada Admin")
     assert "It works once and expires on 2026-11-30" in admin.last_text()
 
-    supervisor = sandbox.user(2000, "Chen Jing")
+    supervisor = sandbox.user(2000, "CJ 🐼")  # joins under the name the admin typed
     await supervisor.send(f"/start {code}")
     assert (
         "Welcome to the team, Chen Jing! You joined as Sales supervisor." in supervisor.last_text()
@@ -45,9 +46,16 @@ async def test_admin_builds_a_team_by_invite(sandbox: Sandbox) -> None:
     assert "Chen Jing joined the team as Sales supervisor." in admin.last_text()
 
     await supervisor.send("/invite")
-    assert supervisor.buttons() == ["Sales rep", "Accountant", "Customer service", "✖ Cancel"]
+    await supervisor.send("Zhao Lei")
+    assert supervisor.buttons() == [
+        "Sales rep",
+        "Accountant",
+        "Customer service",
+        "◀ Back",
+        "✖ Cancel",
+    ]
     await supervisor.tap("✖ Cancel")
-    rep_code = await make_invite(supervisor, "Sales rep", "Chen Jing")
+    rep_code = await make_invite(supervisor, "Zhao Lei", "Sales rep", "Chen Jing")
 
     rep = sandbox.user(3000, "Zhao Lei")
     await rep.send(f"/start {rep_code}")
@@ -82,7 +90,7 @@ async def test_admin_builds_a_team_by_invite(sandbox: Sandbox) -> None:
 
 async def test_expired_invite_is_refused(sandbox: Sandbox) -> None:
     admin = sandbox.user(ADMIN, "Ada Admin")
-    code = await make_invite(admin, "Sales rep", "Ada Admin")
+    code = await make_invite(admin, "Larry Lu", "Sales rep", "Ada Admin")
     sandbox.clock.advance(days=7, seconds=1)
     late = sandbox.user(4000, "Late Larry")
     await late.send(f"/start {code}")

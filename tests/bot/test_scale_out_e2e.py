@@ -46,6 +46,7 @@ async def scaled(tmp_path: Path, postgres_url: str) -> AsyncIterator[Sandbox]:
 async def test_invite_dialog_survives_a_restart_on_postgres_and_redis(scaled: Sandbox) -> None:
     admin = scaled.user(ADMIN, "Ada Admin")
     await admin.send("/invite")
+    await admin.send("Chen Jing")
     await admin.tap("Sales supervisor")
     keyboard = admin.last()
 

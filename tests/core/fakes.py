@@ -144,6 +144,10 @@ class FakeInvites:
         invite = self.rows.get(code)
         return replace(invite) if invite else None
 
+    async def open(self, now: datetime) -> Sequence[Invite]:
+        waiting = [i for i in self.rows.values() if i.used_by is None and now < i.expires_at]
+        return [replace(i) for i in sorted(waiting, key=lambda i: (i.expires_at, i.code))]
+
     async def claim(self, code: str, telegram_id: int, now: datetime) -> bool:
         invite = self.rows.get(code)
         if invite is None or code in self.claimed_elsewhere:

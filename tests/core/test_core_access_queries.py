@@ -154,6 +154,7 @@ async def test_the_queue_of_an_away_approver_goes_to_the_delegate() -> None:
         delegate_id=SID,
         starts_at=MONDAY_10,
         ends_at=MONDAY_10 + DAY,
+        policy=POLICY,
         now=MONDAY_10 + HOUR,
     )
     assert [step.id for step, _view in await approver_queue(uow, SID)] == [first_step(uow).id]
@@ -499,6 +500,7 @@ async def test_away_periods_are_the_person_s_own_with_the_delegate_s_name() -> N
         delegate_id=SID,
         starts_at=MONDAY_10 + DAY,
         ends_at=MONDAY_10 + 2 * DAY,
+        policy=POLICY,
         now=MONDAY_10,
     )
     await set_away(
@@ -507,6 +509,7 @@ async def test_away_periods_are_the_person_s_own_with_the_delegate_s_name() -> N
         delegate_id=MIA,
         starts_at=MONDAY_10 + DAY,
         ends_at=MONDAY_10 + 2 * DAY,
+        policy=POLICY,
         now=MONDAY_10,
     )
 

@@ -19,7 +19,7 @@ from approval_fakes import (
     local_utc,
     make_terms,
 )
-from fakes import ADA, GUS, MIA, RAY, ROB, SAM, SID, SUE
+from fakes import ADA, FAY, GUS, MIA, RAY, ROB, SAM, SID, SUE
 from refusals import assert_refused
 
 from bot.core.approvals import ApprovalStep, Decision, RequestStatus, StepStatus
@@ -37,7 +37,12 @@ from bot.core.policy import Policy
 from bot.core.roles import Role
 from bot.core.routing import NoApprover
 from bot.core.usecases.approvals import decide, resubmit, status_ref, step_ref, submit, withdraw
-from bot.core.usecases.delegation import cancel_away, set_away
+from bot.core.usecases.delegation import (
+    cancel_away,
+    choose_delegate,
+    delegate_candidates,
+    set_away,
+)
 from bot.core.usecases.reminders import sweep_deadlines
 
 POLICY = Policy()
@@ -487,7 +492,13 @@ async def go_away(
     now: datetime = MONDAY_10,
 ) -> int:
     delegation = await set_away(
-        uow, person_id=person, delegate_id=delegate, starts_at=starts, ends_at=ends, now=now
+        uow,
+        person_id=person,
+        delegate_id=delegate,
+        starts_at=starts,
+        ends_at=ends,
+        policy=POLICY,
+        now=now,
     )
     return delegation.id
 
@@ -635,12 +646,69 @@ async def test_set_away_checks_the_window(
     assert refused.reason == "window"
 
 
-@pytest.mark.parametrize("delegate", [SUE, ROB, 99])
-async def test_the_delegate_must_be_another_active_manager(
+@pytest.mark.parametrize("delegate", [SUE, 99])
+async def test_the_delegate_must_be_another_active_person(
     uow: ApprovalUnitOfWork, delegate: int
 ) -> None:
     refused = await assert_refused(uow, go_away(uow, delegate=delegate), NotFound)
     assert refused.details == {"what": "person"}
+
+
+@pytest.mark.parametrize(
+    ("person", "candidates"),
+    [
+        (SUE, [GUS, MIA, SAM, SID]),  # the same role or one above in the special-terms chain
+        (SAM, [GUS, MIA]),  # not a supervisor below him
+        (GUS, []),  # nobody else decides at the top
+        (ADA, [GUS, MIA, SAM, SUE, SID, FAY]),  # an admin decides nothing: no one ruled out
+    ],
+)
+async def test_delegate_candidates_may_decide_what_the_person_decides(
+    uow: ApprovalUnitOfWork, person: int, candidates: list[int]
+) -> None:
+    found = await delegate_candidates(uow, person, POLICY)
+
+    assert sorted(p.id for p in found) == sorted(candidates)
+    assert uow.committed == 0
+
+
+@pytest.mark.parametrize(
+    ("person", "delegate"),
+    [
+        (SUE, ROB),  # a rep decides nothing
+        (SUE, FAY),  # a finance VP is not in the special-terms chain
+        (SUE, ADA),  # nor is the admin
+        (SAM, SUE),  # a forged id below the sales manager in the chain
+        (MIA, SAM),
+    ],
+)
+async def test_a_delegate_who_may_not_decide_is_refused_and_nothing_changes(
+    uow: ApprovalUnitOfWork, person: int, delegate: int
+) -> None:
+    await file(uow)
+    uow.baseline()
+
+    refused = await assert_refused(uow, go_away(uow, person=person, delegate=delegate), NotAllowed)
+
+    assert refused.details == {"action": "delegate_to"}
+    assert uow.delegations.rows == {}
+
+
+@pytest.mark.parametrize(
+    ("delegate", "decides_after"),
+    [
+        (SID, False),  # another supervisor: not in Sue's chain above her
+        (SAM, True),  # the next approver after Sue
+        (GUS, True),  # any approver after her
+    ],
+)
+async def test_choose_delegate_says_when_one_person_would_decide_two_steps(
+    uow: ApprovalUnitOfWork, delegate: int, decides_after: bool
+) -> None:
+    choice = await choose_delegate(uow, SUE, delegate, POLICY)
+
+    assert (choice.delegate.id, choice.decides_after) == (delegate, decides_after)
+    assert uow.committed == 0
 
 
 async def test_a_deactivated_manager_is_no_delegate(uow: ApprovalUnitOfWork) -> None:

@@ -159,7 +159,13 @@ async def test_an_away_approver_who_is_deactivated_leaves_the_delegate_too(
     uow: ApprovalUnitOfWork,
 ) -> None:
     await set_away(
-        uow, person_id=SUE, delegate_id=SID, starts_at=L(MON, 9), ends_at=L(TUE, 18), now=L(MON, 10)
+        uow,
+        person_id=SUE,
+        delegate_id=SID,
+        starts_at=L(MON, 9),
+        ends_at=L(TUE, 18),
+        policy=POLICY,
+        now=L(MON, 10),
     )
 
     await deactivate(uow, actor_id=ADA, person_id=SUE, policy=POLICY, now=L(MON, 11))
@@ -245,7 +251,13 @@ async def test_a_reachable_approver_is_escalated_as_before(uow: ApprovalUnitOfWo
 async def test_an_unreachable_delegate_is_escalated_not_moved(uow: ApprovalUnitOfWork) -> None:
     """A delegate's step belongs to the delegation: the approver's manager hears of it."""
     await set_away(
-        uow, person_id=SUE, delegate_id=SID, starts_at=L(MON, 9), ends_at=L(TUE, 18), now=L(MON, 10)
+        uow,
+        person_id=SUE,
+        delegate_id=SID,
+        starts_at=L(MON, 9),
+        ends_at=L(TUE, 18),
+        policy=POLICY,
+        now=L(MON, 10),
     )
     unreachable(uow, SID)
     uow.clear_outbox()

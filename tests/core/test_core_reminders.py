@@ -328,6 +328,7 @@ async def test_the_delegate_is_reminded_and_the_approvers_manager_told(
         delegate_id=SID,
         starts_at=L(MON, 9),
         ends_at=L(WED, 9),
+        policy=POLICY,
         now=L(MON, 11),
     )
     uow.clear_outbox()
@@ -489,6 +490,7 @@ async def test_a_sweep_that_loses_the_hand_over_sends_no_card(uow: ApprovalUnitO
         delegate_id=SID,
         starts_at=L(MON, 12),
         ends_at=L(WED, 9),
+        policy=POLICY,
         now=L(MON, 11),
     )
     uow.clear_outbox()

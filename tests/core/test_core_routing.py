@@ -11,6 +11,9 @@ from bot.core.routing import (
     NoApprover,
     ReasonKind,
     RouteReason,
+    approval_order,
+    approvers_after,
+    may_decide_for,
     required_roles,
     route,
     stand_in,
@@ -336,3 +339,76 @@ def test_the_stand_in_is_the_nearest_one_above_who_can_answer(
     found = stand_in(approver, requester, people)
 
     assert (found.id if found else None) == expected
+
+
+# --- delegation: who may decide for whom, and who already decides after whom ---------------
+
+ROUTED = (KIND,)
+
+
+@pytest.mark.parametrize(
+    ("role", "deputies"),
+    [
+        (SUP, {SUP, SM, VP, GM}),
+        (SM, {SM, VP, GM}),
+        (VP, {VP, GM}),
+        (GM, {GM}),
+        # approves no special terms: nothing to hand over, so no role is ruled out
+        (Role.finance_vp, set(Role)),
+    ],
+)
+def test_a_delegate_holds_the_role_or_one_later_in_the_chain(
+    role: Role, deputies: set[Role]
+) -> None:
+    allowed = {deputy for deputy in Role if may_decide_for(deputy, role, Policy(), ROUTED)}
+
+    assert allowed == deputies
+
+
+def test_a_delegate_must_fit_every_kind_the_role_approves() -> None:
+    """With contracts routed too, a sales manager's contract applications go to the general
+    manager after them: a marketing VP is not in that chain, so may no longer stand in."""
+    kinds = ("special_terms", "contract")
+
+    assert may_decide_for(GM, SM, Policy(), kinds)
+    assert not may_decide_for(VP, SM, Policy(), kinds)
+    assert may_decide_for(VP, SM, Policy(), ROUTED)
+
+
+def test_the_approval_order_holds_the_roles_bands_add() -> None:
+    policy = banded(Band(roles=(SUP,), max_discount=d("5")), Band(roles=(SUP, Role.finance_vp)))
+
+    assert approval_order(policy.approval[KIND]) == [*FULL_CHAIN, Role.finance_vp]
+    assert may_decide_for(Role.finance_vp, GM, policy, ROUTED)
+    assert not may_decide_for(GM, Role.finance_vp, policy, ROUTED)
+
+
+@pytest.mark.parametrize(
+    ("people", "person_id", "after"),
+    [
+        (standard(), SUP_ID, [SM_ID, VP_ID, GM_ID]),
+        (standard(), SM_ID, [VP_ID, GM_ID]),
+        (standard(), GM_ID, []),
+        # a missing level is skipped, a deactivated one walked past, as the routing does
+        (standard(vp=person(VP_ID, VP, GM_ID, active=False)), SUP_ID, [SM_ID, GM_ID]),
+        (standard(sm=person(SM_ID, Role.rep, VP_ID)), SUP_ID, [VP_ID, GM_ID]),
+        (standard(), REP_ID, []),  # decides nothing
+        (standard(), 99, []),
+    ],
+)
+def test_approvers_after_are_the_later_steps_up_the_line(
+    people: dict[int, Person], person_id: int, after: list[int]
+) -> None:
+    found = approvers_after(person_id, people, Policy(), ROUTED)
+
+    assert [p.id for p in found] == after
+
+
+def test_approvers_after_are_found_as_a_requester_below_would_route_them() -> None:
+    people = standard()
+    steps = route(
+        KIND, requester_id=REP_ID, people=people, discount=None, amount=d("1"), policy=Policy()
+    )
+    below_sup = [s.approver_id for s in steps if s.role is not SUP]
+
+    assert [p.id for p in approvers_after(SUP_ID, people, Policy(), ROUTED)] == below_sup

@@ -25,6 +25,7 @@ from fakes import (
     make_person,
 )
 
+from bot.core.deals import InputProblem
 from bot.core.errors import AlreadyMember, Deactivated, InviteInvalid, NotAllowed, NotFound
 from bot.core.models import AuditEntry, Invite, Notification, Person
 from bot.core.roles import Role
@@ -34,6 +35,9 @@ from bot.core.usecases.team import (
     display_name,
     identify,
     invite_targets,
+    newcomer_name,
+    open_invite,
+    open_invites,
     redeem_invite,
 )
 
@@ -45,6 +49,7 @@ async def invite(uow: FakeUnitOfWork, actor: int, role: Role, reports_to: int | 
     return await create_invite(
         uow,
         actor_id=actor,
+        name="Li Wei",
         role=role,
         reports_to=reports_to,
         ttl=WEEK,
@@ -154,6 +159,7 @@ async def test_create_invite_allowed(
         created_by=actor,
         created_at=NOW,
         expires_at=NOW + WEEK,
+        name="Li Wei",
     )
     assert uow.invites["NEWCODE"] == made
     assert uow.audit.entries == [
@@ -243,11 +249,104 @@ async def test_create_operator_invite_has_no_creator_and_no_manager() -> None:
 async def test_invite_codes_are_unguessable_and_fit_the_column(uow: FakeUnitOfWork) -> None:
     codes = set()
     for _ in range(20):
-        made = await create_invite(uow, actor_id=ADA, role=R.rep, reports_to=SUE, ttl=WEEK, now=NOW)
+        made = await create_invite(
+            uow, actor_id=ADA, name="Li Wei", role=R.rep, reports_to=SUE, ttl=WEEK, now=NOW
+        )
         codes.add(made.code)
 
     assert len(codes) == 20
     assert all(16 <= len(code) <= 32 for code in codes)  # invites.code is String(32)
+
+
+@pytest.mark.parametrize(
+    ("typed", "name"),
+    [
+        ("Li Wei", "Li Wei"),
+        ("  李伟 ", "李伟"),
+        ("Anna-Marie\n  O'Neil", "Anna-Marie O'Neil"),
+        ("x" * 64, "x" * 64),
+    ],
+)
+def test_newcomer_name_is_trimmed_text_with_a_letter(typed: str, name: str) -> None:
+    assert newcomer_name(typed) == name
+
+
+@pytest.mark.parametrize(
+    ("typed", "problem"),
+    [
+        ("   ", "empty"),
+        ("x" * 65, "too_long"),
+        ("12345", "bad_name"),
+        ("-- !", "bad_name"),
+        ("Li\x00Wei", "bad_name"),
+    ],
+)
+def test_newcomer_name_refuses(typed: str, problem: str) -> None:
+    with pytest.raises(InputProblem) as caught:
+        newcomer_name(typed)
+    assert caught.value.code == problem
+
+
+@pytest.mark.parametrize("typed", ["", "x" * 65, "007"])
+async def test_create_invite_refuses_a_bad_name_and_changes_nothing(
+    uow: FakeUnitOfWork, typed: str
+) -> None:
+    before = uow.snapshot()
+
+    with pytest.raises(InputProblem):
+        await create_invite(
+            uow, actor_id=SAM, name=typed, role=R.rep, reports_to=SUE, ttl=WEEK, now=NOW
+        )
+
+    assert uow.snapshot() == before
+    assert uow.committed == 0
+
+
+def _open_org() -> FakeUnitOfWork:
+    return FakeUnitOfWork.of(
+        make_org(),
+        [
+            make_invite(code="SAM1", name="Li Wei", created_by=SAM, reports_to=SUE),
+            make_invite(code="SAM2", name="Wang Fang", created_by=SAM, expires_at=NOW + WEEK),
+            make_invite(code="SUE1", name="Zhou Min", created_by=SUE, reports_to=SUE),
+            make_invite(code="USED", name="Old", created_by=SAM, used_by=5, used_at=NOW),
+            make_invite(code="GONE", name="Late", created_by=SAM, expires_at=NOW),
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("actor", "codes"),
+    [
+        (SAM, ["SAM1", "SAM2"]),  # one's own, still waiting, soonest to expire first
+        (SUE, ["SUE1"]),
+        (ADA, ["SAM1", "SUE1", "SAM2"]),  # an admin sees everyone's
+    ],
+)
+async def test_open_invites_are_the_actors_own_still_waiting(actor: int, codes: list[str]) -> None:
+    shown = await open_invites(_open_org(), actor, NOW)
+
+    assert [invite.code for invite, _ in shown] == codes
+
+
+async def test_open_invites_name_the_manager() -> None:
+    shown = await open_invites(_open_org(), SAM, NOW)
+
+    assert [(i.name, manager) for i, manager in shown] == [
+        ("Li Wei", "Sue"),
+        ("Wang Fang", None),
+    ]
+
+
+@pytest.mark.parametrize(("actor", "code"), [(SUE, "SAM1"), (SAM, "USED"), (SAM, "NOPE")])
+async def test_open_invite_refuses_another_persons_or_a_closed_code(actor: int, code: str) -> None:
+    with pytest.raises(NotFound):
+        await open_invite(_open_org(), actor, code, NOW)
+
+
+async def test_a_rep_has_no_open_invites_to_see() -> None:
+    with pytest.raises(NotAllowed):
+        await open_invites(_open_org(), ROB, NOW)
 
 
 # --- redeem_invite ------------------------------------------------------------------------
@@ -279,6 +378,15 @@ async def test_redeem_creates_the_person_and_tells_creator_and_manager_once_each
     assert len(uow.outbox.queued) == 2
     assert uow.audit.actions() == ["joined"]
     assert uow.committed == 1
+
+
+async def test_the_newcomer_joins_under_the_invited_name() -> None:
+    uow = with_invite(role=R.rep, created_by=SAM, reports_to=SUE, name="Li Wei")
+
+    person = await redeem(uow)
+
+    assert person.full_name == "Li Wei"  # not the Telegram name "New  Comer"
+    assert uow.outbox.queued[0].notification.params == {"name": "Li Wei", "role": "rep"}
 
 
 @pytest.mark.parametrize(

@@ -125,3 +125,24 @@ async def test_0010_gives_waiting_rows_a_fresh_budget_and_keeps_settled_ones(
     finally:
         await engine.dispose()
     assert attempts == {"pending": 0, "sending": 0, "failed": 7, "sent": 7}
+
+
+async def test_0012_keeps_invites_made_before_it_without_a_name(empty_db: str) -> None:
+    await upgrade(empty_db, "0011")
+    engine = make_engine(empty_db)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO invites (code, role, created_at, expires_at)"
+                    " VALUES ('OLD', 'rep', :now, :now)"
+                ),
+                {"now": NOW},
+            )
+        await upgrade(empty_db, "0012")
+        async with engine.connect() as connection:
+            names = (await connection.execute(text("SELECT code, name FROM invites"))).all()
+    finally:
+        await engine.dispose()
+
+    assert [tuple(r) for r in names] == [("OLD", None)]

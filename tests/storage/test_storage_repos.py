@@ -138,6 +138,27 @@ async def test_invites_add_and_get(sessionmaker: Sessions) -> None:
         assert await uow.invites.get("nope") is None
 
 
+async def test_an_invite_keeps_the_newcomers_name(sessionmaker: Sessions) -> None:
+    invite = await add_invite(sessionmaker, "NAMED", name="李伟 Li Wei")
+
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        assert await uow.invites.get("NAMED") == invite
+        assert (await uow.invites.get("NAMED")).name == "李伟 Li Wei"  # type: ignore[union-attr]
+
+
+async def test_open_invites_are_unused_and_unexpired_soonest_first(sessionmaker: Sessions) -> None:
+    later = await add_invite(sessionmaker, "LATER", expires_at=NOW + 2 * WEEK)
+    sooner = await add_invite(sessionmaker, "SOONER", name="Li Wei")
+    await add_invite(sessionmaker, "GONE", expires_at=NOW)
+    await add_invite(sessionmaker, "USED")
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        assert await uow.invites.claim("USED", 5, NOW - timedelta(hours=1))
+        await uow.commit()
+
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        assert await uow.invites.open(NOW) == [sooner, later]
+
+
 async def test_an_invite_is_claimed_once(sessionmaker: Sessions) -> None:
     await add_invite(sessionmaker)
 

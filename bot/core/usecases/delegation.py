@@ -2,22 +2,60 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.core.approvals import Delegation
 from bot.core.errors import InvalidChange, NotAllowed, NotFound
 from bot.core.models import AuditEntry, Notification, Person
+from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
+from bot.core.routing import approvers_after, may_decide_for
 from bot.core.usecases.approval_views import card_params, load_view, load_views
-from bot.core.usecases.approvals import step_ref
+from bot.core.usecases.approvals import ROUTED_KINDS, step_ref
 from bot.core.usecases.guards import active_person
 
 
-async def delegate_candidates(uow: UnitOfWork, person_id: int) -> list[Person]:
-    """Active people in a managing role, other than the person themself."""
-    await active_person(uow, person_id)
-    return [p for p in await uow.people.all() if p.active and p.manages and p.id != person_id]
+@dataclass(frozen=True, slots=True)
+class DelegateChoice:
+    delegate: Person
+    # The delegate already decides after the person in the chain of the requests the person
+    # decides: while the delegation lasts, one person would decide two steps of one request.
+    decides_after: bool
+
+
+def _may_stand_in(candidate: Person, person: Person, policy: Policy) -> bool:
+    return (
+        candidate.active
+        and candidate.manages
+        and candidate.id != person.id
+        and may_decide_for(candidate.role, person.role, policy, ROUTED_KINDS)
+    )
+
+
+async def delegate_candidates(uow: UnitOfWork, person_id: int, policy: Policy) -> list[Person]:
+    """Active people in a managing role, other than the person, whose role may decide every
+    approval the person's role decides (`routing.may_decide_for`)."""
+    person = await active_person(uow, person_id)
+    return [p for p in await uow.people.all() if _may_stand_in(p, person, policy)]
+
+
+async def choose_delegate(
+    uow: UnitOfWork, person_id: int, delegate_id: int, policy: Policy
+) -> DelegateChoice:
+    """The delegate the person picked, checked as `set_away` will check them, and whether they
+    already decide after the person in the chain (the form warns; the person may go on)."""
+    person = await active_person(uow, person_id)
+    if not person.manages:
+        raise NotAllowed(action="delegate")
+    people = {p.id: p for p in await uow.people.all()}
+    delegate = people.get(delegate_id)
+    if delegate is None or not delegate.active or delegate.id == person_id:
+        raise NotFound(what="person")
+    if not _may_stand_in(delegate, person, policy):
+        raise NotAllowed(action="delegate_to")
+    after = {p.id for p in approvers_after(person_id, people, policy, ROUTED_KINDS)}
+    return DelegateChoice(delegate, delegate_id in after)
 
 
 async def away_periods(
@@ -37,13 +75,10 @@ async def set_away(
     delegate_id: int,
     starts_at: datetime,
     ends_at: datetime,
+    policy: Policy,
     now: datetime,
 ) -> Delegation:
-    person = await active_person(uow, person_id)
-    if not person.manages:
-        raise NotAllowed(action="delegate")
-    if delegate_id not in {p.id for p in await delegate_candidates(uow, person_id)}:
-        raise NotFound(what="person")
+    await choose_delegate(uow, person_id, delegate_id, policy)
     if ends_at <= starts_at or ends_at <= now:
         raise InvalidChange("window")
     delegation = await uow.delegations.add(

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from bot.core.deals import InputProblem
 from bot.core.errors import (
     AlreadyMember,
     InvalidChange,
@@ -28,6 +29,20 @@ def new_invite_code() -> str:
 def display_name(full_name: str) -> str:
     name = " ".join(full_name.split())[:NAME_MAX]
     return name or "—"
+
+
+def newcomer_name(text: str) -> str:
+    """The name an inviter types for a newcomer, spaces collapsed: 1 to NAME_MAX characters
+    with at least one letter and nothing unprintable, since it becomes the person's name on
+    every card and list (Li Wei, 李伟, Anna-Marie O'Neil)."""
+    name = " ".join(text.split())
+    if not name:
+        raise InputProblem("empty")
+    if len(name) > NAME_MAX:
+        raise InputProblem("too_long", limit=NAME_MAX, length=len(name))
+    if not any(c.isalpha() for c in name) or not name.isprintable():
+        raise InputProblem("bad_name")
+    return name
 
 
 async def identify(
@@ -71,12 +86,16 @@ async def create_invite(
     uow: UnitOfWork,
     *,
     actor_id: int,
+    name: str,
     role: Role,
     reports_to: int | None,
     ttl: timedelta,
     now: datetime,
     new_code: Callable[[], str] = new_invite_code,
 ) -> Invite:
+    """A single-use invite for a newcomer the inviter names: the name is the one the person
+    joins under (the team knows them by it; a Telegram name is often a nickname)."""
+    name = newcomer_name(name)
     roles, managers = await invite_targets(uow, actor_id)
     actor = await active_person(uow, actor_id)
     if role not in roles:
@@ -92,6 +111,7 @@ async def create_invite(
         created_by=actor_id,
         created_at=now,
         expires_at=now + ttl,
+        name=name,
     )
     await uow.invites.add(invite)
     await uow.audit.add(
@@ -122,7 +142,7 @@ async def redeem_invite(
         raise InviteInvalid("used")
     person = await uow.people.add(
         telegram_id=telegram_id,
-        full_name=display_name(full_name),
+        full_name=invite.name or display_name(full_name),
         role=invite.role,
         reports_to=invite.reports_to,
         language=language,
@@ -137,6 +157,32 @@ async def redeem_invite(
         await uow.outbox.add(Notification(recipient, "member_joined", params), now)
     await uow.commit()
     return person
+
+
+async def open_invites(
+    uow: UnitOfWork, actor_id: int, now: datetime
+) -> list[tuple[Invite, str | None]]:
+    """The actor's invites still waiting for their newcomer (an admin sees everyone's), each
+    with the name of the manager the newcomer will report to."""
+    actor = await active_person(uow, actor_id)
+    if not invitable_roles(actor.role):
+        raise NotAllowed(action="invite")
+    names = {p.id: p.full_name for p in await uow.people.all()}
+    return [
+        (invite, names.get(invite.reports_to) if invite.reports_to else None)
+        for invite in await uow.invites.open(now)
+        if actor.is_admin or invite.created_by == actor_id
+    ]
+
+
+async def open_invite(
+    uow: UnitOfWork, actor_id: int, code: str, now: datetime
+) -> tuple[Invite, str | None]:
+    """One of `open_invites`, to show its link again; any other code is not found."""
+    found = [item for item in await open_invites(uow, actor_id, now) if item[0].code == code]
+    if not found:
+        raise NotFound(what="invite")
+    return found[0]
 
 
 async def visible_team(uow: UnitOfWork, actor_id: int) -> list[Person]:

@@ -1,7 +1,7 @@
 """monthly_targets: quantity, the rep's deadline to confirm, and the sweep's next nudge
 
 Revision ID: 0014
-Revises: 0011
+Revises: 0012
 Create Date: 2026-11-28 23:40:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import storage.types
 
 revision: str = "0014"
-down_revision: str | None = "0011"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
