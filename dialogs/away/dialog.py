@@ -22,7 +22,7 @@ from aiogram_dialog.widgets.kbd import (
 from aiogram_dialog.widgets.text import Format
 
 from bot.core.usecases import delegation
-from bot.labels import role_label
+from bot.labels import day_label, role_label
 from bot.ui.calendar import day_calendar
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list
@@ -42,7 +42,8 @@ async def overview_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str
     items = [
         (
             d.id,
-            f"✖ {d.starts_at.astimezone(tz):%m-%d} → {(d.ends_at.astimezone(tz) - timedelta(seconds=1)):%m-%d} · {delegate}",
+            f"✖ {day_label(d.starts_at.astimezone(tz))} → "
+            f"{day_label(d.ends_at.astimezone(tz) - timedelta(seconds=1))} · {delegate}",
         )
         for d, delegate in periods
     ]
@@ -60,8 +61,8 @@ async def delegates_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[st
 async def confirm_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
     data = dialog_manager.dialog_data
     return {
-        "start": data["start"],
-        "end": data["end"],
+        "start": day_label(date.fromisoformat(data["start"])),
+        "end": day_label(date.fromisoformat(data["end"])),
         "delegate": data["delegate_name"],
         "twice": data.get("decides_after", False),
     }

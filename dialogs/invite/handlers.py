@@ -11,6 +11,7 @@ from aiogram_dialog.widgets.kbd import Button, Select
 from bot.core.models import Invite
 from bot.core.roles import Role
 from bot.core.usecases import team
+from bot.labels import day_label
 from dialogs.common import now_of, person_of, policy_of, uow_of
 from dialogs.states import InviteSG
 
@@ -35,7 +36,7 @@ async def on_open_invite(
 async def _show_link(manager: DialogManager, invite: Invite) -> None:
     expires = invite.expires_at.astimezone(policy_of(manager).tz)
     manager.dialog_data.update(
-        code=invite.code, role=invite.role.value, expires=f"{expires:%Y-%m-%d %H:%M}"
+        code=invite.code, role=invite.role.value, expires=day_label(expires, clock=True)
     )
     await manager.switch_to(InviteSG.done)
 

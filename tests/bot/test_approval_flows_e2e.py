@@ -557,14 +557,14 @@ async def test_an_away_manager_s_step_goes_to_the_delegate(demo: Sandbox) -> Non
     assert mgr.last_text() == "Who decides for you?"
     await mgr.tap("Zhang Wei · Marketing VP")
     assert mgr.last_text() == (
-        "Away from 2026-11-23 to 2026-11-24; Zhang Wei decides your approvals meanwhile. Save?\n"
+        "Away from Mon 11-23 to Tue 11-24; Zhang Wei decides your approvals meanwhile. Save?\n"
         "⚠️ Zhang Wei already decides after you in the chain: one person would decide two steps."
     )
     await mgr.tap("✅ Save")
     answer = mgr.last_callback_answer()
     assert answer is not None
     assert answer["text"] == "Saved. Your approvals go to Zhang Wei while you are away."
-    assert "✖ 11-23 → 11-24 · Zhang Wei" in mgr.buttons()
+    assert "✖ Mon 11-23 → Tue 11-24 · Zhang Wei" in mgr.buttons()
 
     await seed_request(demo)
     await sup.tap("✅ Approve", message=open_card(sup))

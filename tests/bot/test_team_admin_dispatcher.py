@@ -169,7 +169,7 @@ async def test_delegating_to_the_next_approver_warns_and_may_still_be_saved(fed:
     await away_until_delegate(fed, MANAGER)
     await fed.click(MANAGER, "Zhang Wei · ")
     assert window_text(fed, MANAGER) == (
-        "Away from 2026-11-24 to 2026-11-25; Zhang Wei decides your approvals meanwhile. Save?\n"
+        "Away from Tue 11-24 to Wed 11-25; Zhang Wei decides your approvals meanwhile. Save?\n"
         "⚠️ Zhang Wei already decides after you in the chain: one person would decide two steps."
     )
     await fed.click(MANAGER, "◀ Back")
@@ -178,7 +178,7 @@ async def test_delegating_to_the_next_approver_warns_and_may_still_be_saved(fed:
     assert "⚠️ Wang Fang already decides after you in the chain" in window_text(fed, MANAGER)
 
     await fed.click(MANAGER, "✅ Save")
-    assert "✖ 11-24 → 11-25 · Wang Fang" in buttons(fed, MANAGER)
+    assert "✖ Tue 11-24 → Wed 11-25 · Wang Fang" in buttons(fed, MANAGER)
 
 
 async def test_a_forged_delegate_is_refused(fed: Fed) -> None:
