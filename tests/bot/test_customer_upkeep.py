@@ -200,23 +200,29 @@ async def test_a_visit_s_photos_are_sent_to_the_viewer_on_a_tap(
 # --- customer service --------------------------------------------------------------------------
 
 
-async def hand_minghua_to_service(fed: Fed) -> int:
-    rep, supervisor = await ids(fed, REP, SUPERVISOR)
-    minghua = await customer_id(fed, "Minghua Trading Co., Ltd.")
-    await log_photos(fed, "AgAD-1", "AgAD-2", at="Minghua Trading Co., Ltd.")
+async def add_service_person(fed: Fed, telegram_id: int, name: str) -> int:
     async with fed.uow() as uow:
-        service = await uow.people.add(
-            telegram_id=CS,
-            full_name="Qian Hui",
+        person = await uow.people.add(
+            telegram_id=telegram_id,
+            full_name=name,
             role=Role.customer_service,
             reports_to=None,
             language="en",
             joined_at=NOW,
         )
         await uow.commit()
+    return person.id
+
+
+async def hand_minghua_to_service(fed: Fed) -> int:
+    rep, supervisor = await ids(fed, REP, SUPERVISOR)
+    minghua = await customer_id(fed, "Minghua Trading Co., Ltd.")
+    await log_photos(fed, "AgAD-1", "AgAD-2", at="Minghua Trading Co., Ltd.")
+    service = await add_service_person(fed, CS, "Qian Hui")
+    async with fed.uow() as uow:
         await customer_register.mark_won(uow, actor_id=rep, customer_id=minghua, now=NOW)
         await customer_register.hand_over(
-            uow, actor_id=supervisor, customer_id=minghua, recipient_id=service.id, now=NOW
+            uow, actor_id=supervisor, customer_id=minghua, recipient_id=service, now=NOW
         )
     return minghua
 
@@ -251,16 +257,7 @@ async def test_the_handover_message_opens_the_customer_for_customer_service(fed:
 
 async def test_customer_service_with_nothing_handed_is_told_so(fed: Fed) -> None:
     await hand_minghua_to_service(fed)
-    async with fed.uow() as uow:
-        await uow.people.add(
-            telegram_id=CS + 1,
-            full_name="Wu Xin",
-            role=Role.customer_service,
-            reports_to=None,
-            language="en",
-            joined_at=NOW,
-        )
-        await uow.commit()
+    await add_service_person(fed, CS + 1, "Wu Xin")
 
     await fed.send(CS + 1, "/customer")
     await fed.click(CS + 1, "🤝 Handed to me")

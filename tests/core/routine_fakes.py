@@ -33,6 +33,14 @@ from bot.core.customers import (
 from bot.core.plans import MonthlyTarget, PlanItem, PlanStatus, WeeklyPlan
 from bot.core.roles import Role
 
+# The statuses by their initials, for tables of cases.
+P, Q, W, H, L = (
+    CustomerStatus.prospect,
+    CustomerStatus.qualified,
+    CustomerStatus.won,
+    CustomerStatus.handed_over,
+    CustomerStatus.lost,
+)
 OPEN_STATUSES = (CustomerStatus.prospect, CustomerStatus.qualified, CustomerStatus.won)
 CAT = 11  # customer service, next to the standard organisation of fakes.make_org
 

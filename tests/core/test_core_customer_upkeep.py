@@ -11,7 +11,7 @@ import pytest
 from approval_fakes import HOUR, MONDAY_10
 from fakes import ADA, GUS, RAY, ROB, SAM, SID, SUE
 from refusals import assert_refused
-from routine_fakes import CAT, RoutineUnitOfWork, make_customer, routine_world
+from routine_fakes import CAT, H, L, P, Q, RoutineUnitOfWork, W, make_customer, routine_world
 
 from bot.core.customers import CustomerDraft, CustomerStatus, VisitDraft
 from bot.core.deals import InputProblem
@@ -32,13 +32,6 @@ from bot.core.usecases.customers import (
 )
 from bot.core.usecases.visits import log_visit
 
-P, Q, W, H, L = (
-    CustomerStatus.prospect,
-    CustomerStatus.qualified,
-    CustomerStatus.won,
-    CustomerStatus.handed_over,
-    CustomerStatus.lost,
-)
 PHONE = "+8613800138000"
 DAN = 12  # a second customer service person
 
