@@ -31,7 +31,10 @@ APPROVERS = frozenset(
 )
 
 FIELD = frozenset({Role.rep, Role.supervisor, Role.sales_manager, Role.admin})
-CUSTOMER_VIEWERS = FIELD | frozenset({Role.marketing_vp, Role.general_manager})
+# Customer service opens the customers handed to them (read-only).
+CUSTOMER_VIEWERS = FIELD | frozenset(
+    {Role.marketing_vp, Role.general_manager, Role.customer_service}
+)
 
 PLANNERS = frozenset(
     {

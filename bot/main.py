@@ -279,6 +279,8 @@ def build_app(
             "followups_digest": follow_ups_keyboard,
             "prospect_to_confirm": prospects_keyboard,
             "customer_file": open_customer_keyboard,
+            "customer_won": open_customer_keyboard,
+            "customer_handover": open_customer_keyboard,
             "plan_card": plan_keyboard,
             "target_set": target_keyboard,
             "target_reminder": target_keyboard,

@@ -16,20 +16,24 @@ from bot.ui.widgets import buttons_only
 from dialogs.states import DiscardSG
 
 DISCARDED = "discard"
+EDITING = "editing"  # dialog_data: the id of the saved record a form edits
 
 
 class FormKind(StrEnum):
     request = "request"
     customer = "customer"
     visit = "visit"
+    changes = "changes"  # any form editing a saved record
 
 
 def cancel_button(kind: FormKind, answers: Collection[str]) -> Button:
-    """✖ Cancel: closes the form, after asking when any of `answers` is filled in."""
+    """✖ Cancel: closes the form, after asking when any of `answers` is filled in (about the
+    changes when the form edits a saved record)."""
 
     async def on_cancel(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
+        asked = FormKind.changes if manager.dialog_data.get(EDITING) else kind
         if any(key in manager.dialog_data for key in answers):
-            await manager.start(DiscardSG.ask, data={"kind": kind.value})
+            await manager.start(DiscardSG.ask, data={"kind": asked.value})
         else:
             await manager.done()
 
@@ -64,6 +68,10 @@ def discard_dialog() -> Dialog:
             Tr("Discard this request? What you entered is lost.", when=FormKind.request.value),
             Tr("Discard this customer? What you entered is lost.", when=FormKind.customer.value),
             Tr("Discard this visit? What you entered is lost.", when=FormKind.visit.value),
+            Tr(
+                "Discard your changes? The record stays as it was.",
+                when=FormKind.changes.value,
+            ),
             Button(Label("🗑 Discard"), id="discard", on_click=_discard),
             Button(Label("✏️ Keep editing"), id="keep", on_click=_keep),
             buttons_only(),

@@ -32,6 +32,19 @@ class AtCustomer(StartData):
 
 
 @dataclass(frozen=True, slots=True)
+class EditCustomer(StartData):
+    """The register form opened on a saved customer, to change its record."""
+
+    edit: int
+
+    @classmethod
+    def read(cls, data: object) -> Self | None:
+        if isinstance(data, dict) and data.get("edit"):
+            return cls(int(data["edit"]))
+        return None
+
+
+@dataclass(frozen=True, slots=True)
 class DecideStep(StartData):
     """The text asked before a decision on an approval step: a reason, or an opinion."""
 

@@ -92,6 +92,7 @@ class CustomerSG(StatesGroup):
     status = State()
     reassign = State()
     handover = State()
+    won = State()
 
 
 class VisitSG(StatesGroup):

@@ -8,7 +8,7 @@ from aiogram_dialog import DialogManager, StartMode
 
 from bot.core.models import Person
 from bot.core.ports import UnitOfWork
-from bot.core.usecases.customer_register import visible_customer
+from bot.core.usecases.customer_register import readable_customer, visible_customer
 from bot.ui.cards import CustomerCb, VisitCb
 from dialogs.common import open_below
 from dialogs.starts import AtCustomer
@@ -41,6 +41,6 @@ async def open_customer(
     uow: UnitOfWork,
     dialog_manager: DialogManager,
 ) -> None:
-    await visible_customer(uow, person.id, callback_data.customer)
+    await readable_customer(uow, person.id, callback_data.customer)
     start = AtCustomer(callback_data.customer)
     await open_below(callback, dialog_manager, CustomerSG.card, start, StartMode.RESET_STACK)

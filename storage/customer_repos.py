@@ -40,6 +40,7 @@ CUSTOMER_FIELDS = (
     "confirmed_at",
     "next_follow_up",
     "last_visit_on",
+    "service_id",
 )
 
 
@@ -98,7 +99,17 @@ class SqlCustomerRepo:
     async def owned_by(
         self, owner_ids: Collection[int], query: str | None = None, limit: int = 50
     ) -> Sequence[Customer]:
-        statement = select(CustomerRow).where(CustomerRow.owner_id.in_(list(owner_ids)))
+        return await self._listed(CustomerRow.owner_id.in_(list(owner_ids)), query, limit)
+
+    async def handed_to(
+        self, service_id: int, query: str | None = None, limit: int = 50
+    ) -> Sequence[Customer]:
+        return await self._listed(CustomerRow.service_id == service_id, query, limit)
+
+    async def _listed(
+        self, whose: ColumnElement[bool], query: str | None, limit: int
+    ) -> Sequence[Customer]:
+        statement = select(CustomerRow).where(whose)
         if query:
             statement = statement.where(_matches(customer_search(query)))
         rows = await self._session.scalars(
@@ -223,6 +234,10 @@ class SqlVisitRepo:
         self._session.add(row)
         await self._session.flush()
         return _visit(row)
+
+    async def get(self, visit_id: int) -> Visit | None:
+        row = await self._session.get(VisitRow, visit_id)
+        return _visit(row) if row else None
 
     async def for_customer(self, customer_id: int, limit: int = 5) -> Sequence[Visit]:
         rows = await self._session.scalars(

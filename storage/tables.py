@@ -137,6 +137,7 @@ class CustomerRow(Base):
     confirmed_at: Mapped[datetime | None]
     next_follow_up: Mapped[date | None] = mapped_column(Date, index=True)
     last_visit_on: Mapped[date | None] = mapped_column(Date)
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
 
 
 class CustomerEventRow(Base):

@@ -6,12 +6,19 @@ import contextlib
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
-from bot.core.deals import InputProblem
+from bot.core.customers import (
+    ADDRESS_MAX,
+    CONTACT_MAX,
+    CUSTOMER_NOTE_MAX,
+    PICK_MAX,
+    CustomerDraft,
+)
+from bot.core.deals import CUSTOMER_NAME_MAX, InputProblem, clean_text
 
 EARTH_RADIUS_M = 6_371_008.8
 URL_MAX = 300
@@ -290,3 +297,35 @@ def _has_valid_port(parts: SplitResult) -> bool:
     except ValueError:
         return False
     return port is None or port > 0
+
+
+# A customer's record ----------------------------------------------------------------------
+
+
+def check_draft(draft: CustomerDraft) -> CustomerDraft:
+    """A customer's record as registering and editing store it: the checks of the register
+    form's questions run again on the server (a name of 1 to 100 characters, each optional text
+    within its cap, a dialable phone, a shop on a domain, a place on the globe), so what a form
+    did not ask cannot slip in. Returns the draft as stored (trimmed, phone and link
+    normalised); raises InputProblem."""
+    if (draft.latitude is None) != (draft.longitude is None):
+        raise InputProblem("bad_location")
+    if draft.latitude is not None and draft.longitude is not None:
+        check_coordinates(draft.latitude, draft.longitude)
+    return replace(
+        draft,
+        name=clean_text(draft.name, limit=CUSTOMER_NAME_MAX),
+        phone=normalize_phone(draft.phone) if draft.phone else None,
+        contact_name=_capped(draft.contact_name, CONTACT_MAX),
+        address=_capped(draft.address, ADDRESS_MAX),
+        industry=_capped(draft.industry, PICK_MAX),
+        size=_capped(draft.size, PICK_MAX),
+        region=_capped(draft.region, PICK_MAX),
+        source=_capped(draft.source, PICK_MAX),
+        shop_url=normalize_url(draft.shop_url) if draft.shop_url else None,
+        note=_capped(draft.note, CUSTOMER_NOTE_MAX),
+    )
+
+
+def _capped(value: str | None, cap: int) -> str | None:
+    return None if value is None else clean_text(value, limit=cap)

@@ -34,6 +34,17 @@ NEXT_STATUSES: dict[CustomerStatus, tuple[CustomerStatus, ...]] = {
 }
 
 
+def next_statuses(customer: Customer) -> tuple[CustomerStatus, ...]:
+    """The statuses this customer may move to (`NEXT_STATUSES`), and one more: a prospect the
+    supervisor has confirmed (registered, seed E5) may be marked won straight away, because the
+    seed's rep negotiates with a registered customer and records the deal (E6 → E7) without a
+    qualified step in between."""
+    allowed = NEXT_STATUSES[customer.status]
+    if customer.status is CustomerStatus.prospect and customer.confirmed_at is not None:
+        return (CustomerStatus.qualified, CustomerStatus.won, CustomerStatus.lost)
+    return allowed
+
+
 @dataclass(slots=True)
 class Customer:
     id: int
@@ -57,6 +68,7 @@ class Customer:
     confirmed_at: datetime | None = None
     next_follow_up: date | None = None
     last_visit_on: date | None = None
+    service_id: int | None = None  # the customer service person it was handed to
 
     @property
     def is_open(self) -> bool:

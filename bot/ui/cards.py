@@ -97,7 +97,9 @@ def follow_ups_keyboard(item: OutboxItem) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
-def open_customer_keyboard(item: OutboxItem) -> InlineKeyboardMarkup:
+def open_customer_keyboard(item: OutboxItem) -> InlineKeyboardMarkup | None:
+    if "customer_id" not in item.params:  # a handover queued before it carried the id
+        return None
     button = InlineKeyboardButton(
         text=_("Open the customer"),
         callback_data=CustomerCb(customer=int(item.params["customer_id"])).pack(),

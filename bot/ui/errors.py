@@ -50,6 +50,9 @@ def explain(error: DomainError) -> str:
             "not_a_prospect": _("This customer is no longer a prospect waiting for you."),
             "status": _("The customer's status has changed meanwhile. Please open it again."),
             "not_won": _("Only a won customer can be handed over."),
+            "not_confirmed": _(
+                "The supervisor confirms a prospect before it can be marked as won."
+            ),
             "target_amounts": _(
                 "The sales target must be above zero and the collection target not negative."
             ),

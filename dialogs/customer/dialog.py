@@ -31,8 +31,16 @@ def customer_dialog() -> Dialog:
         Window(
             Tr("<b>Customers</b>\nType part of a name or phone to search, or choose:"),
             text_field("q", text_up_to(SEARCH_MAX), handlers.on_search),
-            Button(Label("➕ Register a customer"), id="reg", on_click=handlers.on_register),
-            Button(Label("📋 My customers"), id="all", on_click=handlers.on_all),
+            Button(
+                Label("🤝 Handed to me"), id="handed", on_click=handlers.on_handed, when="serves"
+            ),
+            Button(
+                Label("➕ Register a customer"),
+                id="reg",
+                on_click=handlers.on_register,
+                when="sells",
+            ),
+            Button(Label("📋 My customers"), id="all", on_click=handlers.on_all, when="sells"),
             SwitchTo(
                 Tr("✅ Prospects to confirm: {queue_size}"),
                 id="queue",
@@ -48,6 +56,7 @@ def customer_dialog() -> Dialog:
             Tr("<b>Customers</b>", when=~F["searching"]),
             Tr("Nothing found. Try another part of the name or phone.", when="none_found"),
             Tr("No customers yet. Register one from the menu.", when="empty"),
+            Tr("No customer has been handed over to you yet.", when="none_handed"),
             Tr(
                 "\n💡 Typed outside a form, a name or phone finds customers; /help lists the rest.",
                 when="typed",
@@ -69,9 +78,26 @@ def customer_dialog() -> Dialog:
         ),
         Window(
             Format("{card}"),
-            Button(
-                Label("📝 Log a visit"), id="visit", on_click=handlers.on_visit, when="can_visit"
+            Column(
+                Select(
+                    Format("{item[1]}"),
+                    id="ph",
+                    item_id_getter=itemgetter(0),
+                    items="photos",
+                    type_factory=int,
+                    on_click=handlers.on_photos,
+                )
             ),
+            Row(
+                Button(
+                    Label("📝 Log a visit"),
+                    id="visit",
+                    on_click=handlers.on_visit,
+                    when="can_visit",
+                ),
+                Button(Label("✏️ Edit"), id="edit", on_click=handlers.on_edit, when="can_edit"),
+            ),
+            SwitchTo(Label("🏆 Mark as won"), id="win", state=CustomerSG.won, when="can_win"),
             Row(
                 Button(
                     Label("✅ Confirm"),
@@ -171,6 +197,17 @@ def customer_dialog() -> Dialog:
             buttons_only(),
             state=CustomerSG.handover,
             getter=getters.handover_getter,
+        ),
+        Window(
+            Tr(
+                "Mark <b>{name}</b> as won? The customer has agreed to buy; "
+                "your supervisor is told."
+            ),
+            Button(Label("🏆 Yes, it is won"), id="won", on_click=handlers.on_won),
+            _to_card(),
+            buttons_only(),
+            state=CustomerSG.won,
+            getter=getters.won_getter,
         ),
         on_process_result=handlers.on_registered,
         on_start=handlers.on_start,

@@ -2,14 +2,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager
 
-from bot.core.customers import NEXT_STATUSES
+from bot.core.customers import next_statuses
+from bot.core.roles import Role
 from bot.core.usecases import customer_register, customers
-from bot.labels import role_label, status_label
+from bot.labels import day_label, role_label, status_label
 from bot.ui.fit import WINDOW_LIMIT
 from dialogs.common import person_of, renderer_of, uow_of
 
+HANDED = "handed"  # dialog_data["list"]: the customers handed to a customer service person
 MARK = {"prospect": "🌱", "qualified": "⭐", "won": "🏆", "handed_over": "🤝", "lost": "·"}
 
 
@@ -20,20 +23,32 @@ def _row(customer: Any) -> tuple[int, str]:
 async def menu_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
     person = person_of(dialog_manager)
     queue = await customer_register.unconfirmed_prospects(uow_of(dialog_manager), person.id)
-    return {"manages": person.manages, "queue_size": len(queue), "has_queue": bool(queue)}
+    serves = person.role is Role.customer_service
+    return {
+        "manages": person.manages,
+        "queue_size": len(queue),
+        "has_queue": bool(queue),
+        "serves": serves,
+        "sells": not serves,
+    }
 
 
 async def results_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
     query = dialog_manager.dialog_data.get("query")
-    found = await customers.visible_customers(
-        uow_of(dialog_manager), person_of(dialog_manager).id, query
-    )
+    handed = dialog_manager.dialog_data.get("list") == HANDED
+    uow, person_id = uow_of(dialog_manager), person_of(dialog_manager).id
+    if handed:
+        found = await customers.handed_to_me(uow, person_id, query)
+    else:
+        found = await customers.visible_customers(uow, person_id, query)
+    empty = not query and not found
     return {
         "items": [_row(c) for c in found],
         "query": query or "",
         "searching": bool(query),
         "none_found": bool(query) and not found,
-        "empty": not query and not found,
+        "empty": empty and not handed,
+        "none_handed": empty and handed,
         "typed": dialog_manager.dialog_data.get("typed", False),
     }
 
@@ -53,13 +68,34 @@ async def card_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
     )
     card = renderer_of(dialog_manager).render_within("customer_card", view, WINDOW_LIMIT)
     may: customer_register.CardActions = view["actions"]
+    photos = [
+        (
+            v.id,
+            _("🖼 Photos (%(num)s) · %(day)s")
+            % {"num": len(v.photos), "day": day_label(v.visited_on)},
+        )
+        for v in view["visits"]
+        if v.photos
+    ]
     return {
         "card": card,
         "can_visit": may.visit,
         "can_confirm": may.confirm,
         "can_manage": may.manage,
         "can_hand_over": may.hand_over,
+        "can_edit": may.edit,
+        "can_win": may.win,
+        "photos": photos,
     }
+
+
+async def won_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
+    customer = await customer_register.visible_customer(
+        uow_of(dialog_manager),
+        person_of(dialog_manager).id,
+        int(dialog_manager.dialog_data["customer"]),
+    )
+    return {"name": customer.name}
 
 
 async def status_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
@@ -68,7 +104,7 @@ async def status_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, 
         person_of(dialog_manager).id,
         int(dialog_manager.dialog_data["customer"]),
     )
-    options = NEXT_STATUSES[customer.status]
+    options = next_statuses(customer)
     return {"name": customer.name, "statuses": [(s.value, status_label(s.value)) for s in options]}
 
 

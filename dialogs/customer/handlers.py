@@ -3,16 +3,18 @@ from __future__ import annotations
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
-from aiogram.types import CallbackQuery, Message
+from aiogram import Bot
+from aiogram.types import CallbackQuery, InputMediaPhoto, Message
 from aiogram.utils.i18n import gettext as _
-from aiogram_dialog import Data, DialogManager, StartMode
+from aiogram_dialog import Data, DialogManager, ShowMode, StartMode
 from aiogram_dialog.widgets.input import ManagedTextInput
 from aiogram_dialog.widgets.kbd import Button, Select
 
 from bot.core.customers import CustomerStatus
-from bot.core.usecases import customer_register
+from bot.core.usecases import customer_register, customers
 from dialogs.common import ends_if_refused, now_of, person_of, uow_of
-from dialogs.starts import AtCustomer, SearchCustomers
+from dialogs.customer.getters import HANDED
+from dialogs.starts import AtCustomer, EditCustomer, SearchCustomers
 from dialogs.states import CustomerSG, RegisterSG, VisitSG
 
 
@@ -32,19 +34,28 @@ def _card_action(
 async def on_search(
     message: Message, _w: ManagedTextInput[str], manager: DialogManager, query: str
 ) -> None:
+    if manager.current_context().state == CustomerSG.menu:
+        manager.dialog_data.pop("list", None)  # from the menu: every customer one may read
     manager.dialog_data.update(query=query, typed=False)
     await manager.switch_to(CustomerSG.results)
 
 
 async def on_all(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    for key in ("query", "list"):
+        manager.dialog_data.pop(key, None)
+    await manager.switch_to(CustomerSG.results)
+
+
+async def on_handed(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
     manager.dialog_data.pop("query", None)
+    manager.dialog_data["list"] = HANDED
     await manager.switch_to(CustomerSG.results)
 
 
 async def on_open(
     callback: CallbackQuery, _w: Select[int], manager: DialogManager, customer_id: int
 ) -> None:
-    await customer_register.visible_customer(uow_of(manager), person_of(manager).id, customer_id)
+    await customer_register.readable_customer(uow_of(manager), person_of(manager).id, customer_id)
     # Back from the card returns to the list it was opened from (the register or the queue).
     manager.dialog_data.update(customer=customer_id, back_to=manager.current_context().state.state)
     await manager.switch_to(CustomerSG.card)
@@ -73,6 +84,38 @@ async def on_visit(callback: CallbackQuery, _b: Button, manager: DialogManager) 
     await manager.start(
         VisitSG.kind, data=AtCustomer(_customer(manager)).data(), mode=StartMode.NORMAL
     )
+
+
+async def on_edit(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    await manager.start(RegisterSG.confirm, data=EditCustomer(_customer(manager)).data())
+
+
+async def on_won(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    async with _card_action(manager, callback):
+        await customer_register.mark_won(
+            uow_of(manager),
+            actor_id=person_of(manager).id,
+            customer_id=_customer(manager),
+            now=now_of(manager),
+        )
+        await callback.answer(_("Marked as won."))
+        await manager.switch_to(CustomerSG.card)
+
+
+async def on_photos(
+    callback: CallbackQuery, _w: Select[int], manager: DialogManager, visit_id: int
+) -> None:
+    """Sent straight back to the person who tapped, not through the outbox: it answers their
+    own tap, nothing is committed with it, and a failure is seen at once by the one person who
+    can tap again; the outbox carries notifications that must outlive a crash."""
+    photos = await customers.visit_photos(uow_of(manager), person_of(manager).id, visit_id)
+    bot: Bot = manager.middleware_data["bot"]
+    chat_id = callback.message.chat.id if callback.message else callback.from_user.id
+    if len(photos) == 1:
+        await bot.send_photo(chat_id, photos[0])
+    elif photos:
+        await bot.send_media_group(chat_id, [InputMediaPhoto(media=p) for p in photos[:10]])
+    manager.show_mode = ShowMode.SEND  # the card comes back under the photos
 
 
 async def on_confirm(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
@@ -155,7 +198,7 @@ async def on_start(data: Any, manager: DialogManager) -> None:
         await manager.switch_to(CustomerSG.results)
         return
     if (start := AtCustomer.read(data)) is not None:
-        customer = await customer_register.visible_customer(
+        customer = await customer_register.readable_customer(
             uow_of(manager), person_of(manager).id, start.customer
         )
         manager.dialog_data["customer"] = customer.id

@@ -164,7 +164,8 @@ def register_dialog() -> Dialog:
         ),
         Window(
             Format("{summary}"),
-            Tr("\nSave this customer? Tap a field to change it."),
+            Tr("\nSave this customer? Tap a field to change it.", when=~F["editing"]),
+            Tr("\nSave the changes? Tap a field to change it.", when="editing"),
             Button(Label("💾 Save"), id="save", on_click=handlers.on_save),
             Group(
                 Select(

@@ -5,9 +5,11 @@ from typing import Any
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager
 
+from bot.core.customers import DuplicateHit
 from bot.core.usecases import customer_register
 from bot.labels import CUSTOMER_FIELD_LABELS, OTHER, pick_label, status_label
 from dialogs.common import person_of, policy_of, renderer_of, uow_of
+from dialogs.discard import EDITING
 
 
 def _choices(codes: tuple[str, ...], other: bool = True) -> list[tuple[str, str]]:
@@ -25,14 +27,21 @@ async def picklists_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[st
     }
 
 
-async def duplicates_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
-    data = dialog_manager.dialog_data
-    hits = await customer_register.find_duplicates(
-        uow_of(dialog_manager),
-        actor_id=person_of(dialog_manager).id,
+async def duplicates(manager: DialogManager) -> list[DuplicateHit]:
+    """The registration's duplicate check for the name and phone typed so far; a customer being
+    edited is not a duplicate of itself."""
+    data = manager.dialog_data
+    return await customer_register.find_duplicates(
+        uow_of(manager),
+        actor_id=person_of(manager).id,
         name=data["name"],
         phone=data.get("phone"),
+        exclude=data.get(EDITING),
     )
+
+
+async def duplicates_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
+    hits = await duplicates(dialog_manager)
     lines = [
         {
             "name": h.customer.name,
@@ -49,8 +58,10 @@ async def duplicates_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[s
 
 async def summary_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
     data = dialog_manager.dialog_data
-    summary = renderer_of(dialog_manager).render("customer_summary", draft=data)
+    editing = bool(data.get(EDITING))
+    summary = renderer_of(dialog_manager).render("customer_summary", draft=data, editing=editing)
     return {
         "summary": summary,
+        "editing": editing,
         "fields": [(key, _(label)) for key, label in CUSTOMER_FIELD_LABELS.items()],
     }

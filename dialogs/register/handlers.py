@@ -4,18 +4,22 @@ from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager
 from aiogram_dialog.widgets.input import ManagedTextInput, MessageInput
 from aiogram_dialog.widgets.kbd import Button, Select
 
 from bot.core.customer_rules import check_coordinates
-from bot.core.customers import CustomerDraft
+from bot.core.customers import Customer, CustomerDraft
 from bot.core.deals import InputProblem
 from bot.core.usecases import customer_register
 from bot.labels import OTHER
 from bot.ui.inputs import input_problem_text
 from bot.ui.widgets import widget_key
 from dialogs.common import now_of, person_of, uow_of
+from dialogs.discard import EDITING
+from dialogs.register.getters import duplicates
+from dialogs.starts import EditCustomer
 from dialogs.states import RegisterSG
 
 # Only the name and the phone are asked in a row; every other field is one tap away on the
@@ -82,20 +86,14 @@ async def on_phone(
 
 
 async def check_duplicates(manager: DialogManager) -> None:
-    data = manager.dialog_data
-    hits = await customer_register.find_duplicates(
-        uow_of(manager), actor_id=person_of(manager).id, name=data["name"], phone=data.get("phone")
-    )
-    ignored = set(data.get("distinct_from", []))
-    fresh = [h for h in hits if h.customer.id not in ignored]
+    ignored = set(manager.dialog_data.get("distinct_from", []))
+    fresh = [h for h in await duplicates(manager) if h.customer.id not in ignored]
     await manager.switch_to(RegisterSG.duplicates if fresh else RegisterSG.confirm)
 
 
 async def on_distinct(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
     data = manager.dialog_data
-    hits = await customer_register.find_duplicates(
-        uow_of(manager), actor_id=person_of(manager).id, name=data["name"], phone=data.get("phone")
-    )
+    hits = await duplicates(manager)
     data["distinct_from"] = sorted({*data.get("distinct_from", []), *(h.customer.id for h in hits)})
     await manager.switch_to(RegisterSG.confirm)
 
@@ -142,10 +140,9 @@ async def on_edit(
         await manager.switch_to(states[field])
 
 
-async def on_save(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
-    data = manager.dialog_data
+def _draft(data: dict[str, Any]) -> CustomerDraft:
     address = data.get("address")
-    draft = CustomerDraft(
+    return CustomerDraft(
         name=data["name"],
         phone=data.get("phone"),
         contact_name=data.get("contact"),
@@ -159,16 +156,56 @@ async def on_save(callback: CallbackQuery, _b: Button, manager: DialogManager) -
         shop_url=data.get("shop"),
         note=data.get("note"),
     )
+
+
+def _answers(customer: Customer) -> dict[str, Any]:
+    """A saved customer as the form's answers (`_draft` read backwards)."""
+    located = customer.latitude is not None
+    return {
+        "name": customer.name,
+        "phone": customer.phone,
+        "contact": customer.contact_name,
+        "address": customer.address or ("📍" if located else None),
+        "latitude": customer.latitude,
+        "longitude": customer.longitude,
+        "industry": customer.industry,
+        "size": customer.size,
+        "region": customer.region,
+        "source": customer.source,
+        "shop": customer.shop_url,
+        "note": customer.note,
+    }
+
+
+async def on_save(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    data = manager.dialog_data
+    distinct_from = tuple(data.get("distinct_from", []))
+    uow, actor_id, now = uow_of(manager), person_of(manager).id, now_of(manager)
+    if data.get(EDITING):
+        customer = await customer_register.edit(
+            uow,
+            actor_id=actor_id,
+            customer_id=int(data[EDITING]),
+            draft=_draft(data),
+            distinct_from=distinct_from,
+            now=now,
+        )
+        await callback.answer(_("Saved."))
+        await manager.done({"customer_id": customer.id})
+        return
     customer = await customer_register.register(
-        uow_of(manager),
-        actor_id=person_of(manager).id,
-        draft=draft,
-        distinct_from=tuple(data.get("distinct_from", [])),
-        now=now_of(manager),
+        uow, actor_id=actor_id, draft=_draft(data), distinct_from=distinct_from, now=now
     )
     await manager.done({"customer_id": customer.id, "registered": True})
 
 
 async def on_start(data: Any, manager: DialogManager) -> None:
+    if (editing := EditCustomer.read(data)) is not None:
+        customer = await customer_register.editable_customer(
+            uow_of(manager), person_of(manager).id, editing.edit
+        )
+        manager.dialog_data.update(_answers(customer), phone_asked=True)
+        manager.dialog_data[EDITING] = customer.id
+        return
     if isinstance(data, dict) and data.get("name"):
         manager.dialog_data["name"] = data["name"]

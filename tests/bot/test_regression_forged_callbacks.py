@@ -160,6 +160,9 @@ async def to_own_prospect_card(fed: Fed) -> None:
             to_visit_day_picker, f"{VISIT_DAY}:" + "9" * 40, id="calendar day of 40 digits"
         ),
         pytest.param(to_own_prospect_card, "confirm", id="a hidden button"),
+        pytest.param(to_own_prospect_card, "win", id="won for an unconfirmed prospect"),
+        pytest.param(to_own_prospect_card, "ph:1", id="photos of a visit with none"),
+        pytest.param(to_own_prospect_card, "ph:" + "9" * 59, id="visit id of 59 digits"),
     ],
 )
 async def test_regression_forged_form_buttons_are_refused(

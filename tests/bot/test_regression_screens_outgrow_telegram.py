@@ -29,6 +29,7 @@ from bot.core.customers import (
     OUTCOME_MAX,
     PICK_MAX,
     Customer,
+    CustomerEvent,
     CustomerStatus,
     Visit,
 )
@@ -47,7 +48,7 @@ from bot.core.roles import Role
 from bot.core.usecases.approval_views import card_params, request_snapshot
 from bot.i18n import make_i18n
 from bot.rendering import Renderer, make_env
-from bot.ui.fit import MESSAGE_LIMIT, WINDOW_LIMIT, visible_length
+from bot.ui.fit import MESSAGE_LIMIT, WINDOW_LIMIT, fits, visible_length
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 CHAIN = [Role.supervisor, Role.sales_manager, Role.marketing_vp, Role.general_manager]
@@ -224,13 +225,34 @@ def customer_view() -> dict[str, Any]:
         "confirmed_by": longest("Supervisor", NAME_MAX),
         "visits": visits,
         "events": [],
-        "names": {},
+        "history": [CustomerEvent(1, "status", n, NOW, "lost", "prospect") for n in range(1, 41)],
+        "names": {n: longest(f"Person {n}", NAME_MAX) for n in range(1, 41)},
         "deals": deals,
     }
 
 
 def test_regression_the_customer_card_fits_a_window(renderer: Renderer) -> None:
-    assert_fits(renderer.render("customer_card", **customer_view()), WINDOW_LIMIT)
+    """Every field at its longest and 40 status changes by people with the longest names: the
+    card takes its short form (long texts clipped, the last 3 changes and a count), and
+    nothing at its end is cut off."""
+    view = customer_view()
+    assert not fits(renderer.render("customer_card", **view), WINDOW_LIMIT), "needs shortening"
+
+    card = renderer.render_within("customer_card", view, WINDOW_LIMIT)
+
+    assert_fits(card, WINDOW_LIMIT)
+    assert card == renderer.render("customer_card", short=True, **view), "not cut"
+    assert "… and 37 earlier" in card or "……更早的还有 37 条" in card
+
+
+def test_an_ordinary_card_shows_the_last_ten_status_changes(renderer: Renderer) -> None:
+    view = {**customer_view(), "visits": [], "deals": []}
+    view["customer"] = Customer(1, "Acme", 1, CustomerStatus.prospect, NOW)
+
+    card = renderer.render_within("customer_card", view, WINDOW_LIMIT)
+
+    assert card.count(longest("Person 1", NAME_MAX)) == 1
+    assert "… and 30 earlier" in card or "……更早的还有 30 条" in card
 
 
 def digest_item(n: int) -> dict[str, Any]:

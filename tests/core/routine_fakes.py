@@ -34,6 +34,14 @@ from bot.core.plans import MonthlyTarget, PlanItem, PlanStatus, WeeklyPlan
 from bot.core.roles import Role
 from bot.core.targets import Actuals, MonthSpan, Sale, TargetNudgeClaim
 
+# The statuses by their initials, for tables of cases.
+P, Q, W, H, L = (
+    CustomerStatus.prospect,
+    CustomerStatus.qualified,
+    CustomerStatus.won,
+    CustomerStatus.handed_over,
+    CustomerStatus.lost,
+)
 OPEN_STATUSES = (CustomerStatus.prospect, CustomerStatus.qualified, CustomerStatus.won)
 CAT = 11  # customer service, next to the standard organisation of fakes.make_org
 
@@ -82,7 +90,15 @@ class FakeCustomerRepo:
         self, owner_ids: Collection[int], query: str | None = None, limit: int = 50
     ) -> Sequence[Customer]:
         owners = set(owner_ids)
-        found = [c for c in self.rows.values() if c.owner_id in owners]
+        return self._listed([c for c in self.rows.values() if c.owner_id in owners], query, limit)
+
+    async def handed_to(
+        self, service_id: int, query: str | None = None, limit: int = 50
+    ) -> Sequence[Customer]:
+        found = [c for c in self.rows.values() if c.service_id == service_id]
+        return self._listed(found, query, limit)
+
+    def _listed(self, found: list[Customer], query: str | None, limit: int) -> list[Customer]:
         if query:  # the name as typed, the company key, or a phone fragment
             search = customer_search(query)
             found = [
@@ -178,6 +194,10 @@ class FakeVisits:
         )
         self.rows[visit.id] = visit
         return _copy_visit(visit)
+
+    async def get(self, visit_id: int) -> Visit | None:
+        visit = self.rows.get(visit_id)
+        return _copy_visit(visit) if visit else None
 
     async def for_customer(self, customer_id: int, limit: int = 5) -> Sequence[Visit]:
         found = [v for v in self.rows.values() if v.customer_id == customer_id]

@@ -16,7 +16,7 @@ from typing import TypeVar
 
 import pytest
 from approval_fakes import HOUR, MONDAY_10, local_utc, make_terms
-from fakes import ACE, ADA, FAY, GUS, MIA, RAY, ROB, SAM, SID, SUE, make_org
+from fakes import ACE, ADA, FAY, GUS, MIA, RAY, ROB, SAM, SID, SUE, make_org, make_person
 from refusals import assert_refused
 from routine_fakes import CAT, RoutineUnitOfWork, make_customer, routine_world
 
@@ -26,6 +26,7 @@ from bot.core.errors import Deactivated, NotAllowed, NotFound
 from bot.core.models import Person
 from bot.core.plans import PlanStatus
 from bot.core.policy import Policy
+from bot.core.roles import Role
 from bot.core.usecases.approvals import (
     approver_queue,
     ensure_decider,
@@ -429,30 +430,39 @@ def customer(status: CustomerStatus, owner: int = ROB, confirmed: bool = False) 
 @pytest.mark.parametrize(
     ("actor", "shown", "offered"),
     [
-        # (visit, confirm, manage, hand over)
-        (ROB, customer(P), (True, False, False, False)),  # the rep: visits his own prospect
-        (SUE, customer(P), (True, True, True, False)),  # his supervisor confirms it
-        (SAM, customer(P), (True, True, True, False)),  # the line above
-        (ADA, customer(P), (True, True, True, False)),  # an admin
-        (SUE, customer(P, owner=SUE), (True, False, True, False)),  # not her own prospect
-        (SUE, customer(P, confirmed=True), (True, False, True, False)),  # confirmed already
-        (SUE, customer(Q), (True, False, True, False)),
-        (SUE, customer(W), (True, False, True, True)),  # a won customer is handed over
-        (ROB, customer(W), (True, False, False, False)),  # by a manager only
-        (SUE, customer(H), (False, False, True, False)),  # closed: no more visits
-        (ROB, customer(L), (False, False, False, False)),
+        # (visit, confirm, manage, hand over, edit, mark won)
+        (ROB, customer(P), (True, False, False, False, True, False)),  # visits his own prospect
+        (SUE, customer(P), (True, True, True, False, True, False)),  # his supervisor confirms it
+        (SAM, customer(P), (True, True, True, False, True, False)),  # the line above
+        (ADA, customer(P), (True, True, True, False, True, False)),  # an admin
+        (SUE, customer(P, owner=SUE), (True, False, True, False, True, False)),  # not her own
+        (SUE, customer(P, confirmed=True), (True, False, True, False, True, False)),
+        (ROB, customer(P, confirmed=True), (True, False, False, False, True, True)),  # 成交
+        (ROB, customer(Q), (True, False, False, False, True, True)),  # the owner records it
+        (SUE, customer(Q), (True, False, True, False, True, False)),  # a manager: Change status
+        (SUE, customer(W), (True, False, True, True, True, False)),  # won: handed over
+        (ROB, customer(W), (True, False, False, False, True, False)),  # by a manager only
+        (SUE, customer(H), (False, False, True, False, True, False)),  # closed: no more visits
+        (ROB, customer(L), (False, False, False, False, True, False)),
     ],
 )
 def test_the_card_offers_what_the_actions_allow(
-    actor: int, shown: Customer, offered: tuple[bool, bool, bool, bool]
+    actor: int, shown: Customer, offered: tuple[bool, ...]
 ) -> None:
-    assert card_actions(person(actor), shown) == CardActions(*offered)
+    assert card_actions(person(actor), shown, team=True) == CardActions(*offered)
+
+
+def test_customer_service_reading_a_handed_customer_is_offered_nothing() -> None:
+    cat = make_person(id=CAT, full_name="Cat", role=Role.customer_service, reports_to=GUS)
+    handed = replace(customer(H), service_id=CAT)
+    assert card_actions(cat, handed, team=False) == CardActions(*[False] * 6)
 
 
 async def test_the_customer_view_carries_the_actor_s_actions() -> None:
     uow = world()
-    assert (await customer_view(uow, SUE, 1))["actions"] == CardActions(True, True, True, False)
-    assert (await customer_view(uow, ROB, 1))["actions"] == CardActions(True, False, False, False)
+    sue, rob = (True, True, True, False, True, False), (True, False, False, False, True, False)
+    assert (await customer_view(uow, SUE, 1))["actions"] == CardActions(*sue)
+    assert (await customer_view(uow, ROB, 1))["actions"] == CardActions(*rob)
 
 
 # --- the person an admin changes in /team ---------------------------------------------------

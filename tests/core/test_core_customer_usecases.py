@@ -396,7 +396,9 @@ async def test_status_walks_to_handover_with_who_and_when_and_customer_service_g
     assert [e.at for e in uow.customer_events.rows] == times
     assert uow.audit.actions() == ["customer_status", "customer_status", "customer_handed_over"]
     assert uow.queued() == [(CAT, "customer_handover")]
+    assert uow.customers[1].service_id == CAT
     assert uow.last_to(CAT, "customer_handover").params == {
+        "customer_id": 1,
         "name": "Acme Trading",
         "contact": "Mr Li",
         "phone": PHONE_1,

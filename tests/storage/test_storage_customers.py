@@ -192,6 +192,7 @@ async def test_save_changes_every_field(sessionmaker: Sessions, org: dict[str, i
         confirmed_at=confirmed,
         next_follow_up=date(2026, 12, 31),
         last_visit_on=date(2026, 2, 28),
+        service_id=org["sup"],
     )
 
     async with SqlUnitOfWork(sessionmaker) as uow:
@@ -354,6 +355,22 @@ async def test_owned_by_finds_a_customer_as_the_rep_types_it(
 
 
 # --- matching (the duplicate check), unconfirmed, follow-ups ---------------------------------
+
+
+async def test_handed_to_lists_one_service_person_s_customers_searchable(
+    sessionmaker: Sessions, org: dict[str, int]
+) -> None:
+    cat = await add_person(sessionmaker, 4, role=Role.customer_service)
+    dan = await add_person(sessionmaker, 5, role=Role.customer_service)
+    acme = await add_customer(sessionmaker, org["rep"], "Acme", service_id=cat.id)
+    bolt = await add_customer(sessionmaker, org["ann"], "Bolt", now=NOW + HOUR, service_id=cat.id)
+    await add_customer(sessionmaker, org["rep"], "Crane", service_id=dan.id)
+    await add_customer(sessionmaker, org["rep"], "Delta")
+
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        assert [c.id for c in await uow.customers.handed_to(cat.id)] == [bolt.id, acme.id]
+        assert [c.id for c in await uow.customers.handed_to(cat.id, "acm")] == [acme.id]
+        assert await uow.customers.handed_to(org["rep"]) == []
 
 
 async def test_matching_finds_a_phone_or_a_company_key_company_wide(
@@ -534,6 +551,8 @@ async def test_a_visit_reads_back_field_for_field(
 
     async with SqlUnitOfWork(sessionmaker) as uow:
         (got,) = await uow.visits.for_customer(acme.id)
+        assert await uow.visits.get(added.id) == added
+        assert await uow.visits.get(added.id + 1) is None
 
     assert got == added
     assert got == Visit(
@@ -565,6 +584,8 @@ async def test_a_bare_visit_reads_back_with_its_defaults(
 
     async with SqlUnitOfWork(sessionmaker) as uow:
         (got,) = await uow.visits.for_customer(acme.id)
+        assert await uow.visits.get(added.id) == added
+        assert await uow.visits.get(added.id + 1) is None
 
     assert got == added
     assert (got.kind, got.next_step, got.next_follow_up, got.latitude, got.distance_m) == (

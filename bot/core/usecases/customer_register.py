@@ -4,17 +4,17 @@ status changes, reassignment and handover, each kept with who and when."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime
 
-from bot.core.customer_rules import company_key
+from bot.core.customer_rules import check_draft, company_key
 from bot.core.customers import (
-    NEXT_STATUSES,
     Customer,
     CustomerDraft,
     CustomerEvent,
     CustomerStatus,
     DuplicateHit,
+    next_statuses,
 )
 from bot.core.errors import InvalidChange, NotAllowed, NotFound
 from bot.core.models import AuditEntry, Notification, Person
@@ -41,16 +41,33 @@ async def visible_customer(uow: UnitOfWork, actor_id: int, customer_id: int) -> 
     return customer
 
 
+async def readable_customer(uow: UnitOfWork, actor_id: int, customer_id: int) -> Customer:
+    """The customer, if the actor may read its card: everyone who sees it in the chain of
+    command (`visible_customer`), and the customer service person it was handed to, who
+    serves it from then on (seed D2) without entering the sales line's register."""
+    actor = await active_person(uow, actor_id)
+    customer = await uow.customers.get(customer_id)
+    if customer is None or (
+        customer.service_id != actor.id
+        and customer.owner_id not in await visible_owner_ids(uow, actor)
+    ):
+        raise NotFound(what="customer")
+    return customer
+
+
 async def find_duplicates(
-    uow: UnitOfWork, *, actor_id: int, name: str, phone: str | None
+    uow: UnitOfWork, *, actor_id: int, name: str, phone: str | None, exclude: int | None = None
 ) -> list[DuplicateHit]:
     """Same normalised phone or same company key anywhere in the company; the rep learns the
-    owner even when the record itself is out of their sight, so two reps never chase one buyer."""
+    owner even when the record itself is out of their sight, so two reps never chase one buyer.
+    `exclude`: the customer being edited, which is no duplicate of itself."""
     actor = await active_person(uow, actor_id)
     visible = await visible_owner_ids(uow, actor)
     names = {p.id: p.full_name for p in await uow.people.all()}
     hits = []
     for customer in await uow.customers.matching(phone=phone, name_key=company_key(name)):
+        if customer.id == exclude:
+            continue
         hits.append(
             DuplicateHit(
                 customer=customer,
@@ -79,6 +96,7 @@ async def register(
     now: datetime,
 ) -> Customer:
     actor = await active_person(uow, actor_id)
+    draft = check_draft(draft)
     customer = await uow.customers.add(
         name=draft.name,
         owner_id=actor.id,
@@ -90,12 +108,7 @@ async def register(
     await uow.customer_events.add(
         CustomerEvent(customer.id, "created", actor.id, now, to_status=customer.status.value)
     )
-    for other in distinct_from:
-        await uow.customer_events.add(
-            CustomerEvent(
-                customer.id, "declared_distinct", actor.id, now, comment=f"customer:{other}"
-            )
-        )
+    await _declare_distinct(uow, customer, distinct_from, actor.id, now)
     people = list(await uow.people.all())
     keeper = register_keeper(actor, people)
     if keeper is not None:
@@ -103,6 +116,18 @@ async def register(
     await uow.audit.add(AuditEntry("customer_registered", actor.id, now, f"customer:{customer.id}"))
     await uow.commit()
     return customer
+
+
+async def _declare_distinct(
+    uow: UnitOfWork, customer: Customer, others: tuple[int, ...], actor_id: int, now: datetime
+) -> None:
+    """The records the duplicate check showed and the person said were another company."""
+    for other in others:
+        await uow.customer_events.add(
+            CustomerEvent(
+                customer.id, "declared_distinct", actor_id, now, comment=f"customer:{other}"
+            )
+        )
 
 
 PROSPECTS_SHOWN = 8  # on the keeper's message; /customer lists them all
@@ -174,19 +199,37 @@ class CardActions:
     confirm: bool
     manage: bool
     hand_over: bool
+    edit: bool
+    win: bool
 
 
-def card_actions(actor: Person, customer: Customer) -> CardActions:
+def may_edit(actor: Person, customer: Customer) -> bool:
+    """A customer's file is kept up to date by its owner and the managers above the owner
+    (`visible_customer` puts the owner below them) and the admins."""
+    return actor.id == customer.owner_id or actor.manages or actor.is_admin
+
+
+def card_actions(actor: Person, customer: Customer, *, team: bool) -> CardActions:
     """The card offers what the actions allow: a visit to an open customer; to a manager,
     confirming or rejecting someone else's unconfirmed prospect (`_prospect_of_other`),
-    changing the status and reassigning (`_managed_customer`), handing a won customer over."""
+    changing the status and reassigning (`_managed_customer`), handing a won customer over;
+    editing (`may_edit`); to the owner, recording the deal (`mark_won`). `team`: the actor sees
+    the customer in the chain of command; the customer service person it was handed to only
+    reads it (`readable_customer`)."""
     unconfirmed = customer.status is CustomerStatus.prospect and customer.confirmed_at is None
+    manages = team and actor.manages
     return CardActions(
-        visit=customer.is_open,
-        confirm=actor.manages and customer.owner_id != actor.id and unconfirmed,
-        manage=actor.manages,
-        hand_over=actor.manages and customer.status is CustomerStatus.won,
+        visit=team and customer.is_open,
+        confirm=manages and customer.owner_id != actor.id and unconfirmed,
+        manage=manages,
+        hand_over=manages and customer.status is CustomerStatus.won,
+        edit=team and may_edit(actor, customer),
+        win=actor.id == customer.owner_id and CustomerStatus.won in next_statuses(customer),
     )
+
+
+async def in_team_sight(uow: UnitOfWork, actor: Person, customer: Customer) -> bool:
+    return customer.owner_id in await visible_owner_ids(uow, actor)
 
 
 async def _managed_customer(uow: UnitOfWork, actor_id: int, customer_id: int) -> Customer:
@@ -280,8 +323,38 @@ async def change_status(
     uow: UnitOfWork, *, actor_id: int, customer_id: int, status: CustomerStatus, now: datetime
 ) -> Customer:
     customer = await _managed_customer(uow, actor_id, customer_id)
-    if status not in NEXT_STATUSES[customer.status]:
+    if status not in next_statuses(customer):
         raise InvalidChange("status")
+    changed = await _set_status(uow, customer, status, actor_id, now)
+    await uow.commit()
+    return changed
+
+
+async def mark_won(uow: UnitOfWork, *, actor_id: int, customer_id: int, now: datetime) -> Customer:
+    """Seed E7: the rep records that the customer agreed (成交); a manager above the owner may
+    too. A prospect must be confirmed first (`next_statuses`). The keeper of the register is
+    told, as the one who hands the won customer over to customer service (seed D2)."""
+    actor = await active_person(uow, actor_id)
+    customer = await visible_customer(uow, actor_id, customer_id)
+    if customer.owner_id != actor.id and not actor.manages:
+        raise NotAllowed(action="mark_won")
+    if CustomerStatus.won not in next_statuses(customer):
+        unconfirmed = customer.status is CustomerStatus.prospect
+        raise InvalidChange("not_confirmed" if unconfirmed else "status")
+    won = await _set_status(uow, customer, CustomerStatus.won, actor.id, now)
+    people = list(await uow.people.all())
+    owner = next((p for p in people if p.id == customer.owner_id), actor)
+    keeper = register_keeper(owner, people)
+    if keeper is not None and keeper.id != actor.id:
+        params = {"customer_id": customer.id, "name": customer.name, "by": actor.full_name}
+        await uow.outbox.add(Notification(keeper.id, "customer_won", params), now)
+    await uow.commit()
+    return won
+
+
+async def _set_status(
+    uow: UnitOfWork, customer: Customer, status: CustomerStatus, actor_id: int, now: datetime
+) -> Customer:
     changed = replace(customer, status=status)
     await uow.customers.save(changed)
     await _event(
@@ -293,8 +366,41 @@ async def change_status(
         from_status=customer.status.value,
         to_status=status.value,
     )
-    await uow.commit()
     return changed
+
+
+DRAFT_FIELDS = tuple(f.name for f in fields(CustomerDraft))
+
+
+async def editable_customer(uow: UnitOfWork, actor_id: int, customer_id: int) -> Customer:
+    customer = await visible_customer(uow, actor_id, customer_id)
+    if not may_edit(await active_person(uow, actor_id), customer):
+        raise NotAllowed(action="edit_customer")
+    return customer
+
+
+async def edit(
+    uow: UnitOfWork,
+    *,
+    actor_id: int,
+    customer_id: int,
+    draft: CustomerDraft,
+    distinct_from: tuple[int, ...] = (),
+    now: datetime,
+) -> Customer:
+    """Customer files are kept up to date (agency rules, art. 9): the registration's checks
+    (`check_draft`) apply, and the change is kept with who, when and which fields."""
+    customer = await editable_customer(uow, actor_id, customer_id)
+    clean = check_draft(draft)
+    changed = [name for name in DRAFT_FIELDS if getattr(clean, name) != getattr(customer, name)]
+    if not changed:
+        return customer
+    edited = replace(customer, **asdict(clean), name_key=company_key(clean.name))
+    await uow.customers.save(edited)
+    await _event(uow, edited, "edited", actor_id, now, comment=", ".join(changed))
+    await _declare_distinct(uow, edited, distinct_from, actor_id, now)
+    await uow.commit()
+    return edited
 
 
 def _may_own(person: Person, owners: set[int]) -> bool:
@@ -350,7 +456,7 @@ async def hand_over(
         raise InvalidChange("not_won")
     if recipient_id not in {p.id for p in await service_people(uow)}:
         raise NotFound(what="person")
-    done = replace(customer, status=CustomerStatus.handed_over)
+    done = replace(customer, status=CustomerStatus.handed_over, service_id=recipient_id)
     await uow.customers.save(done)
     await _event(
         uow, done, "handed_over", actor_id, now, from_status="won", to_status="handed_over"
@@ -358,6 +464,7 @@ async def hand_over(
     names = {p.id: p.full_name for p in await uow.people.all()}
     visits = await uow.visits.for_customer(customer.id, limit=3)
     params = {
+        "customer_id": customer.id,
         "name": customer.name,
         "contact": customer.contact_name,
         "phone": customer.phone,

@@ -6,15 +6,16 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.core.customers import Customer, CustomerDraft
+from bot.core.customers import Customer, CustomerDraft, CustomerEvent
 from bot.core.deals import CUSTOMER_NAME_MAX, clean_text
-from bot.core.errors import CustomerTaken
+from bot.core.errors import CustomerTaken, NotFound
 from bot.core.ports import UnitOfWork
 from bot.core.usecases.customer_register import (
     card_actions,
     find_duplicates,
+    in_team_sight,
+    readable_customer,
     register,
-    visible_customer,
     visible_owner_ids,
 )
 from bot.core.usecases.guards import active_person
@@ -47,16 +48,35 @@ async def quick_add(uow: UnitOfWork, *, owner_id: int, name: str, now: datetime)
 async def visible_customers(
     uow: UnitOfWork, actor_id: int, query: str | None = None
 ) -> Sequence[Customer]:
-    """Search over what the actor may see: their own customers, or their team's."""
+    """Search over what the actor may read: their own customers, or their team's, and those
+    handed to them in customer service."""
     actor = await active_person(uow, actor_id)
     text = (query or "").strip()[:SEARCH_MAX] or None
-    return await uow.customers.owned_by(await visible_owner_ids(uow, actor), text, limit=50)
+    found = list(await uow.customers.owned_by(await visible_owner_ids(uow, actor), text, limit=50))
+    seen = {c.id for c in found}
+    handed = await uow.customers.handed_to(actor.id, text, limit=50)
+    return [*found, *(c for c in handed if c.id not in seen)][:50]
+
+
+async def handed_to_me(
+    uow: UnitOfWork, actor_id: int, query: str | None = None
+) -> Sequence[Customer]:
+    """The customers handed over to this customer service person, newest visit first."""
+    actor = await active_person(uow, actor_id)
+    text = (query or "").strip()[:SEARCH_MAX] or None
+    return await uow.customers.handed_to(actor.id, text, limit=50)
+
+
+def status_history(events: Sequence[CustomerEvent]) -> list[CustomerEvent]:
+    """Every change of the customer's status, newest first: registering, status changes,
+    rejection and handover (the events that name the status they led to)."""
+    return [e for e in reversed(events) if e.to_status is not None]
 
 
 async def customer_view(uow: UnitOfWork, actor_id: int, customer_id: int) -> dict[str, Any]:
-    """The customer card: status, owner, recent visits, next follow-up, open deals, history,
-    and what the actor may do with it (`card_actions`)."""
-    customer = await visible_customer(uow, actor_id, customer_id)
+    """The customer card: status, owner, recent visits, next follow-up, open deals, the status
+    history, and what the actor may do with it (`card_actions`)."""
+    customer = await readable_customer(uow, actor_id, customer_id)
     actor = await active_person(uow, actor_id)
     names = {p.id: p.full_name for p in await uow.people.all()}
     visits = await uow.visits.for_customer(customer.id, limit=3)
@@ -68,7 +88,17 @@ async def customer_view(uow: UnitOfWork, actor_id: int, customer_id: int) -> dic
         "confirmed_by": names.get(customer.confirmed_by) if customer.confirmed_by else None,
         "visits": visits,
         "events": events[-5:],
+        "history": status_history(events),
         "names": names,
         "deals": deals[:5],
-        "actions": card_actions(actor, customer),
+        "actions": card_actions(actor, customer, team=await in_team_sight(uow, actor, customer)),
     }
+
+
+async def visit_photos(uow: UnitOfWork, actor_id: int, visit_id: int) -> list[str]:
+    """The Telegram file ids of a visit's photos, for whoever may read its customer's card."""
+    visit = await uow.visits.get(visit_id)
+    if visit is None:
+        raise NotFound(what="visit")
+    await readable_customer(uow, actor_id, visit.customer_id)
+    return list(visit.photos)
