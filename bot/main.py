@@ -54,6 +54,7 @@ from bot.ui.cards import (
     prospects_keyboard,
     target_keyboard,
 )
+from bot.ui.dialog_ids import use_unique_dialog_ids
 from bot.ui.shown import ShownButtonsOnly
 from bot.ui.windows import FittingMessageManager
 from bot.updates import UpdateIntake
@@ -214,6 +215,7 @@ def build_dispatcher(
         dp.include_router(dialog)
     dp.include_router(fallback.router())
     dp.include_router(errors.router())
+    use_unique_dialog_ids()
     setup_dialogs(
         dp,
         message_manager=message_manager or FittingMessageManager(),

@@ -19,14 +19,17 @@ from storage.types import UTCDateTime
 class SqlOutbox:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        self.queued = False  # whether this unit of work queued anything (to wake the sender)
 
     async def add(self, notification: Notification, now: datetime) -> None:
+        self.queued = True
         self._session.add(
             OutboxRow(**_outbox_values(notification), created_at=now, next_attempt_at=now)
         )
 
     async def add_many(self, notifications: Sequence[Notification], now: datetime) -> None:
         if notifications:
+            self.queued = True
             at = self._written_once(now)
             await self._session.execute(
                 bulk_insert(OutboxRow).values(created_at=at, next_attempt_at=at),

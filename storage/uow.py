@@ -94,8 +94,9 @@ class SqlUnitOfWork:
         else:
             await self.session.commit()
         self._committed = True
-        if self._on_commit is not None:
-            self._on_commit()  # e.g. wake the outbox sender: a commit may have queued messages
+        if self._on_commit is not None and self.outbox.queued:
+            self.outbox.queued = False
+            self._on_commit()  # wake the outbox sender: this commit queued messages
 
     async def rollback(self) -> None:
         await self.session.rollback()

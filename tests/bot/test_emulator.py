@@ -273,6 +273,7 @@ async def test_injected_flood_error(echo: Sandbox) -> None:
         description="Too Many Requests: retry after 3",
         retry_after=3,
         chat_id=ALICE,
+        text_contains="burst",  # never the echo of "hi", should it come late (it made a flake)
     )
     with pytest.raises(TelegramRetryAfter) as caught:
         await echo.bot.send_message(ALICE, "burst")

@@ -234,20 +234,32 @@ async def test_rollback_then_commit_keeps_only_the_later_writes(sessionmaker: Se
         assert list(await session.scalars(select(AuditRow.action))) == ["kept"]
 
 
-async def test_on_commit_is_called_after_each_commit_only(sessionmaker: Sessions) -> None:
+async def test_on_commit_is_called_after_a_commit_that_queued_messages_only(
+    sessionmaker: Sessions,
+) -> None:
+    """The sender is woken by what it has to send: a commit that queued nothing (a sweep with
+    nothing due, every few minutes) leaves it asleep."""
     calls: list[int] = []
 
     def committed() -> None:
         calls.append(1)
 
+    person = await add_person(sessionmaker, 1)
     async with SqlUnitOfWork(sessionmaker, on_commit=committed) as uow:
         await uow.audit.add(AuditEntry("a", None, NOW, "s"))
+        await uow.commit()
+        assert calls == [], "nothing queued"
+        await uow.outbox.add(Notification(person.id, "welcome"), NOW)
         assert calls == []
         await uow.commit()
         assert calls == [1]
         await uow.commit()
+        assert calls == [1], "the next commit queued nothing new"
+        await uow.outbox.add_many([Notification(person.id, "welcome")], NOW)
+        await uow.commit()
+        assert calls == [1, 1]
     async with SqlUnitOfWork(sessionmaker, on_commit=committed) as uow:
-        await uow.audit.add(AuditEntry("b", None, NOW, "s"))  # left without a commit
+        await uow.outbox.add(Notification(person.id, "welcome"), NOW)  # left without a commit
 
     assert len(calls) == 2
 
