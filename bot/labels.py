@@ -130,6 +130,18 @@ STATUS_LABELS: dict[str, str] = {
     "lost": N_("Not won"),
 }
 
+# A deal's stages (bot/core/orders.py), as the ledger and the deal's card name them.
+DEAL_STAGE_LABELS: dict[str, str] = {
+    "negotiating": N_("Agreed, reservation to sign"),
+    "reserved": N_("Reserved, deposit expected"),
+    "deposit_paid": N_("Deposit paid"),
+    "contracted": N_("Contract signed"),
+    "delivered": N_("Delivered"),
+    "paid": N_("Paid in full"),
+    "closed": N_("Closed"),
+    "lost": N_("Lost"),
+}
+
 KIND_LABELS: dict[str, str] = {
     "first": N_("First visit"),
     "revisit": N_("Revisit"),
@@ -153,6 +165,10 @@ def pick_label(code: str | None) -> str:
 
 def status_label(code: str) -> str:
     return _(STATUS_LABELS.get(code, code))
+
+
+def deal_stage_label(code: str) -> str:
+    return _(DEAL_STAGE_LABELS.get(code, code))
 
 
 def kind_label(code: str) -> str:

@@ -293,6 +293,21 @@ class TargetRow(Base):
     next_nudge_at: Mapped[datetime | None] = mapped_column(index=True)
 
 
+class DealRow(Base):
+    """A deal from the customer's agreement to its close (bot/core/orders.py)."""
+
+    __tablename__ = "deals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    # one deal per approved request: its terms are the deal's, carried over
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("approval_requests.id"), unique=True)
+    stage: Mapped[str] = mapped_column(String(16))
+    opened_at: Mapped[datetime]
+    stage_at: Mapped[datetime]
+
+
 class WorkLogRow(Base):
     __tablename__ = "work_logs"
 

@@ -13,6 +13,7 @@ from storage.approval_repos import (
 )
 from storage.audit_repo import SqlAuditLog
 from storage.customer_repos import SqlCustomerEvents, SqlCustomerRepo, SqlVisitRepo
+from storage.deal_repos import SqlDeals
 from storage.outbox_repo import SqlOutbox
 from storage.plan_repos import SqlPlanRepo, SqlTargetRepo, SqlWorkLogRepo
 from storage.scope import UpdateScope, current_scope
@@ -37,6 +38,7 @@ class SqlUnitOfWork:
     plans: SqlPlanRepo
     targets: SqlTargetRepo
     work_logs: SqlWorkLogRepo
+    deals: SqlDeals
 
     def __init__(
         self,
@@ -67,6 +69,7 @@ class SqlUnitOfWork:
         self.plans = SqlPlanRepo(session)
         self.targets = SqlTargetRepo(session)
         self.work_logs = SqlWorkLogRepo(session)
+        self.deals = SqlDeals(session)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -18,6 +18,7 @@ from bot.core.approvals import (
 from bot.core.customers import Customer, CustomerDraft, CustomerEvent, Visit, VisitDraft
 from bot.core.deals import DealTerms
 from bot.core.models import AuditEntry, Invite, Notification, OutboxItem, Person, StoredUpdate
+from bot.core.orders import Deal
 from bot.core.plans import MonthlyTarget, PlanItem, WeeklyPlan
 from bot.core.roles import Role
 from bot.core.targets import Actuals, MonthSpan, TargetNudgeClaim
@@ -293,6 +294,20 @@ class TargetRepo(Protocol):
         ...
 
 
+class DealRepo(Protocol):
+    async def open(
+        self, *, customer_id: int, owner_id: int, request_id: int | None, now: datetime
+    ) -> Deal:
+        """A new deal at its first stage."""
+        ...
+
+    async def for_customer(self, customer_id: int) -> Sequence[Deal]: ...
+
+    async def taken_requests(self, request_ids: Collection[int]) -> set[int]:
+        """Which of these requests a deal was already won on."""
+        ...
+
+
 class WorkLogRepo(Protocol):
     async def note(self, rep_id: int, day: date) -> str | None: ...
 
@@ -344,6 +359,9 @@ class UnitOfWork(Protocol):
 
     @property
     def work_logs(self) -> WorkLogRepo: ...
+
+    @property
+    def deals(self) -> DealRepo: ...
 
     async def __aenter__(self) -> Self: ...
 

@@ -11,6 +11,7 @@ from bot.core.errors import (
     InvalidChange,
     InviteInvalid,
 )
+from bot.core.orders import DealStage, StageOrder
 from bot.labels import day_label
 
 
@@ -19,7 +20,25 @@ def stale_button() -> str:
     return _("This button is no longer active.")
 
 
+def stage_order(error: StageOrder) -> str:
+    """What must happen before a deal can take the step it was asked to take."""
+    if error.over:
+        return _("This deal is over (closed or lost); nothing more can be recorded on it.")
+    if error.needs is None:
+        return _("This deal is already past that step.")
+    return {
+        DealStage.reserved: _("First the customer signs the reservation."),
+        DealStage.deposit_paid: _("First the accountant records the deposit and its receipt."),
+        DealStage.contracted: _("First the contract is signed and co-signed by finance."),
+        DealStage.delivered: _("First the goods are delivered and the signed copy is recorded."),
+        DealStage.paid: _("First the contract is paid in full."),
+        DealStage.closed: _("First everything is delivered and paid."),
+    }.get(error.needs, _("That step does not come next for this deal."))
+
+
 def explain(error: DomainError) -> str:
+    if isinstance(error, StageOrder):
+        return stage_order(error)
     if isinstance(error, AlreadyDecided):
         if error.by and error.at:
             at = day_label(error.at, clock=True)

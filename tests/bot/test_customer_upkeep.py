@@ -159,6 +159,8 @@ async def test_the_rep_marks_a_confirmed_prospect_won_after_confirming(fed: Fed)
     assert query(fed, "SELECT recipient_id FROM outbox WHERE template = 'customer_won'") == [
         (supervisor,)
     ]
+    # 成交 opens the deal; the demo's request #1 still waits for approval, so none is carried
+    assert query(fed, "SELECT stage, request_id FROM deals") == [("negotiating", None)]
 
 
 # --- photos ------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from bot.core.customers import (
     Visit,
     VisitDraft,
 )
+from bot.core.orders import Deal, DealStage
 from bot.core.plans import MonthlyTarget, PlanItem, PlanStatus, WeeklyPlan
 from bot.core.roles import Role
 from bot.core.targets import Actuals, MonthSpan, Sale, TargetNudgeClaim
@@ -143,6 +144,32 @@ class FakeCustomerRepo:
 
     def __getitem__(self, customer_id: int) -> Customer:
         return self.rows[customer_id]
+
+
+class FakeDeals:
+    def __init__(self) -> None:
+        self.rows: list[Deal] = []
+
+    async def open(
+        self, *, customer_id: int, owner_id: int, request_id: int | None, now: datetime
+    ) -> Deal:
+        if request_id is not None and request_id in {d.request_id for d in self.rows}:
+            raise AssertionError(f"request {request_id} already has a deal (unique in storage)")
+        deal = Deal(
+            len(self.rows) + 1, customer_id, owner_id, DealStage.negotiating, now, now, request_id
+        )
+        self.rows.append(deal)
+        return deal
+
+    async def for_customer(self, customer_id: int) -> Sequence[Deal]:
+        return [d for d in self.rows if d.customer_id == customer_id]
+
+    async def taken_requests(self, request_ids: Collection[int]) -> set[int]:
+        return {
+            d.request_id
+            for d in self.rows
+            if d.request_id is not None and d.request_id in request_ids
+        }
 
 
 class FakeCustomerEvents:
@@ -376,7 +403,7 @@ class FakeWorkLogs:
         self.rows[(rep_id, day)] = (note, now)
 
 
-_TABLES = ("customer_events", "visits", "plans", "targets", "work_logs")
+_TABLES = ("customer_events", "visits", "plans", "targets", "work_logs", "deals")
 
 
 @dataclass
@@ -390,6 +417,7 @@ class RoutineUnitOfWork(ApprovalUnitOfWork):
     plans: FakePlans = field(default_factory=FakePlans)
     targets: FakeTargets = field(default_factory=FakeTargets)
     work_logs: FakeWorkLogs = field(default_factory=FakeWorkLogs)
+    deals: FakeDeals = field(default_factory=FakeDeals)
 
     def __post_init__(self) -> None:
         super().__post_init__()

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime
 
+from bot.core.approvals import RequestStatus
 from bot.core.customer_rules import check_draft, company_key
 from bot.core.customers import (
     Customer,
@@ -342,6 +343,7 @@ async def mark_won(uow: UnitOfWork, *, actor_id: int, customer_id: int, now: dat
         unconfirmed = customer.status is CustomerStatus.prospect
         raise InvalidChange("not_confirmed" if unconfirmed else "status")
     won = await _set_status(uow, customer, CustomerStatus.won, actor.id, now)
+    await _open_deal(uow, won, now)
     people = list(await uow.people.all())
     owner = next((p for p in people if p.id == customer.owner_id), actor)
     keeper = register_keeper(owner, people)
@@ -350,6 +352,25 @@ async def mark_won(uow: UnitOfWork, *, actor_id: int, customer_id: int, now: dat
         await uow.outbox.add(Notification(keeper.id, "customer_won", params), now)
     await uow.commit()
     return won
+
+
+async def _open_deal(uow: UnitOfWork, customer: Customer, now: datetime) -> None:
+    """成交 opens the deal that the reservation, the deposit and the contract follow. It is won
+    on the customer's latest approved special terms that no deal has taken yet, so the terms
+    are carried over, never retyped; a deal without special terms goes straight on."""
+    approved = [
+        r
+        for r in await uow.requests.for_customer(customer.id)
+        if r.status is RequestStatus.approved
+    ]
+    taken = await uow.deals.taken_requests([r.id for r in approved])
+    terms = next((r for r in approved if r.id not in taken), None)  # newest first
+    await uow.deals.open(
+        customer_id=customer.id,
+        owner_id=customer.owner_id,
+        request_id=terms.id if terms else None,
+        now=now,
+    )
 
 
 async def _set_status(

@@ -1,7 +1,7 @@
 """customers.service_id: the customer service person a customer was handed to
 
 From the handover on, that person reads the customer's card and finds it under "Handed to me".
-Customers handed over before 0013 have no recorded recipient (the handover event did not name
+Customers handed over before 0015 have no recorded recipient (the handover event did not name
 one), so they stay unassigned until handed over again.
 
 Revision ID: 0015
