@@ -16,6 +16,7 @@ from bot.i18n import PoI18n
 from bot.labels import (
     day_label,
     deal_field_label,
+    deal_stage_label,
     intent_label,
     kind_label,
     pick_label,
@@ -103,6 +104,7 @@ def make_env(i18n: PoI18n, timezone: ZoneInfo, currency: str = "CNY") -> Environ
         role=role_label,
         pick=pick_label,
         status=status_label,
+        deal_stage=deal_stage_label,
         visit_kind=kind_label,
         intent=intent_label,
         clip=clip,

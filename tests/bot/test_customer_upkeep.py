@@ -161,6 +161,7 @@ async def test_the_rep_marks_a_confirmed_prospect_won_after_confirming(fed: Fed)
     ]
     # 成交 opens the deal; the demo's request #1 still waits for approval, so none is carried
     assert query(fed, "SELECT stage, request_id FROM deals") == [("negotiating", None)]
+    assert "🤝 Agreed, reservation to sign · since Mon 11-23" in text(fed, REP).splitlines()
 
 
 # --- photos ------------------------------------------------------------------------------------

@@ -42,7 +42,8 @@ from bot.core.deals import (
     PRODUCT_MAX,
     DealTerms,
 )
-from bot.core.models import NAME_MAX
+from bot.core.models import MAX_ID, NAME_MAX
+from bot.core.orders import Deal, DealStage
 from bot.core.plans import GOALS_MAX, MAX_PLAN_ITEMS, PURPOSE_MAX
 from bot.core.roles import Role
 from bot.core.usecases.approval_views import card_params, request_snapshot
@@ -228,6 +229,10 @@ def customer_view() -> dict[str, Any]:
         "history": [CustomerEvent(1, "status", n, NOW, "lost", "prospect") for n in range(1, 41)],
         "names": {n: longest(f"Person {n}", NAME_MAX) for n in range(1, 41)},
         "deals": deals,
+        # the three newest deals the card shows, each at its longest line
+        "deal_records": [
+            Deal(n, 1, 1, DealStage.deposit_paid, NOW, NOW, request_id=MAX_ID) for n in (1, 2, 3)
+        ],
     }
 
 
@@ -246,7 +251,7 @@ def test_regression_the_customer_card_fits_a_window(renderer: Renderer) -> None:
 
 
 def test_an_ordinary_card_shows_the_last_ten_status_changes(renderer: Renderer) -> None:
-    view = {**customer_view(), "visits": [], "deals": []}
+    view = {**customer_view(), "visits": [], "deals": [], "deal_records": []}
     view["customer"] = Customer(1, "Acme", 1, CustomerStatus.prospect, NOW)
 
     card = renderer.render_within("customer_card", view, WINDOW_LIMIT)

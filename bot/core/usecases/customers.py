@@ -74,14 +74,15 @@ def status_history(events: Sequence[CustomerEvent]) -> list[CustomerEvent]:
 
 
 async def customer_view(uow: UnitOfWork, actor_id: int, customer_id: int) -> dict[str, Any]:
-    """The customer card: status, owner, recent visits, next follow-up, open deals, the status
-    history, and what the actor may do with it (`card_actions`)."""
+    """The customer card: status, owner, recent visits, next follow-up, deal requests, the
+    deals and their stages, the status history, and what the actor may do with it (`card_actions`)."""
     customer = await readable_customer(uow, actor_id, customer_id)
     actor = await active_person(uow, actor_id)
     names = {p.id: p.full_name for p in await uow.people.all()}
     visits = await uow.visits.for_customer(customer.id, limit=3)
     events = await uow.customer_events.for_customer(customer.id)
     deals = await uow.requests.for_customer(customer.id, limit=5)
+    records = await uow.deals.for_customer(customer.id)
     return {
         "customer": customer,
         "owner": names.get(customer.owner_id, "—"),
@@ -91,6 +92,7 @@ async def customer_view(uow: UnitOfWork, actor_id: int, customer_id: int) -> dic
         "history": status_history(events),
         "names": names,
         "deals": deals[:5],
+        "deal_records": list(reversed(records))[:3],  # newest first
         "actions": card_actions(actor, customer, team=await in_team_sight(uow, actor, customer)),
     }
 
