@@ -9,7 +9,10 @@ import sys
 from collections.abc import Sequence
 
 from bot.config import ConfigError, load_settings
+from bot.core.deals import InputProblem
+from bot.core.models import NAME_MAX
 from bot.core.roles import Role
+from bot.core.usecases.team import newcomer_name
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -28,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="bring the database schema up to date")
     invite = commands.add_parser("invite", help="print a one-time invite link")
     invite.add_argument("--role", choices=[r.value for r in Role], default=Role.admin.value)
+    invite.add_argument("--name", help="the newcomer's full name; they join under it")
     outbox = commands.add_parser("outbox", help="look into the outbox of notifications")
     outbox_commands = outbox.add_subparsers(dest="outbox_command", required=True)
     failed = outbox_commands.add_parser("failed", help="messages given up on, newest first")
@@ -55,7 +59,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "migrate":
             asyncio.run(cli.migrate(settings))
         elif args.command == "invite":
-            print(asyncio.run(cli.invite(settings, policy, Role(args.role))))
+            name = newcomer_name_or_exit(args.name)
+            print(asyncio.run(cli.invite(settings, policy, Role(args.role), name)))
         elif args.command == "outbox":
             print(asyncio.run(cli.failed_outbox(settings, policy, limit=args.limit)))
     except ConfigError as exc:
@@ -64,6 +69,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     return 0
+
+
+def newcomer_name_or_exit(name: str | None) -> str | None:
+    """The invite's name as the bot would take it, or a sentence and exit code 2."""
+    if name is None:
+        return None
+    try:
+        return newcomer_name(name)
+    except InputProblem:
+        print(
+            f"invite: --name must have 1 to {NAME_MAX} characters with at least one letter",
+            file=sys.stderr,
+        )
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

@@ -36,17 +36,24 @@ async def migrate(settings: Settings) -> None:
     print("database is up to date")
 
 
-async def invite(settings: Settings, policy: Policy, role: Role) -> str:
+async def invite(settings: Settings, policy: Policy, role: Role, name: str | None = None) -> str:
     await upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
     try:
         async with SqlUnitOfWork(make_sessionmaker(engine)) as uow:
             created = await team.create_operator_invite(
-                uow, role=role, ttl=timedelta(days=policy.invite_ttl_days), now=system_clock()
+                uow,
+                role=role,
+                ttl=timedelta(days=policy.invite_ttl_days),
+                now=system_clock(),
+                name=name,
             )
     finally:
         await engine.dispose()
-    return f"/start {created.code}  (one use, {role.value}, valid {policy.invite_ttl_days} days)"
+    who = f"{created.name}, " if created.name else ""
+    return (
+        f"/start {created.code}  (one use, {who}{role.value}, valid {policy.invite_ttl_days} days)"
+    )
 
 
 async def failed_outbox(settings: Settings, policy: Policy, *, limit: int) -> str:

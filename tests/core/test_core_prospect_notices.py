@@ -12,6 +12,7 @@ from bot.core.customers import CustomerDraft
 from bot.core.usecases.customer_register import (
     PROSPECTS_SHOWN,
     confirm,
+    edit,
     prospects_ref,
     register,
     reject,
@@ -82,3 +83,14 @@ async def test_rejecting_edits_the_supervisor_s_message_to_say_who_rejected() ->
     notice = uow.last_to(SUE, "prospect_to_confirm")
     assert notice.params["settled"] == {"name": "Acme Trading", "outcome": "rejected", "by": "Sue"}
     assert notice.edit_only
+
+
+async def test_renaming_a_waiting_prospect_edits_the_keeper_s_list_without_a_new_message() -> None:
+    uow = world()
+    draft = CustomerDraft("Acme Trading (Suzhou)", "13800138001")
+
+    await edit(uow, actor_id=ROB, customer_id=1, draft=draft, now=MONDAY_10)
+
+    notice = uow.last_to(SUE, "prospect_to_confirm")
+    assert waiting(uow) == ["Acme Trading (Suzhou)"]
+    assert (notice.edit, notice.edit_only) == (True, True), "an edit, never a new message"

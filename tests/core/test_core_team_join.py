@@ -473,3 +473,13 @@ async def test_a_redeemed_admin_invite_makes_an_admin() -> None:
 
     assert person.is_admin
     assert await uow.people.admin_count() == 2
+
+
+async def test_an_operator_invite_may_carry_the_newcomer_s_name_checked_like_any() -> None:
+    uow = FakeUnitOfWork.of()
+    made = await create_operator_invite(
+        uow, role=R.admin, ttl=timedelta(days=2), now=NOW, name="  Li   Wei ", new_code=lambda: "N"
+    )
+    assert made.name == "Li Wei"
+    with pytest.raises(InputProblem):
+        await create_operator_invite(uow, role=R.admin, ttl=timedelta(days=2), now=NOW, name="123")

@@ -144,6 +144,8 @@ async def _prospects_notice(
     people: Sequence[Person],
     now: datetime,
     settled: dict[str, str] | None = None,
+    *,
+    arrived: bool = True,
 ) -> None:
     """The keeper has one living message with the prospects waiting for their confirmation.
     A new prospect edits it when it went out within the bundle window (a burst reads "3
@@ -175,9 +177,17 @@ async def _prospects_notice(
         params,
         ref=prospects_ref(keeper.id),
         edit=True,
-        edit_only=settled is not None,
+        edit_only=settled is not None or not arrived,
     )
     await uow.outbox.add(notice, now)
+
+
+async def _refresh_prospects_notice(uow: UnitOfWork, customer: Customer, now: datetime) -> None:
+    people = list(await uow.people.all())
+    owner = next((p for p in people if p.id == customer.owner_id), None)
+    keeper = register_keeper(owner, people) if owner else None
+    if keeper is not None:
+        await _prospects_notice(uow, keeper, people, now, arrived=False)
 
 
 async def _settle_prospect_notice(
@@ -420,6 +430,8 @@ async def edit(
     await uow.customers.save(edited)
     await _event(uow, edited, "edited", actor_id, now, comment=", ".join(changed))
     await _declare_distinct(uow, edited, distinct_from, actor_id, now)
+    if edited.status is CustomerStatus.prospect and edited.confirmed_at is None:
+        await _refresh_prospects_notice(uow, edited, now)  # the keeper's list shows it as it is
     await uow.commit()
     return edited
 

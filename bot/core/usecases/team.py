@@ -297,9 +297,11 @@ async def create_operator_invite(
     role: Role,
     ttl: timedelta,
     now: datetime,
+    name: str | None = None,
     new_code: Callable[[], str] = new_invite_code,
 ) -> Invite:
-    """An invite made by whoever runs the server (`salesbot invite`): no creator, no manager."""
+    """An invite made by whoever runs the server (`salesbot invite`): no creator, no manager;
+    with a name, the newcomer joins under it as with any named invite."""
     invite = Invite(
         code=new_code(),
         role=role,
@@ -307,6 +309,7 @@ async def create_operator_invite(
         created_by=None,
         created_at=now,
         expires_at=now + ttl,
+        name=newcomer_name(name) if name is not None else None,
     )
     await uow.invites.add(invite)
     await uow.audit.add(
