@@ -69,6 +69,8 @@ def explain(error: DomainError) -> str:
             "not_a_prospect": _("This customer is no longer a prospect waiting for you."),
             "status": _("The customer's status has changed meanwhile. Please open it again."),
             "not_won": _("Only a won customer can be handed over."),
+            "not_approved": _("Only approved special terms can be won on."),
+            "deal_recorded": _("A deal was already recorded on this request."),
             "not_confirmed": _(
                 "The supervisor confirms a prospect before it can be marked as won."
             ),

@@ -6,19 +6,20 @@ from typing import Any
 
 from aiogram import F
 from aiogram.types import CallbackQuery
+from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, StartMode, Window
 from aiogram_dialog.widgets.kbd import Button, Cancel, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from bot.core.approvals import RequestStatus
-from bot.core.usecases import approvals
+from bot.core.usecases import approvals, customer_register
 from bot.core.usecases.approval_views import request_snapshot, view_for
 from bot.rendering import money
 from bot.ui.fit import WINDOW_LIMIT
 from bot.ui.paging import pager
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list
-from dialogs.common import now_of, person_of, policy_of, renderer_of, uow_of
+from dialogs.common import ends_if_refused, now_of, person_of, policy_of, renderer_of, uow_of
 from dialogs.history import history_button, history_pages, more_history
 from dialogs.starts import Resubmit
 from dialogs.states import DealSG, MyRequestsSG
@@ -61,6 +62,9 @@ async def detail_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, 
         "more_history": more_history(snapshot),
         "pending": view.request.status is RequestStatus.pending,
         "returned": view.request.status is RequestStatus.returned,
+        "winnable": await customer_register.may_win_on(
+            uow_of(dialog_manager), person_of(dialog_manager).id, view.request
+        ),
         "request_id": view.request.id,
     }
 
@@ -100,6 +104,17 @@ async def on_resubmit(callback: CallbackQuery, _b: Button, manager: DialogManage
     )
 
 
+async def on_win(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    async with ends_if_refused(manager, callback, back_to=MyRequestsSG.detail):
+        await customer_register.win_on_request(
+            uow_of(manager),
+            actor_id=person_of(manager).id,
+            request_id=int(manager.dialog_data["request"]),
+            now=now_of(manager),
+        )
+        await callback.answer(_("Deal recorded: the customer agreed to these terms. 🤝"))
+
+
 def my_requests_dialog() -> Dialog:
     return Dialog(
         Window(
@@ -116,6 +131,12 @@ def my_requests_dialog() -> Dialog:
             SwitchTo(Label("🚫 Withdraw"), id="wd", state=MyRequestsSG.withdraw, when="pending"),
             Button(
                 Label("✏️ Edit and send again"), id="again", on_click=on_resubmit, when="returned"
+            ),
+            Button(
+                Label("🤝 The customer agreed: record the deal"),
+                id="win",
+                on_click=on_win,
+                when="winnable",
             ),
             history_button(MyRequestsSG.history),
             SwitchTo(Label("◀ Back to the list"), id="tolist", state=MyRequestsSG.list),

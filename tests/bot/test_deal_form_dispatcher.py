@@ -4,6 +4,8 @@ product offered as one tap; a returned request's edit screen repeating why it ca
 
 from __future__ import annotations
 
+import sqlite3
+
 from feed import REP, SUPERVISOR, Fed
 from harness import FakeClock
 from test_forms_dispatcher import buttons as form_buttons
@@ -101,3 +103,19 @@ async def test_an_approver_looks_at_the_customer_from_pending_and_comes_back(fed
     assert (fed.window(SUPERVISOR).text or "").startswith(f"<b>{MINGHUA}</b>")
     await fed.click(SUPERVISOR, "◀ Back")
     assert "Special terms request #1" in (fed.window(SUPERVISOR).text or ""), "back on the request"
+
+
+async def test_the_rep_records_the_deal_from_an_approved_request(fed: Fed) -> None:
+    with sqlite3.connect(fed.db_path) as db:  # the demo's request #1, approved up the chain
+        db.execute("UPDATE approval_requests SET status = 'approved' WHERE id = 1")
+    await fed.send(REP, "/my")
+    await fed.click(REP, "✅")
+    callback = await fed.click(REP, "🤝 The customer agreed: record the deal")
+
+    answer = fed.answer(callback)
+    assert answer is not None
+    assert answer.text == "Deal recorded: the customer agreed to these terms. 🤝"
+    with sqlite3.connect(fed.db_path) as db:
+        assert db.execute("SELECT stage, request_id FROM deals").fetchall() == [("negotiating", 1)]
+        assert db.execute("SELECT status FROM customers WHERE id = 1").fetchall() == [("won",)]
+    assert "🤝 The customer agreed: record the deal" not in buttons(fed), "once per request"

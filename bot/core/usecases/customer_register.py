@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime
 
-from bot.core.approvals import RequestStatus
+from bot.core.approvals import ApprovalRequest, RequestStatus
 from bot.core.customer_rules import check_draft, company_key
 from bot.core.customers import (
     Customer,
@@ -19,6 +19,7 @@ from bot.core.customers import (
 )
 from bot.core.errors import InvalidChange, NotAllowed, NotFound
 from bot.core.models import AuditEntry, Notification, Person
+from bot.core.orders import Deal
 from bot.core.org import line_above, subtree_ids
 from bot.core.ports import UnitOfWork
 from bot.core.roles import Role
@@ -354,14 +355,57 @@ async def mark_won(uow: UnitOfWork, *, actor_id: int, customer_id: int, now: dat
         raise InvalidChange("not_confirmed" if unconfirmed else "status")
     won = await _set_status(uow, customer, CustomerStatus.won, actor.id, now)
     await _open_deal(uow, won, now)
+    await _tell_keeper_won(uow, won, actor, now)
+    await uow.commit()
+    return won
+
+
+async def _tell_keeper_won(
+    uow: UnitOfWork, customer: Customer, actor: Person, now: datetime
+) -> None:
+    """The keeper of the register hands a won customer over to customer service (seed D2)."""
     people = list(await uow.people.all())
     owner = next((p for p in people if p.id == customer.owner_id), actor)
     keeper = register_keeper(owner, people)
     if keeper is not None and keeper.id != actor.id:
         params = {"customer_id": customer.id, "name": customer.name, "by": actor.full_name}
         await uow.outbox.add(Notification(keeper.id, "customer_won", params), now)
+
+
+async def may_win_on(uow: UnitOfWork, actor_id: int, request: ApprovalRequest) -> bool:
+    """Whether /my offers to record the deal on this request (`win_on_request` checks again)."""
+    return (
+        request.status is RequestStatus.approved
+        and request.requester_id == actor_id
+        and not await uow.deals.taken_requests([request.id])
+    )
+
+
+async def win_on_request(uow: UnitOfWork, *, actor_id: int, request_id: int, now: datetime) -> Deal:
+    """成交 from an approved special-terms request (seed E7 after E6): its requester records
+    that the customer agreed to those terms. The customer is marked won as `mark_won` would
+    (a customer already won — repeat business — stays won), and the deal opens on exactly
+    these terms; a request a deal was already won on is refused."""
+    actor = await active_person(uow, actor_id)
+    request = await uow.requests.get(request_id)
+    if request is None or request.requester_id != actor.id:
+        raise NotFound(what="request")
+    if request.status is not RequestStatus.approved:
+        raise InvalidChange("not_approved")
+    if await uow.deals.taken_requests([request.id]):
+        raise InvalidChange("deal_recorded")
+    customer = await visible_customer(uow, actor.id, request.terms.customer_id)
+    if customer.status is not CustomerStatus.won:
+        if CustomerStatus.won not in next_statuses(customer):
+            unconfirmed = customer.status is CustomerStatus.prospect
+            raise InvalidChange("not_confirmed" if unconfirmed else "status")
+        customer = await _set_status(uow, customer, CustomerStatus.won, actor.id, now)
+        await _tell_keeper_won(uow, customer, actor, now)
+    deal = await uow.deals.open(
+        customer_id=customer.id, owner_id=customer.owner_id, request_id=request.id, now=now
+    )
     await uow.commit()
-    return won
+    return deal
 
 
 async def _open_deal(uow: UnitOfWork, customer: Customer, now: datetime) -> None:
