@@ -183,10 +183,16 @@ async def _prospects_notice(
     await uow.outbox.add(notice, now)
 
 
-async def _refresh_prospects_notice(uow: UnitOfWork, customer: Customer, now: datetime) -> None:
+async def _keeper_of(uow: UnitOfWork, customer: Customer) -> tuple[Person | None, list[Person]]:
+    """Who keeps the register for the customer's owner (`register_keeper`), with everyone
+    read once for the message that follows."""
     people = list(await uow.people.all())
     owner = next((p for p in people if p.id == customer.owner_id), None)
-    keeper = register_keeper(owner, people) if owner else None
+    return (register_keeper(owner, people) if owner else None), people
+
+
+async def _refresh_prospects_notice(uow: UnitOfWork, customer: Customer, now: datetime) -> None:
+    keeper, people = await _keeper_of(uow, customer)
     if keeper is not None:
         await _prospects_notice(uow, keeper, people, now, arrived=False)
 
@@ -194,9 +200,7 @@ async def _refresh_prospects_notice(uow: UnitOfWork, customer: Customer, now: da
 async def _settle_prospect_notice(
     uow: UnitOfWork, customer: Customer, actor_id: int, outcome: str, now: datetime
 ) -> None:
-    people = list(await uow.people.all())
-    owner = next((p for p in people if p.id == customer.owner_id), None)
-    keeper = register_keeper(owner, people) if owner else None
+    keeper, people = await _keeper_of(uow, customer)
     actor = next(p for p in people if p.id == actor_id)
     if keeper is not None:
         settled = {"name": customer.name, "outcome": outcome, "by": actor.full_name}
@@ -350,26 +354,24 @@ async def mark_won(uow: UnitOfWork, *, actor_id: int, customer_id: int, now: dat
     customer = await visible_customer(uow, actor_id, customer_id)
     if customer.owner_id != actor.id and not actor.manages:
         raise NotAllowed(action="mark_won")
-    if CustomerStatus.won not in next_statuses(customer):
-        unconfirmed = customer.status is CustomerStatus.prospect
-        raise InvalidChange("not_confirmed" if unconfirmed else "status")
-    won = await _set_status(uow, customer, CustomerStatus.won, actor.id, now)
+    won = await _win(uow, customer, actor, now)
     await _open_deal(uow, won, now)
-    await _tell_keeper_won(uow, won, actor, now)
     await uow.commit()
     return won
 
 
-async def _tell_keeper_won(
-    uow: UnitOfWork, customer: Customer, actor: Person, now: datetime
-) -> None:
-    """The keeper of the register hands a won customer over to customer service (seed D2)."""
-    people = list(await uow.people.all())
-    owner = next((p for p in people if p.id == customer.owner_id), actor)
-    keeper = register_keeper(owner, people)
+async def _win(uow: UnitOfWork, customer: Customer, actor: Person, now: datetime) -> Customer:
+    """The customer marked won by the status rules (a prospect must be confirmed first), and
+    the keeper of the register told, who hands it over to customer service (seed D2)."""
+    if CustomerStatus.won not in next_statuses(customer):
+        unconfirmed = customer.status is CustomerStatus.prospect
+        raise InvalidChange("not_confirmed" if unconfirmed else "status")
+    won = await _set_status(uow, customer, CustomerStatus.won, actor.id, now)
+    keeper, _people = await _keeper_of(uow, won)
     if keeper is not None and keeper.id != actor.id:
         params = {"customer_id": customer.id, "name": customer.name, "by": actor.full_name}
         await uow.outbox.add(Notification(keeper.id, "customer_won", params), now)
+    return won
 
 
 async def may_win_on(uow: UnitOfWork, actor_id: int, request: ApprovalRequest) -> bool:
@@ -395,12 +397,8 @@ async def win_on_request(uow: UnitOfWork, *, actor_id: int, request_id: int, now
     if await uow.deals.taken_requests([request.id]):
         raise InvalidChange("deal_recorded")
     customer = await visible_customer(uow, actor.id, request.terms.customer_id)
-    if customer.status is not CustomerStatus.won:
-        if CustomerStatus.won not in next_statuses(customer):
-            unconfirmed = customer.status is CustomerStatus.prospect
-            raise InvalidChange("not_confirmed" if unconfirmed else "status")
-        customer = await _set_status(uow, customer, CustomerStatus.won, actor.id, now)
-        await _tell_keeper_won(uow, customer, actor, now)
+    if customer.status is not CustomerStatus.won:  # repeat business: a won customer stays won
+        customer = await _win(uow, customer, actor, now)
     deal = await uow.deals.open(
         customer_id=customer.id, owner_id=customer.owner_id, request_id=request.id, now=now
     )
