@@ -9,7 +9,6 @@ from bot.commands import spec
 from bot.core.customers import SEARCH_MAX
 from bot.core.models import Person
 from bot.ui.errors import stale_button as stale_button_text
-from bot.ui.fit import clip
 from dialogs.starts import SearchCustomers
 from dialogs.states import CustomerSG
 
@@ -39,7 +38,7 @@ async def anything_else(
         return
     await dialog_manager.start(
         CustomerSG.menu,
-        data=SearchCustomers(clip(query, SEARCH_MAX)).data(),
+        data=SearchCustomers(query[:SEARCH_MAX]).data(),  # a search, never "…"-shortened
         mode=StartMode.RESET_STACK,
     )
 

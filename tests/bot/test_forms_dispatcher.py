@@ -262,3 +262,9 @@ async def test_a_role_change_waits_for_its_confirmation(fed: Fed) -> None:
         rep = await uow.people.by_telegram_id(REP)
     assert rep is not None
     assert rep.role is Role.rep, "backed out: unchanged"
+
+
+async def test_long_words_outside_a_form_search_by_their_first_50_characters(fed: Fed) -> None:
+    typed = "golden dragon pipes " + "x" * 60
+    await fed.send(REP, typed)
+    assert window_text(fed, REP).startswith(f"Matches for “{typed[:50]}”:"), "cut, not clipped"
