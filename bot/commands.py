@@ -29,6 +29,9 @@ APPROVERS = frozenset(
         Role.accountant,
     }
 )
+# /pending holds each role's queue: decisions for approvers; finance and the sales desk also
+# find their order work there (deposits expected, papers to file).
+QUEUE_HOLDERS = APPROVERS | frozenset({Role.sales_desk})
 
 FIELD = frozenset({Role.rep, Role.supervisor, Role.sales_manager, Role.admin})
 # Customer service opens the customers handed to them (read-only).
@@ -52,7 +55,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("visit", N_("Log a visit or a call"), FIELD),
     CommandSpec("plan", N_("Next week's plan, team plans and targets"), PLANNERS),
     CommandSpec("deal", N_("Ask for special terms on a deal"), REQUESTERS),
-    CommandSpec("pending", N_("Requests waiting for your decision"), APPROVERS),
+    CommandSpec("pending", N_("What waits for you: decisions and work to do"), QUEUE_HOLDERS),
     CommandSpec("my", N_("Your requests and where each stands"), REQUESTERS),
     CommandSpec("help", N_("What I can do for you")),
     CommandSpec("team", N_("Your team and who reports to whom")),

@@ -17,6 +17,7 @@ ROLE_LABELS: dict[Role, str] = {
     Role.sales_manager: N_("Sales manager"),
     Role.marketing_vp: N_("Marketing VP"),
     Role.general_manager: N_("General manager"),
+    Role.sales_desk: N_("Sales desk"),
     Role.accountant: N_("Accountant"),
     Role.finance_vp: N_("Finance VP"),
     Role.customer_service: N_("Customer service"),
@@ -165,6 +166,19 @@ def pick_label(code: str | None) -> str:
 
 def status_label(code: str) -> str:
     return _(STATUS_LABELS.get(code, code))
+
+
+PAYMENT_METHOD_LABELS: dict[str, str] = {
+    "bank_transfer": N_("Bank transfer"),
+    "cash": N_("Cash"),
+    "cheque": N_("Cheque"),
+    "acceptance_bill": N_("Acceptance bill"),
+    "other": N_("Other"),
+}
+
+
+def payment_method_label(code: str) -> str:
+    return _(PAYMENT_METHOD_LABELS.get(code, code))
 
 
 def deal_stage_label(code: str) -> str:

@@ -48,6 +48,7 @@ from bot.rendering import Renderer, make_env
 from bot.scheduling import Jobs, make_scheduler
 from bot.ui.cards import (
     card_keyboard,
+    deposit_keyboard,
     follow_ups_keyboard,
     open_customer_keyboard,
     plan_keyboard,
@@ -63,16 +64,28 @@ from dialogs.away import away_dialog
 from dialogs.customer import customer_dialog
 from dialogs.deal import deal_dialog
 from dialogs.decision import reason_dialog
+from dialogs.deposit import deposit_dialog
 from dialogs.discard import discard_dialog
 from dialogs.invite import invite_dialog
 from dialogs.my_requests import my_requests_dialog
 from dialogs.pending import pending_dialog
 from dialogs.plan import plan_dialog, team_plans_dialog
 from dialogs.register import register_dialog
+from dialogs.reservation import reservation_dialog
 from dialogs.settings import settings_dialog
 from dialogs.team import team_dialog
 from dialogs.visit import visit_dialog
-from handlers import approvals, basics, customers, dialog_starts, errors, fallback, plans, start
+from handlers import (
+    approvals,
+    basics,
+    customers,
+    dialog_starts,
+    errors,
+    fallback,
+    orders,
+    plans,
+    start,
+)
 from storage.engine import make_engine, make_sessionmaker
 from storage.fsm import SqlFsmStore, flush_pending
 from storage.inbox import SqlInbox
@@ -191,6 +204,7 @@ def build_dispatcher(
         approvals.router(),
         customers.router(),
         plans.router(),
+        orders.router(),
     ):
         dp.include_router(router)
     for dialog in (
@@ -208,6 +222,8 @@ def build_dispatcher(
         visit_dialog(policy.tz),
         plan_dialog(),
         team_plans_dialog(),
+        reservation_dialog(),
+        deposit_dialog(policy.tz),
     ):
         # A mistyped command is not an answer to the open form: the fallback names it.
         dialog.message.filter(~F.text.startswith("/"))
@@ -286,6 +302,7 @@ def build_app(
             "plan_card": plan_keyboard,
             "target_set": target_keyboard,
             "target_reminder": target_keyboard,
+            "deposit_expected": deposit_keyboard,
         },
         bundle_windows={
             "prospect_to_confirm": timedelta(minutes=policy.reminders.bundle_minutes),

@@ -96,3 +96,16 @@ class SearchCustomers(StartData):
         if isinstance(data, dict) and isinstance(data.get("query"), str) and data["query"]:
             return cls(data["query"])
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class AtDeal(StartData):
+    """A form about one deal: its signed reservation, its deposit."""
+
+    deal: int
+
+    @classmethod
+    def read(cls, data: object) -> Self | None:
+        if isinstance(data, dict) and data.get("deal"):
+            return cls(int(data["deal"]))
+        return None

@@ -134,3 +134,21 @@ class TeamPlansSG(StatesGroup):
     target_collection = State()
     target_confirm = State()
     progress = State()
+
+
+class ReservationSG(StatesGroup):
+    amount = State()
+    deposit = State()
+    page = State()
+    confirm = State()
+    done = State()
+
+
+class DepositSG(StatesGroup):
+    amount = State()
+    method = State()
+    receipt = State()
+    reference = State()
+    paid_on = State()
+    confirm = State()
+    done = State()

@@ -1,18 +1,45 @@
-"""Deals, stage by stage (bot/core/orders.py)."""
+"""Deals, stage by stage (bot/core/orders.py), with the reservation and the deposit."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.orders import Deal, DealStage
-from storage.tables import DealRow
+from bot.core.orders import Deal, DealStage, Deposit, PaymentMethod, Reservation
+from storage.tables import DealRow, DepositRow
 
 
-def _deal(row: DealRow) -> Deal:
+def _reservation(row: DealRow) -> Reservation | None:
+    if row.reserved_at is None or row.reserved_amount is None:
+        return None
+    return Reservation(
+        amount=row.reserved_amount,
+        expected_deposit=row.expected_deposit if row.expected_deposit is not None else Decimal(0),
+        signed_page=row.signed_page or "",
+        page_is_photo=bool(row.page_is_photo),
+        at=row.reserved_at,
+    )
+
+
+def _deposit(row: DepositRow | None) -> Deposit | None:
+    if row is None:
+        return None
+    return Deposit(
+        amount=row.amount,
+        paid_on=row.paid_on,
+        method=PaymentMethod(row.method),
+        receipt_no=row.receipt_no,
+        reference=row.reference,
+        recorded_by=row.recorded_by,
+        recorded_at=row.recorded_at,
+    )
+
+
+def _deal(row: DealRow, deposit: DepositRow | None = None) -> Deal:
     return Deal(
         id=row.id,
         customer_id=row.customer_id,
@@ -21,7 +48,13 @@ def _deal(row: DealRow) -> Deal:
         opened_at=row.opened_at,
         stage_at=row.stage_at,
         request_id=row.request_id,
+        reservation=_reservation(row),
+        deposit=_deposit(deposit),
     )
+
+
+def _with_deposit() -> Select[DealRow, DepositRow]:
+    return select(DealRow, DepositRow).outerjoin(DepositRow, DepositRow.deal_id == DealRow.id)
 
 
 class SqlDeals:
@@ -43,14 +76,61 @@ class SqlDeals:
         await self._session.flush()
         return _deal(row)
 
+    async def get(self, deal_id: int) -> Deal | None:
+        found = (await self._session.execute(_with_deposit().where(DealRow.id == deal_id))).first()
+        return None if found is None else _deal(found[0], found[1])
+
     async def for_customer(self, customer_id: int) -> Sequence[Deal]:
-        rows = await self._session.scalars(
-            select(DealRow).where(DealRow.customer_id == customer_id).order_by(DealRow.id)
+        rows = await self._session.execute(
+            _with_deposit().where(DealRow.customer_id == customer_id).order_by(DealRow.id)
         )
-        return [_deal(row) for row in rows]
+        return [_deal(deal, deposit) for deal, deposit in rows]
+
+    async def in_stage(self, stage: DealStage) -> Sequence[Deal]:
+        rows = await self._session.execute(
+            _with_deposit().where(DealRow.stage == stage.value).order_by(DealRow.stage_at)
+        )
+        return [_deal(deal, deposit) for deal, deposit in rows]
 
     async def taken_requests(self, request_ids: Collection[int]) -> set[int]:
         taken = await self._session.scalars(
             select(DealRow.request_id).where(DealRow.request_id.in_(list(request_ids)))
         )
         return {request_id for request_id in taken if request_id is not None}
+
+    async def move(self, deal_id: int, seen: DealStage, to: DealStage, now: datetime) -> bool:
+        moved = await self._session.execute(
+            update(DealRow)
+            .where(DealRow.id == deal_id, DealRow.stage == seen.value)
+            .values(stage=to.value, stage_at=now)
+            .returning(DealRow.id)
+        )
+        return moved.first() is not None
+
+    async def reserve(self, deal_id: int, reservation: Reservation) -> None:
+        await self._session.execute(
+            update(DealRow)
+            .where(DealRow.id == deal_id)
+            .values(
+                reserved_amount=reservation.amount,
+                expected_deposit=reservation.expected_deposit,
+                signed_page=reservation.signed_page,
+                page_is_photo=reservation.page_is_photo,
+                reserved_at=reservation.at,
+            )
+        )
+
+    async def add_deposit(self, deal_id: int, deposit: Deposit) -> None:
+        self._session.add(
+            DepositRow(
+                deal_id=deal_id,
+                amount=deposit.amount,
+                paid_on=deposit.paid_on,
+                method=deposit.method.value,
+                receipt_no=deposit.receipt_no,
+                reference=deposit.reference,
+                recorded_by=deposit.recorded_by,
+                recorded_at=deposit.recorded_at,
+            )
+        )
+        await self._session.flush()

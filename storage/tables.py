@@ -303,9 +303,30 @@ class DealRow(Base):
     owner_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     # one deal per approved request: its terms are the deal's, carried over
     request_id: Mapped[int | None] = mapped_column(ForeignKey("approval_requests.id"), unique=True)
-    stage: Mapped[str] = mapped_column(String(16))
+    stage: Mapped[str] = mapped_column(String(16), index=True)
     opened_at: Mapped[datetime]
     stage_at: Mapped[datetime]
+    # the signed reservation (签预定书)
+    reserved_amount: Mapped[Decimal | None] = mapped_column(DecimalType(2))
+    expected_deposit: Mapped[Decimal | None] = mapped_column(DecimalType(2))
+    signed_page: Mapped[str | None] = mapped_column(String(256))
+    page_is_photo: Mapped[bool | None]
+    reserved_at: Mapped[datetime | None]
+
+
+class DepositRow(Base):
+    """The deposit (定金) of a deal, as the accountant recorded it with her receipt (收据)."""
+
+    __tablename__ = "deposits"
+
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), primary_key=True)
+    amount: Mapped[Decimal] = mapped_column(DecimalType(2))
+    paid_on: Mapped[date] = mapped_column(Date)
+    method: Mapped[str] = mapped_column(String(16))
+    receipt_no: Mapped[str] = mapped_column(String(32))
+    reference: Mapped[str | None] = mapped_column(String(64))
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    recorded_at: Mapped[datetime]
 
 
 class WorkLogRow(Base):

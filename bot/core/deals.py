@@ -80,12 +80,13 @@ def _number(cleaned: str) -> Decimal:
 
 
 def parse_decimal(text: str, *, places: int, maximum: Decimal = AMOUNT_MAX) -> Decimal:
-    """A positive number as people type it: "12,000.50", "¥ 3 000", "36万", "1.2亿", "５千元";
-    at most `places` decimals once the unit (万 = 10,000, 亿 = 100,000,000) is applied."""
+    """A positive number as people type it: "12,000.50", "¥ 3 000", "36万", "1.2亿", "５千元",
+    and digit by digit in Chinese before a unit ("两万", "三点五万"); at most `places` decimals
+    once the unit (万 = 10,000, 亿 = 100,000,000) is applied."""
     cleaned = _typed(text)
     unit = _UNITS.get(cleaned[-1:], 1) if len(cleaned) > 1 else 1
     if unit != 1:
-        cleaned = cleaned[:-1]
+        cleaned = cleaned[:-1].translate(_CHINESE_DIGITS)
     return _checked(_number(cleaned) * unit, places=places, maximum=maximum)
 
 

@@ -9,10 +9,15 @@ binds both sides and what remains is to deliver and collect."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
 
+from bot.core.deals import InputProblem, clean_text
 from bot.core.errors import DomainError
+from bot.core.models import Person
+from bot.core.policy import FiledBy
+from bot.core.roles import Role
 
 
 class DealStage(StrEnum):
@@ -53,6 +58,46 @@ class StageOrder(DomainError):
         self.over = over
 
 
+class PaymentMethod(StrEnum):
+    bank_transfer = "bank_transfer"
+    cash = "cash"
+    cheque = "cheque"
+    acceptance_bill = "acceptance_bill"  # 承兑汇票, the bank's promise to pay at a date
+    other = "other"
+
+
+RECEIPT_MAX = 32  # as printed in the accountant's receipt book
+REFERENCE_MAX = 64  # a bank reference, a cheque number
+FILE_ID_MAX = 256
+PAYMENT_BACKDATE_DAYS = 90
+
+
+@dataclass(frozen=True, slots=True)
+class Reservation:
+    """The signed reservation (签预定书): the amount agreed on the approved terms, the deposit the
+    customer is to pay, and the signed page as the rep photographed or sent it."""
+
+    amount: Decimal
+    expected_deposit: Decimal
+    signed_page: str  # a Telegram file id
+    page_is_photo: bool
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Deposit:
+    """The deposit (定金) as the accountant recorded it, with the number of the receipt (收据)
+    she gave: a receipt, never an invoice, because invoices come only from 60 % collected."""
+
+    amount: Decimal
+    paid_on: date
+    method: PaymentMethod
+    receipt_no: str
+    reference: str | None
+    recorded_by: int
+    recorded_at: datetime
+
+
 @dataclass(frozen=True, slots=True)
 class Deal:
     id: int
@@ -62,6 +107,8 @@ class Deal:
     opened_at: datetime
     stage_at: datetime  # when the deal reached its stage
     request_id: int | None = None  # the approved special terms it was won on, never retyped
+    reservation: Reservation | None = None
+    deposit: Deposit | None = None
 
     @property
     def over(self) -> bool:
@@ -84,3 +131,34 @@ def check_move(stage: DealStage, to: DealStage) -> None:
 def moved(deal: Deal, to: DealStage, now: datetime) -> Deal:
     check_move(deal.stage, to)
     return replace(deal, stage=to, stage_at=now)
+
+
+def check_reservation(amount: Decimal, expected_deposit: Decimal) -> None:
+    if expected_deposit > amount:
+        raise InputProblem("deposit_over_amount")
+
+
+def check_paid_on(paid_on: date, today: date) -> None:
+    """Money is recorded as it arrived: never dated ahead, and at most a quarter back."""
+    if paid_on > today:
+        raise InputProblem("future_payment")
+    if paid_on < today - timedelta(days=PAYMENT_BACKDATE_DAYS):
+        raise InputProblem("payment_too_old", days=PAYMENT_BACKDATE_DAYS)
+
+
+def receipt_no(text: str) -> str:
+    return clean_text(text, limit=RECEIPT_MAX)
+
+
+def reference(text: str) -> str:
+    return clean_text(text, limit=REFERENCE_MAX)
+
+
+def may_file(actor: Person, owner_id: int, filed_by: FiledBy, desk_staffed: bool) -> bool:
+    """Who files a deal's order papers (contract application, delivery notes, work orders).
+    The sales desk always may. The deal's rep may when the policy says the reps file, and
+    also when the company has nobody at the sales desk: a small company's rep does the desk's
+    work rather than the deal waiting for a role nobody holds."""
+    if actor.role is Role.sales_desk:
+        return True
+    return actor.id == owner_id and (filed_by is FiledBy.rep or not desk_staffed)

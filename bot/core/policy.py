@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -119,6 +120,19 @@ class Visits:
     radius_m: int = 500
 
 
+class FiledBy(StrEnum):
+    sales_desk = "sales_desk"
+    rep = "rep"
+
+
+@dataclass(frozen=True, slots=True)
+class Orders:
+    """Who files the order papers (contract applications, delivery notes, work orders): the
+    sales desk (销售业务科) as in the seed, or the deal's rep in a company without one."""
+
+    filed_by: FiledBy = FiledBy.sales_desk
+
+
 def _default_approval() -> dict[str, ApprovalRule]:
     return {
         "special_terms": ApprovalRule(
@@ -149,6 +163,7 @@ class Policy:
     targets: Targets = field(default_factory=Targets)
     customers: Customers = field(default_factory=Customers)
     visits: Visits = field(default_factory=Visits)
+    orders: Orders = field(default_factory=Orders)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -367,6 +382,15 @@ _CUSTOMERS = _section(
     Customers, {"industries": _names, "sizes": _names, "regions": _names, "sources": _names}
 )
 _VISITS = _section(Visits, {"backdate_days": _int(0, 90), "radius_m": _int(10, 100_000)})
+
+
+def _filed_by(key: str, value: object) -> FiledBy:
+    if value not in tuple(FiledBy):
+        raise PolicyError(key, f"expected one of: {', '.join(FiledBy)}")
+    return FiledBy(str(value))
+
+
+_ORDERS = _section(Orders, {"filed_by": _filed_by})
 _TOP: Mapping[str, Callable[[str, Any], Any]] = {
     "timezone": _timezone,
     "default_language": _language,
@@ -385,6 +409,7 @@ _TOP: Mapping[str, Callable[[str, Any], Any]] = {
     "targets": _TARGETS,
     "customers": _CUSTOMERS,
     "visits": _VISITS,
+    "orders": _ORDERS,
 }
 
 

@@ -18,7 +18,7 @@ from bot.core.approvals import (
 from bot.core.customers import Customer, CustomerDraft, CustomerEvent, Visit, VisitDraft
 from bot.core.deals import DealTerms
 from bot.core.models import AuditEntry, Invite, Notification, OutboxItem, Person, StoredUpdate
-from bot.core.orders import Deal
+from bot.core.orders import Deal, DealStage, Deposit, Reservation
 from bot.core.plans import MonthlyTarget, PlanItem, WeeklyPlan
 from bot.core.roles import Role
 from bot.core.targets import Actuals, MonthSpan, TargetNudgeClaim
@@ -301,11 +301,26 @@ class DealRepo(Protocol):
         """A new deal at its first stage."""
         ...
 
+    async def get(self, deal_id: int) -> Deal | None: ...
+
     async def for_customer(self, customer_id: int) -> Sequence[Deal]: ...
+
+    async def in_stage(self, stage: DealStage) -> Sequence[Deal]:
+        """The deals at this stage, the longest waiting first."""
+        ...
 
     async def taken_requests(self, request_ids: Collection[int]) -> set[int]:
         """Which of these requests a deal was already won on."""
         ...
+
+    async def move(self, deal_id: int, seen: DealStage, to: DealStage, now: datetime) -> bool:
+        """Move the deal to `to` only if it is still at `seen`: False when someone moved it
+        first (two taps at once record one move)."""
+        ...
+
+    async def reserve(self, deal_id: int, reservation: Reservation) -> None: ...
+
+    async def add_deposit(self, deal_id: int, deposit: Deposit) -> None: ...
 
 
 class WorkLogRepo(Protocol):

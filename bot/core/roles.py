@@ -7,6 +7,7 @@ class Role(StrEnum):
     sales_manager = "sales_manager"
     marketing_vp = "marketing_vp"
     general_manager = "general_manager"
+    sales_desk = "sales_desk"  # 销售业务科: files contract papers, keeps the ledger with finance
     accountant = "accountant"
     finance_vp = "finance_vp"
     customer_service = "customer_service"
@@ -16,6 +17,7 @@ class Role(StrEnum):
 # How high a role stands: a manager may bring in only roles that stand lower than their own.
 RANK: dict[Role, int] = {
     Role.rep: 1,
+    Role.sales_desk: 1,
     Role.accountant: 1,
     Role.customer_service: 1,
     Role.supervisor: 2,

@@ -166,3 +166,20 @@ def target_keyboard(item: OutboxItem) -> InlineKeyboardMarkup:
         text=_("✅ Received"), callback_data=TargetCb(target=int(item.params["target_id"])).pack()
     )
     return InlineKeyboardMarkup(inline_keyboard=[[button]])
+
+
+class DealAct(StrEnum):
+    deposit = "d"  # the accountant records the deposit that came in
+
+
+class DealCb(CallbackData, prefix="dl"):
+    deal: RecordId
+    act: DealAct
+
+
+def deposit_keyboard(item: OutboxItem) -> InlineKeyboardMarkup:
+    button = InlineKeyboardButton(
+        text=_("🧾 Record the deposit"),
+        callback_data=DealCb(deal=int(item.params["deal_id"]), act=DealAct.deposit).pack(),
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[[button]])

@@ -39,6 +39,12 @@ def input_problem_text(problem: InputProblem) -> str:
         "too_old": _("A visit can be logged at most {days} days back."),
         "follow_up_before_visit": _("The follow-up cannot be before the visit."),
         "follow_up_too_far": _("Please pick a follow-up within a year."),
+        "future_payment": _(
+            "Money cannot have arrived in the future; please pick today or before."
+        ),
+        "payment_too_old": _(
+            "That is more than {days} days back; please ask finance to correct old entries."
+        ),
         "bad_choice": _("Please choose with the buttons."),
         "bad_name": _("Please type the newcomer's name in letters, e.g. Li Wei or 李伟."),
     }

@@ -98,6 +98,12 @@ def customer_dialog() -> Dialog:
                 Button(Label("✏️ Edit"), id="edit", on_click=handlers.on_edit, when="can_edit"),
             ),
             SwitchTo(Label("🏆 Mark as won"), id="win", state=CustomerSG.won, when="can_win"),
+            Button(
+                Label("✍️ Signed reservation"),
+                id="reserve",
+                on_click=handlers.on_reservation,
+                when="reservable",
+            ),
             Row(
                 Button(
                     Label("✅ Confirm"),

@@ -85,6 +85,7 @@ async def card_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
         "can_hand_over": may.hand_over,
         "can_edit": may.edit,
         "can_win": may.win,
+        "reservable": bool(view["reservable"]),
         "photos": photos,
     }
 

@@ -11,9 +11,10 @@ from aiogram_dialog.widgets.input import ManagedTextInput
 from aiogram_dialog.widgets.kbd import Button, Select
 
 from bot.core.customers import CustomerStatus
-from bot.core.usecases import customer_register, customers
+from bot.core.usecases import customer_register, customers, orders
 from dialogs.common import ends_if_refused, now_of, person_of, uow_of
 from dialogs.customer.getters import HANDED
+from dialogs.reservation.dialog import start_reservation
 from dialogs.starts import AtCustomer, EditCustomer, SearchCustomers
 from dialogs.states import CustomerSG, RegisterSG, VisitSG
 
@@ -88,6 +89,12 @@ async def on_visit(callback: CallbackQuery, _b: Button, manager: DialogManager) 
 
 async def on_edit(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
     await manager.start(RegisterSG.confirm, data=EditCustomer(_customer(manager)).data())
+
+
+async def on_reservation(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    deals = await orders.reservable(uow_of(manager), person_of(manager).id, _customer(manager))
+    if deals:
+        await start_reservation(callback, manager, deals[-1].id)
 
 
 async def on_won(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:

@@ -12,7 +12,7 @@ from aiogram_dialog.widgets.kbd import Button, Cancel, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from bot.core.approvals import RequestStatus
-from bot.core.usecases import approvals, customer_register
+from bot.core.usecases import approvals, customer_register, orders
 from bot.core.usecases.approval_views import request_snapshot, view_for
 from bot.rendering import money
 from bot.ui.fit import WINDOW_LIMIT
@@ -21,6 +21,7 @@ from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list
 from dialogs.common import ends_if_refused, now_of, person_of, policy_of, renderer_of, uow_of
 from dialogs.history import history_button, history_pages, more_history
+from dialogs.reservation.dialog import start_reservation
 from dialogs.starts import Resubmit
 from dialogs.states import DealSG, MyRequestsSG
 
@@ -66,6 +67,9 @@ async def detail_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, 
             uow_of(dialog_manager), person_of(dialog_manager).id, view.request
         ),
         "request_id": view.request.id,
+        "reservable": await orders.reservable_on_request(
+            uow_of(dialog_manager), person_of(dialog_manager).id, view.request
+        ),
     }
 
 
@@ -115,6 +119,17 @@ async def on_win(callback: CallbackQuery, _b: Button, manager: DialogManager) ->
         await callback.answer(_("Deal recorded: the customer agreed to these terms. 🤝"))
 
 
+async def on_reservation(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    request = await approvals.own_request(
+        uow_of(manager), person_of(manager).id, int(manager.dialog_data["request"])
+    )
+    deal_id = await orders.reservable_on_request(
+        uow_of(manager), person_of(manager).id, request.request
+    )
+    if deal_id is not None:
+        await start_reservation(callback, manager, deal_id)
+
+
 def my_requests_dialog() -> Dialog:
     return Dialog(
         Window(
@@ -137,6 +152,12 @@ def my_requests_dialog() -> Dialog:
                 id="win",
                 on_click=on_win,
                 when="winnable",
+            ),
+            Button(
+                Label("✍️ Signed reservation"),
+                id="reserve",
+                on_click=on_reservation,
+                when="reservable",
             ),
             history_button(MyRequestsSG.history),
             SwitchTo(Label("◀ Back to the list"), id="tolist", state=MyRequestsSG.list),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiogram import F
 from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, StartMode, Window
@@ -13,7 +12,7 @@ from aiogram_dialog.widgets.text import Format
 
 from bot.core.approvals import ApprovalStep, Decision, RequestView
 from bot.core.errors import DomainError
-from bot.core.usecases import approvals
+from bot.core.usecases import approvals, orders
 from bot.core.usecases.approval_views import card_params
 from bot.labels import day_label
 from bot.rendering import money, percent
@@ -22,10 +21,10 @@ from bot.ui.fit import WINDOW_LIMIT
 from bot.ui.paging import pager
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list
-from dialogs.common import now_of, person_of, policy_of, renderer_of, uow_of
+from dialogs.common import ends_if_refused, now_of, person_of, policy_of, renderer_of, uow_of
 from dialogs.history import history_button, history_pages, more_history
-from dialogs.starts import AtCustomer, DecideStep
-from dialogs.states import CustomerSG, PendingSG, ReasonSG
+from dialogs.starts import AtCustomer, AtDeal, DecideStep
+from dialogs.states import CustomerSG, DepositSG, PendingSG, ReasonSG
 
 
 async def list_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
@@ -43,7 +42,24 @@ async def list_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
             parts.append(f"⏰ {day_label(step.due_at.astimezone(tz), clock=True)}")
         late = "⚠️ " if step.due_at and step.due_at <= now else ""
         items.append((step.id, late + " · ".join(parts)))
-    return {"items": items, "count": len(items), "empty": not items}
+    deposits = await orders.deposits_expected(uow_of(dialog_manager), person_of(dialog_manager).id)
+    expected = [
+        (
+            f.deal.id,
+            f"💰 {f.customer_name} · {money(f.deal.reservation.expected_deposit, policy.currency)}"
+            if f.deal.reservation
+            else f"💰 {f.customer_name}",
+        )
+        for f in deposits
+    ]
+    return {
+        "items": items,
+        "count": len(items),
+        "has_items": bool(items),
+        "deposits": expected,
+        "deposit_count": len(expected),
+        "empty": not items and not expected,
+    }
 
 
 async def _step_view(manager: DialogManager) -> tuple[ApprovalStep, RequestView]:
@@ -93,6 +109,14 @@ async def on_open(
     )
     manager.dialog_data.update(step=step_id, history=0)
     await manager.switch_to(PendingSG.card)
+
+
+async def on_deposit(
+    callback: CallbackQuery, _w: Select[int], manager: DialogManager, deal_id: int
+) -> None:
+    async with ends_if_refused(manager, callback, back_to=PendingSG.list):
+        await orders.deposit_file(uow_of(manager), person_of(manager).id, deal_id)
+        await manager.start(DepositSG.amount, data=AtDeal(deal_id).data())
 
 
 async def on_approve(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
@@ -145,9 +169,14 @@ async def on_customer(callback: CallbackQuery, _b: Button, manager: DialogManage
 def pending_dialog() -> Dialog:
     return Dialog(
         Window(
-            Tr("<b>Waiting for your decision: {count}</b>", when=~F["empty"]),
-            Tr("Nothing waits for your decision. 🎉", when="empty"),
+            Tr("<b>Waiting for your decision: {count}</b>", when="has_items"),
+            Tr("Nothing waits for you. 🎉", when="empty"),
             choice_list("items", "s", on_open),
+            Tr(
+                "<b>Deposits expected: {deposit_count}</b>\nRecord one when the money is in.",
+                when="deposits",
+            ),
+            choice_list("deposits", "dp", on_deposit),
             Cancel(Label("Close")),
             buttons_only(),
             state=PendingSG.list,

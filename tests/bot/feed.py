@@ -31,6 +31,7 @@ from aiogram.types import (
     Chat,
     Location,
     Message,
+    PhotoSize,
     ReplyKeyboardMarkup,
     Update,
     User,
@@ -134,6 +135,16 @@ class Fed:
             chat=self._chat(user_id),
             from_user=self._user(user_id),
             location=Location(latitude=latitude, longitude=longitude),
+        )
+        await self.feed(Update(update_id=next(self._ids), message=message))
+
+    async def send_photo(self, user_id: int, file_id: str) -> None:
+        message = Message(
+            message_id=next(self._ids),
+            date=datetime.now(UTC),
+            chat=self._chat(user_id),
+            from_user=self._user(user_id),
+            photo=[PhotoSize(file_id=file_id, file_unique_id=file_id, width=1280, height=960)],
         )
         await self.feed(Update(update_id=next(self._ids), message=message))
 

@@ -499,14 +499,14 @@ async def test_pending_lists_the_request_and_approves_from_there(demo: Sandbox) 
     }
     await settle(demo)
 
-    assert sup.last_text() == "Nothing waits for your decision. 🎉"
+    assert sup.last_text() == "Nothing waits for you. 🎉"
     assert sup.buttons() == ["Close"]
     assert not fresh(demo, card).buttons, "the card in the chat closes too"
     assert "✅ approved · Chen Jing" in fresh(demo, card).text
     assert len(cards(mgr)) == 1
     assert "2. Sales manager · Liu Yang · ⏳ deciding" in the_status(rep).text
     await sup.send("/pending")
-    assert sup.last_text() == "Nothing waits for your decision. 🎉"
+    assert sup.last_text() == "Nothing waits for you. 🎉"
 
 
 # ---- 9. away and delegate ------------------------------------------------------------------------

@@ -93,6 +93,13 @@ async def test_invite_dialog_offers_only_roles_below_the_inviter(rig: Rig) -> No
     await supervisor.send("/invite")
     await supervisor.send("Li Wei")
     labels = [b.text for row in rig.mm.last_message().reply_markup.inline_keyboard for b in row]
-    assert labels == ["Sales rep", "Accountant", "Customer service", "◀ Back", "✖ Cancel"]
+    assert labels == [
+        "Sales rep",
+        "Sales desk",
+        "Accountant",
+        "Customer service",
+        "◀ Back",
+        "✖ Cancel",
+    ]
     await supervisor.click(rig.mm.last_message(), InlineButtonTextLocator("Sales rep"))
     assert "Who will the newcomer report to?" in rig.text()

@@ -49,6 +49,7 @@ async def test_admin_builds_a_team_by_invite(sandbox: Sandbox) -> None:
     await supervisor.send("Zhao Lei")
     assert supervisor.buttons() == [
         "Sales rep",
+        "Sales desk",
         "Accountant",
         "Customer service",
         "◀ Back",

@@ -30,7 +30,7 @@ from bot.core.customers import (
     Visit,
     VisitDraft,
 )
-from bot.core.orders import Deal, DealStage
+from bot.core.orders import Deal, DealStage, Deposit, Reservation
 from bot.core.plans import MonthlyTarget, PlanItem, PlanStatus, WeeklyPlan
 from bot.core.roles import Role
 from bot.core.targets import Actuals, MonthSpan, Sale, TargetNudgeClaim
@@ -161,8 +161,33 @@ class FakeDeals:
         self.rows.append(deal)
         return deal
 
+    async def get(self, deal_id: int) -> Deal | None:
+        return next((d for d in self.rows if d.id == deal_id), None)
+
     async def for_customer(self, customer_id: int) -> Sequence[Deal]:
         return [d for d in self.rows if d.customer_id == customer_id]
+
+    async def in_stage(self, stage: DealStage) -> Sequence[Deal]:
+        return sorted((d for d in self.rows if d.stage is stage), key=lambda d: d.stage_at)
+
+    def _replace(self, deal_id: int, **changes: Any) -> None:
+        self.rows = [replace(d, **changes) if d.id == deal_id else d for d in self.rows]
+
+    async def move(self, deal_id: int, seen: DealStage, to: DealStage, now: datetime) -> bool:
+        deal = await self.get(deal_id)
+        if deal is None or deal.stage is not seen:
+            return False
+        self._replace(deal_id, stage=to, stage_at=now)
+        return True
+
+    async def reserve(self, deal_id: int, reservation: Reservation) -> None:
+        self._replace(deal_id, reservation=reservation)
+
+    async def add_deposit(self, deal_id: int, deposit: Deposit) -> None:
+        deal = await self.get(deal_id)
+        if deal is not None and deal.deposit is not None:
+            raise AssertionError(f"deal {deal_id} already has a deposit (unique in storage)")
+        self._replace(deal_id, deposit=deposit)
 
     async def taken_requests(self, request_ids: Collection[int]) -> set[int]:
         return {

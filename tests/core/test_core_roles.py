@@ -5,7 +5,7 @@ import pytest
 from bot.core.roles import MANAGING_ROLES, RANK, Role, invitable_roles
 
 R = Role
-RANK_1 = [R.rep, R.accountant, R.customer_service]
+RANK_1 = [R.rep, R.sales_desk, R.accountant, R.customer_service]
 
 
 @pytest.mark.parametrize(
@@ -15,6 +15,7 @@ RANK_1 = [R.rep, R.accountant, R.customer_service]
         (R.rep, []),
         (R.accountant, []),
         (R.customer_service, []),
+        (R.sales_desk, []),
         (R.supervisor, RANK_1),
         (R.sales_manager, [R.supervisor, *RANK_1]),
         (R.marketing_vp, [R.supervisor, R.sales_manager, *RANK_1]),

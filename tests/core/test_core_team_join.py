@@ -226,7 +226,7 @@ async def test_invite_targets_are_the_actors_roles_and_active_managers_in_view(
 
     roles, managers = await invite_targets(uow, SAM)
 
-    assert roles == [R.rep, R.supervisor, R.accountant, R.customer_service]
+    assert roles == [R.rep, R.supervisor, R.sales_desk, R.accountant, R.customer_service]
     assert [p.id for p in managers] == [SAM, SUE]
     assert uow.committed == 0
 

@@ -1,0 +1,258 @@
+"""The deal after 成交: the signed reservation, the deposit the accountant records with its
+receipt, and who is told at each step (seed phase 2, items 8–9)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from bot.core.approvals import ApprovalRequest
+from bot.core.deals import DealTerms, net_amount_of
+from bot.core.errors import NotAllowed, NotFound
+from bot.core.models import AuditEntry, Notification, Person
+from bot.core.orders import (
+    Deal,
+    DealStage,
+    Deposit,
+    PaymentMethod,
+    Reservation,
+    StageOrder,
+    check_move,
+    check_paid_on,
+    check_reservation,
+)
+from bot.core.ports import UnitOfWork
+from bot.core.roles import Role
+from bot.core.usecases.guards import active_person
+
+# Who records money coming in: the accountant (会计), as the seed says.
+RECORDS_MONEY = frozenset({Role.accountant})
+
+
+@dataclass(frozen=True, slots=True)
+class DealFile:
+    """A deal with what is shown beside it: the customer, the rep, the approved terms."""
+
+    deal: Deal
+    customer_name: str
+    owner_name: str
+    terms: DealTerms | None  # the approved special terms it was won on; None: won without
+
+    @property
+    def agreed_amount(self) -> Decimal | None:
+        """The amount the approved terms come to (after their discount)."""
+        if self.terms is None:
+            return None
+        return net_amount_of(self.terms.amount, self.terms.discount)
+
+
+async def _files(uow: UnitOfWork, deals: list[Deal]) -> list[DealFile]:
+    names = await uow.customers.names({d.customer_id for d in deals})
+    owners = {p.id: p.full_name for p in await uow.people.by_ids({d.owner_id for d in deals})}
+    request_ids = [d.request_id for d in deals if d.request_id is not None]
+    terms = {r.id: r.terms for r in await uow.requests.by_ids(request_ids)} if request_ids else {}
+    return [
+        DealFile(
+            deal=d,
+            customer_name=names.get(d.customer_id, "—"),
+            owner_name=owners.get(d.owner_id, "—"),
+            terms=terms.get(d.request_id) if d.request_id is not None else None,
+        )
+        for d in deals
+    ]
+
+
+async def _deal_file(uow: UnitOfWork, deal: Deal) -> DealFile:
+    return (await _files(uow, [deal]))[0]
+
+
+async def _own_deal(uow: UnitOfWork, actor_id: int, deal_id: int) -> Deal:
+    """The deal, if the actor follows it; another rep's id names nothing (NotFound)."""
+    actor = await active_person(uow, actor_id)
+    deal = await uow.deals.get(deal_id)
+    if deal is None or deal.owner_id != actor.id:
+        raise NotFound(what="deal")
+    return deal
+
+
+async def reservation_file(uow: UnitOfWork, actor_id: int, deal_id: int) -> DealFile:
+    """What the reservation form starts from; refused unless the deal waits for it."""
+    deal = await _own_deal(uow, actor_id, deal_id)
+    check_move(deal.stage, DealStage.reserved)
+    return await _deal_file(uow, deal)
+
+
+async def reservable(uow: UnitOfWork, actor_id: int, customer_id: int) -> list[Deal]:
+    """The actor's deals with this customer that wait for their signed reservation."""
+    return [
+        d
+        for d in await uow.deals.for_customer(customer_id)
+        if d.owner_id == actor_id and d.stage is DealStage.negotiating
+    ]
+
+
+async def reservable_on_request(
+    uow: UnitOfWork, actor_id: int, request: ApprovalRequest
+) -> int | None:
+    """The actor's deal won on this request, while it waits for its signed reservation."""
+    deals = await reservable(uow, actor_id, request.terms.customer_id)
+    return next((d.id for d in deals if d.request_id == request.id), None)
+
+
+def _deposit_ref(deal_id: int) -> str:
+    return f"deposit:{deal_id}"
+
+
+async def _accountants(uow: UnitOfWork) -> list[Person]:
+    return [p for p in await uow.people.all() if p.active and p.role in RECORDS_MONEY]
+
+
+async def _moved(uow: UnitOfWork, deal: Deal, to: DealStage, now: datetime) -> None:
+    check_move(deal.stage, to)
+    if not await uow.deals.move(deal.id, deal.stage, to, now):
+        raise StageOrder(to, None)  # another tap moved it first: already past that step
+
+
+async def record_reservation(
+    uow: UnitOfWork,
+    *,
+    actor_id: int,
+    deal_id: int,
+    amount: Decimal,
+    expected_deposit: Decimal,
+    signed_page: str,
+    page_is_photo: bool,
+    now: datetime,
+) -> Deal:
+    """Seed item 8: the rep records the reservation signed with the customer, on the approved
+    terms; the accountant is told to expect the deposit the customer now brings to finance."""
+    deal = await _own_deal(uow, actor_id, deal_id)
+    check_reservation(amount, expected_deposit)
+    await _moved(uow, deal, DealStage.reserved, now)
+    reservation = Reservation(amount, expected_deposit, signed_page, page_is_photo, now)
+    await uow.deals.reserve(deal.id, reservation)
+    file = await _deal_file(uow, deal)
+    params = _expected_params(file, reservation)
+    await uow.outbox.add_many(
+        [
+            Notification(p.id, "deposit_expected", params, ref=_deposit_ref(deal.id))
+            for p in await _accountants(uow)
+        ],
+        now,
+    )
+    await uow.audit.add(AuditEntry("deal_reserved", actor_id, now, f"deal:{deal.id}"))
+    await uow.commit()
+    return (await uow.deals.get(deal.id)) or deal
+
+
+def _expected_params(file: DealFile, reservation: Reservation) -> dict[str, object]:
+    return {
+        "deal_id": file.deal.id,
+        "customer": file.customer_name,
+        "rep": file.owner_name,
+        "amount": str(reservation.amount),
+        "expected": str(reservation.expected_deposit),
+        "reserved_at": reservation.at.isoformat(),
+    }
+
+
+async def _money_keeper(uow: UnitOfWork, actor_id: int) -> Person:
+    actor = await active_person(uow, actor_id)
+    if actor.role not in RECORDS_MONEY:
+        raise NotAllowed(action="record_deposit")
+    return actor
+
+
+async def deposits_expected(uow: UnitOfWork, actor_id: int) -> list[DealFile]:
+    """The accountant's queue: reserved deals whose deposit has not been recorded yet, the
+    longest waiting first. Empty for anyone who does not record money."""
+    actor = await active_person(uow, actor_id)
+    if actor.role not in RECORDS_MONEY:
+        return []
+    return await _files(uow, list(await uow.deals.in_stage(DealStage.reserved)))
+
+
+async def deposit_file(uow: UnitOfWork, actor_id: int, deal_id: int) -> DealFile:
+    await _money_keeper(uow, actor_id)
+    deal = await uow.deals.get(deal_id)
+    if deal is None:
+        raise NotFound(what="deal")
+    check_move(deal.stage, DealStage.deposit_paid)
+    return await _deal_file(uow, deal)
+
+
+@dataclass(frozen=True, slots=True)
+class DepositEntry:
+    amount: Decimal
+    paid_on: date
+    method: PaymentMethod
+    receipt_no: str
+    reference: str | None
+
+
+async def record_deposit(
+    uow: UnitOfWork,
+    *,
+    actor_id: int,
+    deal_id: int,
+    entry: DepositEntry,
+    today: date,
+    now: datetime,
+) -> Deal:
+    """Seed item 9: the accountant records the deposit against the reservation and the number
+    of the receipt she gave (a receipt, not an invoice). The rep and their supervisor are
+    told; the other accountants' "expect a deposit" messages say it is done."""
+    actor = await _money_keeper(uow, actor_id)
+    deal = await uow.deals.get(deal_id)
+    if deal is None:
+        raise NotFound(what="deal")
+    check_paid_on(entry.paid_on, today)
+    await _moved(uow, deal, DealStage.deposit_paid, now)
+    deposit = Deposit(
+        entry.amount,
+        entry.paid_on,
+        entry.method,
+        entry.receipt_no,
+        entry.reference,
+        actor.id,
+        now,
+    )
+    await uow.deals.add_deposit(deal.id, deposit)
+    file = await _deal_file(uow, deal)
+    await uow.outbox.add_many(await _deposit_notices(uow, file, deposit, actor), now)
+    await uow.audit.add(AuditEntry("deposit_recorded", actor.id, now, f"deal:{deal.id}"))
+    await uow.commit()
+    return (await uow.deals.get(deal.id)) or deal
+
+
+async def _deposit_notices(
+    uow: UnitOfWork, file: DealFile, deposit: Deposit, actor: Person
+) -> list[Notification]:
+    received = {
+        "deal_id": file.deal.id,
+        "customer": file.customer_name,
+        "amount": str(deposit.amount),
+        "paid_on": deposit.paid_on.isoformat(),
+        "method": deposit.method.value,
+        "receipt_no": deposit.receipt_no,
+        "by": actor.full_name,
+    }
+    owner = await uow.people.get(file.deal.owner_id)
+    told = [file.deal.owner_id]
+    if owner is not None and owner.reports_to is not None:
+        told.append(owner.reports_to)
+    notices = [Notification(pid, "deposit_received", received) for pid in dict.fromkeys(told)]
+    done = {**received, "done": True}
+    notices += [
+        Notification(
+            p.id,
+            "deposit_expected_done",
+            done,
+            ref=_deposit_ref(file.deal.id),
+            edit=True,
+            edit_only=True,
+        )
+        for p in await _accountants(uow)
+    ]
+    return notices
