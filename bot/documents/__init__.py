@@ -1,0 +1,1 @@
+"""Printable documents: a layout model the flows fill in, a PDF renderer, and the chat file."""
