@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.core.contract_numbers import NumberPatternError, check_number_pattern
 from bot.core.roles import Role
 
 LANGUAGES = ("en", "zh")
@@ -119,6 +120,14 @@ class Visits:
     radius_m: int = 500
 
 
+@dataclass(frozen=True, slots=True)
+class Contracts:
+    """Seed, rule 6: the production notice is signed by the VP in charge of sales."""
+
+    number_pattern: str = "HT-{year}-{seq:04d}"
+    production_signer: Role = Role.marketing_vp
+
+
 def _default_approval() -> dict[str, ApprovalRule]:
     return {
         "special_terms": ApprovalRule(
@@ -149,6 +158,7 @@ class Policy:
     targets: Targets = field(default_factory=Targets)
     customers: Customers = field(default_factory=Customers)
     visits: Visits = field(default_factory=Visits)
+    contracts: Contracts = field(default_factory=Contracts)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -367,6 +377,25 @@ _CUSTOMERS = _section(
     Customers, {"industries": _names, "sizes": _names, "regions": _names, "sources": _names}
 )
 _VISITS = _section(Visits, {"backdate_days": _int(0, 90), "radius_m": _int(10, 100_000)})
+
+
+def _number_pattern(key: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise PolicyError(
+            key, f'expected a pattern such as "HT-{{year}}-{{seq:04d}}", got {value!r}'
+        )
+    try:
+        check_number_pattern(value)
+    except NumberPatternError as error:
+        raise PolicyError(key, str(error)) from None
+    return value
+
+
+def _role(key: str, value: object) -> Role:
+    return _roles(key, [value])[0]
+
+
+_CONTRACTS = _section(Contracts, {"number_pattern": _number_pattern, "production_signer": _role})
 _TOP: Mapping[str, Callable[[str, Any], Any]] = {
     "timezone": _timezone,
     "default_language": _language,
@@ -385,6 +414,7 @@ _TOP: Mapping[str, Callable[[str, Any], Any]] = {
     "targets": _TARGETS,
     "customers": _CUSTOMERS,
     "visits": _VISITS,
+    "contracts": _CONTRACTS,
 }
 
 
