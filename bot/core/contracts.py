@@ -1,5 +1,5 @@
-"""The contract (合同) from its application (合同申报单) to the ledger (合同台帐): its lines, its
-payment schedule, its status, its number, and the production notice (生产通知单).
+"""The contract (合同) from its application (合同申报单) to the ledger (合同台帐): its lines and
+payment schedule (contract_terms.py), its status, and the production notice (生产通知单).
 
 Seed, rules 2–4 and 6: the sales desk files the application from the order; the sales manager
 signs it and the general manager approves it; the sales head signs the contract and finance
