@@ -358,3 +358,132 @@ class InboxRow(Base):
     payload: Mapped[str] = mapped_column(Text)
     received_at: Mapped[datetime]
     handled_at: Mapped[datetime | None]
+
+
+class ContractRow(Base):
+    """A contract from its application to its close (bot/core/contracts.py); its terms are
+    in contract_lines and instalments."""
+
+    __tablename__ = "contracts"
+    # the ledger's lists, newest first, by rep, customer or status
+    __table_args__ = (
+        Index("ix_contracts_owner", "owner_id", "id"),
+        Index("ix_contracts_customer", "customer_id", "id"),
+        Index("ix_contracts_status", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    filed_by: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    status: Mapped[str] = mapped_column(String(16))
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("approval_requests.id"), unique=True)
+    number: Mapped[str | None] = mapped_column(String(40), unique=True)
+    deposit: Mapped[Decimal] = mapped_column(DecimalType(2))
+    delivery_date: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime]
+    signed_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    signed_at: Mapped[datetime | None]
+    cosigned_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    cosigned_at: Mapped[datetime | None]
+    production_signed_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    production_signed_at: Mapped[datetime | None]
+    goods_ready_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+
+class ContractLineRow(Base):
+    __tablename__ = "contract_lines"
+
+    contract_id: Mapped[int] = mapped_column(
+        ForeignKey("contracts.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    product: Mapped[str] = mapped_column(String(200))
+    quantity: Mapped[Decimal] = mapped_column(DecimalType(3))
+    unit_price: Mapped[Decimal] = mapped_column(DecimalType(2))
+    discount: Mapped[Decimal | None] = mapped_column(DecimalType(2))
+
+
+class InstalmentRow(Base):
+    __tablename__ = "instalments"
+
+    contract_id: Mapped[int] = mapped_column(
+        ForeignKey("contracts.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    due: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(DecimalType(2))
+
+
+class ContractNumberRow(Base):
+    """The last `seq` given in each number series (a year, or 0 for all years): one counter
+    row, taken by an UPSERT … RETURNING, so two approvals at once get two numbers."""
+
+    __tablename__ = "contract_numbers"
+
+    series: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_seq: Mapped[int]
+
+
+class PaymentRow(Base):
+    __tablename__ = "payments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
+    amount: Mapped[Decimal] = mapped_column(DecimalType(2))
+    paid_on: Mapped[date] = mapped_column(Date)
+    method: Mapped[str] = mapped_column(String(16))
+    reference: Mapped[str | None] = mapped_column(String(64))
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    recorded_at: Mapped[datetime]
+
+
+class DeliveryNoteRow(Base):
+    __tablename__ = "delivery_notes"
+    __table_args__ = (UniqueConstraint("contract_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"))
+    seq: Mapped[int]
+    status: Mapped[str] = mapped_column(String(16))
+    filed_by: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    filed_at: Mapped[datetime]
+    signed_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    signed_at: Mapped[datetime | None]
+    shipped_at: Mapped[datetime | None]
+    signed_copy: Mapped[str | None] = mapped_column(String(255))
+    copy_at: Mapped[datetime | None]
+    booked_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    booked_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+
+
+class DeliveryLineRow(Base):
+    """A note's quantity of one contract line (every line, zeros included)."""
+
+    __tablename__ = "delivery_lines"
+
+    note_id: Mapped[int] = mapped_column(
+        ForeignKey("delivery_notes.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    quantity: Mapped[Decimal] = mapped_column(DecimalType(3))
+
+
+class WorkOrderRow(Base):
+    __tablename__ = "work_orders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
+    task: Mapped[str] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(16))
+    filed_by: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    filed_at: Mapped[datetime]
+    signed_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    signed_at: Mapped[datetime | None]
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    assigned_at: Mapped[datetime | None]
+    accepted_at: Mapped[datetime | None]
+    acceptance: Mapped[str | None] = mapped_column(String(500))

@@ -12,8 +12,10 @@ from storage.approval_repos import (
     SqlStepRepo,
 )
 from storage.audit_repo import SqlAuditLog
+from storage.contract_repos import SqlContracts
 from storage.customer_repos import SqlCustomerEvents, SqlCustomerRepo, SqlVisitRepo
 from storage.deal_repos import SqlDeals
+from storage.ledger_repos import SqlDeliveries, SqlPayments, SqlWorkOrders
 from storage.outbox_repo import SqlOutbox
 from storage.plan_repos import SqlPlanRepo, SqlTargetRepo, SqlWorkLogRepo
 from storage.scope import UpdateScope, current_scope
@@ -39,6 +41,10 @@ class SqlUnitOfWork:
     targets: SqlTargetRepo
     work_logs: SqlWorkLogRepo
     deals: SqlDeals
+    contracts: SqlContracts
+    payments: SqlPayments
+    deliveries: SqlDeliveries
+    work_orders: SqlWorkOrders
 
     def __init__(
         self,
@@ -70,6 +76,10 @@ class SqlUnitOfWork:
         self.targets = SqlTargetRepo(session)
         self.work_logs = SqlWorkLogRepo(session)
         self.deals = SqlDeals(session)
+        self.contracts = SqlContracts(session)
+        self.payments = SqlPayments(session)
+        self.deliveries = SqlDeliveries(session)
+        self.work_orders = SqlWorkOrders(session)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

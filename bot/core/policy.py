@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.core.contract_numbers import NumberPatternError, check_number_pattern
 from bot.core.roles import Role
 
 LANGUAGES = ("en", "zh")
@@ -133,6 +134,14 @@ class Orders:
     filed_by: FiledBy = FiledBy.sales_desk
 
 
+@dataclass(frozen=True, slots=True)
+class Contracts:
+    """Seed, rule 6: the production notice is signed by the VP in charge of sales."""
+
+    number_pattern: str = "HT-{year}-{seq:04d}"
+    production_signer: Role = Role.marketing_vp
+
+
 def _default_approval() -> dict[str, ApprovalRule]:
     return {
         "special_terms": ApprovalRule(
@@ -164,6 +173,7 @@ class Policy:
     customers: Customers = field(default_factory=Customers)
     visits: Visits = field(default_factory=Visits)
     orders: Orders = field(default_factory=Orders)
+    contracts: Contracts = field(default_factory=Contracts)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -391,6 +401,25 @@ def _filed_by(key: str, value: object) -> FiledBy:
 
 
 _ORDERS = _section(Orders, {"filed_by": _filed_by})
+
+
+def _number_pattern(key: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise PolicyError(
+            key, f'expected a pattern such as "HT-{{year}}-{{seq:04d}}", got {value!r}'
+        )
+    try:
+        check_number_pattern(value)
+    except NumberPatternError as error:
+        raise PolicyError(key, str(error)) from None
+    return value
+
+
+def _role(key: str, value: object) -> Role:
+    return _roles(key, [value])[0]
+
+
+_CONTRACTS = _section(Contracts, {"number_pattern": _number_pattern, "production_signer": _role})
 _TOP: Mapping[str, Callable[[str, Any], Any]] = {
     "timezone": _timezone,
     "default_language": _language,
@@ -410,6 +439,7 @@ _TOP: Mapping[str, Callable[[str, Any], Any]] = {
     "customers": _CUSTOMERS,
     "visits": _VISITS,
     "orders": _ORDERS,
+    "contracts": _CONTRACTS,
 }
 
 

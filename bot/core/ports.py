@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Protocol, Self
 
 from bot.core.approvals import (
@@ -15,13 +16,18 @@ from bot.core.approvals import (
     NudgeClaim,
     StepStatus,
 )
+from bot.core.contract_terms import ContractLine, PaymentSchedule
+from bot.core.contracts import Contract, ContractDraft, ContractStatus
 from bot.core.customers import Customer, CustomerDraft, CustomerEvent, Visit, VisitDraft
 from bot.core.deals import DealTerms
+from bot.core.deliveries import DeliveryNote, DeliveryStatus
 from bot.core.models import AuditEntry, Invite, Notification, OutboxItem, Person, StoredUpdate
 from bot.core.orders import Deal, DealStage, Deposit, Reservation
+from bot.core.payments import Payment, PaymentDraft
 from bot.core.plans import MonthlyTarget, PlanItem, WeeklyPlan
 from bot.core.roles import Role
 from bot.core.targets import Actuals, MonthSpan, TargetNudgeClaim
+from bot.core.work_orders import WorkOrder, WorkOrderStatus
 
 
 class PersonRepo(Protocol):
@@ -323,6 +329,109 @@ class DealRepo(Protocol):
     async def add_deposit(self, deal_id: int, deposit: Deposit) -> None: ...
 
 
+class ContractRepo(Protocol):
+    """Contracts with their lines and schedule, always read whole."""
+
+    async def apply(self, draft: ContractDraft, *, filed_by: int, now: datetime) -> Contract:
+        """A new application, status `applied`."""
+        ...
+
+    async def get(self, contract_id: int) -> Contract | None: ...
+
+    async def by_ids(self, contract_ids: Collection[int]) -> Sequence[Contract]: ...
+
+    async def by_request(self, request_id: int) -> Contract | None: ...
+
+    async def for_deal(self, deal_id: int) -> Sequence[Contract]: ...
+
+    async def save(self, contract: Contract, *, expected: ContractStatus) -> bool:
+        """Write the status, request, number, signatures and dates (not the terms), only if
+        the contract is still in `expected`: of two concurrent moves, one wins."""
+        ...
+
+    async def revise(
+        self,
+        contract_id: int,
+        *,
+        lines: Sequence[ContractLine],
+        schedule: PaymentSchedule,
+        delivery_date: date,
+    ) -> None:
+        """Replace the terms of a returned application before it is filed again."""
+        ...
+
+    async def hold(self, contract_id: int) -> None:
+        """Hold the contract's row to the end of the transaction. Call it before reading what
+        a new payment or delivery note is checked against: two recordings for one contract
+        then check one after the other, so together they cannot pass its amount or quantity."""
+        ...
+
+    async def next_number_seq(self, series: int) -> int:
+        """The next `seq` of a number series (contract_numbers.number_series), 1 first; two
+        approvals at once get two numbers, and a rolled-back one gives its number back."""
+        ...
+
+    async def ledger(
+        self,
+        *,
+        owner_ids: Collection[int] | None = None,
+        customer_id: int | None = None,
+        statuses: Collection[ContractStatus] | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> Sequence[Contract]:
+        """Newest first; a filter left None does not filter (owner_ids None: everyone's)."""
+        ...
+
+
+class PaymentRepo(Protocol):
+    async def add(self, draft: PaymentDraft, *, recorded_by: int, now: datetime) -> Payment: ...
+
+    async def for_contract(self, contract_id: int) -> Sequence[Payment]:
+        """Oldest first (paid on, then recorded)."""
+        ...
+
+    async def for_contracts(self, contract_ids: Collection[int]) -> dict[int, list[Payment]]:
+        """`for_contract` for many at once; a contract without payments has no key."""
+        ...
+
+
+class DeliveryRepo(Protocol):
+    async def add(
+        self, contract_id: int, *, lines: Sequence[Decimal], filed_by: int, now: datetime
+    ) -> DeliveryNote:
+        """A new note, `filed`, numbered next within its contract (hold the contract first)."""
+        ...
+
+    async def get(self, note_id: int) -> DeliveryNote | None: ...
+
+    async def for_contract(self, contract_id: int) -> Sequence[DeliveryNote]:
+        """By number within the contract."""
+        ...
+
+    async def save(self, note: DeliveryNote, *, expected: DeliveryStatus) -> bool:
+        """Write the status and who did what when, only if the note is still in `expected`."""
+        ...
+
+    async def delivered(self, contract_ids: Collection[int]) -> dict[int, tuple[Decimal, ...]]:
+        """Per contract, the quantity per line of its notes not cancelled (zeros included)."""
+        ...
+
+
+class WorkOrderRepo(Protocol):
+    async def add(
+        self, contract_id: int, *, task: str, filed_by: int, now: datetime
+    ) -> WorkOrder: ...
+
+    async def get(self, order_id: int) -> WorkOrder | None: ...
+
+    async def for_contract(self, contract_id: int) -> Sequence[WorkOrder]: ...
+
+    async def save(self, order: WorkOrder, *, expected: WorkOrderStatus) -> bool:
+        """Write the status, people and report, only if the order is still in `expected`."""
+        ...
+
+
 class WorkLogRepo(Protocol):
     async def note(self, rep_id: int, day: date) -> str | None: ...
 
@@ -377,6 +486,18 @@ class UnitOfWork(Protocol):
 
     @property
     def deals(self) -> DealRepo: ...
+
+    @property
+    def contracts(self) -> ContractRepo: ...
+
+    @property
+    def payments(self) -> PaymentRepo: ...
+
+    @property
+    def deliveries(self) -> DeliveryRepo: ...
+
+    @property
+    def work_orders(self) -> WorkOrderRepo: ...
 
     async def __aenter__(self) -> Self: ...
 

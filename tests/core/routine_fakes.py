@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from approval_fakes import MONDAY_10, ApprovalUnitOfWork
+from contract_fakes import FakeContracts, FakeDeliveries, FakePayments, FakeWorkOrders
 from fakes import GUS, make_org, make_person
 
 from bot.core.approvals import RequestStatus
@@ -428,7 +429,18 @@ class FakeWorkLogs:
         self.rows[(rep_id, day)] = (note, now)
 
 
-_TABLES = ("customer_events", "visits", "plans", "targets", "work_logs", "deals")
+_TABLES = (
+    "customer_events",
+    "visits",
+    "plans",
+    "targets",
+    "work_logs",
+    "deals",
+    "contracts",
+    "payments",
+    "deliveries",
+    "work_orders",
+)
 
 
 @dataclass
@@ -443,10 +455,15 @@ class RoutineUnitOfWork(ApprovalUnitOfWork):
     targets: FakeTargets = field(default_factory=FakeTargets)
     work_logs: FakeWorkLogs = field(default_factory=FakeWorkLogs)
     deals: FakeDeals = field(default_factory=FakeDeals)
+    contracts: FakeContracts = field(default_factory=FakeContracts)
+    payments: FakePayments = field(default_factory=FakePayments)
+    deliveries: FakeDeliveries = field(default_factory=FakeDeliveries)
+    work_orders: FakeWorkOrders = field(default_factory=FakeWorkOrders)
 
     def __post_init__(self) -> None:
         super().__post_init__()
         self.targets.sources = lambda: (self.visits, self.requests)
+        self.deliveries.contracts = lambda: self.contracts
 
     def snapshot(self) -> dict[str, Any]:
         return {

@@ -1,0 +1,219 @@
+"""Contracts with their lines and instalments (bot/core/contracts.py), and their numbers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.contract_terms import ContractLine, Instalment, PaymentSchedule
+from bot.core.contracts import Contract, ContractDraft, ContractStatus
+from storage.batches import bulk_insert, id_batches
+from storage.tables import ContractLineRow, ContractNumberRow, ContractRow, InstalmentRow
+
+# The columns `save` writes: everything a move changes, never the terms or who filed it.
+_MOVING = (
+    "status",
+    "request_id",
+    "number",
+    "signed_by",
+    "signed_at",
+    "cosigned_by",
+    "cosigned_at",
+    "production_signed_by",
+    "production_signed_at",
+    "goods_ready_at",
+    "closed_at",
+)
+
+_LINE_COLUMNS = (
+    ContractLineRow.contract_id,
+    ContractLineRow.product,
+    ContractLineRow.quantity,
+    ContractLineRow.unit_price,
+    ContractLineRow.discount,
+)
+
+
+def _term_rows(
+    contract_id: int, lines: Sequence[ContractLine], schedule: PaymentSchedule
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    line_rows = [
+        {
+            "contract_id": contract_id,
+            "position": position,
+            "product": line.product,
+            "quantity": line.quantity,
+            "unit_price": line.unit_price,
+            "discount": line.discount,
+        }
+        for position, line in enumerate(lines)
+    ]
+    instalment_rows = [
+        {"contract_id": contract_id, "position": position, "due": i.due, "amount": i.amount}
+        for position, i in enumerate(schedule.instalments)
+    ]
+    return line_rows, instalment_rows
+
+
+class SqlContracts:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def apply(self, draft: ContractDraft, *, filed_by: int, now: datetime) -> Contract:
+        row = ContractRow(
+            deal_id=draft.deal_id,
+            customer_id=draft.customer_id,
+            owner_id=draft.owner_id,
+            filed_by=filed_by,
+            status=ContractStatus.applied.value,
+            deposit=draft.schedule.deposit,
+            delivery_date=draft.delivery_date,
+            created_at=now,
+        )
+        self._session.add(row)
+        await self._session.flush()
+        await self._write_terms(row.id, draft.lines, draft.schedule)
+        return (await self._whole([row]))[0]
+
+    async def _write_terms(
+        self, contract_id: int, lines: Sequence[ContractLine], schedule: PaymentSchedule
+    ) -> None:
+        line_rows, instalment_rows = _term_rows(contract_id, lines, schedule)
+        await self._session.execute(bulk_insert(ContractLineRow), line_rows)
+        if instalment_rows:
+            await self._session.execute(bulk_insert(InstalmentRow), instalment_rows)
+
+    async def get(self, contract_id: int) -> Contract | None:
+        found = await self.by_ids([contract_id])
+        return found[0] if found else None
+
+    async def by_ids(self, contract_ids: Collection[int]) -> Sequence[Contract]:
+        found: list[Contract] = []
+        for batch in id_batches(contract_ids):
+            found += await self._read(
+                select(ContractRow).where(ContractRow.id.in_(batch)).order_by(ContractRow.id)
+            )
+        return found
+
+    async def by_request(self, request_id: int) -> Contract | None:
+        found = await self._read(select(ContractRow).where(ContractRow.request_id == request_id))
+        return found[0] if found else None
+
+    async def for_deal(self, deal_id: int) -> Sequence[Contract]:
+        return await self._read(
+            select(ContractRow).where(ContractRow.deal_id == deal_id).order_by(ContractRow.id)
+        )
+
+    async def ledger(
+        self,
+        *,
+        owner_ids: Collection[int] | None = None,
+        customer_id: int | None = None,
+        statuses: Collection[ContractStatus] | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> Sequence[Contract]:
+        query = select(ContractRow)
+        if owner_ids is not None:
+            query = query.where(ContractRow.owner_id.in_(sorted(set(owner_ids))))
+        if customer_id is not None:
+            query = query.where(ContractRow.customer_id == customer_id)
+        if statuses is not None:
+            query = query.where(ContractRow.status.in_(sorted(s.value for s in statuses)))
+        return await self._read(query.order_by(ContractRow.id.desc()).limit(limit).offset(offset))
+
+    async def save(self, contract: Contract, *, expected: ContractStatus) -> bool:
+        values = {name: getattr(contract, name) for name in _MOVING}
+        values["status"] = contract.status.value
+        written = await self._session.scalar(
+            update(ContractRow)
+            .where(ContractRow.id == contract.id, ContractRow.status == expected.value)
+            .values(**values)
+            .returning(ContractRow.id)
+        )
+        return written is not None
+
+    async def revise(
+        self,
+        contract_id: int,
+        *,
+        lines: Sequence[ContractLine],
+        schedule: PaymentSchedule,
+        delivery_date: date,
+    ) -> None:
+        await self._session.execute(
+            update(ContractRow)
+            .where(ContractRow.id == contract_id)
+            .values(deposit=schedule.deposit, delivery_date=delivery_date)
+        )
+        for table in (ContractLineRow, InstalmentRow):
+            await self._session.execute(delete(table).where(table.contract_id == contract_id))
+        await self._write_terms(contract_id, lines, schedule)
+
+    async def hold(self, contract_id: int) -> None:
+        # A write to the row: PostgreSQL locks it, SQLite takes its one write lock.
+        await self._session.execute(
+            update(ContractRow)
+            .where(ContractRow.id == contract_id)
+            .values(status=ContractRow.status)
+        )
+
+    async def next_number_seq(self, series: int) -> int:
+        dialect = self._session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = insert(ContractNumberRow).values(series=series, last_seq=1)
+        seq = await self._session.scalar(
+            statement.on_conflict_do_update(
+                index_elements=["series"], set_={"last_seq": ContractNumberRow.last_seq + 1}
+            ).returning(ContractNumberRow.last_seq)
+        )
+        if seq is None:
+            raise RuntimeError("the number counter returned no row")
+        return int(seq)
+
+    async def _read(self, query: Select[ContractRow]) -> list[Contract]:
+        rows = await self._session.scalars(query.execution_options(populate_existing=True))
+        return await self._whole(list(rows))
+
+    async def _whole(self, rows: list[ContractRow]) -> list[Contract]:
+        """The contracts of these rows, in their order, with their terms: two reads per 500."""
+        lines: dict[int, list[ContractLine]] = defaultdict(list)
+        instalments: dict[int, list[Instalment]] = defaultdict(list)
+        for batch in id_batches([row.id for row in rows]):
+            for contract_id, product, quantity, price, discount in await self._session.execute(
+                select(*_LINE_COLUMNS)
+                .where(ContractLineRow.contract_id.in_(batch))
+                .order_by(ContractLineRow.contract_id, ContractLineRow.position)
+            ):
+                lines[contract_id].append(ContractLine(product, quantity, price, discount))
+            for contract_id, due, amount in await self._session.execute(
+                select(InstalmentRow.contract_id, InstalmentRow.due, InstalmentRow.amount)
+                .where(InstalmentRow.contract_id.in_(batch))
+                .order_by(InstalmentRow.contract_id, InstalmentRow.position)
+            ):
+                instalments[contract_id].append(Instalment(due, amount))
+        return [_contract(row, lines[row.id], instalments[row.id]) for row in rows]
+
+
+def _contract(
+    row: ContractRow, lines: list[ContractLine], instalments: list[Instalment]
+) -> Contract:
+    return Contract(
+        id=row.id,
+        deal_id=row.deal_id,
+        customer_id=row.customer_id,
+        owner_id=row.owner_id,
+        filed_by=row.filed_by,
+        status=ContractStatus(row.status),
+        lines=tuple(lines),
+        schedule=PaymentSchedule(row.deposit, tuple(instalments)),
+        delivery_date=row.delivery_date,
+        created_at=row.created_at,
+        **{name: getattr(row, name) for name in _MOVING if name != "status"},
+    )

@@ -1,0 +1,211 @@
+"""In-memory fakes of the contract ledger's ports (contracts, payments, delivery notes, work
+orders), composed onto `routine_fakes.RoutineUnitOfWork` like its deals.
+
+They follow `storage/contract_repos.py` and `storage/ledger_repos.py` where a use case can
+tell: reads are copies (the records are frozen), `save` writes only when the status is still
+the one expected, numbers count per series from 1, notes count per contract from 1, the
+ledger lists newest first, and a request or number is unique. Imported as `contract_fakes`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import fields, replace
+from datetime import date, datetime
+from decimal import Decimal
+
+from bot.core.contract_terms import ContractLine, PaymentSchedule
+from bot.core.contracts import Contract, ContractDraft, ContractStatus
+from bot.core.deliveries import DeliveryNote, DeliveryStatus, delivered_quantities
+from bot.core.payments import Payment, PaymentDraft
+from bot.core.work_orders import WorkOrder, WorkOrderStatus
+
+_TERMS = {"lines", "schedule", "delivery_date", "deal_id", "customer_id", "owner_id", "filed_by"}
+
+
+class FakeContracts:
+    def __init__(self) -> None:
+        self.rows: dict[int, Contract] = {}
+        self.counters: dict[int, int] = {}
+        self.held: list[int] = []
+
+    async def apply(self, draft: ContractDraft, *, filed_by: int, now: datetime) -> Contract:
+        contract = Contract(
+            id=max(self.rows, default=0) + 1,
+            deal_id=draft.deal_id,
+            customer_id=draft.customer_id,
+            owner_id=draft.owner_id,
+            filed_by=filed_by,
+            status=ContractStatus.applied,
+            lines=draft.lines,
+            schedule=draft.schedule,
+            delivery_date=draft.delivery_date,
+            created_at=now,
+        )
+        self.rows[contract.id] = contract
+        return contract
+
+    async def get(self, contract_id: int) -> Contract | None:
+        return self.rows.get(contract_id)
+
+    async def by_ids(self, contract_ids: Collection[int]) -> Sequence[Contract]:
+        return [self.rows[i] for i in sorted(set(contract_ids)) if i in self.rows]
+
+    async def by_request(self, request_id: int) -> Contract | None:
+        return next((c for c in self.rows.values() if c.request_id == request_id), None)
+
+    async def for_deal(self, deal_id: int) -> Sequence[Contract]:
+        return [c for c in self.rows.values() if c.deal_id == deal_id]
+
+    async def save(self, contract: Contract, *, expected: ContractStatus) -> bool:
+        stored = self.rows.get(contract.id)
+        if stored is None or stored.status is not expected:
+            return False
+        taken = {c.number for c in self.rows.values() if c.id != contract.id and c.number}
+        requests = {c.request_id for c in self.rows.values() if c.id != contract.id}
+        if contract.number in taken or (contract.request_id and contract.request_id in requests):
+            raise AssertionError("number and request are unique in storage")
+        moving = {f.name: getattr(contract, f.name) for f in fields(Contract)}
+        self.rows[contract.id] = replace(
+            stored, **{k: v for k, v in moving.items() if k not in _TERMS | {"id", "created_at"}}
+        )
+        return True
+
+    async def revise(
+        self,
+        contract_id: int,
+        *,
+        lines: Sequence[ContractLine],
+        schedule: PaymentSchedule,
+        delivery_date: date,
+    ) -> None:
+        self.rows[contract_id] = replace(
+            self.rows[contract_id],
+            lines=tuple(lines),
+            schedule=schedule,
+            delivery_date=delivery_date,
+        )
+
+    async def hold(self, contract_id: int) -> None:
+        self.held.append(contract_id)
+
+    async def next_number_seq(self, series: int) -> int:
+        self.counters[series] = self.counters.get(series, 0) + 1
+        return self.counters[series]
+
+    async def ledger(
+        self,
+        *,
+        owner_ids: Collection[int] | None = None,
+        customer_id: int | None = None,
+        statuses: Collection[ContractStatus] | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> Sequence[Contract]:
+        found = [
+            c
+            for c in sorted(self.rows.values(), key=lambda c: c.id, reverse=True)
+            if (owner_ids is None or c.owner_id in owner_ids)
+            and (customer_id is None or c.customer_id == customer_id)
+            and (statuses is None or c.status in statuses)
+        ]
+        return found[offset : offset + limit]
+
+    def __getitem__(self, contract_id: int) -> Contract:
+        return self.rows[contract_id]
+
+
+class FakePayments:
+    def __init__(self) -> None:
+        self.rows: list[Payment] = []
+
+    async def add(self, draft: PaymentDraft, *, recorded_by: int, now: datetime) -> Payment:
+        payment = Payment(
+            len(self.rows) + 1,
+            draft.contract_id,
+            draft.amount,
+            draft.paid_on,
+            draft.method,
+            draft.reference,
+            recorded_by,
+            now,
+        )
+        self.rows.append(payment)
+        return payment
+
+    async def for_contract(self, contract_id: int) -> Sequence[Payment]:
+        return (await self.for_contracts([contract_id])).get(contract_id, [])
+
+    async def for_contracts(self, contract_ids: Collection[int]) -> dict[int, list[Payment]]:
+        found: dict[int, list[Payment]] = {}
+        for p in sorted(self.rows, key=lambda p: (p.paid_on, p.recorded_at, p.id)):
+            if p.contract_id in contract_ids:
+                found.setdefault(p.contract_id, []).append(p)
+        return found
+
+
+class FakeDeliveries:
+    def __init__(self) -> None:
+        self.rows: dict[int, DeliveryNote] = {}
+        # the unit of work's contracts, looked up when read (a snapshot copies no link)
+        self.contracts: Callable[[], FakeContracts] = FakeContracts
+
+    async def add(
+        self, contract_id: int, *, lines: Sequence[Decimal], filed_by: int, now: datetime
+    ) -> DeliveryNote:
+        seq = 1 + max(
+            (n.seq for n in self.rows.values() if n.contract_id == contract_id), default=0
+        )
+        note = DeliveryNote(
+            len(self.rows) + 1, contract_id, seq, tuple(lines), DeliveryStatus.filed, filed_by, now
+        )
+        self.rows[note.id] = note
+        return note
+
+    async def get(self, note_id: int) -> DeliveryNote | None:
+        return self.rows.get(note_id)
+
+    async def for_contract(self, contract_id: int) -> Sequence[DeliveryNote]:
+        return sorted(
+            (n for n in self.rows.values() if n.contract_id == contract_id), key=lambda n: n.seq
+        )
+
+    async def save(self, note: DeliveryNote, *, expected: DeliveryStatus) -> bool:
+        stored = self.rows.get(note.id)
+        if stored is None or stored.status is not expected:
+            return False
+        self.rows[note.id] = replace(note, lines=stored.lines, seq=stored.seq)
+        return True
+
+    async def delivered(self, contract_ids: Collection[int]) -> dict[int, tuple[Decimal, ...]]:
+        contracts = self.contracts()
+        return {
+            i: delivered_quantities(len(contracts[i].lines), await self.for_contract(i))
+            for i in contract_ids
+            if i in contracts.rows
+        }
+
+
+class FakeWorkOrders:
+    def __init__(self) -> None:
+        self.rows: dict[int, WorkOrder] = {}
+
+    async def add(self, contract_id: int, *, task: str, filed_by: int, now: datetime) -> WorkOrder:
+        order = WorkOrder(
+            len(self.rows) + 1, contract_id, task, WorkOrderStatus.filed, filed_by, now
+        )
+        self.rows[order.id] = order
+        return order
+
+    async def get(self, order_id: int) -> WorkOrder | None:
+        return self.rows.get(order_id)
+
+    async def for_contract(self, contract_id: int) -> Sequence[WorkOrder]:
+        return [o for o in self.rows.values() if o.contract_id == contract_id]
+
+    async def save(self, order: WorkOrder, *, expected: WorkOrderStatus) -> bool:
+        stored = self.rows.get(order.id)
+        if stored is None or stored.status is not expected:
+            return False
+        self.rows[order.id] = replace(order, task=stored.task)
+        return True
