@@ -34,6 +34,9 @@ DEMO_PEOPLE = (
     DemoPerson(1005, "Zhao Lei", Role.rep, 1004, "en"),
     DemoPerson(1006, "Sun Li", Role.rep, 1004, "zh"),
     DemoPerson(1007, "Zhou Min", Role.accountant, 1001, "zh"),
+    DemoPerson(1008, "Wu Hua", Role.sales_desk, 1003, "en"),
+    DemoPerson(1009, "Qian Hong", Role.finance_vp, 1001, "zh"),
+    DemoPerson(1010, "He Ping", Role.customer_service, 1003, "en"),
 )
 NEWCOMER = DemoPerson(1100, "Nina Newcomer", Role.rep, 1004, "en")
 STRANGER = DemoPerson(1200, "Sam Stranger", Role.rep, None, "en")
