@@ -48,6 +48,7 @@ from bot.rendering import Renderer, make_env
 from bot.scheduling import Jobs, make_scheduler
 from bot.ui.cards import (
     card_keyboard,
+    cosign_keyboard,
     deposit_keyboard,
     follow_ups_keyboard,
     open_customer_keyboard,
@@ -60,6 +61,7 @@ from bot.ui.shown import ShownButtonsOnly
 from bot.ui.windows import FittingMessageManager
 from bot.updates import UpdateIntake
 from bot.webhook import webhook_handler
+from dialogs.application import application_dialog
 from dialogs.away import away_dialog
 from dialogs.customer import customer_dialog
 from dialogs.deal import deal_dialog
@@ -224,6 +226,7 @@ def build_dispatcher(
         team_plans_dialog(),
         reservation_dialog(),
         deposit_dialog(policy.tz),
+        application_dialog(policy.tz),
     ):
         # A mistyped command is not an answer to the open form: the fallback names it.
         dialog.message.filter(~F.text.startswith("/"))
@@ -303,6 +306,7 @@ def build_app(
             "target_set": target_keyboard,
             "target_reminder": target_keyboard,
             "deposit_expected": deposit_keyboard,
+            "contract_to_cosign": cosign_keyboard,
         },
         bundle_windows={
             "prospect_to_confirm": timedelta(minutes=policy.reminders.bundle_minutes),

@@ -48,6 +48,7 @@ class PendingSG(StatesGroup):
     list = State()
     card = State()
     history = State()
+    cosign = State()
 
 
 class MyRequestsSG(StatesGroup):
@@ -150,5 +151,19 @@ class DepositSG(StatesGroup):
     receipt = State()
     reference = State()
     paid_on = State()
+    confirm = State()
+    done = State()
+
+
+class ApplicationSG(StatesGroup):
+    lines = State()
+    product = State()
+    quantity = State()
+    price = State()
+    discount = State()
+    schedule = State()
+    instalment = State()
+    due = State()
+    delivery = State()
     confirm = State()
     done = State()

@@ -110,6 +110,15 @@ class SqlContracts:
             select(ContractRow).where(ContractRow.deal_id == deal_id).order_by(ContractRow.id)
         )
 
+    async def for_deals(self, deal_ids: Collection[int]) -> Sequence[Contract]:
+        if not deal_ids:
+            return []
+        return await self._read(
+            select(ContractRow)
+            .where(ContractRow.deal_id.in_(list(deal_ids)))
+            .order_by(ContractRow.id)
+        )
+
     async def ledger(
         self,
         *,

@@ -344,6 +344,10 @@ class ContractRepo(Protocol):
 
     async def for_deal(self, deal_id: int) -> Sequence[Contract]: ...
 
+    async def for_deals(self, deal_ids: Collection[int]) -> Sequence[Contract]:
+        """Every contract of these deals, in one read (a queue of deals, not one per row)."""
+        ...
+
     async def save(self, contract: Contract, *, expected: ContractStatus) -> bool:
         """Write the status, request, number, signatures and dates (not the terms), only if
         the contract is still in `expected`: of two concurrent moves, one wins."""

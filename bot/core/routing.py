@@ -174,6 +174,15 @@ def may_decide_for(deputy: Role, role: Role, policy: Policy, kinds: Iterable[str
     return all(deputy in order[order.index(role) :] for order in _orders_with(role, policy, kinds))
 
 
+def trusted_deputy(deputy: Role, role: Role, kind: str, policy: Policy) -> bool:
+    """Whether a step of this kind that `role` approves may go to a deputy in `deputy`'s role:
+    a delegation covers a kind only where its approval order trusts the deputy. A sales
+    manager away with the marketing VP as delegate: the VP decides the manager's special terms,
+    but not a contract application, which the seed gives to the sales manager and the general
+    manager alone; that step stays with the manager (and his stand-in at its deadline)."""
+    return may_decide_for(deputy, role, policy, (kind,))
+
+
 def approvers_after(
     person_id: int, people: Mapping[int, Person], policy: Policy, kinds: Iterable[str]
 ) -> list[Person]:

@@ -183,3 +183,22 @@ def deposit_keyboard(item: OutboxItem) -> InlineKeyboardMarkup:
         callback_data=DealCb(deal=int(item.params["deal_id"]), act=DealAct.deposit).pack(),
     )
     return InlineKeyboardMarkup(inline_keyboard=[[button]])
+
+
+class ContractAct(StrEnum):
+    cosign = "s"  # finance co-signs (会签)
+
+
+class ContractCb(CallbackData, prefix="ct"):
+    contract: RecordId
+    act: ContractAct
+
+
+def cosign_keyboard(item: OutboxItem) -> InlineKeyboardMarkup:
+    button = InlineKeyboardButton(
+        text=_("✍️ Co-sign"),
+        callback_data=ContractCb(
+            contract=int(item.params["contract_id"]), act=ContractAct.cosign
+        ).pack(),
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[[button]])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
 
+from bot.core.contracts import ContractStatus, ContractStatusOrder
 from bot.core.errors import (
     AlreadyDecided,
     CustomerTaken,
@@ -36,9 +37,26 @@ def stage_order(error: StageOrder) -> str:
     }.get(error.needs, _("That step does not come next for this deal."))
 
 
+def contract_order(error: ContractStatusOrder) -> str:
+    """What must happen before a contract can take the step it was asked to take."""
+    if error.over:
+        return _("This contract is refused, withdrawn or closed; nothing more can be done on it.")
+    sentences: dict[str, str] = {
+        ContractStatus.awaiting_cosign: _(
+            "First the sales manager and the general manager approve the application."
+        ),
+        ContractStatus.in_force: _("First finance co-signs the contract."),
+        ContractStatus.applied: _("First the application is filed again."),
+    }
+    needs = error.needs.value if error.needs else ""
+    return sentences.get(needs, _("This contract is already past that step."))
+
+
 def explain(error: DomainError) -> str:
     if isinstance(error, StageOrder):
         return stage_order(error)
+    if isinstance(error, ContractStatusOrder):
+        return contract_order(error)
     if isinstance(error, AlreadyDecided):
         if error.by and error.at:
             at = day_label(error.at, clock=True)
@@ -71,6 +89,9 @@ def explain(error: DomainError) -> str:
             "not_won": _("Only a won customer can be handed over."),
             "not_approved": _("Only approved special terms can be won on."),
             "deal_recorded": _("A deal was already recorded on this request."),
+            "application_filed": _(
+                "This deal already has a contract application under way, or its contract."
+            ),
             "not_confirmed": _(
                 "The supervisor confirms a prospect before it can be marked as won."
             ),

@@ -45,6 +45,15 @@ def input_problem_text(problem: InputProblem) -> str:
         "payment_too_old": _(
             "That is more than {days} days back; please ask finance to correct old entries."
         ),
+        "too_many_lines": _("A contract holds at most 20 lines."),
+        "too_many_instalments": _("A schedule holds at most 12 instalments."),
+        "over_remainder": _("That is more than is left to schedule."),
+        "dues_not_ascending": _("Each instalment falls due after the one before it."),
+        "date_in_past": _("That day has passed; please pick today or later."),
+        "no_lines": _("A contract needs at least one line."),
+        "schedule_mismatch": _(
+            "The deposit and the instalments come to {scheduled}, the contract to {amount}."
+        ),
         "bad_choice": _("Please choose with the buttons."),
         "bad_name": _("Please type the newcomer's name in letters, e.g. Li Wei or 李伟."),
     }

@@ -104,6 +104,12 @@ def customer_dialog() -> Dialog:
                 on_click=handlers.on_reservation,
                 when="reservable",
             ),
+            Button(
+                Label("📄 Contract application"),
+                id="apply",
+                on_click=handlers.on_application,
+                when="fileable",
+            ),
             Row(
                 Button(
                     Label("✅ Confirm"),

@@ -7,10 +7,10 @@ from aiogram_dialog import DialogManager
 
 from bot.core.customers import next_statuses
 from bot.core.roles import Role
-from bot.core.usecases import customer_register, customers
+from bot.core.usecases import contract_application, customer_register, customers
 from bot.labels import day_label, role_label, status_label
 from bot.ui.fit import WINDOW_LIMIT
-from dialogs.common import person_of, renderer_of, uow_of
+from dialogs.common import person_of, policy_of, renderer_of, uow_of
 
 HANDED = "handed"  # dialog_data["list"]: the customers handed to a customer service person
 MARK = {"prospect": "🌱", "qualified": "⭐", "won": "🏆", "handed_over": "🤝", "lost": "·"}
@@ -86,6 +86,12 @@ async def card_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
         "can_edit": may.edit,
         "can_win": may.win,
         "reservable": bool(view["reservable"]),
+        "fileable": await contract_application.fileable_on_customer(
+            uow_of(dialog_manager),
+            person_of(dialog_manager).id,
+            int(dialog_manager.dialog_data["customer"]),
+            policy_of(dialog_manager),
+        ),
         "photos": photos,
     }
 

@@ -11,8 +11,9 @@ from aiogram_dialog.widgets.input import ManagedTextInput
 from aiogram_dialog.widgets.kbd import Button, Select
 
 from bot.core.customers import CustomerStatus
-from bot.core.usecases import customer_register, customers, orders
-from dialogs.common import ends_if_refused, now_of, person_of, uow_of
+from bot.core.usecases import contract_application, customer_register, customers, orders
+from dialogs.application.dialog import start_application
+from dialogs.common import ends_if_refused, now_of, person_of, policy_of, uow_of
 from dialogs.customer.getters import HANDED
 from dialogs.reservation.dialog import start_reservation
 from dialogs.starts import AtCustomer, EditCustomer, SearchCustomers
@@ -95,6 +96,14 @@ async def on_reservation(callback: CallbackQuery, _b: Button, manager: DialogMan
     deals = await orders.reservable(uow_of(manager), person_of(manager).id, _customer(manager))
     if deals:
         await start_reservation(callback, manager, deals[-1].id)
+
+
+async def on_application(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    deal_id = await contract_application.fileable_on_customer(
+        uow_of(manager), person_of(manager).id, _customer(manager), policy_of(manager)
+    )
+    if deal_id is not None:
+        await start_application(callback, manager, deal_id)
 
 
 async def on_won(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:

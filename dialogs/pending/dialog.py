@@ -12,7 +12,7 @@ from aiogram_dialog.widgets.text import Format
 
 from bot.core.approvals import ApprovalStep, Decision, RequestView
 from bot.core.errors import DomainError
-from bot.core.usecases import approvals, orders
+from bot.core.usecases import approvals, contract_application, orders
 from bot.core.usecases.approval_views import card_params
 from bot.labels import day_label
 from bot.rendering import money, percent
@@ -21,6 +21,7 @@ from bot.ui.fit import WINDOW_LIMIT
 from bot.ui.paging import pager
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list
+from dialogs.application.dialog import start_application
 from dialogs.common import ends_if_refused, now_of, person_of, policy_of, renderer_of, uow_of
 from dialogs.history import history_button, history_pages, more_history
 from dialogs.starts import AtCustomer, AtDeal, DecideStep
@@ -52,14 +53,84 @@ async def list_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
         )
         for f in deposits
     ]
+    work = await _order_work(dialog_manager)
     return {
         "items": items,
         "count": len(items),
         "has_items": bool(items),
         "deposits": expected,
         "deposit_count": len(expected),
-        "empty": not items and not expected,
+        **work,
+        "empty": not items and not expected and not any(work[k] for k in ORDER_QUEUES),
     }
+
+
+ORDER_QUEUES = ("to_file", "to_cosign")
+
+
+async def _order_work(manager: DialogManager) -> dict[str, Any]:
+    """The order flow's queues: applications the filer files, contracts finance co-signs."""
+    uow, actor, policy = uow_of(manager), person_of(manager).id, policy_of(manager)
+    to_file = await contract_application.applications_to_file(uow, actor, policy)
+    to_cosign = await contract_application.contracts_to_cosign(uow, actor)
+    names = await contract_application.customer_names(uow, [c.customer_id for c in to_cosign])
+    return {
+        "to_file": [(f.deal.id, f"📄 {f.customer_name} · {f.owner_name}") for f in to_file],
+        "to_cosign": [
+            (
+                c.id,
+                f"✍️ {c.number} · {names.get(c.customer_id, '—')} · "
+                f"{money(c.amount, policy.currency)}",
+            )
+            for c in to_cosign
+        ],
+    }
+
+
+async def on_file(
+    callback: CallbackQuery, _w: Select[int], manager: DialogManager, deal_id: int
+) -> None:
+    await start_application(callback, manager, deal_id)
+
+
+async def on_cosign_open(
+    callback: CallbackQuery, _w: Select[int], manager: DialogManager, contract_id: int
+) -> None:
+    async with ends_if_refused(manager, callback, back_to=PendingSG.list):
+        await contract_application.cosign_file(uow_of(manager), person_of(manager).id, contract_id)
+        manager.dialog_data["contract"] = contract_id
+        await manager.switch_to(PendingSG.cosign)
+
+
+async def cosign_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
+    contract = await contract_application.cosign_file(
+        uow_of(dialog_manager),
+        person_of(dialog_manager).id,
+        int(dialog_manager.dialog_data["contract"]),
+    )
+    names = await contract_application.customer_names(
+        uow_of(dialog_manager), [contract.customer_id]
+    )
+    text = renderer_of(dialog_manager).render_within(
+        "contract_to_sign",
+        {"c": contract_application.contract_params(contract, names)},
+        WINDOW_LIMIT,
+    )
+    return {"contract": text}
+
+
+async def on_cosign(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    async with ends_if_refused(manager, callback, back_to=PendingSG.list):
+        signed = await contract_application.cosign(
+            uow_of(manager),
+            actor_id=person_of(manager).id,
+            contract_id=int(manager.dialog_data["contract"]),
+            now=now_of(manager),
+        )
+        await callback.answer(
+            _("Co-signed ✅ {number} is in the ledger.").format(number=signed.number)
+        )
+        await manager.switch_to(PendingSG.list)
 
 
 async def _step_view(manager: DialogManager) -> tuple[ApprovalStep, RequestView]:
@@ -177,6 +248,10 @@ def pending_dialog() -> Dialog:
                 when="deposits",
             ),
             choice_list("deposits", "dp", on_deposit),
+            Tr("<b>Contract applications to file</b>", when="to_file"),
+            choice_list("to_file", "af", on_file),
+            Tr("<b>Contracts to co-sign</b>", when="to_cosign"),
+            choice_list("to_cosign", "cs", on_cosign_open),
             Cancel(Label("Close")),
             buttons_only(),
             state=PendingSG.list,
@@ -200,6 +275,14 @@ def pending_dialog() -> Dialog:
             buttons_only(),
             state=PendingSG.card,
             getter=card_getter,
+        ),
+        Window(
+            Format("{contract}"),
+            Button(Label("✍️ Co-sign"), id="cosign", on_click=on_cosign),
+            SwitchTo(Label("◀ Back to the list"), id="tolist", state=PendingSG.list),
+            buttons_only(),
+            state=PendingSG.cosign,
+            getter=cosign_getter,
         ),
         Window(
             Format("{history}"),

@@ -57,6 +57,9 @@ class FakeContracts:
     async def for_deal(self, deal_id: int) -> Sequence[Contract]:
         return [c for c in self.rows.values() if c.deal_id == deal_id]
 
+    async def for_deals(self, deal_ids: Collection[int]) -> Sequence[Contract]:
+        return [c for c in self.rows.values() if c.deal_id in deal_ids]
+
     async def save(self, contract: Contract, *, expected: ContractStatus) -> bool:
         stored = self.rows.get(contract.id)
         if stored is None or stored.status is not expected:

@@ -143,6 +143,7 @@ def request_snapshot(view: RequestView) -> dict[str, Any]:
     decided = [s for s in view.steps if s.status not in (StepStatus.waiting, StepStatus.pending)]
     return {
         "request_id": request.id,
+        "kind": request.kind,
         "status": request.status.value,
         "round": request.round,
         "requester": view.names.get(request.requester_id, "—"),
@@ -156,7 +157,9 @@ def request_snapshot(view: RequestView) -> dict[str, Any]:
         "deposit": money_str(terms.deposit),
         "note": terms.note,
         "net_amount": money_str(net_amount(terms)) if terms.discount is not None else None,
-        "unit_price": money_str(unit_price(net_amount(terms), terms.quantity)),
+        "unit_price": None
+        if request.kind == "contract"  # several lines: their own unit prices, on the card
+        else money_str(unit_price(net_amount(terms), terms.quantity)),
         "changes": terms_changes(view),
         "created_at": _iso(request.created_at),
         "history": [step_snapshot(s, view.names) for s in decided if s.decided_by is not None],

@@ -16,10 +16,10 @@ from bot.core.approvals import (
 from bot.core.calendar import local, next_nudge_time, step_due
 from bot.core.deals import DealTerms, check_terms
 from bot.core.errors import AlreadyDecided, NotAllowed, NotFound, ReasonRequired
-from bot.core.models import AuditEntry, Notification
+from bot.core.models import AuditEntry, Notification, Person
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
-from bot.core.routing import RouteStep, route
+from bot.core.routing import RouteStep, route, trusted_deputy
 from bot.core.usecases.approval_views import (
     card_params,
     load_view,
@@ -27,11 +27,15 @@ from bot.core.usecases.approval_views import (
     request_snapshot,
     sees_request,
 )
+from bot.core.usecases.contract_settle import CONTRACT_KIND, settle, settle_ended
 from bot.core.usecases.guards import active_person
 
 KIND = "special_terms"
-# The request kinds the bot files today; a kind joins when its form exists.
+# The kinds a delegate is chosen for (the everyday special terms); a step of another kind
+# (a contract application) goes to the delegate only where its order trusts them
+# (`trusted_deputy`), else it stays with the approver.
 ROUTED_KINDS = (KIND,)
+FILED_KINDS = (KIND, CONTRACT_KIND)
 CLOSED_TEMPLATE = {
     RequestStatus.approved: "request_approved",
     RequestStatus.rejected: "request_rejected",
@@ -63,17 +67,29 @@ async def _owned_customer(uow: UnitOfWork, requester_id: int, customer_id: int) 
         raise NotFound(what="customer")
 
 
-async def _delegate(uow: UnitOfWork, approver_id: int, now: datetime) -> int | None:
+async def _active_delegate(uow: UnitOfWork, approver_id: int, now: datetime) -> Person | None:
     delegation = await uow.delegations.current(approver_id, now)
     if delegation is None:
         return None
     delegate = await uow.people.get(delegation.delegate_id)
-    return delegate.id if delegate is not None and delegate.active else None
+    return delegate if delegate is not None and delegate.active else None
 
 
-async def _open(uow: UnitOfWork, step: ApprovalStep, policy: Policy, now: datetime) -> ApprovalStep:
+async def _delegate(
+    uow: UnitOfWork, step: ApprovalStep, kind: str, policy: Policy, now: datetime
+) -> int | None:
+    """Who decides the step for its away approver: their delegate, where the kind trusts them."""
+    delegate = await _active_delegate(uow, step.approver_id, now)
+    if delegate is None or not trusted_deputy(delegate.role, step.role, kind, policy):
+        return None
+    return delegate.id
+
+
+async def _open(
+    uow: UnitOfWork, step: ApprovalStep, kind: str, policy: Policy, now: datetime
+) -> ApprovalStep:
     due = step_due(now, policy)
-    acting = step.acting_id if step.moved else await _delegate(uow, step.approver_id, now)
+    acting = step.acting_id if step.moved else await _delegate(uow, step, kind, policy, now)
     opened = replace(
         step,
         status=StepStatus.pending,
@@ -126,7 +142,7 @@ async def _start_round(
         policy=policy,
     )
     steps = await _add_steps(uow, request, plan)
-    opened = await _open(uow, steps[0], policy, now)
+    opened = await _open(uow, steps[0], request.kind, policy, now)
     view = await load_view(uow, request.id)
     await _card(uow, view, opened, now)
     await _status(uow, view, now)
@@ -174,10 +190,27 @@ async def submit(
     await active_person(uow, requester_id)
     check_terms(terms)
     await _owned_customer(uow, requester_id, terms.customer_id)
-    request = await uow.requests.add(kind=KIND, requester_id=requester_id, terms=terms, now=now)
+    request = await file_request(
+        uow, kind=KIND, requester_id=requester_id, terms=terms, policy=policy, now=now
+    )
+    await uow.commit()
+    return request
+
+
+async def file_request(
+    uow: UnitOfWork,
+    *,
+    kind: str,
+    requester_id: int,
+    terms: DealTerms,
+    policy: Policy,
+    now: datetime,
+) -> ApprovalRequest:
+    """A request of any kind onto its chain (cards, deadlines, delegation, audit); the caller
+    has checked what its kind needs, and commits."""
+    request = await uow.requests.add(kind=kind, requester_id=requester_id, terms=terms, now=now)
     await _start_round(uow, request, policy, now)
     await uow.audit.add(AuditEntry("submitted", requester_id, now, f"request:{request.id}"))
-    await uow.commit()
     return request
 
 
@@ -207,8 +240,9 @@ async def ensure_decider(
         raise NotAllowed(action="decide")  # not this step's turn yet
     if step.status is not StepStatus.pending:
         raise await _already(uow, step, policy)
-    delegation = await uow.delegations.current(step.approver_id, now)
-    if not _may_decide(step, actor_id, delegation.delegate_id if delegation else None):
+    request = await uow.requests.get(step.request_id)
+    kind = request.kind if request is not None else KIND
+    if not _may_decide(step, actor_id, await _delegate(uow, step, kind, policy, now)):
         raise NotAllowed(action="decide")
     return step
 
@@ -266,7 +300,7 @@ async def _after_decision(
     ]
     if decision is Decision.approve:
         while waiting:
-            opened = await _open(uow, waiting.pop(0), policy, now)
+            opened = await _open(uow, waiting.pop(0), request.kind, policy, now)
             if opened.decider_id != actor_id:
                 view = await load_view(uow, request.id)
                 await _card_closed(uow, view, _find(view, step.id), now)
@@ -279,7 +313,9 @@ async def _after_decision(
         Decision.reject: RequestStatus.rejected,
         Decision.return_for_changes: RequestStatus.returned,
     }[decision]
-    return await _close(uow, request, final, step, waiting, now)
+    view = await _close(uow, request, final, step, waiting, now)
+    await settle(uow, view, policy, now)
+    return view
 
 
 async def _approve_again(uow: UnitOfWork, step: ApprovalStep, actor_id: int, now: datetime) -> None:
@@ -357,6 +393,7 @@ async def withdraw(
         if step.status is StepStatus.pending:
             await _card_closed(uow, view, _find(view, step.id), now)
     await _status(uow, view, now)
+    await settle_ended(uow, view, now)
     await uow.audit.add(AuditEntry("withdrawn", actor_id, now, f"request:{request_id}"))
     await uow.commit()
     return view
@@ -373,8 +410,8 @@ async def resubmit(
 ) -> ApprovalRequest:
     """A returned request comes back edited as a new round; earlier rounds stay in its history."""
     request = await _own(uow, actor_id, request_id)
-    if request.status is not RequestStatus.returned:
-        raise NotAllowed(action="resubmit")
+    if request.status is not RequestStatus.returned or request.kind != KIND:
+        raise NotAllowed(action="resubmit")  # a returned contract application is filed anew
     check_terms(terms)
     await _owned_customer(uow, actor_id, terms.customer_id)
     again = replace(
@@ -439,6 +476,7 @@ async def step_view(
     view = await load_view(uow, step.request_id)
     if actor.id == step.decided_by or sees_request(actor, view, await uow.people.all()):
         return step, view
-    if not step.moved and await _delegate(uow, step.approver_id, now) == actor.id:
+    delegate = None if step.moved else await _active_delegate(uow, step.approver_id, now)
+    if delegate is not None and delegate.id == actor.id:
         return step, view
     raise NotAllowed(action="decide")

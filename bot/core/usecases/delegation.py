@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from bot.core.approvals import Delegation
+from bot.core.approvals import DeciderChange, Delegation
 from bot.core.errors import InvalidChange, NotAllowed, NotFound
 from bot.core.models import AuditEntry, Notification, Person
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
-from bot.core.routing import approvers_after, may_decide_for
+from bot.core.routing import approvers_after, may_decide_for, trusted_deputy
 from bot.core.usecases.approval_views import card_params, load_view, load_views
 from bot.core.usecases.approvals import ROUTED_KINDS, step_ref
 from bot.core.usecases.guards import active_person
@@ -85,7 +86,7 @@ async def set_away(
         person_id=person_id, delegate_id=delegate_id, starts_at=starts_at, ends_at=ends_at, now=now
     )
     if delegation.covers(now):
-        await _hand_over(uow, person_id, delegate_id, now)
+        await _hand_over(uow, person_id, delegate_id, policy, now)
     await uow.audit.add(
         AuditEntry("delegated", person_id, now, f"person:{person_id}", comment=f"to:{delegate_id}")
     )
@@ -94,17 +95,22 @@ async def set_away(
 
 
 async def _hand_over(
-    uow: UnitOfWork, person_id: int, delegate_id: int | None, now: datetime
+    uow: UnitOfWork, person_id: int, delegate_id: int | None, policy: Policy, now: datetime
 ) -> None:
     """Open steps follow the delegation: the new decider gets the card. A step that moved to
-    a stand-in stays with them."""
+    a stand-in stays with them, and so does a step of a kind that does not trust the delegate
+    (`trusted_deputy`)."""
+    delegate = await uow.people.get(delegate_id) if delegate_id is not None else None
     for step in await uow.steps.open_of_approver(person_id):
         if step.moved:
             continue
+        request = await uow.requests.get(step.request_id)
+        kind = request.kind if request is not None else ""
+        if delegate is not None and not trusted_deputy(delegate.role, step.role, kind, policy):
+            continue
         moved = replace(step, acting_id=delegate_id)
         await uow.steps.save(moved)
-        view = await load_view(uow, step.request_id)
-        params = card_params(view, moved)
+        params = card_params(await load_view(uow, step.request_id), moved)
         await uow.outbox.add(
             Notification(moved.decider_id, "approval_card", params, ref=step_ref(step.id)), now
         )
@@ -119,18 +125,20 @@ async def cancel_away(
         raise NotFound(what="delegation")
     await uow.delegations.cancel(delegation_id)
     if current is not None and current.id == delegation_id:
-        await _hand_over(uow, person_id, None, now)
+        await _hand_over(uow, person_id, None, Policy(), now)  # back to the approver
     await uow.audit.add(AuditEntry("delegation_cancelled", person_id, now, f"person:{person_id}"))
     await uow.commit()
 
 
-async def follow_delegations(uow: UnitOfWork, *, now: datetime) -> int:
+async def follow_delegations(uow: UnitOfWork, *, policy: Policy, now: datetime) -> int:
     """Open steps follow delegations as their windows start and end: the deciding person is
     always the approver's current delegate, else the approver (unless the step moved to a
-    stand-in: then it stays with them); a new decider gets the card.
+    stand-in: then it stays with them, or its kind does not trust the delegate: then it stays
+    with the approver); a new decider gets the card.
     Only the steps that disagree are read, and each change is conditional, so two sweeps at
     once move a step (and send its card) once."""
-    changes = await uow.steps.stale_deciders(now)
+    stale = await uow.steps.stale_deciders(now)
+    changes = await _trusted(uow, stale, policy)
     moved = await uow.steps.change_deciders(changes)
     views = await load_views(uow, {c.step.request_id for c in changes if c.step.id in moved})
     cards = []
@@ -143,3 +151,26 @@ async def follow_delegations(uow: UnitOfWork, *, now: datetime) -> int:
             )
     await uow.outbox.add_many(cards, now)
     return len(cards)
+
+
+async def _trusted(
+    uow: UnitOfWork, stale: Sequence[DeciderChange], policy: Policy
+) -> list[DeciderChange]:
+    """The changes to make: back to the approver always; to a delegate only where the step's
+    kind trusts them (two reads, however many steps)."""
+    handed = [c for c in stale if c.acting_id is not None]
+    if not handed:
+        return list(stale)
+    kinds = {r.id: r.kind for r in await uow.requests.by_ids({c.step.request_id for c in handed})}
+    deputies = {p.id: p.role for p in await uow.people.by_ids({c.acting_id or 0 for c in handed})}
+    return [
+        c
+        for c in stale
+        if c.acting_id is None
+        or (
+            c.acting_id in deputies
+            and trusted_deputy(
+                deputies[c.acting_id], c.step.role, kinds.get(c.step.request_id, ""), policy
+            )
+        )
+    ]

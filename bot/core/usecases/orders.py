@@ -47,7 +47,7 @@ class DealFile:
         return net_amount_of(self.terms.amount, self.terms.discount)
 
 
-async def _files(uow: UnitOfWork, deals: list[Deal]) -> list[DealFile]:
+async def deal_files(uow: UnitOfWork, deals: list[Deal]) -> list[DealFile]:
     names = await uow.customers.names({d.customer_id for d in deals})
     owners = {p.id: p.full_name for p in await uow.people.by_ids({d.owner_id for d in deals})}
     request_ids = [d.request_id for d in deals if d.request_id is not None]
@@ -64,7 +64,7 @@ async def _files(uow: UnitOfWork, deals: list[Deal]) -> list[DealFile]:
 
 
 async def _deal_file(uow: UnitOfWork, deal: Deal) -> DealFile:
-    return (await _files(uow, [deal]))[0]
+    return (await deal_files(uow, [deal]))[0]
 
 
 async def _own_deal(uow: UnitOfWork, actor_id: int, deal_id: int) -> Deal:
@@ -170,7 +170,7 @@ async def deposits_expected(uow: UnitOfWork, actor_id: int) -> list[DealFile]:
     actor = await active_person(uow, actor_id)
     if actor.role not in RECORDS_MONEY:
         return []
-    return await _files(uow, list(await uow.deals.in_stage(DealStage.reserved)))
+    return await deal_files(uow, list(await uow.deals.in_stage(DealStage.reserved)))
 
 
 async def deposit_file(uow: UnitOfWork, actor_id: int, deal_id: int) -> DealFile:

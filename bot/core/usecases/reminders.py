@@ -59,7 +59,7 @@ def plan_nudge(step: ApprovalStep, now: datetime, policy: Policy) -> Nudge:
 
 async def sweep_deadlines(uow: UnitOfWork, *, policy: Policy, now: datetime) -> int:
     """Remind and escalate what is due; returns how many messages it queued."""
-    queued = await follow_delegations(uow, now=now)
+    queued = await follow_delegations(uow, policy=policy, now=now)
     queued += await _nudge_due(uow, policy, now)
     await uow.commit()
     return queued
