@@ -152,3 +152,10 @@ class DepositSG(StatesGroup):
     paid_on = State()
     confirm = State()
     done = State()
+
+
+class ContractLedgerSG(StatesGroup):
+    ledger = State()
+    customer = State()
+    rep = State()
+    card = State()
