@@ -18,7 +18,7 @@ from test_forms_dispatcher import buttons, window_text
 
 from bot.core.payments import PaymentDraft, PaymentMethod
 
-FINANCE_VP = 1009
+FINANCE_VP, CUSTOMER_SERVICE = 1009, 1010
 NUMBER = "HT-2026-0001"
 
 
@@ -66,6 +66,14 @@ async def test_the_rep_lists_the_contract_and_opens_its_card(fed: Fed) -> None:
     assert "Co-signed by (finance): Zhou Min" in card
     assert "◐ Thu 12-31 · ¥50,000.00 · part paid · ¥5,000.00 paid" in card
     assert "📄 PDF" in buttons(fed, REP)
+
+    await fed.click(REP, "📄 PDF")
+    [sent] = documents(fed, REP)
+    assert isinstance(sent.document, BufferedInputFile)
+    assert sent.document.filename == f"Contract {NUMBER}.pdf"
+    text = pdf_text(sent)
+    for expected in ("Contract", "Payment schedule", "Instalment 1", "Sales head", "Finance"):
+        assert expected in text, expected
 
 
 async def test_an_overdue_contract_is_flagged_in_the_list_and_the_filter(fed: Fed) -> None:
@@ -143,3 +151,10 @@ async def test_the_accountant_reads_the_ledger_in_chinese(fed: Fed) -> None:
     await fed.send(ACCOUNTANT, "/contract")
     assert "合同台帐" in window_text(fed, ACCOUNTANT)
     assert f"<b>{NUMBER}</b>" in window_text(fed, ACCOUNTANT)
+
+
+async def test_customer_service_has_no_ledger(fed: Fed) -> None:
+    await contract_in_force(fed)
+    await fed.send(CUSTOMER_SERVICE, "/contract")
+    assert fed.replies(CUSTOMER_SERVICE)[-1] == "Sorry, your role does not allow that."
+    assert not fed.windows(CUSTOMER_SERVICE)
