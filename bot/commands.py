@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.roles import MANAGING_ROLES, Role
+from bot.core.usecases.ledger import READERS as LEDGER_READERS
 from bot.i18n import N_
 
 
@@ -57,6 +58,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("deal", N_("Ask for special terms on a deal"), REQUESTERS),
     CommandSpec("pending", N_("What waits for you: decisions and work to do"), QUEUE_HOLDERS),
     CommandSpec("my", N_("Your requests and where each stands"), REQUESTERS),
+    CommandSpec(
+        "contract", N_("The contract ledger: contracts, deliveries, payments"), LEDGER_READERS
+    ),
     CommandSpec("help", N_("What I can do for you")),
     CommandSpec("team", N_("Your team and who reports to whom")),
     CommandSpec("invite", N_("Invite a new colleague"), frozenset(MANAGING_ROLES)),

@@ -191,3 +191,55 @@ def kind_label(code: str) -> str:
 
 def intent_label(code: str) -> str:
     return _(INTENT_LABELS.get(code, code))
+
+
+# The contract ledger (合同台帐): a contract's status, its delivery notes and work orders, and
+# where each part of its payment schedule stands (bot/core/payments.py Mark).
+CONTRACT_STATUS_LABELS: dict[str, str] = {
+    "applied": N_("Applied, in approval"),
+    "returned": N_("Returned for changes"),
+    "refused": N_("Refused"),
+    "withdrawn": N_("Withdrawn"),
+    "awaiting_cosign": N_("Signed, awaiting finance's co-signature"),
+    "in_force": N_("In force"),
+    "closed": N_("Closed"),
+}
+
+DELIVERY_STATUS_LABELS: dict[str, str] = {
+    "filed": N_("filed"),
+    "signed": N_("signed"),
+    "shipped": N_("shipped"),
+    "copy_received": N_("signed copy back"),
+    "booked": N_("booked"),
+    "cancelled": N_("cancelled"),
+}
+
+WORK_ORDER_STATUS_LABELS: dict[str, str] = {
+    "filed": N_("filed"),
+    "signed": N_("signed"),
+    "assigned": N_("assigned"),
+    "accepted": N_("accepted"),
+}
+
+SCHEDULE_MARK_LABELS: dict[str, str] = {
+    "paid": N_("paid"),
+    "part_paid": N_("part paid"),
+    "overdue": N_("overdue"),
+    "open": N_("not yet due"),
+}
+
+
+def contract_status_label(code: str) -> str:
+    return _(CONTRACT_STATUS_LABELS.get(code, code))
+
+
+def delivery_status_label(code: str) -> str:
+    return _(DELIVERY_STATUS_LABELS.get(code, code))
+
+
+def work_order_status_label(code: str) -> str:
+    return _(WORK_ORDER_STATUS_LABELS.get(code, code))
+
+
+def schedule_mark_label(code: str) -> str:
+    return _(SCHEDULE_MARK_LABELS.get(code, code))

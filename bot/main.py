@@ -63,6 +63,7 @@ from bot.updates import UpdateIntake
 from bot.webhook import webhook_handler
 from dialogs.application import application_dialog
 from dialogs.away import away_dialog
+from dialogs.contract import contract_dialog
 from dialogs.customer import customer_dialog
 from dialogs.deal import deal_dialog
 from dialogs.decision import reason_dialog
@@ -227,6 +228,7 @@ def build_dispatcher(
         reservation_dialog(),
         deposit_dialog(policy.tz),
         application_dialog(policy.tz),
+        contract_dialog(),
     ):
         # A mistyped command is not an answer to the open form: the fallback names it.
         dialog.message.filter(~F.text.startswith("/"))

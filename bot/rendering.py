@@ -14,16 +14,20 @@ from bot.core.customer_rules import display_phone
 from bot.core.deals import to_cent
 from bot.i18n import PoI18n
 from bot.labels import (
+    contract_status_label,
     day_label,
     deal_field_label,
     deal_stage_label,
+    delivery_status_label,
     intent_label,
     kind_label,
     payment_method_label,
     pick_label,
     role_label,
+    schedule_mark_label,
     status_label,
     weekday_label,
+    work_order_status_label,
 )
 from bot.ui.fit import MESSAGE_LIMIT, clip, fits, shorten_html
 
@@ -113,6 +117,10 @@ def make_env(i18n: PoI18n, timezone: ZoneInfo, currency: str = "CNY") -> Environ
         colon=colon,
         deal_field=deal_field_label,
         day=day,
+        contract_status=contract_status_label,
+        delivery_status=delivery_status_label,
+        work_order_status=work_order_status_label,
+        schedule_mark=schedule_mark_label,
     )
     return env
 

@@ -167,3 +167,10 @@ class ApplicationSG(StatesGroup):
     delivery = State()
     confirm = State()
     done = State()
+
+
+class ContractLedgerSG(StatesGroup):
+    ledger = State()
+    customer = State()
+    rep = State()
+    card = State()

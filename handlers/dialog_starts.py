@@ -14,6 +14,7 @@ from aiogram_dialog import DialogManager, StartMode
 from bot.commands import spec
 from bot.core.models import Person
 from dialogs.states import (
+    ContractLedgerSG,
     CustomerSG,
     DealSG,
     InviteSG,
@@ -38,6 +39,7 @@ def router() -> Router:
         ("customer", CustomerSG.menu),
         ("visit", VisitSG.customer),
         ("plan", PlanSG.overview),
+        ("contract", ContractLedgerSG.ledger),
     ):
         r.message.register(_starter(name, state), Command(name))
     return r

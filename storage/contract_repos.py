@@ -127,8 +127,18 @@ class SqlContracts:
         statuses: Collection[ContractStatus] | None = None,
         limit: int = 20,
         offset: int = 0,
+        customer_ids: Collection[int] | None = None,
+        due_before: date | None = None,
     ) -> Sequence[Contract]:
         query = select(ContractRow)
+        if customer_ids is not None:
+            query = query.where(ContractRow.customer_id.in_(sorted(set(customer_ids))))
+        if due_before is not None:
+            query = query.where(
+                select(InstalmentRow.contract_id)
+                .where(InstalmentRow.contract_id == ContractRow.id, InstalmentRow.due < due_before)
+                .exists()
+            )
         if owner_ids is not None:
             query = query.where(ContractRow.owner_id.in_(sorted(set(owner_ids))))
         if customer_id is not None:

@@ -10,6 +10,7 @@ from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.orders import Deal, DealStage, Deposit, PaymentMethod, Reservation
+from storage.batches import id_batches
 from storage.tables import DealRow, DepositRow
 
 
@@ -134,3 +135,12 @@ class SqlDeals:
             )
         )
         await self._session.flush()
+
+    async def deposits(self, deal_ids: Collection[int]) -> dict[int, Decimal]:
+        found: dict[int, Decimal] = {}
+        for batch in id_batches(deal_ids):
+            rows = await self._session.execute(
+                select(DepositRow.deal_id, DepositRow.amount).where(DepositRow.deal_id.in_(batch))
+            )
+            found.update((deal_id, amount) for deal_id, amount in rows)
+        return found

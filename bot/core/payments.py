@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 
 from bot.core.contract_terms import PaymentSchedule
 from bot.core.contracts import Contract, check_in_force
@@ -99,24 +100,59 @@ class LedgerFigures:
         return self.collected / self.amount if self.amount else Decimal(0)
 
 
-def overdue(
+class Mark(StrEnum):
+    """Where a part of the schedule stands."""
+
+    paid = "paid"
+    part_paid = "part_paid"
+    overdue = "overdue"  # due before today and not fully collected
+    open = "open"  # not yet due, nothing collected against it
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleState:
+    due: date | None  # None: the deposit, which has no due date of its own
+    amount: Decimal
+    covered: Decimal  # what of it the money collected pays
+    mark: Mark
+
+
+def schedule_states(
     schedule: PaymentSchedule, collected: Decimal, today: date
-) -> tuple[Decimal, date | None]:
-    """What is overdue, and since when. Collected money pays the deposit first, then the
-    instalments oldest first; an instalment due before `today` (not on it) is overdue by the
-    part of it not paid so. The deposit has no due date of its own: a shortfall on it shows
-    once an instalment falls due. Worked example: deposit 30,000, instalments 40,000 due
-    03-01 and 30,000 due 04-01, collected 50,000, today 04-15 → the first is short by
-    20,000, the second by 30,000: overdue 50,000 since 03-01."""
+) -> list[ScheduleState]:
+    """The deposit and each instalment with what of it is paid. Collected money pays the
+    deposit first, then the instalments oldest first; an instalment due before `today` (not
+    on it) and not fully paid so is overdue. The deposit has no due date of its own: a
+    shortfall on it shows once an instalment falls due."""
+    states = [
+        _state(None, schedule.deposit, min(max(collected, Decimal(0)), schedule.deposit), today)
+    ]
     left = collected - schedule.deposit
-    total, since = Decimal(0), None
     for instalment in schedule.instalments:
         covered = min(max(left, Decimal(0)), instalment.amount)
         left -= instalment.amount
-        if instalment.due < today and covered < instalment.amount:
-            total += instalment.amount - covered
-            since = since or instalment.due
-    return total, since
+        states.append(_state(instalment.due, instalment.amount, covered, today))
+    return states
+
+
+def _state(due: date | None, amount: Decimal, covered: Decimal, today: date) -> ScheduleState:
+    if covered >= amount:
+        mark = Mark.paid
+    elif due is not None and due < today:
+        mark = Mark.overdue
+    else:
+        mark = Mark.part_paid if covered > 0 else Mark.open
+    return ScheduleState(due, amount, covered, mark)
+
+
+def overdue(
+    schedule: PaymentSchedule, collected: Decimal, today: date
+) -> tuple[Decimal, date | None]:
+    """What is overdue, and since when (`schedule_states`). Worked example: deposit 30,000,
+    instalments 40,000 due 03-01 and 30,000 due 04-01, collected 50,000, today 04-15 → the
+    first is short by 20,000, the second by 30,000: overdue 50,000 since 03-01."""
+    late = [s for s in schedule_states(schedule, collected, today) if s.mark is Mark.overdue]
+    return sum((s.amount - s.covered for s in late), Decimal(0)), late[0].due if late else None
 
 
 def ledger_figures(

@@ -328,6 +328,10 @@ class DealRepo(Protocol):
 
     async def add_deposit(self, deal_id: int, deposit: Deposit) -> None: ...
 
+    async def deposits(self, deal_ids: Collection[int]) -> dict[int, Decimal]:
+        """The deposit received per deal, for many at once; a deal without one has no key."""
+        ...
+
 
 class ContractRepo(Protocol):
     """Contracts with their lines and schedule, always read whole."""
@@ -383,8 +387,12 @@ class ContractRepo(Protocol):
         statuses: Collection[ContractStatus] | None = None,
         limit: int = 20,
         offset: int = 0,
+        customer_ids: Collection[int] | None = None,
+        due_before: date | None = None,
     ) -> Sequence[Contract]:
-        """Newest first; a filter left None does not filter (owner_ids None: everyone's)."""
+        """Newest first; a filter left None does not filter (owner_ids None: everyone's).
+        `due_before`: only contracts with an instalment due before that day (the ones that
+        can be overdue on it)."""
         ...
 
 

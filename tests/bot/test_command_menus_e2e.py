@@ -30,10 +30,13 @@ async def test_each_member_gets_the_menu_of_their_role_in_their_language(demo: S
     await rep.send("/help")
     await accountant.send("/help")
     assert menu(demo, REP_ZH) == [
-        "customer", "visit", "plan", "deal", "my", "help", "team", "settings", "cancel"
+        "customer", "visit", "plan", "deal", "my", "contract", "help", "team", "settings", "cancel"
     ]  # fmt: skip
     assert descriptions(demo, REP_ZH)["visit"] == "记录拜访或通话"
-    assert menu(demo, ACCOUNTANT_ZH) == ["pending", "help", "team", "settings", "cancel"]
+    assert descriptions(demo, REP_ZH)["contract"] == "合同台帐：合同、发货、回款"
+    assert menu(demo, ACCOUNTANT_ZH) == [
+        "pending", "contract", "help", "team", "settings", "cancel"
+    ]  # fmt: skip
 
 
 async def test_the_menu_follows_a_language_change(demo: Sandbox) -> None:

@@ -104,6 +104,8 @@ class FakeContracts:
         statuses: Collection[ContractStatus] | None = None,
         limit: int = 20,
         offset: int = 0,
+        customer_ids: Collection[int] | None = None,
+        due_before: date | None = None,
     ) -> Sequence[Contract]:
         found = [
             c
@@ -111,6 +113,8 @@ class FakeContracts:
             if (owner_ids is None or c.owner_id in owner_ids)
             and (customer_id is None or c.customer_id == customer_id)
             and (statuses is None or c.status in statuses)
+            and (customer_ids is None or c.customer_id in customer_ids)
+            and (due_before is None or any(i.due < due_before for i in c.schedule.instalments))
         ]
         return found[offset : offset + limit]
 

@@ -15,6 +15,7 @@ import copy
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from approval_fakes import MONDAY_10, ApprovalUnitOfWork
@@ -189,6 +190,9 @@ class FakeDeals:
         if deal is not None and deal.deposit is not None:
             raise AssertionError(f"deal {deal_id} already has a deposit (unique in storage)")
         self._replace(deal_id, deposit=deposit)
+
+    async def deposits(self, deal_ids: Collection[int]) -> dict[int, Decimal]:
+        return {d.id: d.deposit.amount for d in self.rows if d.id in deal_ids and d.deposit}
 
     async def taken_requests(self, request_ids: Collection[int]) -> set[int]:
         return {

@@ -25,6 +25,7 @@ from bot.core.deliveries import (
     ship_note,
     sign_note,
 )
+from bot.core.orders import Deposit
 from bot.core.payments import PaymentDraft, PaymentMethod
 from bot.core.work_orders import WorkOrderStatus, sign_work_order
 from storage.tables import DeliveryNoteRow
@@ -356,3 +357,47 @@ async def test_a_work_order_reads_back_and_moves_from_its_status(
         assert await uow.work_orders.get(order.id) == done
         assert await uow.work_orders.for_contract(contract.id) == [done]
         assert await uow.work_orders.get(order.id + 1) is None
+
+
+async def test_the_ledger_filters_by_customers_and_by_an_instalment_due_before_a_day(
+    sessionmaker: Sessions,
+    org: dict[str, int],  # noqa: F811
+) -> None:
+    first, second = [await add_contract(sessionmaker, org) for _ in range(2)]
+    later = PaymentSchedule(D(0), (Instalment(date(2026, 6, 1), AMOUNT),))
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        await uow.contracts.revise(
+            second.id, lines=LINES, schedule=later, delivery_date=date(2026, 4, 15)
+        )
+        await uow.commit()
+
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        by_customer = await uow.contracts.ledger(customer_ids=[second.customer_id])
+        due_by_april = await uow.contracts.ledger(due_before=date(2026, 4, 2))
+        due_by_june = await uow.contracts.ledger(due_before=date(2026, 6, 2))
+        on_the_day = await uow.contracts.ledger(due_before=date(2026, 4, 1))
+    assert [c.id for c in by_customer] == [second.id]
+    assert [c.id for c in due_by_april] == [first.id]
+    assert [c.id for c in due_by_june] == [second.id, first.id]
+    assert on_the_day == [], "due on the day is not due before it"
+
+
+async def test_the_deposits_of_many_deals_in_one_read(
+    sessionmaker: Sessions,
+    engine: AsyncEngine,
+    org: dict[str, int],  # noqa: F811
+) -> None:
+    paid, unpaid = [await add_contract(sessionmaker, org) for _ in range(2)]
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        await uow.deals.add_deposit(
+            paid.deal_id,
+            Deposit(
+                D("3000.01"), date(2026, 3, 1), PaymentMethod.cash, "SJ-9", None, org["sid"], NOW
+            ),
+        )
+        await uow.commit()
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        with statements(engine) as seen:
+            found = await uow.deals.deposits([paid.deal_id, unpaid.deal_id])
+        assert len(seen) == 1
+    assert found == {paid.deal_id: D("3000.01")}

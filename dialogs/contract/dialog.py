@@ -1,0 +1,79 @@
+"""/contract: the ledger, filtered (Open / Overdue / Closed, by customer, by rep) and paged;
+a contract's card with its figures, and its summary as a PDF."""
+
+from __future__ import annotations
+
+from operator import itemgetter
+
+from aiogram_dialog import Dialog, Window
+from aiogram_dialog.widgets.kbd import Button, Cancel, Row, Select, SwitchTo
+from aiogram_dialog.widgets.text import Format
+
+from bot.core.customers import SEARCH_MAX
+from bot.ui.inputs import text_field
+from bot.ui.text import Label, Tr
+from bot.ui.widgets import buttons_only, choice_list, text_up_to
+from dialogs.contract import getters, handlers
+from dialogs.states import ContractLedgerSG
+
+
+def _back() -> SwitchTo:
+    return SwitchTo(Label("◀ Back to the ledger"), id="toledger", state=ContractLedgerSG.ledger)
+
+
+def contract_dialog() -> Dialog:
+    return Dialog(
+        Window(
+            Format("{ledger}"),
+            Row(
+                Select(
+                    Format("{item[1]}"),
+                    id="f",
+                    item_id_getter=itemgetter(0),
+                    items="filters",
+                    on_click=handlers.on_filter,
+                )
+            ),
+            choice_list("rows", "c", handlers.on_open, height=8),
+            Row(
+                Button(Label("◀ Previous"), id="prev", on_click=handlers.on_turn, when="has_prev"),
+                Button(Label("Next ▶"), id="next", on_click=handlers.on_turn, when="has_next"),
+            ),
+            Row(
+                SwitchTo(Label("🔎 By customer"), id="bycust", state=ContractLedgerSG.customer),
+                SwitchTo(Label("👤 By rep"), id="byrep", state=ContractLedgerSG.rep, when="by_rep"),
+            ),
+            Button(
+                Label("✖ All customers and reps"),
+                id="clear",
+                on_click=handlers.on_clear,
+                when="narrowed",
+            ),
+            Cancel(Label("Close")),
+            buttons_only(),
+            state=ContractLedgerSG.ledger,
+            getter=getters.ledger_getter,
+        ),
+        Window(
+            Tr("Type part of the customer's name:"),
+            text_field("cq", text_up_to(SEARCH_MAX), handlers.on_customer),
+            _back(),
+            state=ContractLedgerSG.customer,
+        ),
+        Window(
+            Tr("Whose contracts?"),
+            choice_list("people", "o", handlers.on_rep),
+            _back(),
+            buttons_only(),
+            state=ContractLedgerSG.rep,
+            getter=getters.reps_getter,
+        ),
+        Window(
+            Format("{card}"),
+            Button(Label("📄 PDF"), id="pdf", on_click=handlers.on_pdf),
+            _back(),
+            buttons_only(),
+            state=ContractLedgerSG.card,
+            getter=getters.card_getter,
+        ),
+    )

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import asyncio
+
+from aiogram import Bot
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram_dialog import DialogManager, ShowMode
+from aiogram_dialog.widgets.input import ManagedTextInput
+from aiogram_dialog.widgets.kbd import Button, Select
+
+from bot.core.usecases import ledger
+from bot.documents.contract import contract_document
+from bot.documents.files import pdf_file
+from bot.documents.pdf import render_pdf
+from dialogs.common import person_of, policy_of, uow_of
+from dialogs.contract.getters import today_of
+from dialogs.states import ContractLedgerSG
+
+
+async def on_filter(
+    callback: CallbackQuery, _w: Select[str], manager: DialogManager, chosen: str
+) -> None:
+    manager.dialog_data.update(filter=chosen, page=0)
+
+
+async def on_turn(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    step = 1 if button.widget_id == "next" else -1
+    manager.dialog_data["page"] = max(0, int(manager.dialog_data.get("page", 0)) + step)
+
+
+async def on_customer(
+    message: Message, _w: ManagedTextInput[str], manager: DialogManager, text: str
+) -> None:
+    manager.dialog_data.update(customer=text, page=0)
+    await manager.switch_to(ContractLedgerSG.ledger)
+
+
+async def on_rep(
+    callback: CallbackQuery, _w: Select[int], manager: DialogManager, person_id: int
+) -> None:
+    manager.dialog_data.update(owner=person_id, page=0)
+    await manager.switch_to(ContractLedgerSG.ledger)
+
+
+async def on_clear(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    for key in ("customer", "owner"):
+        manager.dialog_data.pop(key, None)
+    manager.dialog_data["page"] = 0
+
+
+async def on_open(
+    callback: CallbackQuery, _w: Select[int], manager: DialogManager, contract_id: int
+) -> None:
+    await ledger.visible_contract(uow_of(manager), person_of(manager).id, contract_id)
+    manager.dialog_data["contract"] = contract_id
+    await manager.switch_to(ContractLedgerSG.card)
+
+
+async def on_pdf(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    """The summary is sent straight back to the person who tapped, not through the outbox: it
+    answers their own tap and nothing is committed with it (as a visit's photos are)."""
+    file = await ledger.contract_file(
+        uow_of(manager),
+        person_of(manager).id,
+        int(manager.dialog_data["contract"]),
+        today_of(manager),
+    )
+    document = contract_document(file, policy_of(manager))
+    data = await asyncio.to_thread(render_pdf, document)
+    bot: Bot = manager.middleware_data["bot"]
+    chat_id = callback.message.chat.id if callback.message else callback.from_user.id
+    name = f"{_('Contract')} {file.contract.number or file.contract.id}"
+    await bot.send_document(chat_id, pdf_file(data, name))
+    manager.show_mode = ShowMode.SEND  # the card comes back under the document

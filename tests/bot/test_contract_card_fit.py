@@ -1,0 +1,142 @@
+"""The contract card and the ledger page at their longest inputs stay within Telegram's limit:
+20 lines of 200-character products, 12 instalments, 30 payments with long references, notes
+and work orders; the short form fits whole, so nothing is cut from its end."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.core.contract_terms import LINES_MAX, ContractLine, Instalment, PaymentSchedule
+from bot.core.contracts import Contract, ContractStatus
+from bot.core.deals import CUSTOMER_NAME_MAX, PRODUCT_MAX
+from bot.core.deliveries import DeliveryNote, DeliveryStatus
+from bot.core.models import NAME_MAX
+from bot.core.orders import REFERENCE_MAX, Deposit, PaymentMethod
+from bot.core.payments import Payment, ledger_figures, schedule_states
+from bot.core.usecases.ledger import PAGE_SIZE, ContractFile, LedgerPage, LedgerRow
+from bot.core.work_orders import TASK_MAX, WorkOrder, WorkOrderStatus
+from bot.i18n import make_i18n
+from bot.rendering import Renderer, make_env, money
+from bot.ui.fit import MESSAGE_LIMIT, WINDOW_LIMIT, fits, visible_length
+
+D = Decimal
+AT = datetime(2026, 11, 30, 2, tzinfo=UTC)
+TODAY = date(2027, 6, 1)
+
+
+def longest_file() -> ContractFile:
+    lines = tuple(
+        ContractLine(
+            f"{n:02d}" + "精密不锈钢轴承组件 Precision bearing " * 10,
+            D("99999.999"),
+            D("9999999.99"),
+            D("12.50"),
+        )
+        for n in range(LINES_MAX)
+    )
+    lines = tuple(ContractLine(line.product[:PRODUCT_MAX], *_rest(line)) for line in lines)
+    amount = sum((line.amount for line in lines), D(0))
+    share = (amount - D("1000000.00")) / 12
+    instalments = [
+        Instalment(date(2026, 12, 1) + timedelta(days=30 * n), share.quantize(D("0.01")))
+        for n in range(12)
+    ]
+    last = amount - D("1000000.00") - sum((i.amount for i in instalments[:-1]), D(0))
+    instalments[-1] = Instalment(instalments[-1].due, last)
+    schedule = PaymentSchedule(D("1000000.00"), tuple(instalments))
+    contract = Contract(
+        id=1,
+        deal_id=1,
+        customer_id=1,
+        owner_id=2,
+        filed_by=3,
+        status=ContractStatus.in_force,
+        lines=lines,
+        schedule=schedule,
+        delivery_date=date(2027, 1, 1),
+        created_at=AT,
+        number="HT-2026-" + "9" * 32,
+        signed_by=4,
+        signed_at=AT,
+        cosigned_by=5,
+        cosigned_at=AT,
+        production_signed_by=6,
+        production_signed_at=AT,
+        goods_ready_at=AT,
+    )
+    payments = tuple(
+        Payment(
+            n,
+            1,
+            D("1234567.89"),
+            date(2026, 12, 1),
+            PaymentMethod.acceptance_bill,
+            "R" * REFERENCE_MAX,
+            5,
+            AT,
+        )
+        for n in range(1, 31)
+    )
+    delivered = tuple(line.quantity / 2 for line in lines)
+    figures = ledger_figures(contract, payments, D("1000000.00"), delivered, TODAY)
+    return ContractFile(
+        contract=contract,
+        customer_name="客" * CUSTOMER_NAME_MAX,
+        names=dict.fromkeys(range(1, 7), "名" * NAME_MAX),
+        figures=figures,
+        schedule=tuple(schedule_states(schedule, figures.collected, TODAY)),
+        deposit=Deposit(
+            D("1000000.00"), date(2026, 11, 30), PaymentMethod.cash, "S" * 32, None, 5, AT
+        ),
+        payments=payments,
+        notes=tuple(
+            DeliveryNote(n, 1, n, delivered, DeliveryStatus.booked, 3, AT) for n in range(1, 21)
+        ),
+        work_orders=tuple(
+            WorkOrder(n, 1, "任" * TASK_MAX, WorkOrderStatus.accepted, 3, AT) for n in range(1, 21)
+        ),
+    )
+
+
+def _rest(line: ContractLine) -> tuple[Decimal, Decimal, Decimal | None]:
+    return line.quantity, line.unit_price, line.discount
+
+
+@pytest.fixture(params=["en", "zh"])
+def renderer(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    i18n = make_i18n("en")
+    with i18n.context(), i18n.use_locale(request.param):
+        yield Renderer(make_env(i18n, ZoneInfo("Asia/Shanghai")))
+
+
+def test_the_longest_card_fits_in_its_short_form_whole(renderer: Renderer) -> None:
+    file = longest_file()
+    full = renderer.render("contract_card", file=file)
+    short = renderer.render("contract_card", short=True, file=file)
+    shown = renderer.render_within("contract_card", {"file": file}, WINDOW_LIMIT)
+    assert not fits(full, WINDOW_LIMIT), "the full form is too long: the short one is needed"
+    assert fits(short, WINDOW_LIMIT), f"short form: {visible_length(short)} characters"
+    assert shown == short
+    assert visible_length(shown) < MESSAGE_LIMIT
+    assert "\n20. " in shown, "every line is listed"
+    assert money(file.figures.outstanding) in shown, "the figures are all there"
+    assert "#20 · " in shown, "down to the last work order: nothing cut from the end"
+
+
+def test_the_longest_ledger_page_fits(renderer: Renderer) -> None:
+    file = longest_file()
+    row = LedgerRow(file.contract, "客" * CUSTOMER_NAME_MAX, "名" * NAME_MAX, file.figures)
+    page = LedgerPage((row,) * PAGE_SIZE, 98, True)
+    text = renderer.render(
+        "contract_ledger",
+        page=page,
+        filter_label="Overdue",
+        customer="x" * 50,
+        rep="名" * NAME_MAX,
+        show_owner=True,
+    )
+    assert fits(text, WINDOW_LIMIT), f"{visible_length(text)} characters"
