@@ -80,6 +80,8 @@ async def _people(uow: UnitOfWork) -> dict[int, Person]:
 
 def files_work_orders(actor: Person, filed_by: FiledBy, people: Iterable[Person]) -> bool:
     """Whether the actor files work orders at all: the desk, or a rep as `may_file` allows."""
+    if actor.role not in (Role.sales_desk, Role.rep):
+        return False
     return may_file(actor, actor.id, filed_by, bool(_desk(people)))
 
 
