@@ -152,3 +152,26 @@ class DepositSG(StatesGroup):
     paid_on = State()
     confirm = State()
     done = State()
+
+
+class PaymentSG(StatesGroup):
+    contract = State()
+    amount = State()
+    method = State()
+    reference = State()
+    paid_on = State()
+    confirm = State()
+    done = State()
+
+
+class WorkOrderFileSG(StatesGroup):
+    contract = State()
+    task = State()
+    confirm = State()
+    done = State()
+
+
+class WorkOrderSG(StatesGroup):
+    card = State()
+    assignee = State()
+    acceptance = State()

@@ -157,7 +157,7 @@ def _ref(order_id: int) -> str:
     return f"work_order:{order_id}"
 
 
-def _params(view: WorkOrderFile) -> dict[str, object]:
+def work_order_params(view: WorkOrderFile) -> dict[str, object]:
     order = view.order
     return {
         "order_id": order.id,
@@ -178,7 +178,7 @@ def _card(signer_id: int, view: WorkOrderFile, *, edit: bool = False) -> Notific
     return Notification(
         signer_id,
         "work_order_to_sign",
-        _params(view),
+        work_order_params(view),
         ref=_ref(view.order.id),
         edit=edit,
         edit_only=edit,
@@ -264,7 +264,8 @@ async def sign(uow: UnitOfWork, *, actor_id: int, order_id: int, now: datetime) 
     after = _file(signed, view.file, people)
     notices = [_card(actor.id, after, edit=True)]
     notices += [
-        Notification(p.id, "work_order_signed", _params(after)) for p in _desk(people.values())
+        Notification(p.id, "work_order_signed", work_order_params(after))
+        for p in _desk(people.values())
     ]
     await uow.outbox.add_many(notices, now)
     await uow.audit.add(AuditEntry("work_order_signed", actor.id, now, _ref(order.id)))
@@ -290,7 +291,9 @@ async def assign(
     assigned = assign_work_order(order, assignee_id=assignee_id, now=now)
     await _saved(uow, assigned, WS.signed)
     (view,) = await _files(uow, [assigned])
-    await uow.outbox.add(Notification(assignee_id, "work_order_assigned", _params(view)), now)
+    await uow.outbox.add(
+        Notification(assignee_id, "work_order_assigned", work_order_params(view)), now
+    )
     await uow.audit.add(AuditEntry("work_order_assigned", actor.id, now, _ref(order.id)))
     await uow.commit()
     return assigned
@@ -312,7 +315,7 @@ async def accept(
     (view,) = await _files(uow, [accepted])
     desk = [p.id for p in _desk(await uow.people.all())] or [order.filed_by]
     told = dict.fromkeys([view.file.contract.owner_id, *desk])
-    params = _params(view)
+    params = work_order_params(view)
     await uow.outbox.add_many(
         [Notification(pid, "work_order_accepted", params) for pid in told], now
     )
