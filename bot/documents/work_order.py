@@ -27,10 +27,8 @@ def work_order_document(view: WorkOrderFile, timezone: ZoneInfo) -> PrintDocumen
             Field(_("Rep"), view.file.owner_name),
             Field(_("Filed by"), view.name(order.filed_by) or "—"),
             Field(_("Assigned to"), view.name(order.assignee_id) or "—"),
-        ),
-        paragraphs=(
-            f"{_('Task')}: {order.task}",
-            f"{_('Acceptance report')}: {order.acceptance or '—'}",
+            Field(_("Task"), order.task),
+            Field(_("Acceptance report"), order.acceptance or "—"),
         ),
         signatures=(
             Signature(
