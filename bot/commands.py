@@ -31,8 +31,9 @@ APPROVERS = frozenset(
     }
 )
 # /pending holds each role's queue: decisions for approvers; finance and the sales desk also
-# find their order work there (deposits expected, papers to file).
-QUEUE_HOLDERS = APPROVERS | frozenset({Role.sales_desk})
+# find their order work there (deposits expected, papers to file), customer service its work
+# orders.
+QUEUE_HOLDERS = APPROVERS | frozenset({Role.sales_desk, Role.customer_service})
 
 FIELD = frozenset({Role.rep, Role.supervisor, Role.sales_manager, Role.admin})
 # Customer service opens the customers handed to them (read-only).

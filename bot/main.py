@@ -55,6 +55,8 @@ from bot.ui.cards import (
     plan_keyboard,
     prospects_keyboard,
     target_keyboard,
+    work_order_keyboard,
+    work_order_sign_keyboard,
 )
 from bot.ui.dialog_ids import use_unique_dialog_ids
 from bot.ui.shown import ShownButtonsOnly
@@ -71,6 +73,7 @@ from dialogs.deposit import deposit_dialog
 from dialogs.discard import discard_dialog
 from dialogs.invite import invite_dialog
 from dialogs.my_requests import my_requests_dialog
+from dialogs.payment import payment_dialog
 from dialogs.pending import pending_dialog
 from dialogs.plan import plan_dialog, team_plans_dialog
 from dialogs.register import register_dialog
@@ -78,6 +81,7 @@ from dialogs.reservation import reservation_dialog
 from dialogs.settings import settings_dialog
 from dialogs.team import team_dialog
 from dialogs.visit import visit_dialog
+from dialogs.work_order import work_order_dialog, work_order_filing_dialog
 from handlers import (
     approvals,
     basics,
@@ -85,6 +89,7 @@ from handlers import (
     dialog_starts,
     errors,
     fallback,
+    follow_on,
     orders,
     plans,
     start,
@@ -208,6 +213,7 @@ def build_dispatcher(
         customers.router(),
         plans.router(),
         orders.router(),
+        follow_on.router(),
     ):
         dp.include_router(router)
     for dialog in (
@@ -229,6 +235,9 @@ def build_dispatcher(
         deposit_dialog(policy.tz),
         application_dialog(policy.tz),
         contract_dialog(),
+        payment_dialog(policy.tz),
+        work_order_filing_dialog(),
+        work_order_dialog(),
     ):
         # A mistyped command is not an answer to the open form: the fallback names it.
         dialog.message.filter(~F.text.startswith("/"))
@@ -309,6 +318,9 @@ def build_app(
             "target_reminder": target_keyboard,
             "deposit_expected": deposit_keyboard,
             "contract_to_cosign": cosign_keyboard,
+            "work_order_to_sign": work_order_sign_keyboard,
+            "work_order_signed": work_order_keyboard,
+            "work_order_assigned": work_order_keyboard,
         },
         bundle_windows={
             "prospect_to_confirm": timedelta(minutes=policy.reminders.bundle_minutes),

@@ -109,3 +109,16 @@ class AtDeal(StartData):
         if isinstance(data, dict) and data.get("deal"):
             return cls(int(data["deal"]))
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class AtWorkOrder(StartData):
+    """The screen of one work order."""
+
+    order: int
+
+    @classmethod
+    def read(cls, data: object) -> Self | None:
+        if isinstance(data, dict) and data.get("order"):
+            return cls(int(data["order"]))
+        return None

@@ -169,8 +169,31 @@ class ApplicationSG(StatesGroup):
     done = State()
 
 
+class PaymentSG(StatesGroup):
+    contract = State()
+    amount = State()
+    method = State()
+    reference = State()
+    paid_on = State()
+    confirm = State()
+    done = State()
+
+
 class ContractLedgerSG(StatesGroup):
     ledger = State()
     customer = State()
     rep = State()
     card = State()
+
+
+class WorkOrderFileSG(StatesGroup):
+    contract = State()
+    task = State()
+    confirm = State()
+    done = State()
+
+
+class WorkOrderSG(StatesGroup):
+    card = State()
+    assignee = State()
+    acceptance = State()

@@ -7,14 +7,22 @@ from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, select, update
+from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.contract_terms import ContractLine, Instalment, PaymentSchedule
 from bot.core.contracts import Contract, ContractDraft, ContractStatus
+from bot.core.customer_rules import customer_search
 from storage.batches import bulk_insert, id_batches
-from storage.tables import ContractLineRow, ContractNumberRow, ContractRow, InstalmentRow
+from storage.customer_repos import contains
+from storage.tables import (
+    ContractLineRow,
+    ContractNumberRow,
+    ContractRow,
+    CustomerRow,
+    InstalmentRow,
+)
 
 # The columns `save` writes: everything a move changes, never the terms or who filed it.
 _MOVING = (
@@ -146,6 +154,31 @@ class SqlContracts:
         if statuses is not None:
             query = query.where(ContractRow.status.in_(sorted(s.value for s in statuses)))
         return await self._read(query.order_by(ContractRow.id.desc()).limit(limit).offset(offset))
+
+    async def find(
+        self,
+        text: str,
+        *,
+        statuses: Collection[ContractStatus],
+        owner_ids: Collection[int] | None = None,
+        limit: int = 20,
+    ) -> Sequence[Contract]:
+        search = customer_search(text)
+        typed = contains(search.text)
+        matches = [
+            func.lower(ContractRow.number).like(typed, escape="\\"),
+            func.lower(CustomerRow.name).like(typed, escape="\\"),
+        ]
+        if search.key:
+            matches.append(CustomerRow.name_key.like(contains(search.key), escape="\\"))
+        query = (
+            select(ContractRow)
+            .join(CustomerRow, CustomerRow.id == ContractRow.customer_id)
+            .where(ContractRow.status.in_(sorted(s.value for s in statuses)), or_(*matches))
+        )
+        if owner_ids is not None:
+            query = query.where(ContractRow.owner_id.in_(sorted(set(owner_ids))))
+        return await self._read(query.order_by(ContractRow.id.desc()).limit(limit))
 
     async def save(self, contract: Contract, *, expected: ContractStatus) -> bool:
         values = {name: getattr(contract, name) for name in _MOVING}

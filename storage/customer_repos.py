@@ -257,7 +257,8 @@ class SqlVisitRepo:
         return [_visit(row) for row in rows]
 
 
-def _contains(text: str) -> str:
+def contains(text: str) -> str:
+    """A LIKE pattern for `text` anywhere, its wildcards taken literally (escape "\\")."""
     literal = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{literal}%"
 
@@ -265,8 +266,8 @@ def _contains(text: str) -> str:
 def _matches(search: CustomerSearch) -> ColumnElement[bool]:
     """The name as typed (SQL lower()), the company key (folded in Python, so also non-ASCII
     capitals on SQLite, whose lower() knows only ASCII), or a phone fragment."""
-    matches = [func.lower(CustomerRow.name).like(_contains(search.text), escape="\\")]
+    matches = [func.lower(CustomerRow.name).like(contains(search.text), escape="\\")]
     if search.key:
-        matches.append(CustomerRow.name_key.like(_contains(search.key), escape="\\"))
-    matches += [CustomerRow.phone.like(_contains(digits)) for digits in search.digits]
+        matches.append(CustomerRow.name_key.like(contains(search.key), escape="\\"))
+    matches += [CustomerRow.phone.like(contains(digits)) for digits in search.digits]
     return or_(*matches)

@@ -248,3 +248,12 @@ class SqlWorkOrders:
             .returning(WorkOrderRow.id)
         )
         return written is not None
+
+    async def in_status(self, statuses: Collection[WorkOrderStatus]) -> Sequence[WorkOrder]:
+        rows = await self._session.scalars(
+            select(WorkOrderRow)
+            .where(WorkOrderRow.status.in_(sorted(s.value for s in statuses)))
+            .order_by(WorkOrderRow.id)
+            .execution_options(populate_existing=True)
+        )
+        return [_order(row) for row in rows]

@@ -474,6 +474,8 @@ class DeliveryLineRow(Base):
 
 class WorkOrderRow(Base):
     __tablename__ = "work_orders"
+    # the follow-on queues: the open orders by status, oldest first
+    __table_args__ = (Index("ix_work_orders_status", "status", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)

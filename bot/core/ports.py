@@ -395,6 +395,18 @@ class ContractRepo(Protocol):
         can be overdue on it)."""
         ...
 
+    async def find(
+        self,
+        text: str,
+        *,
+        statuses: Collection[ContractStatus],
+        owner_ids: Collection[int] | None = None,
+        limit: int = 20,
+    ) -> Sequence[Contract]:
+        """Contracts whose number or customer's name contains `text` (case aside), newest
+        first: how finance and the desk find the contract a slip or a task is about."""
+        ...
+
 
 class PaymentRepo(Protocol):
     async def add(self, draft: PaymentDraft, *, recorded_by: int, now: datetime) -> Payment: ...
@@ -441,6 +453,10 @@ class WorkOrderRepo(Protocol):
 
     async def save(self, order: WorkOrder, *, expected: WorkOrderStatus) -> bool:
         """Write the status, people and report, only if the order is still in `expected`."""
+        ...
+
+    async def in_status(self, statuses: Collection[WorkOrderStatus]) -> Sequence[WorkOrder]:
+        """The orders in these statuses, oldest first (the follow-on queues)."""
         ...
 
 

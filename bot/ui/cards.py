@@ -202,3 +202,35 @@ def cosign_keyboard(item: OutboxItem) -> InlineKeyboardMarkup:
         ).pack(),
     )
     return InlineKeyboardMarkup(inline_keyboard=[[button]])
+
+
+class WorkOrderAct(StrEnum):
+    sign = "s"  # the sales manager signs the work order
+    open = "o"  # its screen: assign, the acceptance report, the printout
+
+
+class WorkOrderCb(CallbackData, prefix="wo"):
+    order: RecordId
+    act: WorkOrderAct
+
+
+def _work_order_button(order_id: int, text: str, act: WorkOrderAct) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        text=text, callback_data=WorkOrderCb(order=order_id, act=act).pack()
+    )
+
+
+def work_order_sign_keyboard(item: OutboxItem) -> InlineKeyboardMarkup:
+    """Sign while it waits for the signature; afterwards the card keeps its way to the order."""
+    order_id = int(item.params["order_id"])
+    row = [_work_order_button(order_id, _("📄 Open the work order"), WorkOrderAct.open)]
+    if item.params.get("status") == "filed":
+        row.insert(0, _work_order_button(order_id, _("✍️ Sign"), WorkOrderAct.sign))
+    return InlineKeyboardMarkup(inline_keyboard=[row])
+
+
+def work_order_keyboard(item: OutboxItem) -> InlineKeyboardMarkup:
+    button = _work_order_button(
+        int(item.params["order_id"]), _("📄 Open the work order"), WorkOrderAct.open
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[[button]])

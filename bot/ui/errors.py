@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
 
-from bot.core.contracts import ContractStatus, ContractStatusOrder
+from bot.core.contracts import ContractNotInForce, ContractStatus, ContractStatusOrder
 from bot.core.errors import (
     AlreadyDecided,
     CustomerTaken,
@@ -13,7 +13,10 @@ from bot.core.errors import (
     InviteInvalid,
 )
 from bot.core.orders import DealStage, StageOrder
+from bot.core.payments import FirstPaymentMissing, OverPayment
+from bot.core.work_orders import WorkOrderStatus, WorkOrderStatusOrder
 from bot.labels import day_label
+from bot.rendering import money
 
 
 def stale_button() -> str:
@@ -52,11 +55,69 @@ def contract_order(error: ContractStatusOrder) -> str:
     return sentences.get(needs, _("This contract is already past that step."))
 
 
-def explain(error: DomainError) -> str:
+def first_payment_missing(error: FirstPaymentMissing, currency: str) -> str:
+    """Seed rule 10 in one sentence, with the amounts: what is due first, what came in."""
+    facts = {
+        "number": error.number or "—",
+        "received": money(error.received, currency),
+        "first": money(error.first_amount or 0, currency),
+        "due": day_label(error.first_due) if error.first_due else "—",
+    }
+    if error.first_amount is None:
+        return (
+            _(
+                "No follow-on work before the customer's first payment: contract %(number)s has "
+                "received nothing against it yet (the deposit of %(received)s does not count)."
+            )
+            % facts
+        )
+    return (
+        _(
+            "No follow-on work before the customer's first payment: contract %(number)s has "
+            "received nothing yet against its first instalment of %(first)s due %(due)s (the "
+            "deposit of %(received)s does not count)."
+        )
+        % facts
+    )
+
+
+def over_payment(error: OverPayment, currency: str) -> str:
+    return _(
+        "That would pass the contract amount of %(amount)s: %(collected)s is collected, so "
+        "at most %(room)s more can be recorded, not %(asked)s."
+    ) % {
+        "amount": money(error.amount, currency),
+        "collected": money(error.collected, currency),
+        "room": money(error.room, currency),
+        "asked": money(error.asked, currency),
+    }
+
+
+def work_order_status(error: WorkOrderStatusOrder) -> str:
+    if error.over:
+        return _("This work order is closed by its acceptance report.")
+    if error.needs is WorkOrderStatus.signed:
+        return _("First the sales manager signs the work order.")
+    if error.needs is WorkOrderStatus.assigned:
+        return _("First customer service is assigned to the work order.")
+    return _("This work order has already moved past that step.")
+
+
+def explain(error: DomainError, currency: str = "CNY") -> str:
     if isinstance(error, StageOrder):
         return stage_order(error)
     if isinstance(error, ContractStatusOrder):
         return contract_order(error)
+    if isinstance(error, FirstPaymentMissing):
+        return first_payment_missing(error, currency)
+    if isinstance(error, OverPayment):
+        return over_payment(error, currency)
+    if isinstance(error, WorkOrderStatusOrder):
+        return work_order_status(error)
+    if isinstance(error, ContractNotInForce):
+        return _("Contract %(number)s is not in force; nothing can be recorded against it.") % {
+            "number": error.number or "—"
+        }
     if isinstance(error, AlreadyDecided):
         if error.by and error.at:
             at = day_label(error.at, clock=True)
@@ -119,6 +180,10 @@ def explain(error: DomainError) -> str:
         "already_member": _("You are already on the team. Send /help to see what you can do."),
         "deactivated": _("Your access has been switched off. Please ask your administrator."),
         "reason_required": _("Please give a reason, so the requester knows what to do."),
+        "no_signer": _(
+            "Nobody above the rep is an active sales manager to sign the work order. "
+            "Please ask your administrator."
+        ),
         "no_approver": _(
             "Nobody above you can approve this. Please ask your administrator to set your manager."
         ),

@@ -7,25 +7,34 @@ from typing import Any
 from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, StartMode, Window
-from aiogram_dialog.widgets.kbd import Button, Cancel, Row, Select, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, Cancel, Row, Select, Start, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from bot.core.approvals import ApprovalStep, Decision, RequestView
 from bot.core.errors import DomainError
-from bot.core.usecases import approvals, contract_application, orders
+from bot.core.usecases import approvals, contract_application, follow_on, orders
 from bot.core.usecases.approval_views import card_params
+from bot.core.usecases.orders import RECORDS_MONEY
 from bot.labels import day_label
 from bot.rendering import money, percent
 from bot.ui.errors import explain
-from bot.ui.fit import WINDOW_LIMIT
+from bot.ui.fit import WINDOW_LIMIT, clip
 from bot.ui.paging import pager
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list
 from dialogs.application.dialog import start_application
 from dialogs.common import ends_if_refused, now_of, person_of, policy_of, renderer_of, uow_of
 from dialogs.history import history_button, history_pages, more_history
-from dialogs.starts import AtCustomer, AtDeal, DecideStep
-from dialogs.states import CustomerSG, DepositSG, PendingSG, ReasonSG
+from dialogs.starts import AtCustomer, AtDeal, AtWorkOrder, DecideStep
+from dialogs.states import (
+    CustomerSG,
+    DepositSG,
+    PaymentSG,
+    PendingSG,
+    ReasonSG,
+    WorkOrderFileSG,
+    WorkOrderSG,
+)
 
 
 async def list_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
@@ -54,6 +63,7 @@ async def list_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
         for f in deposits
     ]
     work = await _order_work(dialog_manager)
+    follow = await follow_on_items(dialog_manager)
     return {
         "items": items,
         "count": len(items),
@@ -61,7 +71,11 @@ async def list_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
         "deposits": expected,
         "deposit_count": len(expected),
         **work,
-        "empty": not items and not expected and not any(work[k] for k in ORDER_QUEUES),
+        **follow,
+        "empty": not items
+        and not expected
+        and not any(work[k] for k in ORDER_QUEUES)
+        and not follow["follow_on"],
     }
 
 
@@ -131,6 +145,39 @@ async def on_cosign(callback: CallbackQuery, _b: Button, manager: DialogManager)
             _("Co-signed ✅ {number} is in the ledger.").format(number=signed.number)
         )
         await manager.switch_to(PendingSG.list)
+
+
+async def follow_on_items(manager: DialogManager) -> dict[str, Any]:
+    """The order work beside the decisions: payments to record, work orders to file, sign,
+    assign or carry out."""
+    uow, actor = uow_of(manager), person_of(manager)
+    queue = await follow_on.follow_on_queue(uow, actor.id)
+
+    def rows(views: list[follow_on.WorkOrderFile]) -> list[tuple[int, str]]:
+        return [
+            (v.order.id, clip(f"🛠 {v.file.contract.number} · {v.file.customer_name}", 60))
+            for v in views
+        ]
+
+    lists = {
+        "to_sign": rows(queue.to_sign),
+        "to_assign": rows(queue.to_assign),
+        "to_accept": rows(queue.to_accept),
+    }
+    return {
+        **lists,
+        "follow_on": any(lists.values()),
+        "records_payments": actor.role in RECORDS_MONEY,
+        "files_work_orders": await follow_on.may_file_work_orders(
+            uow, actor.id, policy_of(manager)
+        ),
+    }
+
+
+async def on_work_order(
+    callback: CallbackQuery, _w: Select[int], manager: DialogManager, order_id: int
+) -> None:
+    await manager.start(WorkOrderSG.card, data=AtWorkOrder(order_id).data())
 
 
 async def _step_view(manager: DialogManager) -> tuple[ApprovalStep, RequestView]:
@@ -252,6 +299,26 @@ def pending_dialog() -> Dialog:
             choice_list("to_file", "af", on_file),
             Tr("<b>Contracts to co-sign</b>", when="to_cosign"),
             choice_list("to_cosign", "cs", on_cosign_open),
+            Tr("<b>Work orders to sign</b>", when="to_sign"),
+            choice_list("to_sign", "ws", on_work_order),
+            Tr("<b>Work orders to assign to customer service</b>", when="to_assign"),
+            choice_list("to_assign", "wa", on_work_order),
+            Tr(
+                "<b>Your work orders</b>\nRecord the acceptance report when done.", when="to_accept"
+            ),
+            choice_list("to_accept", "wc", on_work_order),
+            Start(
+                Label("💵 Record a payment"),
+                id="pay",
+                state=PaymentSG.contract,
+                when="records_payments",
+            ),
+            Start(
+                Label("🛠 File a work order"),
+                id="wof",
+                state=WorkOrderFileSG.contract,
+                when="files_work_orders",
+            ),
             Cancel(Label("Close")),
             buttons_only(),
             state=PendingSG.list,

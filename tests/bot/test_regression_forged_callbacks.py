@@ -79,7 +79,16 @@ def _forged_payloads() -> list[object]:
 
 
 def test_every_card_button_kind_is_covered() -> None:
-    assert [c.__prefix__ for c in _card_classes()] == ["ap", "ct", "cu", "dl", "fv", "pl", "tg"]
+    assert [c.__prefix__ for c in _card_classes()] == [
+        "ap",
+        "ct",
+        "cu",
+        "dl",
+        "fv",
+        "pl",
+        "tg",
+        "wo",
+    ]
 
 
 def errors_logged(caplog: pytest.LogCaptureFixture) -> list[str]:

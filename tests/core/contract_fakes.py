@@ -28,6 +28,8 @@ class FakeContracts:
         self.rows: dict[int, Contract] = {}
         self.counters: dict[int, int] = {}
         self.held: list[int] = []
+        # the unit of work's customer names, looked up when searched (casefolded)
+        self.customer_names: Callable[[], Callable[[int], str]] = lambda: lambda _id: ""
 
     async def apply(self, draft: ContractDraft, *, filed_by: int, now: datetime) -> Contract:
         contract = Contract(
@@ -117,6 +119,24 @@ class FakeContracts:
             and (due_before is None or any(i.due < due_before for i in c.schedule.instalments))
         ]
         return found[offset : offset + limit]
+
+    async def find(
+        self,
+        text: str,
+        *,
+        statuses: Collection[ContractStatus],
+        owner_ids: Collection[int] | None = None,
+        limit: int = 20,
+    ) -> Sequence[Contract]:
+        folded = text.casefold()
+        names = self.customer_names()
+        return [
+            c
+            for c in sorted(self.rows.values(), key=lambda c: c.id, reverse=True)
+            if c.status in statuses
+            and (owner_ids is None or c.owner_id in owner_ids)
+            and (folded in (c.number or "").casefold() or folded in names(c.customer_id))
+        ][:limit]
 
     def __getitem__(self, contract_id: int) -> Contract:
         return self.rows[contract_id]
@@ -216,3 +236,6 @@ class FakeWorkOrders:
             return False
         self.rows[order.id] = replace(order, task=stored.task)
         return True
+
+    async def in_status(self, statuses: Collection[WorkOrderStatus]) -> Sequence[WorkOrder]:
+        return [o for _id, o in sorted(self.rows.items()) if o.status in statuses]

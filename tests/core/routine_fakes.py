@@ -468,6 +468,11 @@ class RoutineUnitOfWork(ApprovalUnitOfWork):
         super().__post_init__()
         self.targets.sources = lambda: (self.visits, self.requests)
         self.deliveries.contracts = lambda: self.contracts
+        self.contracts.customer_names = lambda: self._customer_name
+
+    def _customer_name(self, customer_id: int) -> str:
+        customer = self.customers.rows.get(customer_id)
+        return customer.name.casefold() if customer else ""
 
     def snapshot(self) -> dict[str, Any]:
         return {
