@@ -464,6 +464,7 @@ class RoutineUnitOfWork(ApprovalUnitOfWork):
         super().__post_init__()
         self.targets.sources = lambda: (self.visits, self.requests)
         self.deliveries.contracts = lambda: self.contracts
+        self.contracts.deals = lambda: self.deals.rows
 
     def snapshot(self) -> dict[str, Any]:
         return {
