@@ -48,10 +48,14 @@ from bot.rendering import Renderer, make_env
 from bot.scheduling import Jobs, make_scheduler
 from bot.ui.cards import (
     card_keyboard,
+    contract_keyboard,
     deposit_keyboard,
     follow_ups_keyboard,
+    note_keyboard,
+    note_sign_keyboard,
     open_customer_keyboard,
     plan_keyboard,
+    production_keyboard,
     prospects_keyboard,
     target_keyboard,
 )
@@ -64,6 +68,7 @@ from dialogs.away import away_dialog
 from dialogs.customer import customer_dialog
 from dialogs.deal import deal_dialog
 from dialogs.decision import reason_dialog
+from dialogs.delivery import delivery_dialog, delivery_note_dialog
 from dialogs.deposit import deposit_dialog
 from dialogs.discard import discard_dialog
 from dialogs.invite import invite_dialog
@@ -79,6 +84,7 @@ from handlers import (
     approvals,
     basics,
     customers,
+    delivery,
     dialog_starts,
     errors,
     fallback,
@@ -205,6 +211,7 @@ def build_dispatcher(
         customers.router(),
         plans.router(),
         orders.router(),
+        delivery.router(),
     ):
         dp.include_router(router)
     for dialog in (
@@ -224,6 +231,8 @@ def build_dispatcher(
         team_plans_dialog(),
         reservation_dialog(),
         deposit_dialog(policy.tz),
+        delivery_dialog(),
+        delivery_note_dialog(),
     ):
         # A mistyped command is not an answer to the open form: the fallback names it.
         dialog.message.filter(~F.text.startswith("/"))
@@ -303,6 +312,12 @@ def build_app(
             "target_set": target_keyboard,
             "target_reminder": target_keyboard,
             "deposit_expected": deposit_keyboard,
+            "production_to_sign": production_keyboard,
+            "production_signed": contract_keyboard,
+            "goods_ready": contract_keyboard,
+            "delivery_note_to_sign": note_sign_keyboard,
+            "delivery_note_moved": note_keyboard,
+            "delivery_copy_to_book": note_keyboard,
         },
         bundle_windows={
             "prospect_to_confirm": timedelta(minutes=policy.reminders.bundle_minutes),

@@ -152,3 +152,15 @@ class DepositSG(StatesGroup):
     paid_on = State()
     confirm = State()
     done = State()
+
+
+class DeliverySG(StatesGroup):
+    contract = State()
+    note = State()
+    copy = State()
+
+
+class DeliveryNoteSG(StatesGroup):
+    quantity = State()
+    confirm = State()
+    done = State()

@@ -13,6 +13,7 @@ from bot.core.errors import (
 )
 from bot.core.orders import DealStage, StageOrder
 from bot.labels import day_label
+from bot.ui.delivery_errors import DELIVERY_ERRORS, delivery_sentence
 
 
 def stale_button() -> str:
@@ -39,6 +40,8 @@ def stage_order(error: StageOrder) -> str:
 def explain(error: DomainError) -> str:
     if isinstance(error, StageOrder):
         return stage_order(error)
+    if isinstance(error, DELIVERY_ERRORS):
+        return delivery_sentence(error)
     if isinstance(error, AlreadyDecided):
         if error.by and error.at:
             at = day_label(error.at, clock=True)

@@ -46,6 +46,7 @@ def input_problem_text(problem: InputProblem) -> str:
             "That is more than {days} days back; please ask finance to correct old entries."
         ),
         "bad_choice": _("Please choose with the buttons."),
+        "nothing_to_deliver": _("Put at least one line on the delivery note (a quantity above 0)."),
         "bad_name": _("Please type the newcomer's name in letters, e.g. Li Wei or 李伟."),
     }
     return texts.get(problem.code, _("That value is not valid.")).format(**details)

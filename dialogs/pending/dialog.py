@@ -22,6 +22,7 @@ from bot.ui.paging import pager
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list
 from dialogs.common import ends_if_refused, now_of, person_of, policy_of, renderer_of, uow_of
+from dialogs.delivery.pending import delivery_pending, delivery_sections
 from dialogs.history import history_button, history_pages, more_history
 from dialogs.starts import AtCustomer, AtDeal, DecideStep
 from dialogs.states import CustomerSG, DepositSG, PendingSG, ReasonSG
@@ -52,13 +53,15 @@ async def list_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
         )
         for f in deposits
     ]
+    deliveries = await delivery_pending(dialog_manager)
     return {
         "items": items,
         "count": len(items),
         "has_items": bool(items),
         "deposits": expected,
         "deposit_count": len(expected),
-        "empty": not items and not expected,
+        **deliveries,
+        "empty": not items and not expected and deliveries["delivery_empty"],
     }
 
 
@@ -177,6 +180,7 @@ def pending_dialog() -> Dialog:
                 when="deposits",
             ),
             choice_list("deposits", "dp", on_deposit),
+            *delivery_sections(),
             Cancel(Label("Close")),
             buttons_only(),
             state=PendingSG.list,
