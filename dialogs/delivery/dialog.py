@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from decimal import Decimal
 from typing import Any
 
 from aiogram.enums import ContentType
@@ -23,12 +24,18 @@ from bot.documents.delivery_note import delivery_note_document, delivery_note_fi
 from bot.documents.files import pdf_file
 from bot.documents.pdf import render_pdf
 from bot.i18n import N_
+from bot.rendering import units
 from bot.ui.fit import WINDOW_LIMIT
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list
 from dialogs.common import ends_if_refused, now_of, person_of, policy_of, renderer_of, uow_of
 from dialogs.starts import AtContract, AtNote
 from dialogs.states import DeliveryNoteSG, DeliverySG
+
+
+def count(quantity: Decimal) -> str:
+    """A quantity on a screen of quantities: none is 0 here, not a dash."""
+    return units(quantity) if quantity else "0"
 
 
 def _contract_id(manager: DialogManager) -> int:
@@ -77,7 +84,12 @@ async def contract_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str
         "goods_ready_at": contract.goods_ready_at,
         "notes": len(sheet.notes),
         "lines": [
-            {"product": line.product, "ordered": line.quantity, "delivered": done, "left": left}
+            {
+                "product": line.product,
+                "ordered": count(line.quantity),
+                "delivered": count(done),
+                "left": count(left),
+            }
             for line, done, left in zip(contract.lines, file.delivered, file.remaining, strict=True)
         ],
     }

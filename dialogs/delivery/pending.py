@@ -11,6 +11,7 @@ from aiogram_dialog.widgets.common import Whenable
 
 from bot.core.usecases.delivery_access import ContractFile, NoteFile
 from bot.core.usecases.delivery_queue import delivery_queue
+from bot.i18n import N_
 from bot.ui.fit import BUTTON_TEXT_MAX, clip
 from bot.ui.text import Tr
 from bot.ui.widgets import choice_list
@@ -20,13 +21,18 @@ from dialogs.states import DeliverySG
 
 # (the queue's section, its widget id, its heading, whether its items are notes)
 SECTIONS = (
-    ("production_to_sign", "pn", "<b>Production notices to sign: {pn_count}</b>", False),
-    ("goods_to_mark_ready", "gr", "<b>Goods to mark ready: {gr_count}</b>", False),
-    ("ready_to_deliver", "rd", "<b>Goods ready to deliver: {rd_count}</b>", False),
-    ("notes_to_sign", "ns", "<b>Delivery notes to sign: {ns_count}</b>", True),
-    ("notes_to_ship", "sh", "<b>Delivery notes to ship: {sh_count}</b>", True),
-    ("copies_to_receive", "cr", "<b>Signed delivery copies to bring back: {cr_count}</b>", True),
-    ("copies_to_book", "bk", "<b>Signed delivery copies to book: {bk_count}</b>", True),
+    ("production_to_sign", "pn", N_("<b>Production notices to sign: {pn_count}</b>"), False),
+    ("goods_to_mark_ready", "gr", N_("<b>Goods to mark ready: {gr_count}</b>"), False),
+    ("ready_to_deliver", "rd", N_("<b>Goods ready to deliver: {rd_count}</b>"), False),
+    ("notes_to_sign", "ns", N_("<b>Delivery notes to sign: {ns_count}</b>"), True),
+    ("notes_to_ship", "sh", N_("<b>Delivery notes to ship: {sh_count}</b>"), True),
+    (
+        "copies_to_receive",
+        "cr",
+        N_("<b>Signed delivery copies to bring back: {cr_count}</b>"),
+        True,
+    ),
+    ("copies_to_book", "bk", N_("<b>Signed delivery copies to book: {bk_count}</b>"), True),
 )
 
 

@@ -79,7 +79,7 @@ def _forged_payloads() -> list[object]:
 
 
 def test_every_card_button_kind_is_covered() -> None:
-    assert [c.__prefix__ for c in _card_classes()] == ["ap", "cu", "dl", "fv", "pl", "tg"]
+    assert [c.__prefix__ for c in _card_classes()] == ["ap", "cu", "dl", "dn", "fv", "pl", "pn", "tg"]
 
 
 def errors_logged(caplog: pytest.LogCaptureFixture) -> list[str]:
