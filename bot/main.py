@@ -48,11 +48,15 @@ from bot.rendering import Renderer, make_env
 from bot.scheduling import Jobs, make_scheduler
 from bot.ui.cards import (
     card_keyboard,
+    contract_keyboard,
     cosign_keyboard,
     deposit_keyboard,
     follow_ups_keyboard,
+    note_keyboard,
+    note_sign_keyboard,
     open_customer_keyboard,
     plan_keyboard,
+    production_keyboard,
     prospects_keyboard,
     target_keyboard,
     work_order_keyboard,
@@ -69,6 +73,7 @@ from dialogs.contract import contract_dialog
 from dialogs.customer import customer_dialog
 from dialogs.deal import deal_dialog
 from dialogs.decision import reason_dialog
+from dialogs.delivery import delivery_dialog, delivery_note_dialog
 from dialogs.deposit import deposit_dialog
 from dialogs.discard import discard_dialog
 from dialogs.invite import invite_dialog
@@ -86,6 +91,7 @@ from handlers import (
     approvals,
     basics,
     customers,
+    delivery,
     dialog_starts,
     errors,
     fallback,
@@ -214,6 +220,7 @@ def build_dispatcher(
         plans.router(),
         orders.router(),
         follow_on.router(),
+        delivery.router(),
     ):
         dp.include_router(router)
     for dialog in (
@@ -238,6 +245,8 @@ def build_dispatcher(
         payment_dialog(policy.tz),
         work_order_filing_dialog(),
         work_order_dialog(),
+        delivery_dialog(),
+        delivery_note_dialog(),
     ):
         # A mistyped command is not an answer to the open form: the fallback names it.
         dialog.message.filter(~F.text.startswith("/"))
@@ -321,6 +330,12 @@ def build_app(
             "work_order_to_sign": work_order_sign_keyboard,
             "work_order_signed": work_order_keyboard,
             "work_order_assigned": work_order_keyboard,
+            "production_to_sign": production_keyboard,
+            "production_signed": contract_keyboard,
+            "goods_ready": contract_keyboard,
+            "delivery_note_to_sign": note_sign_keyboard,
+            "delivery_note_moved": note_keyboard,
+            "delivery_copy_to_book": note_keyboard,
         },
         bundle_windows={
             "prospect_to_confirm": timedelta(minutes=policy.reminders.bundle_minutes),

@@ -122,3 +122,29 @@ class AtWorkOrder(StartData):
         if isinstance(data, dict) and data.get("order"):
             return cls(int(data["order"]))
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class AtContract(StartData):
+    """A contract's production and delivery screen, or the delivery note form for it."""
+
+    contract: int
+
+    @classmethod
+    def read(cls, data: object) -> Self | None:
+        if isinstance(data, dict) and data.get("contract"):
+            return cls(int(data["contract"]))
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class AtNote(StartData):
+    """One delivery note's screen."""
+
+    note: int
+
+    @classmethod
+    def read(cls, data: object) -> Self | None:
+        if isinstance(data, dict) and data.get("note"):
+            return cls(int(data["note"]))
+        return None

@@ -197,3 +197,15 @@ class WorkOrderSG(StatesGroup):
     card = State()
     assignee = State()
     acceptance = State()
+
+
+class DeliverySG(StatesGroup):
+    contract = State()
+    note = State()
+    copy = State()
+
+
+class DeliveryNoteSG(StatesGroup):
+    quantity = State()
+    confirm = State()
+    done = State()

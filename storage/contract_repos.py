@@ -12,8 +12,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.contract_terms import ContractLine, Instalment, PaymentSchedule
-from bot.core.contracts import Contract, ContractDraft, ContractStatus
+from bot.core.contracts import Contract, ContractDraft, ContractStatus, ProductionStep
 from bot.core.customer_rules import customer_search
+from bot.core.orders import DealStage
 from storage.batches import bulk_insert, id_batches
 from storage.customer_repos import contains
 from storage.tables import (
@@ -21,6 +22,7 @@ from storage.tables import (
     ContractNumberRow,
     ContractRow,
     CustomerRow,
+    DealRow,
     InstalmentRow,
 )
 
@@ -215,6 +217,19 @@ class SqlContracts:
             .where(ContractRow.id == contract_id)
             .values(status=ContractRow.status)
         )
+
+    async def in_production(self, step: ProductionStep) -> Sequence[Contract]:
+        row = ContractRow
+        query = select(row).where(row.status == ContractStatus.in_force.value)
+        if step is ProductionStep.to_sign:
+            query = query.where(row.goods_ready_at.is_(None), row.production_signed_at.is_(None))
+        elif step is ProductionStep.to_make:
+            query = query.where(row.goods_ready_at.is_(None), row.production_signed_at.is_not(None))
+        else:
+            query = query.join(DealRow, DealRow.id == row.deal_id).where(
+                row.goods_ready_at.is_not(None), DealRow.stage == DealStage.contracted.value
+            )
+        return await self._read(query.order_by(row.id))
 
     async def next_number_seq(self, series: int) -> int:
         dialect = self._session.get_bind().dialect.name

@@ -156,12 +156,22 @@ class SqlDeliveries:
                 totals[contract_id][position] += quantity
         return {contract_id: tuple(quantities) for contract_id, quantities in totals.items()}
 
-    async def _notes(self, where: list[Any]) -> list[DeliveryNote]:
+    async def in_status(self, statuses: Collection[DeliveryStatus]) -> Sequence[DeliveryNote]:
+        wanted = sorted(s.value for s in statuses)
+        return await self._notes([DeliveryNoteRow.status.in_(wanted)], by_id=True)
+
+    async def _notes(self, where: list[Any], *, by_id: bool = False) -> list[DeliveryNote]:
         rows = list(
             await self._session.scalars(
                 select(DeliveryNoteRow)
                 .where(*where)
-                .order_by(DeliveryNoteRow.contract_id, DeliveryNoteRow.seq)
+                .order_by(
+                    *(
+                        (DeliveryNoteRow.id,)
+                        if by_id
+                        else (DeliveryNoteRow.contract_id, DeliveryNoteRow.seq)
+                    )
+                )
                 .execution_options(populate_existing=True)
             )
         )

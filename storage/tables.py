@@ -370,6 +370,8 @@ class ContractRow(Base):
         Index("ix_contracts_owner", "owner_id", "id"),
         Index("ix_contracts_customer", "customer_id", "id"),
         Index("ix_contracts_status", "status", "id"),
+        # the production and delivery queues: in force, goods ready or not, notice signed or not
+        Index("ix_contracts_production", "status", "goods_ready_at", "production_signed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -442,7 +444,10 @@ class PaymentRow(Base):
 
 class DeliveryNoteRow(Base):
     __tablename__ = "delivery_notes"
-    __table_args__ = (UniqueConstraint("contract_id", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("contract_id", "seq"),
+        Index("ix_delivery_notes_status", "status", "id"),  # the delivery queues
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"))

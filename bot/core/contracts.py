@@ -196,3 +196,11 @@ def goods_ready(contract: Contract, now: datetime) -> Contract:
     if contract.goods_ready_at is not None:
         raise AlreadyRecorded("goods_ready", contract.goods_ready_at)
     return replace(contract, goods_ready_at=now)
+
+
+class ProductionStep(StrEnum):
+    """Where a contract in force stands between its co-signature and its delivery notes."""
+
+    to_sign = "to_sign"  # the production notice waits for its signature
+    to_make = "to_make"  # signed; the factory makes the goods
+    to_deliver = "to_deliver"  # the goods are ready and the deal is not delivered yet

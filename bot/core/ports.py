@@ -17,7 +17,7 @@ from bot.core.approvals import (
     StepStatus,
 )
 from bot.core.contract_terms import ContractLine, PaymentSchedule
-from bot.core.contracts import Contract, ContractDraft, ContractStatus
+from bot.core.contracts import Contract, ContractDraft, ContractStatus, ProductionStep
 from bot.core.customers import Customer, CustomerDraft, CustomerEvent, Visit, VisitDraft
 from bot.core.deals import DealTerms
 from bot.core.deliveries import DeliveryNote, DeliveryStatus
@@ -374,6 +374,12 @@ class ContractRepo(Protocol):
         then check one after the other, so together they cannot pass its amount or quantity."""
         ...
 
+    async def in_production(self, step: ProductionStep) -> Sequence[Contract]:
+        """The contracts in force at this step, oldest first (the queues of production and
+        delivery): `to_sign` without a signed production notice, `to_make` signed and the goods
+        not ready, `to_deliver` the goods ready while the deal is still `contracted`."""
+        ...
+
     async def next_number_seq(self, series: int) -> int:
         """The next `seq` of a number series (contract_numbers.number_series), 1 first; two
         approvals at once get two numbers, and a rolled-back one gives its number back."""
@@ -439,6 +445,10 @@ class DeliveryRepo(Protocol):
 
     async def delivered(self, contract_ids: Collection[int]) -> dict[int, tuple[Decimal, ...]]:
         """Per contract, the quantity per line of its notes not cancelled (zeros included)."""
+        ...
+
+    async def in_status(self, statuses: Collection[DeliveryStatus]) -> Sequence[DeliveryNote]:
+        """The notes in these statuses, oldest first (the delivery queues)."""
         ...
 
 

@@ -234,3 +234,59 @@ def work_order_keyboard(item: OutboxItem) -> InlineKeyboardMarkup:
         int(item.params["order_id"]), _("📄 Open the work order"), WorkOrderAct.open
     )
     return InlineKeyboardMarkup(inline_keyboard=[[button]])
+
+
+class ProductionAct(StrEnum):
+    sign = "s"  # the VP signs the production notice
+    open = "o"  # the contract's delivery screen
+
+
+class ProductionCb(CallbackData, prefix="pn"):
+    contract: RecordId
+    act: ProductionAct
+
+
+class NoteAct(StrEnum):
+    sign = "s"  # the sales manager signs the delivery note
+    open = "o"  # the note's screen
+
+
+class NoteCb(CallbackData, prefix="dn"):
+    note: RecordId
+    act: NoteAct
+
+
+def _production_button(text: str, contract_id: int, act: ProductionAct) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        text=text, callback_data=ProductionCb(contract=contract_id, act=act).pack()
+    )
+
+
+def _note_button(text: str, note_id: int, act: NoteAct) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=NoteCb(note=note_id, act=act).pack())
+
+
+def production_keyboard(item: OutboxItem) -> InlineKeyboardMarkup:
+    contract_id = int(item.params["contract_id"])
+    sign = _production_button(_("✍️ Sign the production notice"), contract_id, ProductionAct.sign)
+    look = _production_button(_("📦 Open the contract"), contract_id, ProductionAct.open)
+    return InlineKeyboardMarkup(inline_keyboard=[[sign], [look]])
+
+
+def contract_keyboard(item: OutboxItem) -> InlineKeyboardMarkup:
+    look = _production_button(
+        _("📦 Open the contract"), int(item.params["contract_id"]), ProductionAct.open
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[[look]])
+
+
+def note_sign_keyboard(item: OutboxItem) -> InlineKeyboardMarkup:
+    note_id = int(item.params["note_id"])
+    sign = _note_button(_("✍️ Sign the delivery note"), note_id, NoteAct.sign)
+    look = _note_button(_("🚚 Open the note"), note_id, NoteAct.open)
+    return InlineKeyboardMarkup(inline_keyboard=[[sign], [look]])
+
+
+def note_keyboard(item: OutboxItem) -> InlineKeyboardMarkup:
+    look = _note_button(_("🚚 Open the note"), int(item.params["note_id"]), NoteAct.open)
+    return InlineKeyboardMarkup(inline_keyboard=[[look]])

@@ -17,6 +17,7 @@ from bot.core.payments import FirstPaymentMissing, OverPayment
 from bot.core.work_orders import WorkOrderStatus, WorkOrderStatusOrder
 from bot.labels import day_label
 from bot.rendering import money
+from bot.ui.delivery_errors import DELIVERY_ERRORS, delivery_sentence
 
 
 def stale_button() -> str:
@@ -118,6 +119,8 @@ def explain(error: DomainError, currency: str = "CNY") -> str:
         return _("Contract %(number)s is not in force; nothing can be recorded against it.") % {
             "number": error.number or "—"
         }
+    if isinstance(error, DELIVERY_ERRORS):
+        return delivery_sentence(error)
     if isinstance(error, AlreadyDecided):
         if error.by and error.at:
             at = day_label(error.at, clock=True)

@@ -55,6 +55,7 @@ def input_problem_text(problem: InputProblem) -> str:
             "The deposit and the instalments come to {scheduled}, the contract to {amount}."
         ),
         "bad_choice": _("Please choose with the buttons."),
+        "nothing_to_deliver": _("Put at least one line on the delivery note (a quantity above 0)."),
         "bad_name": _("Please type the newcomer's name in letters, e.g. Li Wei or 李伟."),
     }
     return texts.get(problem.code, _("That value is not valid.")).format(**details)

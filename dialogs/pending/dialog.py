@@ -24,6 +24,7 @@ from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list
 from dialogs.application.dialog import start_application
 from dialogs.common import ends_if_refused, now_of, person_of, policy_of, renderer_of, uow_of
+from dialogs.delivery.pending import delivery_pending, delivery_sections
 from dialogs.history import history_button, history_pages, more_history
 from dialogs.starts import AtCustomer, AtDeal, AtWorkOrder, DecideStep
 from dialogs.states import (
@@ -64,6 +65,7 @@ async def list_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
     ]
     work = await _order_work(dialog_manager)
     follow = await follow_on_items(dialog_manager)
+    deliveries = await delivery_pending(dialog_manager)
     return {
         "items": items,
         "count": len(items),
@@ -72,10 +74,12 @@ async def list_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
         "deposit_count": len(expected),
         **work,
         **follow,
+        **deliveries,
         "empty": not items
         and not expected
         and not any(work[k] for k in ORDER_QUEUES)
-        and not follow["follow_on"],
+        and not follow["follow_on"]
+        and deliveries["delivery_empty"],
     }
 
 
@@ -319,6 +323,7 @@ def pending_dialog() -> Dialog:
                 state=WorkOrderFileSG.contract,
                 when="files_work_orders",
             ),
+            *delivery_sections(),
             Cancel(Label("Close")),
             buttons_only(),
             state=PendingSG.list,

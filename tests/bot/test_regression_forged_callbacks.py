@@ -79,16 +79,8 @@ def _forged_payloads() -> list[object]:
 
 
 def test_every_card_button_kind_is_covered() -> None:
-    assert [c.__prefix__ for c in _card_classes()] == [
-        "ap",
-        "ct",
-        "cu",
-        "dl",
-        "fv",
-        "pl",
-        "tg",
-        "wo",
-    ]
+    prefixes = ["ap", "ct", "cu", "dl", "dn", "fv", "pl", "pn", "tg", "wo"]
+    assert [c.__prefix__ for c in _card_classes()] == prefixes
 
 
 def errors_logged(caplog: pytest.LogCaptureFixture) -> list[str]:

@@ -15,8 +15,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from bot.core.contract_terms import ContractLine, PaymentSchedule
-from bot.core.contracts import Contract, ContractDraft, ContractStatus
+from bot.core.contracts import Contract, ContractDraft, ContractStatus, ProductionStep
 from bot.core.deliveries import DeliveryNote, DeliveryStatus, delivered_quantities
+from bot.core.orders import Deal, DealStage
 from bot.core.payments import Payment, PaymentDraft
 from bot.core.work_orders import WorkOrder, WorkOrderStatus
 
@@ -30,6 +31,8 @@ class FakeContracts:
         self.held: list[int] = []
         # the unit of work's customer names, looked up when searched (casefolded)
         self.customer_names: Callable[[], Callable[[int], str]] = lambda: lambda _id: ""
+        # the unit of work's deals, looked up when read (to_deliver: the deal is contracted)
+        self.deals: Callable[[], Collection[Deal]] = list
 
     async def apply(self, draft: ContractDraft, *, filed_by: int, now: datetime) -> Contract:
         contract = Contract(
@@ -93,6 +96,20 @@ class FakeContracts:
 
     async def hold(self, contract_id: int) -> None:
         self.held.append(contract_id)
+
+    async def in_production(self, step: ProductionStep) -> Sequence[Contract]:
+        contracted = {d.id for d in self.deals() if d.stage is DealStage.contracted}
+
+        def at_step(c: Contract) -> bool:
+            signed, ready = c.production_signed_at is not None, c.goods_ready_at is not None
+            if step is ProductionStep.to_sign:
+                return not signed and not ready
+            if step is ProductionStep.to_make:
+                return signed and not ready
+            return ready and c.deal_id in contracted
+
+        in_force = (c for c in self.rows.values() if c.status is ContractStatus.in_force)
+        return sorted((c for c in in_force if at_step(c)), key=lambda c: c.id)
 
     async def next_number_seq(self, series: int) -> int:
         self.counters[series] = self.counters.get(series, 0) + 1
@@ -203,6 +220,9 @@ class FakeDeliveries:
             return False
         self.rows[note.id] = replace(note, lines=stored.lines, seq=stored.seq)
         return True
+
+    async def in_status(self, statuses: Collection[DeliveryStatus]) -> Sequence[DeliveryNote]:
+        return sorted((n for n in self.rows.values() if n.status in statuses), key=lambda n: n.id)
 
     async def delivered(self, contract_ids: Collection[int]) -> dict[int, tuple[Decimal, ...]]:
         contracts = self.contracts()

@@ -469,6 +469,7 @@ class RoutineUnitOfWork(ApprovalUnitOfWork):
         self.targets.sources = lambda: (self.visits, self.requests)
         self.deliveries.contracts = lambda: self.contracts
         self.contracts.customer_names = lambda: self._customer_name
+        self.contracts.deals = lambda: self.deals.rows
 
     def _customer_name(self, customer_id: int) -> str:
         customer = self.customers.rows.get(customer_id)

@@ -16,7 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from test_storage_approvals import add_customer, add_request, org  # noqa: F401 - org is a fixture
 
 from bot.core.contract_terms import ContractLine, Instalment, PaymentSchedule
-from bot.core.contracts import Contract, ContractDraft, ContractStatus, approved, cosigned
+from bot.core.contracts import (
+    Contract,
+    ContractDraft,
+    ContractStatus,
+    ProductionStep,
+    approved,
+    cosigned,
+)
 from bot.core.deliveries import (
     DeliveryStatus,
     OverDelivery,
@@ -25,7 +32,7 @@ from bot.core.deliveries import (
     ship_note,
     sign_note,
 )
-from bot.core.orders import Deposit
+from bot.core.orders import DealStage, Deposit
 from bot.core.payments import PaymentDraft, PaymentMethod
 from bot.core.work_orders import WorkOrderStatus, sign_work_order
 from storage.tables import DeliveryNoteRow
@@ -33,6 +40,7 @@ from storage.uow import SqlUnitOfWork
 
 D = Decimal
 CS = ContractStatus
+DS = DeliveryStatus
 LINES = (
     ContractLine("Steel pipes", D("1.234"), D("12345678.90"), D("12.50")),
     ContractLine("Valves", D(3), D("0.01")),
@@ -401,3 +409,45 @@ async def test_the_deposits_of_many_deals_in_one_read(
             found = await uow.deals.deposits([paid.deal_id, unpaid.deal_id])
         assert len(seen) == 1
     assert found == {paid.deal_id: D("3000.01")}
+
+
+async def test_the_production_and_delivery_queues_read_by_step_and_status(
+    sessionmaker: Sessions,
+    org: dict[str, int],  # noqa: F811
+) -> None:
+    """A contract in force moves through the production steps; `to_deliver` ends when its
+    deal leaves `contracted`. Notes are listed by status, oldest first."""
+    filed = await add_contract(sessionmaker, org)
+    in_force = cosigned(
+        approved(filed, number="HT-2026-0007", signed_by=org["mgr"], now=NOW),
+        by=org["sid"],
+        now=NOW,
+    )
+    signed = replace(in_force, production_signed_by=org["mgr"], production_signed_at=NOW)
+    ready = replace(signed, goods_ready_at=NOW)
+
+    async def steps() -> list[list[int]]:
+        async with SqlUnitOfWork(sessionmaker) as uow:
+            return [[c.id for c in await uow.contracts.in_production(s)] for s in ProductionStep]
+
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        assert await uow.contracts.save(in_force, expected=CS.applied)
+        await uow.commit()
+    assert await steps() == [[filed.id], [], []]
+    for contract in (signed, ready):
+        async with SqlUnitOfWork(sessionmaker) as uow:
+            assert await uow.contracts.save(contract, expected=CS.in_force)
+            await uow.commit()
+    assert await steps() == [[], [], []], "the deal is not contracted yet"
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        for seen, to in zip(list(DealStage)[:3], list(DealStage)[1:4], strict=True):
+            assert await uow.deals.move(filed.deal_id, seen, to, NOW)
+        a = await uow.deliveries.add(filed.id, lines=[D(1), D(0)], filed_by=org["sup"], now=NOW)
+        b = await uow.deliveries.add(filed.id, lines=[D(0), D(1)], filed_by=org["sup"], now=NOW)
+        assert await uow.deliveries.save(sign_note(b, by=org["mgr"], now=NOW), expected=DS.filed)
+        await uow.commit()
+    assert await steps() == [[], [], [filed.id]]
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        assert [n.id for n in await uow.deliveries.in_status({DS.filed, DS.signed})] == [a.id, b.id]
+        assert [n.id for n in await uow.deliveries.in_status({DS.signed})] == [b.id]
+        assert await uow.deliveries.in_status({DS.booked}) == []

@@ -1,7 +1,7 @@
 """work order queues: the open work orders by status, for /pending
 
 Revision ID: 0021
-Revises: 0018
+Revises: 0020
 Create Date: 2026-11-29 03:10:00
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0021"
-down_revision: str | None = "0018"
+down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
