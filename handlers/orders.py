@@ -11,6 +11,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, StartMode
 
 from bot.core.models import Person
+from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
 from bot.core.usecases import contract_application, orders
 from bot.ui.cards import ContractAct, ContractCb, DealAct, DealCb
@@ -43,10 +44,11 @@ async def cosign(
     callback_data: ContractCb,
     person: Person,
     uow: UnitOfWork,
+    policy: Policy,
     now: datetime,
 ) -> None:
     """One tap, as an approval: finance co-signs the contract on its message."""
     signed = await contract_application.cosign(
-        uow, actor_id=person.id, contract_id=callback_data.contract, now=now
+        uow, actor_id=person.id, contract_id=callback_data.contract, policy=policy, now=now
     )
     await callback.answer(_("Co-signed ✅ {number} is in the ledger.").format(number=signed.number))

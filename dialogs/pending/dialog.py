@@ -143,6 +143,7 @@ async def on_cosign(callback: CallbackQuery, _b: Button, manager: DialogManager)
             uow_of(manager),
             actor_id=person_of(manager).id,
             contract_id=int(manager.dialog_data["contract"]),
+            policy=policy_of(manager),
             now=now_of(manager),
         )
         await callback.answer(

@@ -183,13 +183,16 @@ async def test_finance_co_signs_it_into_the_ledger_and_the_deal_is_contracted() 
     uow, deal_id = await deposit_in()
     contract_id = await approved(uow, deal_id)
 
-    await contract_application.cosign(uow, actor_id=ACE, contract_id=contract_id, now=MONDAY_10)
+    await contract_application.cosign(
+        uow, actor_id=ACE, contract_id=contract_id, policy=POLICY, now=MONDAY_10
+    )
 
     contract = await uow.contracts.get(contract_id)
     assert contract is not None
     assert (contract.status, contract.cosigned_by) == (ContractStatus.in_force, ACE)
     assert (await uow.deals.get(deal_id)).stage is DealStage.contracted  # type: ignore[union-attr]
     assert {r for r, t in uow.queued() if t == "contract_in_force"} == {ROB, DESK}
+    assert (MIA, "production_to_sign") in uow.queued(), "rule 6: the VP signs the notice next"
     edited = [n for n in uow.outbox.sent_to(FAY) if n.template == "contract_cosigned"]
     assert edited
     assert (edited[0].edit, edited[0].edit_only) == (True, True)
@@ -200,13 +203,17 @@ async def test_only_finance_co_signs_and_only_once() -> None:
     contract_id = await approved(uow, deal_id)
     for someone in (ROB, SAM, GUS, DESK):
         call = contract_application.cosign(
-            uow, actor_id=someone, contract_id=contract_id, now=MONDAY_10
+            uow, actor_id=someone, contract_id=contract_id, policy=POLICY, now=MONDAY_10
         )
         await assert_refused(uow, call, NotAllowed)
-    await contract_application.cosign(uow, actor_id=FAY, contract_id=contract_id, now=MONDAY_10)
+    await contract_application.cosign(
+        uow, actor_id=FAY, contract_id=contract_id, policy=POLICY, now=MONDAY_10
+    )
     uow.baseline()
 
-    again = contract_application.cosign(uow, actor_id=ACE, contract_id=contract_id, now=MONDAY_10)
+    again = contract_application.cosign(
+        uow, actor_id=ACE, contract_id=contract_id, policy=POLICY, now=MONDAY_10
+    )
     await assert_refused(uow, again, ContractStatusOrder)
 
 

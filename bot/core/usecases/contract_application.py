@@ -31,6 +31,7 @@ from bot.core.usecases.contract_settle import (
     cosigners,
 )
 from bot.core.usecases.guards import active_person
+from bot.core.usecases.production import production_notice_due
 from bot.core.usecases.orders import DealFile, deal_files
 
 # An application that is going through approval, waits for finance, or is in force: the deal
@@ -188,9 +189,12 @@ async def cosign_file(uow: UnitOfWork, actor_id: int, contract_id: int) -> Contr
     return contract
 
 
-async def cosign(uow: UnitOfWork, *, actor_id: int, contract_id: int, now: datetime) -> Contract:
+async def cosign(
+    uow: UnitOfWork, *, actor_id: int, contract_id: int, policy: Policy, now: datetime
+) -> Contract:
     """Seed rule 3: finance co-signs (会签); only then is the contract in the ledger and the
-    deal contracted. Of two finance people tapping at once, one signs."""
+    deal contracted, and its production notice goes to the VP in charge of sales (rule 6).
+    Of two finance people tapping at once, one signs."""
     actor = await _cosigner(uow, actor_id)
     contract = await cosign_file(uow, actor_id, contract_id)
     signed = cosigned(contract, by=actor.id, now=now)
@@ -221,6 +225,7 @@ async def cosign(uow: UnitOfWork, *, actor_id: int, contract_id: int, now: datet
         for p in await cosigners(uow)
     ]
     await uow.outbox.add_many(notices, now)
+    await production_notice_due(uow, signed, now, policy)
     await uow.audit.add(AuditEntry("contract_cosigned", actor.id, now, f"contract:{contract.id}"))
     await uow.commit()
     return signed
