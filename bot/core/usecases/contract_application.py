@@ -31,8 +31,8 @@ from bot.core.usecases.contract_settle import (
     cosigners,
 )
 from bot.core.usecases.guards import active_person
-from bot.core.usecases.production import production_notice_due
 from bot.core.usecases.orders import DealFile, deal_files
+from bot.core.usecases.production import production_notice_due
 
 # An application that is going through approval, waits for finance, or is in force: the deal
 # has its contract (a refused, returned or withdrawn one leaves room for a new application).
