@@ -9,6 +9,7 @@ from datetime import date, datetime
 from aiogram.utils.i18n import gettext as _
 
 from bot.core.calendar import local
+from bot.core.contracts import ContractStatus
 from bot.core.policy import Policy
 from bot.core.usecases.ledger import ContractFile
 from bot.documents.layout import Align, Field, PrintDocument, Signature, Table
@@ -18,24 +19,35 @@ from bot.rendering import money, percent, units
 R = Align.RIGHT
 
 
+# Before approval the paper is the application (合同申报单, rule 2), signed by the sales manager
+# (审签) and approved by the general manager (签批); from approval on it is the contract.
+APPLICATION = frozenset(
+    {
+        ContractStatus.applied,
+        ContractStatus.returned,
+        ContractStatus.refused,
+        ContractStatus.withdrawn,
+    }
+)
+
+
+def document_title(file: ContractFile) -> str:
+    return _("Contract application") if file.contract.status in APPLICATION else _("Contract")
+
+
 def contract_document(file: ContractFile, policy: Policy) -> PrintDocument:
     contract = file.contract
 
     def when(moment: datetime | None) -> str:
         return _iso(local(moment, policy).date()) if moment else ""
 
-    return PrintDocument(
-        title=_("Contract"),
-        number=Field(_("No."), contract.number or "—"),
-        issued=Field(_("Date"), when(contract.cosigned_at or contract.signed_at)),
-        fields=(
-            Field(_("Customer"), file.customer_name),
-            Field(_("Sales rep"), file.name(contract.owner_id)),
-            Field(_("Status"), contract_status_label(contract.status.value)),
-            Field(_("Delivery date"), _iso(contract.delivery_date)),
-        ),
-        tables=(_lines(file, policy.currency), _schedule(file, policy.currency)),
-        signatures=(
+    if contract.status in APPLICATION:
+        signatures = (
+            Signature(_("Sales manager (审签)"), "", Field(_("Date"), "")),
+            Signature(_("General manager (签批)"), "", Field(_("Date"), "")),
+        )
+    else:
+        signatures = (
             Signature(
                 _("Sales head"),
                 file.name(contract.signed_by),
@@ -46,7 +58,19 @@ def contract_document(file: ContractFile, policy: Policy) -> PrintDocument:
                 file.name(contract.cosigned_by),
                 Field(_("Date"), when(contract.cosigned_at)),
             ),
+        )
+    return PrintDocument(
+        title=document_title(file),
+        number=Field(_("No."), contract.number or "—"),
+        issued=Field(_("Date"), when(contract.cosigned_at or contract.signed_at)),
+        fields=(
+            Field(_("Customer"), file.customer_name),
+            Field(_("Sales rep"), file.name(contract.owner_id)),
+            Field(_("Status"), contract_status_label(contract.status.value)),
+            Field(_("Delivery date"), _iso(contract.delivery_date)),
         ),
+        tables=(_lines(file, policy.currency), _schedule(file, policy.currency)),
+        signatures=signatures,
     )
 
 

@@ -4,13 +4,12 @@ import asyncio
 
 from aiogram import Bot
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, ShowMode
 from aiogram_dialog.widgets.input import ManagedTextInput
 from aiogram_dialog.widgets.kbd import Button, Select
 
 from bot.core.usecases import ledger
-from bot.documents.contract import contract_document
+from bot.documents.contract import contract_document, document_title
 from bot.documents.files import pdf_file
 from bot.documents.pdf import render_pdf
 from dialogs.common import person_of, policy_of, uow_of
@@ -58,18 +57,22 @@ async def on_open(
 
 
 async def on_pdf(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
-    """The summary is sent straight back to the person who tapped, not through the outbox: it
-    answers their own tap and nothing is committed with it (as a visit's photos are)."""
+    await send_contract_pdf(callback, manager, int(manager.dialog_data["contract"]))
+
+
+async def send_contract_pdf(
+    callback: CallbackQuery, manager: DialogManager, contract_id: int
+) -> None:
+    """The contract (or its application, before approval) sent straight back to the person who
+    tapped, not through the outbox: it answers their own tap and nothing is committed with it
+    (as a visit's photos are). Only a contract in the person's sight is printed."""
     file = await ledger.contract_file(
-        uow_of(manager),
-        person_of(manager).id,
-        int(manager.dialog_data["contract"]),
-        today_of(manager),
+        uow_of(manager), person_of(manager).id, contract_id, today_of(manager)
     )
     document = contract_document(file, policy_of(manager))
     data = await asyncio.to_thread(render_pdf, document)
     bot: Bot = manager.middleware_data["bot"]
     chat_id = callback.message.chat.id if callback.message else callback.from_user.id
-    name = f"{_('Contract')} {file.contract.number or file.contract.id}"
+    name = f"{document_title(file)} {file.contract.number or file.contract.id}"
     await bot.send_document(chat_id, pdf_file(data, name))
     manager.show_mode = ShowMode.SEND  # the card comes back under the document

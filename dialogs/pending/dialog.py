@@ -14,6 +14,7 @@ from bot.core.approvals import ApprovalStep, Decision, RequestView
 from bot.core.errors import DomainError
 from bot.core.usecases import approvals, contract_application, follow_on, orders
 from bot.core.usecases.approval_views import card_params
+from bot.core.usecases.contract_settle import CONTRACT_KIND
 from bot.core.usecases.orders import RECORDS_MONEY
 from bot.labels import day_label
 from bot.rendering import money, percent
@@ -24,6 +25,7 @@ from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list
 from dialogs.application.dialog import start_application
 from dialogs.common import ends_if_refused, now_of, person_of, policy_of, renderer_of, uow_of
+from dialogs.contract.handlers import send_contract_pdf
 from dialogs.delivery.pending import delivery_pending, delivery_sections
 from dialogs.history import history_button, history_pages, more_history
 from dialogs.starts import AtCustomer, AtDeal, AtWorkOrder, DecideStep
@@ -207,6 +209,7 @@ async def card_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
     )
     return {
         "card": card,
+        "is_contract": view.request.kind == CONTRACT_KIND,
         "open": step.status.value == "pending",
         "more_history": more_history(params),
     }
@@ -283,6 +286,13 @@ async def on_return(callback: CallbackQuery, _b: Button, manager: DialogManager)
     await _ask_text(manager, Decision.return_for_changes)
 
 
+async def on_application_pdf(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    _step, view = await _step_view(manager)
+    contract_id = await contract_application.contract_of_request(uow_of(manager), view.request.id)
+    if contract_id is not None:
+        await send_contract_pdf(callback, manager, contract_id)
+
+
 async def on_customer(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
     _step, view = await _step_view(manager)
     start = AtCustomer(view.request.terms.customer_id, back_to_caller=True)
@@ -343,6 +353,12 @@ def pending_dialog() -> Dialog:
                 Button(Label("↩️ Return for changes"), id="back", on_click=on_return, when="open"),
             ),
             Button(Label("📇 Customer and visits"), id="cust", on_click=on_customer),
+            Button(
+                Label("📄 Application PDF"),
+                id="apdf",
+                on_click=on_application_pdf,
+                when="is_contract",
+            ),
             history_button(PendingSG.history),
             SwitchTo(Label("◀ Back to the list"), id="tolist", state=PendingSG.list),
             buttons_only(),

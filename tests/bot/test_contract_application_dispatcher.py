@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from feed import ACCOUNTANT, GM, MANAGER, REP, Fed
+from test_contract_ledger_dispatcher import documents, pdf_text
 from test_forms_dispatcher import buttons, window_text
 
 from bot.core.approvals import Decision
@@ -135,3 +136,18 @@ async def test_approved_the_accountant_co_signs_with_one_tap(fed: Fed) -> None:
     again = fed.answer(await fed.tap(FINANCE_VP, data))
     assert again is not None
     assert again.text == "该合同已过此步骤。", "co-signed once"
+
+
+async def test_the_approver_prints_the_application_from_pending(fed: Fed) -> None:
+    await filed(fed)
+
+    await fed.send(MANAGER, "/pending")
+    await fed.click(MANAGER, "#")
+    assert "Contract application #" in window_text(fed, MANAGER)
+    await fed.click(MANAGER, "📄 Application PDF")
+
+    [sent] = documents(fed, MANAGER)
+    text = pdf_text(sent)
+    assert "Contract application" in text
+    assert "Sales manager (审签)" in text
+    assert "General manager (签批)" in text

@@ -258,3 +258,10 @@ def contract_params(contract: Contract, names: dict[int, str]) -> dict[str, obje
         ],
         "delivery": contract.delivery_date.isoformat(),
     }
+
+
+async def contract_of_request(uow: UnitOfWork, request_id: int) -> int | None:
+    """The contract an application's request carries (the caller has checked the request is
+    the actor's to see)."""
+    contract = await uow.contracts.by_request(request_id)
+    return contract.id if contract is not None else None
