@@ -30,6 +30,7 @@ from bot.core.usecases.approval_views import view_for
 from bot.i18n import N_
 from bot.rendering import money
 from bot.ui.calendar import day_calendar
+from bot.ui.fit import WINDOW_LIMIT
 from bot.ui.inputs import input_problem_text, text_field
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, text_up_to
@@ -270,7 +271,7 @@ async def form_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
     data = dialog_manager.dialog_data
     rest = remainder(data)
     text = renderer_of(dialog_manager).render_within(
-        "application_summary", {"a": _application(dialog_manager)}
+        "application_summary", {"a": _application(dialog_manager)}, WINDOW_LIMIT
     )
     return {
         "summary": text,

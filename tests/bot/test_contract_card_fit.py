@@ -140,3 +140,33 @@ def test_the_longest_ledger_page_fits(renderer: Renderer) -> None:
         show_owner=True,
     )
     assert fits(text, WINDOW_LIMIT), f"{visible_length(text)} characters"
+
+
+def test_the_longest_application_and_its_co_sign_screen_fit_whole(renderer: Renderer) -> None:
+    """20 lines of 200-character products and 12 instalments: the form's summary and finance's
+    co-sign screen both show every line and every instalment within one window."""
+    lines = [
+        {
+            "product": "管" * PRODUCT_MAX,
+            "quantity": "999999.999",
+            "price": "999999999.99",
+            "discount": "12.5",
+            "amount": "874999999.99",
+        }
+        for _ in range(LINES_MAX)
+    ]
+    instalments = [{"due": f"2027-{m:02d}-28", "amount": "999999999.99"} for m in range(1, 13)]
+    terms = {
+        "customer": "客" * CUSTOMER_NAME_MAX,
+        "number": "HT-2026-0001",
+        "lines": lines,
+        "amount": "17499999999.80",
+        "deposit": "999999999.99",
+        "instalments": instalments,
+        "delivery": "2027-12-31",
+    }
+    for template, key in (("application_summary", "a"), ("contract_to_sign", "c")):
+        shown = renderer.render_within(template, {key: terms}, WINDOW_LIMIT)
+        assert fits(shown, WINDOW_LIMIT), template
+        assert "\n20. " in shown, f"{template}: every line"
+        assert "12-28" in shown, f"{template}: down to the last instalment"
