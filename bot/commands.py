@@ -76,3 +76,29 @@ def commands_for(role: Role) -> list[CommandSpec]:
 
 def spec(name: str) -> CommandSpec:
     return next(command for command in COMMANDS if command.name == name)
+
+
+# What each role finds under /pending besides requests to decide: said in /help, so a person
+# knows where their order work waits.
+QUEUE_HINTS: dict[Role, str] = {
+    Role.accountant: N_(
+        "In /pending: deposits expected, contracts to co-sign, payments to record and "
+        "signed delivery copies to book."
+    ),
+    Role.finance_vp: N_("In /pending: requests to decide and contracts to co-sign."),
+    Role.sales_desk: N_(
+        "In /pending: contract applications, goods to mark ready, delivery notes and "
+        "work orders to file, signed work orders to assign."
+    ),
+    Role.sales_manager: N_(
+        "In /pending: requests and contract applications to decide, delivery notes and "
+        "work orders to sign."
+    ),
+    Role.marketing_vp: N_("In /pending: requests to decide and production notices to sign."),
+    Role.general_manager: N_("In /pending: requests and contract applications to decide."),
+    Role.customer_service: N_("In /pending: the work orders assigned to you."),
+    Role.rep: N_(
+        "In /my: your requests; on an approved one record the deal, then the signed "
+        "reservation from the customer's card."
+    ),
+}

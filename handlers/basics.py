@@ -6,7 +6,7 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager
 
-from bot.commands import commands_for
+from bot.commands import QUEUE_HINTS, commands_for
 from bot.core.models import Person
 from bot.rendering import Renderer
 
@@ -20,7 +20,12 @@ def router() -> Router:
 
 async def help_command(message: Message, person: Person, renderer: Renderer) -> None:
     commands = [(c.name, _(c.description)) for c in commands_for(person.role)]
-    await message.answer(renderer.render("help", role=person.role, commands=commands))
+    hint = QUEUE_HINTS.get(person.role)
+    await message.answer(
+        renderer.render(
+            "help", role=person.role, commands=commands, queue=_(hint) if hint else None
+        )
+    )
 
 
 async def cancel(message: Message, dialog_manager: DialogManager) -> None:

@@ -88,3 +88,11 @@ def test_each_role_is_offered_the_order_flow_s_commands() -> None:
     for role in (Role.sales_desk, Role.accountant, Role.finance_vp, Role.customer_service):
         assert "pending" in names(role), role
     assert "pending" not in names(Role.rep), "a rep's requests are in /my"
+
+
+async def test_help_says_where_each_role_s_order_work_waits(fed: Fed) -> None:
+    await fed.send(DESK, "/help")
+    assert "In /pending: contract applications, goods to mark ready" in fed.replies(DESK)[-1]
+    await fed.send(ACCOUNTANT, "/help")  # the demo's accountant reads Chinese
+    assert "在 /pending 中：待收定金、待会签合同" in fed.replies(ACCOUNTANT)[-1]
+    assert "/contract" in fed.replies(ACCOUNTANT)[-1]
