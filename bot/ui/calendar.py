@@ -88,10 +88,14 @@ class BoundedCalendar(LocalCalendar):
 
     def get_offset(self, manager: DialogManager) -> date | None:
         """Until the person pages, the month of the last day offered (else the first): the
-        bot's today, not the wall clock's, which the library would use."""
+        bot's today, not the wall clock's, which the library would use. A month kept from an
+        earlier pick that no longer holds a day offered (a form's next instalment must fall
+        after the one just picked) would show a blank month: the offered days' month again."""
         offset = super().get_offset(manager)
-        if offset is None and self._days is not None:
-            first, last = self._days(manager)
+        if self._days is None:
+            return offset
+        first, last = self._days(manager)
+        if offset is None or not _month_offers(offset, first, last):
             return last or first
         return offset
 
@@ -102,6 +106,14 @@ class BoundedCalendar(LocalCalendar):
             return CalendarUserConfig()
         first, last = self._days(manager)
         return CalendarUserConfig(min_date=first, max_date=last)
+
+
+def _month_offers(day: date, first: date | None, last: date | None) -> bool:
+    """Whether the month of `day` holds a day from `first` to `last` (either open)."""
+    month = (day.year, day.month)
+    return (first is None or month >= (first.year, first.month)) and (
+        last is None or month <= (last.year, last.month)
+    )
 
 
 def day_calendar(
