@@ -28,11 +28,14 @@ AFTER = DealTerms(2, "Steel pipes", Decimal(100), Decimal("120000.00"), Decimal(
 
 
 def card(
-    language: str, *, round_: int, previous: DealTerms | None, role: Role = Role.supervisor
+    language: str,
+    *,
+    round_: int,
+    previous: DealTerms | None,
+    role: Role = Role.supervisor,
+    kind: str = "special_terms",
 ) -> str:
-    request = ApprovalRequest(
-        1, "special_terms", 9, AFTER, RequestStatus.pending, NOW, round_, None, previous
-    )
+    request = ApprovalRequest(1, kind, 9, AFTER, RequestStatus.pending, NOW, round_, None, previous)
     step = ApprovalStep(
         1, 1, round_, 0, role, 3, {"kind": "always"}, StepStatus.pending, due_at=NOW
     )
@@ -64,6 +67,16 @@ def test_the_changes_read_in_chinese() -> None:
     text = card("zh", round_=2, previous=BEFORE)
     assert "• 折扣：12 % → <b>8.5 %</b>" in text
     assert "Changed since" not in text
+
+
+def test_a_contract_application_says_why_you_without_calling_it_special_terms() -> None:
+    en = card("en", round_=1, previous=None, role=Role.sales_manager, kind="contract")
+    zh = card("zh", round_=1, previous=None, role=Role.general_manager, kind="contract")
+
+    assert "Why you: every contract application needs the Sales manager's decision" in en
+    assert "合同申报单须经总经理审批" in zh
+    assert "special terms" not in en
+    assert "优惠条件" not in zh
 
 
 def test_the_due_time_names_the_weekday_in_the_reader_s_language() -> None:
