@@ -37,7 +37,7 @@ bench: $(STAMP)
 
 # Re-extract translatable strings and merge them into both catalogs (then translate zh).
 locales: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k Tr -k Label -k N_ --no-location --omit-header --width=100 \
+	$(BIN)/pybabel extract -F babel.cfg -k Tr -k Label -k N_ -k edit_button --no-location --omit-header --width=100 \
 		-o locales/messages.pot .
 	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --ignore-obsolete --width=100
 

@@ -11,7 +11,15 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "Tr": None, "Label": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "N_": None,
+    "Tr": None,
+    "Label": None,
+    "edit_button": None,  # its label, as the Makefile's `locales` extracts it
+}
 PLACEHOLDER = re.compile(r"%\(\w+\)s|\{[\w\[\]]+\}|</?\w+>")
 
 
