@@ -165,6 +165,12 @@ async def test_approved_it_is_numbered_signed_by_the_sales_head_and_waits_for_fi
     )
     told = {r for r, t in uow.queued() if t == "contract_to_cosign"}
     assert told == {ACE, FAY}
+    [params, _] = [
+        q.notification.params
+        for q in uow.outbox.queued
+        if q.notification.template == "contract_to_cosign"
+    ]
+    assert params["rep"] == "Rob", "the deal's rep, though the desk filed the application"
     assert [c.id for c in await contract_application.contracts_to_cosign(uow, ACE)] == [contract_id]
     assert await contract_application.contracts_to_cosign(uow, ROB) == []
 

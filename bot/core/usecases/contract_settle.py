@@ -82,6 +82,7 @@ async def _approve(
         now=now,
     )
     await uow.contracts.save(signed, expected=contract.status)
+    rep = await uow.people.get(signed.owner_id)  # the desk filed it: the rep is on no step
     params = {
         "contract_id": signed.id,
         "number": signed.number,
@@ -89,7 +90,7 @@ async def _approve(
         "amount": str(signed.amount),
         "deposit": str(signed.schedule.deposit),
         "instalments": len(signed.schedule.instalments),
-        "rep": view.names.get(signed.owner_id, "—"),
+        "rep": rep.full_name if rep is not None else "—",
     }
     await uow.outbox.add_many(
         [
