@@ -161,8 +161,11 @@ async def test_the_signed_notice_tells_the_desk_and_the_rep_and_signs_once() -> 
     )
 
     assert (signed.production_signed_by, signed.production_signed_at) == (MIA, NOW)
-    assert {n.template for n in uow.outbox.sent_to(DEE)} == {"production_signed"}
-    assert {n.template for n in uow.outbox.sent_to(ROB)} == {"production_signed"}
+    [(desk, desk_params)] = [(n.template, n.params) for n in uow.outbox.sent_to(DEE)]
+    [(rep, rep_params)] = [(n.template, n.params) for n in uow.outbox.sent_to(ROB)]
+    assert desk == rep == "production_signed"
+    assert "watching" not in desk_params, "the desk marks the goods ready"
+    assert rep_params["watching"], "the rep only hears of it"
     (done,) = uow.outbox.sent_to(MIA)
     assert (done.template, done.edit, done.edit_only) == ("production_to_sign_done", True, True)
     assert "production_signed" in uow.audit.actions()
@@ -208,7 +211,9 @@ async def test_the_desk_marks_the_goods_ready_after_the_notice(
 async def test_without_a_sales_desk_the_rep_files_the_papers() -> None:
     uow, _contract = await world(desk=False)
     await production.sign_production(uow, actor_id=MIA, contract_id=1, policy=POLICY, now=NOW)
-    assert [n.template for n in uow.outbox.sent_to(ROB)] == ["production_signed"]
+    [told] = uow.outbox.sent_to(ROB)
+    assert told.template == "production_signed"
+    assert "watching" not in told.params, "the rep files, so the rep marks the goods ready"
 
     await production.record_goods_ready(uow, actor_id=ROB, contract_id=1, policy=POLICY, now=NOW)
     note_id = await file(uow, "10", "0", actor=ROB)

@@ -138,8 +138,12 @@ async def sign_production(
     await _saved(uow, signed)
     (file,) = await contract_files(uow, [signed], people)
     params = {**contract_params(file), "by": actor.full_name}
-    told = ids([*filers(signed.owner_id, people, policy), *_rep(signed, people)], but=actor.id)
-    notices = [Notification(pid, "production_signed", params) for pid in told]
+    filing = ids(filers(signed.owner_id, people, policy), but=actor.id)
+    watching = [pid for pid in ids(_rep(signed, people), but=actor.id) if pid not in filing]
+    notices = [Notification(pid, "production_signed", params) for pid in filing]
+    notices += [  # a rep who files nothing is told, not asked to mark the goods ready
+        Notification(pid, "production_signed", {**params, "watching": True}) for pid in watching
+    ]
     notices += [
         Notification(p.id, "production_to_sign_done", params, production_ref(signed.id), True, True)
         for p in signers(role, signed.owner_id, people)
