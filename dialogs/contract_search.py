@@ -11,7 +11,7 @@ from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import DialogManager, Window
 from aiogram_dialog.widgets.input import ManagedTextInput
-from aiogram_dialog.widgets.kbd import Select
+from aiogram_dialog.widgets.kbd import Cancel, Select
 
 from bot.core.errors import DomainError
 from bot.core.usecases.contract_search import SEARCH_MAX, ContractFile
@@ -19,7 +19,7 @@ from bot.rendering import money
 from bot.ui.errors import explain
 from bot.ui.fit import BUTTON_TEXT_MAX, clip
 from bot.ui.inputs import text_field
-from bot.ui.text import Tr
+from bot.ui.text import Label, Tr
 from bot.ui.widgets import choice_list, text_up_to
 from dialogs.common import policy_of
 
@@ -76,6 +76,7 @@ def contract_finder(state: State, *, prompt: Tr, search: Search, on_picked: Pick
         Tr("No contract matches “{query}”. Try part of the number or the name.", when="none"),
         choice_list("contracts", CONTRACT_LIST, picked, height=6),
         text_field(SEARCH, text_up_to(SEARCH_MAX), _on_search),
+        Cancel(Label("✖ Cancel")),  # nothing typed yet is worth keeping: the way back out
         state=state,
         getter=getter,
     )

@@ -168,3 +168,16 @@ async def test_the_work_order_prints_in_chinese_for_a_chinese_reader(fed: Fed) -
         "Liu Yang",
     ):
         assert expected in text
+
+
+async def test_the_contract_finder_can_be_left_before_anything_is_typed(fed: Fed) -> None:
+    """Before: the finder the payment and work order forms open with had no button at all,
+    and every message typed to leave it was taken as a search."""
+    for who, start in ((DESK, "🛠 File a work order"), (ACCOUNTANT, "💵 登记回款")):
+        await fed.send(who, "/pending")
+        await fed.click(who, start)
+        assert buttons(fed, who)[-1] in ("✖ Cancel", "✖ 取消")
+
+        await fed.click(who, "✖")
+
+        assert start in buttons(fed, who), "back at /pending"
