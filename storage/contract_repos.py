@@ -115,6 +115,13 @@ class SqlContracts:
         found = await self._read(select(ContractRow).where(ContractRow.request_id == request_id))
         return found[0] if found else None
 
+    async def by_requests(self, request_ids: Collection[int]) -> Sequence[Contract]:
+        if not request_ids:
+            return []
+        return await self._read(
+            select(ContractRow).where(ContractRow.request_id.in_(list(request_ids)))
+        )
+
     async def for_deal(self, deal_id: int) -> Sequence[Contract]:
         return await self._read(
             select(ContractRow).where(ContractRow.deal_id == deal_id).order_by(ContractRow.id)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from bot.core.deals import DealTerms
 from bot.core.roles import Role
@@ -142,6 +143,7 @@ class RequestView:
     customer_name: str
     names: dict[int, str] = field(default_factory=dict)
     previous_customer_name: str | None = None  # set when the last round changed the customer
+    application: dict[str, Any] | None = None  # a contract application: its lines and schedule
 
     def current_round(self) -> list[ApprovalStep]:
         return [s for s in self.steps if s.round == self.request.round]

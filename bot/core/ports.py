@@ -346,6 +346,10 @@ class ContractRepo(Protocol):
 
     async def by_request(self, request_id: int) -> Contract | None: ...
 
+    async def by_requests(self, request_ids: Collection[int]) -> Sequence[Contract]:
+        """The contracts these applications' requests carry, in one read."""
+        ...
+
     async def for_deal(self, deal_id: int) -> Sequence[Contract]: ...
 
     async def for_deals(self, deal_ids: Collection[int]) -> Sequence[Contract]:

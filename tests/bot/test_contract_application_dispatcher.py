@@ -143,7 +143,10 @@ async def test_the_approver_prints_the_application_from_pending(fed: Fed) -> Non
 
     await fed.send(MANAGER, "/pending")
     await fed.click(MANAGER, "#")
-    assert "Contract application #" in window_text(fed, MANAGER)
+    card = window_text(fed, MANAGER)
+    assert "Contract application #" in card
+    assert "Instalment 1: " in card, "the approver decides with the schedule on the card"
+    assert "Delivery date: Fri 11-27" in card
     await fed.click(MANAGER, "📄 Application PDF")
 
     [sent] = documents(fed, MANAGER)

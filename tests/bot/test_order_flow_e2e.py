@@ -158,12 +158,13 @@ async def application_filed(demo: Sandbox, desk: SteadyUser) -> None:
 async def application_approved(demo: Sandbox) -> None:
     manager, gm = user_of(demo, MANAGER), user_of(demo, GM)
     card = newest(manager, "Contract application #2")
-    assert "Amount: ¥105,600.00" in card.text.splitlines()
+    assert "Contract amount: ¥105,600.00" in card.text.splitlines()
+    assert "Instalment 2: ¥35,600.00 · Sun 01-31" in card.text.splitlines(), "the schedule"
     assert "Why you: every contract application needs the Sales manager" in card.text
     await manager.tap("✅ Approve", message=card)
     await settle(demo)
     card = newest(gm, "合同申报单 #2")
-    assert "金额：¥105,600.00" in card.text.splitlines()
+    assert "合同金额：¥105,600.00" in card.text.splitlines()
     assert "优惠条件" not in card.text, "a contract application is not special terms"
     await gm.tap("✅ 批准", message=card)
     await settle(demo)

@@ -59,6 +59,9 @@ class FakeContracts:
     async def by_request(self, request_id: int) -> Contract | None:
         return next((c for c in self.rows.values() if c.request_id == request_id), None)
 
+    async def by_requests(self, request_ids: Collection[int]) -> Sequence[Contract]:
+        return [c for c in self.rows.values() if c.request_id in request_ids]
+
     async def for_deal(self, deal_id: int) -> Sequence[Contract]:
         return [c for c in self.rows.values() if c.deal_id == deal_id]
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 from bot.core.approvals import ApprovalRequest, ApprovalStep, RequestView, StepStatus, money_str
+from bot.core.contracts import Contract
 from bot.core.deals import DealTerms, changed_terms, net_amount, unit_price
 from bot.core.errors import NotAllowed, NotFound
 from bot.core.models import Person
@@ -40,6 +41,7 @@ async def load_views(uow: UnitOfWork, request_ids: Collection[int]) -> dict[int,
             i for s in chain for i in (s.approver_id, s.acting_id, s.decided_by) if i is not None
         }
     names = {p.id: p.full_name for p in await uow.people.by_ids(involved)}
+    applications = await _applications(uow, requests)
     return {
         request.id: RequestView(
             request,
@@ -47,8 +49,48 @@ async def load_views(uow: UnitOfWork, request_ids: Collection[int]) -> dict[int,
             customers.get(request.terms.customer_id, "—"),
             names,
             _previous_customer(request, customers),
+            applications.get(request.id),
         )
         for request in requests
+    }
+
+
+async def _applications(
+    uow: UnitOfWork, requests: Sequence[ApprovalRequest]
+) -> dict[int, dict[str, Any]]:
+    """The lines and schedule of the contract applications among the requests (one read, and
+    none when there are none): an approver decides with them on the card."""
+    ids = [r.id for r in requests if r.kind == "contract"]
+    if not ids:
+        return {}
+    return {
+        c.request_id: application_params(c)
+        for c in await uow.contracts.by_requests(ids)
+        if c.request_id is not None
+    }
+
+
+def application_params(contract: Contract) -> dict[str, Any]:
+    """A contract's terms as a message shows them: its lines, schedule and delivery date."""
+    return {
+        "number": contract.number,
+        "amount": str(contract.amount),
+        "lines": [
+            {
+                "product": line.product,
+                "quantity": str(line.quantity),
+                "price": str(line.unit_price),
+                "discount": None if line.discount is None else str(line.discount),
+                "amount": str(line.amount),
+            }
+            for line in contract.lines
+        ],
+        "deposit": str(contract.schedule.deposit),
+        "instalments": [
+            {"due": i.due.isoformat(), "amount": str(i.amount)}
+            for i in contract.schedule.instalments
+        ],
+        "delivery": contract.delivery_date.isoformat(),
     }
 
 
@@ -144,6 +186,7 @@ def request_snapshot(view: RequestView) -> dict[str, Any]:
     return {
         "request_id": request.id,
         "kind": request.kind,
+        "application": view.application,
         "status": request.status.value,
         "round": request.round,
         "requester": view.names.get(request.requester_id, "—"),

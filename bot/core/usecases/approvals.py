@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -205,10 +206,13 @@ async def file_request(
     terms: DealTerms,
     policy: Policy,
     now: datetime,
+    attach: Callable[[ApprovalRequest], Awaitable[None]] | None = None,
 ) -> ApprovalRequest:
     """A request of any kind onto its chain (cards, deadlines, delegation, audit); the caller
     has checked what its kind needs, and commits."""
     request = await uow.requests.add(kind=kind, requester_id=requester_id, terms=terms, now=now)
+    if attach is not None:
+        await attach(request)  # what the cards show with it exists before the first card
     await _start_round(uow, request, policy, now)
     await uow.audit.add(AuditEntry("submitted", requester_id, now, f"request:{request.id}"))
     return request

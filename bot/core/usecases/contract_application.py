@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 
+from bot.core.approvals import ApprovalRequest
 from bot.core.contract_terms import ContractLine, PaymentSchedule
 from bot.core.contracts import (
     Contract,
@@ -23,6 +24,7 @@ from bot.core.orders import Deal, DealStage, StageOrder, check_move, may_file
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
 from bot.core.roles import Role
+from bot.core.usecases.approval_views import application_params
 from bot.core.usecases.approvals import file_request
 from bot.core.usecases.contract_settle import (
     CONTRACT_KIND,
@@ -153,16 +155,22 @@ async def file_application(
     draft = ContractDraft(deal.id, deal.customer_id, deal.owner_id, lines, schedule, delivery_date)
     check_application(draft, today)
     contract = await uow.contracts.apply(draft, filed_by=actor_id, now=now)
-    request = await file_request(
+    linked = contract
+
+    async def attach(request: ApprovalRequest) -> None:
+        nonlocal linked
+        linked = replace(contract, request_id=request.id)
+        await uow.contracts.save(linked, expected=ContractStatus.applied)
+
+    await file_request(
         uow,
         kind=CONTRACT_KIND,
         requester_id=actor_id,
         terms=request_terms(draft, product_summary(lines)),
         policy=policy,
         now=now,
+        attach=attach,
     )
-    linked = replace(contract, request_id=request.id)
-    await uow.contracts.save(linked, expected=ContractStatus.applied)
     await uow.commit()
     return linked
 
@@ -236,28 +244,8 @@ async def customer_names(uow: UnitOfWork, customer_ids: list[int]) -> dict[int, 
 
 
 def contract_params(contract: Contract, names: dict[int, str]) -> dict[str, object]:
-    """A contract as a message shows it: its lines, schedule and delivery date."""
-    return {
-        "number": contract.number,
-        "customer": names.get(contract.customer_id, "—"),
-        "amount": str(contract.amount),
-        "lines": [
-            {
-                "product": line.product,
-                "quantity": str(line.quantity),
-                "price": str(line.unit_price),
-                "discount": None if line.discount is None else str(line.discount),
-                "amount": str(line.amount),
-            }
-            for line in contract.lines
-        ],
-        "deposit": str(contract.schedule.deposit),
-        "instalments": [
-            {"due": i.due.isoformat(), "amount": str(i.amount)}
-            for i in contract.schedule.instalments
-        ],
-        "delivery": contract.delivery_date.isoformat(),
-    }
+    """A contract as a message shows it: its customer, lines, schedule and delivery date."""
+    return {**application_params(contract), "customer": names.get(contract.customer_id, "—")}
 
 
 async def contract_of_request(uow: UnitOfWork, request_id: int) -> int | None:
