@@ -153,6 +153,10 @@ async def application_filed(demo: Sandbox, desk: SteadyUser) -> None:
     assert "Application #2 is on its way: Liu Yang decides first." in [
         m.text for m in desk.bot_messages()
     ]
+    status = [
+        m.text for m in desk.bot_messages() if m.text.startswith("Your contract application #2")
+    ]
+    assert status, "the desk's status message names what it is"
 
 
 async def application_approved(demo: Sandbox) -> None:
