@@ -71,6 +71,18 @@ def contract_dialog() -> Dialog:
         Window(
             Format("{card}"),
             Button(Label("📄 PDF"), id="pdf", on_click=handlers.on_pdf),
+            Button(
+                Label("🚚 Production and delivery"),
+                id="deliv",
+                on_click=handlers.on_delivery,
+                when="in_force",
+            ),
+            Button(
+                Label("🛠 File a work order"),
+                id="wo",
+                on_click=handlers.on_work_order,
+                when="work_order",
+            ),
             _back(),
             buttons_only(),
             state=ContractLedgerSG.card,

@@ -7,7 +7,8 @@ from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager
 
 from bot.core.calendar import local
-from bot.core.usecases import ledger
+from bot.core.contracts import ContractStatus
+from bot.core.usecases import follow_on, ledger
 from bot.core.usecases.ledger import LedgerFilter, LedgerQuery, LedgerRow
 from bot.i18n import N_
 from bot.ui.fit import BUTTON_TEXT_MAX, WINDOW_LIMIT, clip
@@ -85,4 +86,8 @@ async def card_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
         today_of(dialog_manager),
     )
     card = renderer_of(dialog_manager).render_within("contract_card", {"file": file}, WINDOW_LIMIT)
-    return {"card": card}
+    in_force = file.contract.status is ContractStatus.in_force
+    files = await follow_on.may_file_work_orders(
+        uow_of(dialog_manager), person_of(dialog_manager).id, policy_of(dialog_manager)
+    )
+    return {"card": card, "in_force": in_force, "work_order": in_force and files}

@@ -8,13 +8,15 @@ from aiogram_dialog import DialogManager, ShowMode
 from aiogram_dialog.widgets.input import ManagedTextInput
 from aiogram_dialog.widgets.kbd import Button, Select
 
-from bot.core.usecases import ledger
+from bot.core.usecases import delivery, follow_on, ledger
 from bot.documents.contract import contract_document, document_title
 from bot.documents.files import pdf_file
 from bot.documents.pdf import render_pdf
-from dialogs.common import person_of, policy_of, uow_of
+from dialogs.common import ends_if_refused, person_of, policy_of, uow_of
 from dialogs.contract.getters import today_of
-from dialogs.states import ContractLedgerSG
+from dialogs.contract_search import refusal_of
+from dialogs.starts import AtContract
+from dialogs.states import ContractLedgerSG, DeliverySG, WorkOrderFileSG
 
 
 async def on_filter(
@@ -76,3 +78,25 @@ async def send_contract_pdf(
     name = f"{document_title(file)} {file.contract.number or file.contract.id}"
     await bot.send_document(chat_id, pdf_file(data, name))
     manager.show_mode = ShowMode.SEND  # the card comes back under the document
+
+
+async def on_delivery(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    """The contract's production and delivery screen, for whoever may see it there."""
+    contract_id = int(manager.dialog_data["contract"])
+    async with ends_if_refused(manager, callback, back_to=ContractLedgerSG.card):
+        await delivery.contract_sheet(
+            uow_of(manager), person_of(manager).id, contract_id, policy_of(manager)
+        )
+        await manager.start(DeliverySG.contract, data=AtContract(contract_id).data())
+
+
+async def on_work_order(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    """A work order for this contract: refused here, with the amounts, before the first payment."""
+    contract_id = int(manager.dialog_data["contract"])
+    async with ends_if_refused(
+        manager, callback, back_to=ContractLedgerSG.card, why=refusal_of(manager)
+    ):
+        await follow_on.work_order_contract(
+            uow_of(manager), person_of(manager).id, contract_id, policy_of(manager)
+        )
+        await manager.start(WorkOrderFileSG.task, data=AtContract(contract_id).data())

@@ -20,6 +20,7 @@ from bot.ui.widgets import buttons_only, text_up_to
 from dialogs.common import ends_if_refused, now_of, person_of, policy_of, uow_of
 from dialogs.contract_search import contract_finder, refusal_of
 from dialogs.discard import FormKind, cancel_button, close_if_discarded
+from dialogs.starts import AtContract
 from dialogs.states import WorkOrderFileSG
 from dialogs.summary_form import back_to_summary, edit_button
 
@@ -47,6 +48,19 @@ async def on_contract(callback: CallbackQuery, manager: DialogManager, contract_
             contract=file.contract.id, number=file.contract.number, customer=file.customer_name
         )
         await manager.switch_to(WorkOrderFileSG.task)
+
+
+async def on_start(data: Any, manager: DialogManager) -> None:
+    """Opened on one contract (from its card in /contract, checked there): straight to the task."""
+    at = AtContract.read(data)
+    if at is None:
+        return
+    file = await follow_on.work_order_contract(
+        uow_of(manager), person_of(manager).id, at.contract, policy_of(manager)
+    )
+    manager.dialog_data.update(
+        contract=file.contract.id, number=file.contract.number, customer=file.customer_name
+    )
 
 
 async def on_task(
@@ -116,5 +130,6 @@ def work_order_filing_dialog() -> Dialog:
             buttons_only(),
             state=WorkOrderFileSG.done,
         ),
+        on_start=on_start,
         on_process_result=close_if_discarded,
     )

@@ -158,3 +158,37 @@ async def test_customer_service_has_no_ledger(fed: Fed) -> None:
     await fed.send(CUSTOMER_SERVICE, "/contract")
     assert fed.replies(CUSTOMER_SERVICE)[-1] == "Sorry, your role does not allow that."
     assert not fed.windows(CUSTOMER_SERVICE)
+
+
+async def test_from_the_card_the_desk_reaches_delivery_and_files_a_work_order(fed: Fed) -> None:
+    desk = 1008
+    await contract_in_force(fed)
+    await fed.send(desk, "/contract")
+    await fed.click(desk, f"{NUMBER} ·")
+
+    callback = await fed.click(desk, "🛠 File a work order")
+    answer = fed.answer(callback)
+    assert answer is not None
+    assert "No follow-on work before the customer's first payment" in (answer.text or "")
+    assert f"{NUMBER}" in (fed.window(desk).text or ""), "back on the card"
+
+    async with fed.uow() as uow:
+        await uow.payments.add(
+            PaymentDraft(1, Decimal(1), SIGNED.date(), PaymentMethod.cash, None),
+            recorded_by=ACCOUNTANT_ID,
+            now=SIGNED,
+        )
+        await uow.commit()
+    await fed.click(desk, "🛠 File a work order")
+    assert "The task for customer service?" in (fed.window(desk).text or "")
+    await fed.send(desk, "Install and commission the line")
+    await fed.click(desk, "💾")
+    with sqlite3.connect(fed.db_path) as db:
+        assert db.execute("SELECT task, status FROM work_orders").fetchall() == [
+            ("Install and commission the line", "filed")
+        ]
+
+    await fed.send(desk, "/contract")
+    await fed.click(desk, f"{NUMBER} ·")
+    await fed.click(desk, "🚚 Production and delivery")
+    assert NUMBER in (fed.window(desk).text or "")
