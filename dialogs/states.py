@@ -94,6 +94,7 @@ class CustomerSG(StatesGroup):
     reassign = State()
     handover = State()
     won = State()
+    lost = State()
 
 
 class VisitSG(StatesGroup):

@@ -11,6 +11,7 @@ from aiogram_dialog.widgets.text import Format
 
 from bot.core.customers import SEARCH_MAX
 from bot.core.deals import COMMENT_MAX
+from bot.core.usecases.orders import LOST_REASON_MAX
 from bot.ui.inputs import text_field
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list, text_up_to
@@ -104,6 +105,7 @@ def customer_dialog() -> Dialog:
                 on_click=handlers.on_reservation,
                 when="reservable",
             ),
+            SwitchTo(Label("✖ Deal lost"), id="lost", state=CustomerSG.lost, when="losable"),
             Button(
                 Label("📄 Contract application"),
                 id="apply",
@@ -161,6 +163,12 @@ def customer_dialog() -> Dialog:
             _to_card(),
             buttons_only(),
             state=CustomerSG.reject_kind,
+        ),
+        Window(
+            Tr("Why was the deal lost? (up to 300 characters; kept with the deal)"),
+            text_field("lostwhy", text_up_to(LOST_REASON_MAX), handlers.on_lost),
+            _to_card(),
+            state=CustomerSG.lost,
         ),
         Window(
             Tr("A word for the rep: what is wrong? (up to 500 characters)"),

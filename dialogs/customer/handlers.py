@@ -11,6 +11,7 @@ from aiogram_dialog.widgets.input import ManagedTextInput
 from aiogram_dialog.widgets.kbd import Button, Select
 
 from bot.core.customers import CustomerStatus
+from bot.core.errors import NotFound
 from bot.core.usecases import contract_application, customer_register, customers, orders
 from dialogs.application.dialog import start_application
 from dialogs.common import ends_if_refused, now_of, person_of, policy_of, uow_of
@@ -104,6 +105,24 @@ async def on_application(callback: CallbackQuery, _b: Button, manager: DialogMan
     )
     if deal_id is not None:
         await start_application(callback, manager, deal_id)
+
+
+async def on_lost(
+    message: Message, _w: ManagedTextInput[str], manager: DialogManager, reason: str
+) -> None:
+    deals = await orders.losable(uow_of(manager), person_of(manager).id, _customer(manager))
+    async with _card_action(manager, message):
+        if not deals:
+            raise NotFound(what="deal")
+        await orders.mark_lost(
+            uow_of(manager),
+            actor_id=person_of(manager).id,
+            deal_id=deals[-1].id,
+            reason=reason,
+            now=now_of(manager),
+        )
+        await message.answer(_("Recorded: the deal is lost. The reason is kept with it."))
+        await manager.switch_to(CustomerSG.card)
 
 
 async def on_won(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:

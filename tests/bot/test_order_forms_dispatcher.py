@@ -131,3 +131,18 @@ async def test_the_expect_a_deposit_button_opens_the_form_for_the_accountant_onl
     await fed.tap(ACCOUNTANT, data)
     assert "实收金额？" in window_text(fed, ACCOUNTANT)
     assert "↩️ ¥20,000.00" in buttons(fed, ACCOUNTANT)
+
+
+async def test_the_rep_marks_the_deal_lost_from_the_card_with_a_reason(fed: Fed) -> None:
+    await won(fed)
+    await fed.send(REP, "/customer")
+    await fed.click(REP, "📋 My customers")
+    await fed.click(REP, "🏆 Minghua")
+    await fed.click(REP, "✖ Deal lost")
+    await fed.send(REP, "x" * 301)
+    assert fed.replies(REP)[-1] == "That is 301 characters; please keep it to 300."
+    await fed.send(REP, "Bought from a competitor")
+
+    assert fed.replies(REP)[-1] == "Recorded: the deal is lost. The reason is kept with it."
+    assert [stage for _id, stage, *_ in deals(fed)] == ["lost"]
+    assert "✖ Deal lost" not in buttons(fed, REP), "nothing left to lose"

@@ -245,3 +245,38 @@ def test_the_sales_desk_is_a_role_managers_invite() -> None:
 
     assert Role.sales_desk in invitable_roles(Role.sales_manager)
     assert invitable_roles(Role.sales_desk) == []
+
+
+async def test_a_deal_is_lost_before_the_contract_and_finance_is_told_not_to_expect_the_deposit() -> (
+    None
+):
+    uow, deal_id = await won_world()
+    await reserve(uow, deal_id)
+    uow.clear_outbox()
+
+    await orders.mark_lost(
+        uow, actor_id=ROB, deal_id=deal_id, reason="Bought abroad", now=MONDAY_10
+    )
+
+    assert (await uow.deals.get(deal_id)).stage is DealStage.lost  # type: ignore[union-attr]
+    edited = uow.last_to(ACE, "deal_lost")
+    assert (edited.ref, edited.edit) == (f"deposit:{deal_id}", True)
+    assert (SUE, "deal_lost") in uow.queued(), "the rep's supervisor is told"
+    assert uow.audit.entries[-1].comment == "Bought abroad"
+    assert await orders.deposits_expected(uow, ACE) == []
+
+
+async def test_only_its_rep_or_a_manager_above_marks_a_deal_lost_and_never_twice() -> None:
+    uow, deal_id = await won_world()
+    uow.baseline()
+    for someone in (RAY, ACE):
+        call = orders.mark_lost(uow, actor_id=someone, deal_id=deal_id, reason="x", now=MONDAY_10)
+        await assert_refused(uow, call, NotFound)
+    assert [d.id for d in await orders.losable(uow, SUE, 1)] == [deal_id], "the supervisor may"
+    await orders.mark_lost(uow, actor_id=SUE, deal_id=deal_id, reason="Budget cut", now=MONDAY_10)
+    uow.baseline()
+
+    again = orders.mark_lost(uow, actor_id=ROB, deal_id=deal_id, reason="x", now=MONDAY_10)
+    error = await assert_refused(uow, again, StageOrder)
+    assert error.over
+    assert await orders.losable(uow, ROB, 1) == []

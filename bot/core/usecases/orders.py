@@ -8,10 +8,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from bot.core.approvals import ApprovalRequest
+from bot.core.contracts import ContractStatus
 from bot.core.deals import DealTerms, net_amount_of
-from bot.core.errors import NotAllowed, NotFound
+from bot.core.errors import InvalidChange, NotAllowed, NotFound
 from bot.core.models import AuditEntry, Notification, Person
 from bot.core.orders import (
+    LOSABLE,
     Deal,
     DealStage,
     Deposit,
@@ -24,8 +26,13 @@ from bot.core.orders import (
 )
 from bot.core.ports import UnitOfWork
 from bot.core.roles import Role
+from bot.core.usecases.customer_register import visible_customer
 from bot.core.usecases.guards import active_person
 
+# A contract application under way, awaiting finance, or in force: the deal is no longer lost.
+LIVE_CONTRACT = frozenset(
+    {ContractStatus.applied, ContractStatus.awaiting_cosign, ContractStatus.in_force}
+)
 # Who records money coming in: the accountant (会计), as the seed says.
 RECORDS_MONEY = frozenset({Role.accountant})
 
@@ -255,4 +262,66 @@ async def _deposit_notices(
         )
         for p in await _accountants(uow)
     ]
+    return notices
+
+
+LOST_REASON_MAX = 300
+
+
+async def losable(uow: UnitOfWork, actor_id: int, customer_id: int) -> list[Deal]:
+    """The customer's deals the actor may mark lost: their own, or any for a manager who sees
+    the customer; only before the contract (`orders.LOSABLE`)."""
+    actor = await active_person(uow, actor_id)
+    deals = [d for d in await uow.deals.for_customer(customer_id) if d.stage in LOSABLE]
+    if not actor.manages:
+        return [d for d in deals if d.owner_id == actor.id]
+    if not deals:
+        return []
+    await visible_customer(uow, actor_id, customer_id)
+    return deals
+
+
+async def mark_lost(
+    uow: UnitOfWork, *, actor_id: int, deal_id: int, reason: str, now: datetime
+) -> Deal:
+    """The customer walked away before the contract (a signed contract is kept, so a deal is
+    lost only before it). The reason is kept in the audit; finance, who expected or holds the
+    deposit, and the rep's supervisor are told."""
+    actor = await active_person(uow, actor_id)
+    deal = await uow.deals.get(deal_id)
+    if deal is None or (deal.owner_id != actor.id and not actor.manages):
+        raise NotFound(what="deal")
+    if deal.owner_id != actor.id:
+        await visible_customer(uow, actor.id, deal.customer_id)  # NotFound outside their sight
+    check_move(deal.stage, DealStage.lost)  # a signed contract is kept
+    if any(c.status in LIVE_CONTRACT for c in await uow.contracts.for_deal(deal.id)):
+        raise InvalidChange("application_filed")
+    await _moved(uow, deal, DealStage.lost, now)
+    file = await _deal_file(uow, deal)
+    params = {
+        "deal_id": deal.id,
+        "customer": file.customer_name,
+        "by": actor.full_name,
+        "reason": reason,
+    }
+    await uow.outbox.add_many(await _lost_notices(uow, deal, actor, params), now)
+    await uow.audit.add(AuditEntry("deal_lost", actor.id, now, f"deal:{deal.id}", comment=reason))
+    await uow.commit()
+    return (await uow.deals.get(deal.id)) or deal
+
+
+async def _lost_notices(
+    uow: UnitOfWork, deal: Deal, actor: Person, params: dict[str, object]
+) -> list[Notification]:
+    notices = []
+    if deal.stage is DealStage.reserved:  # the deposit will not come: the message says so
+        notices += [
+            Notification(p.id, "deal_lost", params, ref=_deposit_ref(deal.id), edit=True)
+            for p in await _accountants(uow)
+        ]
+    elif deal.stage is DealStage.deposit_paid:  # finance holds a deposit for a lost deal
+        notices += [Notification(p.id, "deal_lost", params) for p in await _accountants(uow)]
+    owner = await uow.people.get(deal.owner_id)
+    told = {deal.owner_id, owner.reports_to if owner else None} - {actor.id, None}
+    notices += [Notification(pid, "deal_lost", params) for pid in told if pid is not None]
     return notices
