@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint types pytest locales run clean bench
+.PHONY: demo test lint types pytest locales run clean bench fonts
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,19 @@ demo: $(STAMP)
 run: $(STAMP)
 	$(BIN)/salesbot run
 
-test: lint types pytest
+test: fonts lint types pytest
+
+# The Chinese font printable documents are drawn in (bot/documents/fonts.py finds it at run
+# time): Debian's fonts-wqy-microhei, installed with apt when it is missing (quiet unless apt
+# fails, then its own words say why).
+fonts:
+	@if ! dpkg-query -W -f '$${Status}' fonts-wqy-microhei 2>/dev/null | grep -q "ok installed"; then \
+		as_root=""; if [ "$$(id -u)" -ne 0 ]; then as_root="sudo"; fi; \
+		if ! log=$$($$as_root apt-get update -qq 2>&1 && $$as_root env DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq --no-install-recommends fonts-wqy-microhei 2>&1); then \
+			echo "$$log" >&2; echo "install the Debian package fonts-wqy-microhei" >&2; exit 1; \
+		fi; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
