@@ -245,6 +245,16 @@ async def test_one_reminder_an_hour_ahead_and_a_second_sweep_sends_nothing(
     reminder = uow.last_to(SUE, "step_reminder")
     assert reminder.params["request_id"] == 1
     assert reminder.params["step"]["due_at"] == L(MON, 18).isoformat()
+    assert reminder.params["late"] is False
+
+
+async def test_a_reminder_at_the_deadline_says_the_step_is_overdue(
+    uow: ApprovalUnitOfWork,
+) -> None:
+    await sweep(uow, L(MON, 17))
+    await sweep(uow, L(MON, 18))
+
+    assert uow.last_to(SUE, "step_reminder").params["late"] is True
 
 
 async def test_at_the_deadline_the_manager_and_the_requester_are_told_once(

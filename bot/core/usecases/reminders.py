@@ -99,7 +99,7 @@ async def _nudge_due(uow: UnitOfWork, policy: Policy, now: datetime) -> int:
         # A moved step is its stand-in's to answer for: their manager hears of it.
         answerable = people.get(step.decider_id if step.moved else step.approver_id)
         manager_id = answerable.reports_to if answerable is not None else None
-        messages += _nudges(step, plan, views[step.request_id], manager_id)
+        messages += _nudges(step, plan, views[step.request_id], manager_id, now)
     await uow.outbox.add_many(messages, now)
     await uow.audit.add_many([_escalation(s, now) for s in escalated if s.id not in gone])
     return queued + len(messages)
@@ -120,12 +120,14 @@ def _claims(planned: list[tuple[ApprovalStep, Nudge]], now: datetime) -> list[Nu
 
 
 def _nudges(
-    step: ApprovalStep, plan: Nudge, view: RequestView, manager_id: int | None
+    step: ApprovalStep, plan: Nudge, view: RequestView, manager_id: int | None, now: datetime
 ) -> list[Notification]:
     """A reminder goes to the decider; at the deadline the requester and the approver's
-    manager are told (not the decider twice), and the decider reminded if the budget allows."""
+    manager are told (not the decider twice), and the decider reminded if the budget allows.
+    A reminder at or after the deadline says it is overdue, not "due at"."""
     params = headline_params(view, step)
-    reminder = [Notification(step.decider_id, "step_reminder", params)]
+    late = step.due_at is not None and step.due_at <= now
+    reminder = [Notification(step.decider_id, "step_reminder", {**params, "late": late})]
     if plan.kind is NudgeKind.remind:
         return reminder
     told = {view.request.requester_id} | ({manager_id} if manager_id is not None else set())
