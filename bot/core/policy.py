@@ -142,6 +142,22 @@ class Contracts:
     production_signer: Role = Role.marketing_vp
 
 
+@dataclass(frozen=True, slots=True)
+class Collections:
+    """Collection (rule 5), credit and commission (rule 9). The seed says overdue money
+    attracts interest and is deducted from commission but gives no rate: `interest_rate`
+    (annual, 0.06 = 6 %) and `commission_rate` are product defaults, not the seed's."""
+
+    interest_rate: Decimal = Decimal("0.06")
+    commission_deduction: Decimal = Decimal(1)  # share of the interest taken off commission
+    commission_rate: Decimal = Decimal("0.02")
+    legal_after_days: int = 90
+    due_soon_days: int = 7
+    watch_overdue_days: int = 30
+    hold_overdue_days: int = 90
+    hold_overdue_share: Decimal = Decimal("0.30")
+
+
 def _default_approval() -> dict[str, ApprovalRule]:
     return {
         "special_terms": ApprovalRule(
@@ -174,6 +190,7 @@ class Policy:
     visits: Visits = field(default_factory=Visits)
     orders: Orders = field(default_factory=Orders)
     contracts: Contracts = field(default_factory=Contracts)
+    collections: Collections = field(default_factory=Collections)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -420,6 +437,19 @@ def _role(key: str, value: object) -> Role:
 
 
 _CONTRACTS = _section(Contracts, {"number_pattern": _number_pattern, "production_signer": _role})
+_COLLECTIONS = _section(
+    Collections,
+    {
+        "interest_rate": _fraction,
+        "commission_deduction": _fraction,
+        "commission_rate": _fraction,
+        "legal_after_days": _int(1, 3650),
+        "due_soon_days": _int(0, 90),
+        "watch_overdue_days": _int(0, 3650),
+        "hold_overdue_days": _int(0, 3650),
+        "hold_overdue_share": _fraction,
+    },
+)
 _TOP: Mapping[str, Callable[[str, Any], Any]] = {
     "timezone": _timezone,
     "default_language": _language,
@@ -440,6 +470,7 @@ _TOP: Mapping[str, Callable[[str, Any], Any]] = {
     "visits": _VISITS,
     "orders": _ORDERS,
     "contracts": _CONTRACTS,
+    "collections": _COLLECTIONS,
 }
 
 
@@ -450,4 +481,8 @@ def parse_policy(data: Mapping[str, Any]) -> Policy:
         raise PolicyError("work_end", "must be later than work_start")
     if policy.deadlines.same_day_until > policy.deadlines.due_time:
         raise PolicyError("deadlines.same_day_until", "must not be later than deadlines.due_time")
+    if policy.collections.hold_overdue_days < policy.collections.watch_overdue_days:
+        raise PolicyError(
+            "collections.hold_overdue_days", "must not be less than collections.watch_overdue_days"
+        )
     return policy
