@@ -154,6 +154,12 @@ def reference(text: str) -> str:
     return clean_text(text, limit=REFERENCE_MAX)
 
 
+def may_mark_lost(actor: Person, deal: Deal) -> bool:
+    """Its rep, or a manager who sees the customer, marks a deal lost; only before the
+    contract (a signed contract binds both sides)."""
+    return deal.stage in LOSABLE and (deal.owner_id == actor.id or actor.manages)
+
+
 def may_file(actor: Person, owner_id: int, filed_by: FiledBy, desk_staffed: bool) -> bool:
     """Who files a deal's order papers (contract application, delivery notes, work orders).
     The sales desk always may. The deal's rep may when the policy says the reps file, and

@@ -267,18 +267,27 @@ def _application(manager: DialogManager) -> dict[str, Any]:
     }
 
 
+async def field_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
+    """What a question window shows: the number typed last, read back, and what is left."""
+    rest = remainder(dialog_manager.dialog_data)
+    return {
+        "echo": echo(dialog_manager),
+        "rest": money(rest, policy_of(dialog_manager).currency) if rest > 0 else "",
+    }
+
+
 async def form_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
+    """A window with the whole application above its buttons."""
     data = dialog_manager.dialog_data
     rest = remainder(data)
     text = renderer_of(dialog_manager).render_within(
         "application_summary", {"a": _application(dialog_manager)}, WINDOW_LIMIT
     )
     return {
+        **await field_getter(dialog_manager),
         "summary": text,
-        "echo": echo(dialog_manager),
         "has_lines": bool(data.get("lines")),
         "has_instalments": bool(data.get("instalments")),
-        "rest": money(rest, policy_of(dialog_manager).currency) if rest > 0 else "",
         "placed": rest == 0 and bool(data.get("lines")),
         "over": rest < 0,
     }
@@ -301,7 +310,7 @@ def _typed(state: Any, prompt: str, field: str, parse: Any, after: Any) -> Windo
         text_field(field, parse, _line_step(field, after)),
         SwitchTo(Label("◀ Back"), id="tolines", state=ApplicationSG.lines),
         state=state,
-        getter=form_getter,
+        getter=field_getter,
     )
 
 
@@ -353,7 +362,7 @@ def application_dialog(timezone: ZoneInfo) -> Dialog:
             text_field("discount", parse_discount, _line_step("discount", None)),
             Button(Label("No discount"), id="nodisc", on_click=on_no_discount),
             state=ApplicationSG.discount,
-            getter=form_getter,
+            getter=field_getter,
         ),
         Window(
             Format("{summary}"),
@@ -384,7 +393,7 @@ def application_dialog(timezone: ZoneInfo) -> Dialog:
             Button(Format("↩️ {rest}"), id="rest", on_click=on_rest, when="rest"),
             SwitchTo(Label("◀ Back"), id="tosched", state=ApplicationSG.schedule),
             state=ApplicationSG.instalment,
-            getter=form_getter,
+            getter=field_getter,
         ),
         Window(
             Tr("When is it due?"),

@@ -7,7 +7,7 @@ from aiogram_dialog import DialogManager
 
 from bot.core.customers import next_statuses
 from bot.core.roles import Role
-from bot.core.usecases import contract_application, customer_register, customers, orders
+from bot.core.usecases import contract_application, customer_register, customers
 from bot.labels import day_label, role_label, status_label
 from bot.ui.fit import WINDOW_LIMIT
 from dialogs.common import person_of, policy_of, renderer_of, uow_of
@@ -86,13 +86,7 @@ async def card_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
         "can_edit": may.edit,
         "can_win": may.win,
         "reservable": bool(view["reservable"]),
-        "losable": bool(
-            await orders.losable(
-                uow_of(dialog_manager),
-                person_of(dialog_manager).id,
-                int(dialog_manager.dialog_data["customer"]),
-            )
-        ),
+        "losable": bool(view["losable"]),
         "fileable": await contract_application.fileable_on_customer(
             uow_of(dialog_manager),
             person_of(dialog_manager).id,

@@ -13,7 +13,13 @@ from fakes import ACE, FAY, GUS, MIA, RAY, ROB, SAM, SUE, make_person
 from refusals import assert_refused
 from routine_fakes import Q, RoutineUnitOfWork, make_customer, routine_world
 
-from bot.core.approvals import ApprovalRequest, Decision, RequestStatus, StepStatus
+from bot.core.approvals import (
+    ApprovalRequest,
+    Decision,
+    Delegation,
+    RequestStatus,
+    StepStatus,
+)
 from bot.core.contract_terms import ContractLine, Instalment, PaymentSchedule
 from bot.core.contracts import ContractStatus, ContractStatusOrder
 from bot.core.deals import DealTerms, InputProblem
@@ -332,9 +338,7 @@ async def test_an_away_sales_manager_s_contract_step_stays_with_him_not_the_vp()
         await decide(uow, request_id, MIA, Decision.approve)
 
 
-def _away(person: int, delegate: int):  # type: ignore[no-untyped-def]
-    from bot.core.approvals import Delegation
-
+def _away(person: int, delegate: int) -> Delegation:
     return Delegation(
         1,
         person,

@@ -28,7 +28,7 @@ from bot.core.usecases.approval_views import (
     request_snapshot,
     sees_request,
 )
-from bot.core.usecases.contract_settle import CONTRACT_KIND, settle, settle_ended
+from bot.core.usecases.contract_settle import settle, settle_ended
 from bot.core.usecases.guards import active_person
 
 KIND = "special_terms"
@@ -36,7 +36,6 @@ KIND = "special_terms"
 # (a contract application) goes to the delegate only where its order trusts them
 # (`trusted_deputy`), else it stays with the approver.
 ROUTED_KINDS = (KIND,)
-FILED_KINDS = (KIND, CONTRACT_KIND)
 CLOSED_TEMPLATE = {
     RequestStatus.approved: "request_approved",
     RequestStatus.rejected: "request_rejected",

@@ -52,7 +52,7 @@ async def settle(
         return None
     if request.status is RequestStatus.approved:
         return await _approve(uow, contract, view, policy, now)
-    return await settle_ended(uow, view, now)
+    return await _ended(uow, contract, request, now)
 
 
 async def settle_ended(uow: UnitOfWork, view: RequestView, now: datetime) -> Contract | None:
@@ -61,6 +61,12 @@ async def settle_ended(uow: UnitOfWork, view: RequestView, now: datetime) -> Con
     contract = await uow.contracts.by_request(request.id) if request.kind == CONTRACT_KIND else None
     if contract is None:
         return None
+    return await _ended(uow, contract, request, now)
+
+
+async def _ended(
+    uow: UnitOfWork, contract: Contract, request: ApprovalRequest, now: datetime
+) -> Contract:
     after = _AFTER.get(request.status)
     if after is None:
         return contract

@@ -9,7 +9,7 @@ from typing import Any
 from bot.core.customers import Customer, CustomerDraft, CustomerEvent
 from bot.core.deals import CUSTOMER_NAME_MAX, clean_text
 from bot.core.errors import CustomerTaken, NotFound
-from bot.core.orders import DealStage
+from bot.core.orders import DealStage, may_mark_lost
 from bot.core.ports import UnitOfWork
 from bot.core.usecases.customer_register import (
     card_actions,
@@ -94,6 +94,7 @@ async def customer_view(uow: UnitOfWork, actor_id: int, customer_id: int) -> dic
         "names": names,
         "deals": deals[:5],
         "deal_records": list(reversed(records))[:3],  # newest first
+        "losable": [d for d in records if may_mark_lost(actor, d)],
         "reservable": [
             d for d in records if d.owner_id == actor_id and d.stage is DealStage.negotiating
         ],

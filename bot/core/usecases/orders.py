@@ -13,7 +13,6 @@ from bot.core.deals import DealTerms, net_amount_of
 from bot.core.errors import InvalidChange, NotAllowed, NotFound
 from bot.core.models import AuditEntry, Notification, Person
 from bot.core.orders import (
-    LOSABLE,
     Deal,
     DealStage,
     Deposit,
@@ -23,6 +22,7 @@ from bot.core.orders import (
     check_move,
     check_paid_on,
     check_reservation,
+    may_mark_lost,
 )
 from bot.core.ports import UnitOfWork
 from bot.core.roles import Role
@@ -272,12 +272,9 @@ async def losable(uow: UnitOfWork, actor_id: int, customer_id: int) -> list[Deal
     """The customer's deals the actor may mark lost: their own, or any for a manager who sees
     the customer; only before the contract (`orders.LOSABLE`)."""
     actor = await active_person(uow, actor_id)
-    deals = [d for d in await uow.deals.for_customer(customer_id) if d.stage in LOSABLE]
-    if not actor.manages:
-        return [d for d in deals if d.owner_id == actor.id]
-    if not deals:
-        return []
-    await visible_customer(uow, actor_id, customer_id)
+    deals = [d for d in await uow.deals.for_customer(customer_id) if may_mark_lost(actor, d)]
+    if deals and any(d.owner_id != actor.id for d in deals):
+        await visible_customer(uow, actor_id, customer_id)
     return deals
 
 
