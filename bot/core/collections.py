@@ -9,18 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
+from itertools import pairwise
 
 from bot.core.contract_terms import PaymentSchedule
 from bot.core.contracts import Contract, ContractStatus
 from bot.core.deals import CENT, to_cent
 from bot.core.errors import DomainError
-from bot.core.payments import LedgerFigures, Mark, Payment, schedule_states
+from bot.core.payments import LedgerFigures, Payment, overdue
 from bot.core.policy import Collections
 
 DAYS_IN_YEAR = 365
+ONE_DAY = timedelta(days=1)
 HUNDREDTH = Decimal("0.01")
 
 
@@ -75,28 +77,61 @@ def days_late(due: date, today: date) -> int:
     return max((today - due).days, 0)
 
 
+Receipt = tuple[date, Decimal]  # money collected: the day it arrived and the amount
+
+
+def accrued_interest(
+    schedule: PaymentSchedule,
+    receipts: Iterable[Receipt],
+    until: date,
+    annual_rate: Decimal,
+    *,
+    since: date | None = None,
+) -> Decimal:
+    """Simple daily interest on overdue money for each day from `since` (or the first day
+    anything could be late) to `until`, both counted: that day's overdue amount × annual_rate
+    ÷ 365, summed, rounded once at the end. A day's overdue amount is `payments.overdue`
+    with the money that arrived BEFORE that day (deposit first, then oldest instalment
+    first), so money paid late still costs the days it was late: paid the day after its due
+    date is one day of interest, as `days_late` counts. The deposit received is a receipt on
+    `date.min`.
+
+    Worked examples at 6 %: deposit 30,000, instalments 40,000 due 03-01 and 30,000 due
+    04-01, 50,000 collected before March, until 04-15 → 20,000 for 45 days (147.945…) plus
+    30,000 for 14 days (69.041…) → 216.99. An instalment of 20,000 due 12-31 paid on 01-10 →
+    20,000 for the 10 days 01-01..01-10 → 32.88; the interest of January alone
+    (`since` 01-01, `until` 01-31) is the same 32.88, of December 0.00."""
+    dues = sorted(i.due for i in schedule.instalments)
+    if not dues:
+        return to_cent(Decimal(0))
+    start = dues[0] + ONE_DAY if since is None else max(since, dues[0] + ONE_DAY)
+    if start > until:
+        return to_cent(Decimal(0))
+    money = sorted(receipts)
+    cuts = {start, until + ONE_DAY}
+    cuts |= {day + ONE_DAY for day, _ in money if start < day + ONE_DAY <= until}
+    cuts |= {due + ONE_DAY for due in dues if start < due + ONE_DAY <= until}
+    ordered = sorted(cuts)
+    raw = Decimal(0)
+    for begin, end in pairwise(ordered):
+        collected = sum((amount for day, amount in money if day < begin), Decimal(0))
+        owed, _ = overdue(schedule, collected, begin)
+        raw += owed * (end - begin).days
+    return to_cent(raw * annual_rate / DAYS_IN_YEAR)
+
+
 def overdue_interest(
     schedule: PaymentSchedule, collected: Decimal, today: date, annual_rate: Decimal
 ) -> Decimal:
-    """Simple daily interest on each overdue instalment: unpaid part × annual_rate ×
-    days_late ÷ 365, summed, rounded once at the end. Which instalments are overdue and by
-    how much is `schedule_states` (deposit first, then oldest first).
+    """`accrued_interest` to `today` when all of `collected` arrived before anything fell
+    due: the interest on what is overdue today, for the days it has been late."""
+    return accrued_interest(schedule, [(date.min, collected)], today, annual_rate)
 
-    Worked example at 6 %: deposit 30,000, instalments 40,000 due 03-01 and 30,000 due 04-01,
-    collected 50,000, today 04-15 → 20,000 × 0.06 × 45 ÷ 365 = 147.945… plus
-    30,000 × 0.06 × 14 ÷ 365 = 69.041… → 216.99.
 
-    The rule knows the total collected, not when each payment came: money paid late, but
-    paid by today, carries no interest here."""
-    raw = sum(
-        (
-            (state.amount - state.covered) * annual_rate * days_late(state.due, today)
-            for state in schedule_states(schedule, collected, today)
-            if state.mark is Mark.overdue and state.due is not None
-        ),
-        Decimal(0),
-    )
-    return to_cent(raw / DAYS_IN_YEAR)
+def receipts_of(deposit_received: Decimal, payments: Iterable[Payment]) -> list[Receipt]:
+    """A contract's money as `accrued_interest` reads it: the deposit first, then each
+    payment on its day."""
+    return [(date.min, deposit_received)] + [(p.paid_on, p.amount) for p in payments]
 
 
 def interest_deduction(interest: Decimal, share: Decimal) -> Decimal:

@@ -18,6 +18,7 @@ from bot.core.collections import (
     InvoiceTooEarly,
     OverdueFacts,
     SheetLine,
+    accrued_interest,
     check_invoice,
     collected_percent,
     commission_line,
@@ -26,6 +27,7 @@ from bot.core.collections import (
     days_late,
     interest_deduction,
     overdue_interest,
+    receipts_of,
 )
 from bot.core.contract_terms import Instalment, PaymentSchedule
 from bot.core.contracts import ContractStatus
@@ -140,6 +142,56 @@ def test_money_collected_pays_the_deposit_first_so_a_short_deposit_shows_as_inte
     # 20,000 collected pays the deposit short: the whole first instalment is unpaid
     # 40,000 × 0.06 × 10 / 365 = 65.753… → 65.75
     assert overdue_interest(SCHEDULE, D(20000), date(2026, 3, 11), RATE) == D("65.75")
+
+
+LATE = PaymentSchedule(D(30000), (Instalment(date(2026, 12, 31), D(20000)),))
+EARLY = [(date.min, D(30000))]  # the deposit, received before anything fell due
+
+
+def test_money_paid_late_still_costs_the_days_it_was_late() -> None:
+    # 20,000 × 0.06 × 10 / 365 = 32.876… for 01-01..01-10; nothing once paid
+    paid = [*EARLY, (date(2027, 1, 10), D(20000))]
+    assert accrued_interest(LATE, paid, date(2027, 2, 28), RATE) == D("32.88")
+    assert accrued_interest(LATE, paid, date(2027, 1, 5), RATE) == D("16.44")  # 5 days so far
+
+
+def test_the_interest_of_a_month_counts_only_its_own_days() -> None:
+    paid = [*EARLY, (date(2027, 1, 10), D(20000))]
+    december = accrued_interest(LATE, paid, date(2026, 12, 31), RATE, since=date(2026, 12, 1))
+    january = accrued_interest(LATE, paid, date(2027, 1, 31), RATE, since=date(2027, 1, 1))
+    assert (december, january) == (D("0.00"), D("32.88"))
+
+
+def test_a_part_payment_lowers_the_interest_from_the_day_after_it_arrived() -> None:
+    # 20,000 for 01-01..01-05 (5 days), then 5,000 for 01-06..01-31 (26 days):
+    # (100,000 + 130,000) × 0.06 / 365 = 37.808… → 37.81
+    paid = [*EARLY, (date(2027, 1, 5), D(15000))]
+    assert accrued_interest(LATE, paid, date(2027, 1, 31), RATE) == D("37.81")
+
+
+def test_paid_on_or_before_the_due_day_costs_nothing_and_a_day_late_costs_one_day() -> None:
+    on_time = [*EARLY, (date(2026, 12, 31), D(20000))]
+    a_day_late = [*EARLY, (date(2027, 1, 1), D(20000))]
+    assert accrued_interest(LATE, on_time, date(2027, 3, 1), RATE) == D("0.00")
+    # 20,000 × 0.06 / 365 = 3.287… → 3.29
+    assert accrued_interest(LATE, a_day_late, date(2027, 3, 1), RATE) == D("3.29")
+
+
+def test_no_interest_before_anything_falls_due_or_without_instalments() -> None:
+    assert accrued_interest(LATE, EARLY, date(2026, 12, 31), RATE) == D("0.00")
+    assert accrued_interest(LATE, EARLY, date(2027, 1, 9), RATE, since=date(2027, 2, 1)) == D(
+        "0.00"
+    )
+    deposit_only = PaymentSchedule(D(30000), ())
+    assert accrued_interest(deposit_only, [], date(2027, 1, 9), RATE) == D("0.00")
+
+
+def test_the_receipts_of_a_contract_put_the_deposit_first() -> None:
+    payment = Payment(7, 3, D(20000), date(2027, 1, 10), PaymentMethod.bank_transfer, None, 1, NOW)
+    assert receipts_of(D(30000), [payment]) == [
+        (date.min, D(30000)),
+        (date(2027, 1, 10), D(20000)),
+    ]
 
 
 def test_the_interest_deduction_takes_the_policy_share_half_up() -> None:
