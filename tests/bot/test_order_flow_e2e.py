@@ -10,6 +10,7 @@ pipes go out on two notes, 120 and 80."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from harness import Sandbox
 from test_approval_flows_e2e import SteadyUser, settle, user_of
@@ -127,7 +128,23 @@ async def pick_day(user: SteadyUser, day: str, month: str | None = None) -> None
     await user.tap(day)
 
 
-async def application_filed(demo: Sandbox, desk: SteadyUser) -> None:
+@dataclass(frozen=True)
+class Schedule:
+    """The instalments the desk puts on the application: the first typed and picked on the
+    calendar, the rest one tap and picked; the lines the summary and the card show."""
+
+    first: str = "40000"
+    first_day: tuple[str, str | None] = ("31", "December 2026")
+    rest_day: tuple[str, str | None] = ("31", None)  # it opens on January
+    first_line: str = "Instalment 1: ¥40,000.00 · Thu 12-31"
+    rest_line: str = "Instalment 2: ¥35,600.00 · Sun 01-31"
+
+    @property
+    def rest(self) -> str:
+        return self.rest_line.split(": ")[1].split(" · ")[0]
+
+
+async def application_filed(demo: Sandbox, desk: SteadyUser, plan: Schedule = Schedule()) -> None:
     await desk.send("/pending")
     assert "Contract applications to file" in desk.last_text()
     await desk.tap(f"📄 {CUSTOMER} · Zhao Lei")
@@ -137,16 +154,16 @@ async def application_filed(demo: Sandbox, desk: SteadyUser) -> None:
     await desk.tap("Next: the payment schedule ▶")
     assert "Still to schedule: ¥75,600.00. Add an instalment." in desk.last_text()
     await desk.tap("➕ Add an instalment")
-    await desk.send("40000")
-    await pick_day(desk, "31", month="December 2026")
+    await desk.send(plan.first)
+    await pick_day(desk, *plan.first_day)
     await desk.tap("➕ Add an instalment")
-    await desk.tap("↩️ ¥35,600.00")  # the rest
-    await pick_day(desk, "31")  # the calendar opens on the first month it offers: January
-    assert "Instalment 2: ¥35,600.00 · Sun 01-31" in lines(desk)
+    await desk.tap(f"↩️ {plan.rest}")  # the rest
+    await pick_day(desk, *plan.rest_day)
+    assert plan.rest_line in lines(desk)
     await desk.tap("Next ▶")
     await pick_day(desk, "20", month="December 2026")
     summary = lines(desk)
-    assert "Instalment 1: ¥40,000.00 · Thu 12-31" in summary
+    assert plan.first_line in summary
     assert "Delivery date: Sun 12-20" in summary
     await desk.tap("📨 Submit")
     await settle(demo)
@@ -159,11 +176,11 @@ async def application_filed(demo: Sandbox, desk: SteadyUser) -> None:
     assert status, "the desk's status message names what it is"
 
 
-async def application_approved(demo: Sandbox) -> None:
+async def application_approved(demo: Sandbox, plan: Schedule = Schedule()) -> None:
     manager, gm = user_of(demo, MANAGER), user_of(demo, GM)
     card = newest(manager, "Contract application #2")
     assert "Contract amount: ¥105,600.00" in card.text.splitlines()
-    assert "Instalment 2: ¥35,600.00 · Sun 01-31" in card.text.splitlines(), "the schedule"
+    assert plan.rest_line in card.text.splitlines(), "the schedule"
     assert "Why you: every contract application needs the Sales manager" in card.text
     await manager.tap("✅ Approve", message=card)
     await settle(demo)
