@@ -151,7 +151,7 @@ async def ledger_page(
             limit=PAGE_SIZE + 1,  # one more tells whether a next page exists
             offset=page * PAGE_SIZE,
         )
-        found = await _with_figures(uow, contracts, today)
+        found = await with_figures(uow, contracts, today)
     return await _page(uow, found[:PAGE_SIZE], page, len(found) > PAGE_SIZE)
 
 
@@ -187,15 +187,16 @@ async def _overdue(
             limit=OVERDUE_BATCH,
             offset=offset,
         )
-        found += [(c, f) for c, f in await _with_figures(uow, batch, today) if f.overdue > 0]
+        found += [(c, f) for c, f in await with_figures(uow, batch, today) if f.overdue > 0]
         if len(found) >= wanted or len(batch) < OVERDUE_BATCH:
             break
     return found
 
 
-async def _with_figures(
+async def with_figures(
     uow: UnitOfWork, contracts: Sequence[Contract], today: date
 ) -> list[tuple[Contract, LedgerFigures]]:
+    """The contracts' ledger figures in three batch reads, whatever their number."""
     ids = [c.id for c in contracts]
     if not ids:
         return []

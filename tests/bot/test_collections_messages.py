@@ -1,0 +1,73 @@
+"""The collections sweep's messages (issue 13): what the rep and the supervisor read, and the
+legal follow-up to the sales manager, each fitting 4,096 characters at the longest inputs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.core.deals import AMOUNT_MAX, CUSTOMER_NAME_MAX
+from bot.core.models import NAME_MAX
+from bot.core.usecases.collection_sweep import LISTED
+from bot.i18n import make_i18n
+from bot.rendering import Renderer, make_env
+from bot.ui.fit import MESSAGE_LIMIT, visible_length
+
+REP, SUPERVISOR = 6, 5
+
+
+@pytest.fixture(params=["en", "zh"])
+def renderer(request: pytest.FixtureRequest) -> Iterator[Renderer]:
+    i18n = make_i18n("en")
+    with i18n.context(), i18n.use_locale(request.param):
+        yield Renderer(make_env(i18n, ZoneInfo("Asia/Shanghai")))
+
+
+def line(n: int, **extra: Any) -> dict[str, Any]:
+    return {
+        "contract_id": n,
+        "number": ("HT-" + "9" * 40)[:40],
+        "customer": ("Customer " + "x" * CUSTOMER_NAME_MAX)[:CUSTOMER_NAME_MAX],
+        "owner_id": REP,
+        "owner": ("Rep " + "y" * NAME_MAX)[:NAME_MAX],
+        **extra,
+    }
+
+
+def due(n: int, kind: str = "overdue", days: int = 400) -> dict[str, Any]:
+    return line(n, kind=kind, due="2026-12-01", unpaid=str(AMOUNT_MAX), days=days, again=days > 7)
+
+
+@pytest.mark.parametrize("template", ["collections_due", "collections_legal"])
+def test_the_longest_lists_fit_one_message(renderer: Renderer, template: str) -> None:
+    text = renderer.render(
+        f"notifications/{template}",
+        items=[due(n) for n in range(LISTED)],
+        more=190,
+        count=LISTED + 190,
+        recipient=SUPERVISOR,
+    )
+    assert visible_length(text) <= MESSAGE_LIMIT
+    assert "190" in text
+
+
+def test_what_the_rep_and_the_supervisor_read(renderer: Renderer) -> None:
+    items = [due(1, days=8), due(2, "due_soon", 0), due(3, "due_soon", 6)]
+    to_rep = renderer.render(
+        "notifications/collections_due", items=items, more=0, count=3, recipient=REP
+    )
+    to_supervisor = renderer.render(
+        "notifications/collections_due", items=items, more=0, count=3, recipient=SUPERVISOR
+    )
+    assert "¥1,000,000,000,000.00" in to_rep
+    assert "Rep yyy" not in to_rep, "the rep is not named to themself"
+    assert "Rep yyy" in to_supervisor
+    if "overdue" in to_rep:  # English
+        for said in ("overdue 8 days", "reminder", "due today", "due in 6 days"):
+            assert said in to_rep
+    else:
+        for said in ("已逾期 8 天", "再次提醒", "今天到期", "6 天后到期"):
+            assert said in to_rep

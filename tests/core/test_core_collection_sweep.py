@@ -1,0 +1,161 @@
+"""The daily collections sweep (issue 13, points 1–2) over the fake world of
+`follow_on_world.contract_world`: Rob's contract of 10,000.00, deposit 3,000.00 received,
+4,000.00 due Tue 2026-12-01 and 3,000.00 due Fri 2027-01-01. Rob reports to Sue (supervisor),
+Sue to Sam (sales manager). Policy: due soon within 7 days, overdue told again every 7 days
+three times, legal after 90 days; Asia/Shanghai, working days Monday to Saturday."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from fakes import ACE, ROB, SAM, SID, SUE
+from follow_on_world import contract_world
+
+from bot.core.collection_dues import DueKind, due_items, legal_due, overdue_stage
+from bot.core.payments import PaymentDraft, PaymentMethod
+from bot.core.policy import Collections, Policy
+from bot.core.usecases.collection_sweep import LISTED, sweep_collections
+
+POLICY = Policy()
+RULES = POLICY.collections
+
+
+def at(day: date, hour_utc: int = 2) -> datetime:
+    """10:00 in Shanghai at hour_utc 2."""
+    return datetime(day.year, day.month, day.day, hour_utc, tzinfo=UTC)
+
+
+async def sweep(uow: object, day: date, hour_utc: int = 2) -> int:
+    return await sweep_collections(uow, policy=POLICY, now=at(day, hour_utc))  # type: ignore[arg-type]
+
+
+def items_to(uow: object, person_id: int, template: str = "collections_due") -> list[dict]:  # type: ignore[type-arg]
+    sent = [n for n in uow.outbox.sent_to(person_id) if n.template == template]  # type: ignore[attr-defined]
+    assert len(sent) <= 1, "one message per person and sweep"
+    return sent[0].params["items"] if sent else []
+
+
+# --- the pure rules -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("late", "stage"), [(0, None), (1, 0), (7, 0), (8, 1), (14, 1), (15, 2), (400, 2)]
+)
+def test_overdue_reminders_every_seven_days_three_in_all(late: int, stage: int | None) -> None:
+    assert overdue_stage(late, RULES) == stage
+
+
+def test_no_overdue_reminders_when_the_policy_says_none() -> None:
+    assert overdue_stage(5, Collections(overdue_reminders=0)) is None
+
+
+@pytest.mark.parametrize(
+    ("today", "since", "flagged"),
+    [(date(2027, 4, 1), date(2027, 1, 1), False), (date(2027, 4, 2), date(2027, 1, 1), True)],
+)
+def test_legal_after_more_than_ninety_days(today: date, since: date, flagged: bool) -> None:
+    assert legal_due(since, today, RULES) is flagged
+    assert legal_due(None, today, RULES) is False
+
+
+async def test_due_soon_starts_seven_days_ahead_and_counts_what_is_unpaid() -> None:
+    uow, cid = await contract_world()
+    contract = uow.contracts[cid]
+    assert due_items(contract, Decimal(3000), date(2026, 11, 23), RULES) == []
+    (soon,) = due_items(contract, Decimal(5000), date(2026, 11, 24), RULES)
+    assert (soon.kind, soon.days, soon.unpaid) == (DueKind.due_soon, 7, Decimal(2000))
+    (today,) = due_items(contract, Decimal(3000), date(2026, 12, 1), RULES)
+    assert (today.kind, today.days) == (DueKind.due_soon, 0)
+    (late,) = due_items(contract, Decimal(3000), date(2026, 12, 2), RULES)
+    assert (late.kind, late.days, late.stage) == (DueKind.overdue, 1, 0)
+    assert due_items(contract, Decimal(7000), date(2026, 12, 2), RULES) == []
+
+
+# --- the sweep ------------------------------------------------------------------------------
+
+
+async def test_due_soon_tells_the_rep_and_the_supervisor_once() -> None:
+    uow, _cid = await contract_world()
+    assert await sweep(uow, date(2026, 11, 23)) == 0  # eight days ahead: not yet
+    assert await sweep(uow, date(2026, 11, 25)) == 2
+    for person in (ROB, SUE):
+        (item,) = items_to(uow, person)
+        assert item | {"kind": "due_soon", "days": 6, "unpaid": "4000.00"} == item
+        assert (item["number"], item["customer"]) == ("HT-2026-0007", "Acme Trading")
+    assert uow.outbox.sent_to(SAM) == []
+    assert uow.committed == 2  # each run commits its claims with its messages
+    assert await sweep(uow, date(2026, 11, 25)) == 0  # the same run again sends nothing
+    assert await sweep(uow, date(2026, 11, 26)) == 0  # told once, not daily
+
+
+async def test_quiet_hours_and_days_off_send_and_claim_nothing() -> None:
+    uow, _cid = await contract_world()
+    assert await sweep(uow, date(2026, 11, 25), hour_utc=14) == 0  # 22:00 in Shanghai
+    assert await sweep(uow, date(2026, 11, 29)) == 0  # Sunday
+    assert uow.collection_claims.claimed == set()
+    assert await sweep(uow, date(2026, 11, 30)) == 2  # the next working morning catches up
+
+
+async def test_overdue_is_told_again_every_seven_days_then_stops() -> None:
+    uow, _cid = await contract_world()
+    sent = {d: await sweep(uow, date(2026, 12, d)) for d in (2, 3, 9, 10, 16, 23)}
+    assert sent == {2: 2, 3: 0, 9: 2, 10: 0, 16: 2, 23: 0}
+    last = uow.outbox.sent_to(ROB)[-1].params["items"]
+    assert [(i["kind"], i["days"], i["again"]) for i in last] == [("overdue", 15, True)]
+
+
+async def test_a_paid_instalment_is_not_told() -> None:
+    uow, cid = await contract_world()
+    draft = PaymentDraft(cid, Decimal(4000), date(2026, 11, 24), PaymentMethod.bank_transfer)
+    await uow.payments.add(draft, recorded_by=ACE, now=at(date(2026, 11, 24)))
+    assert await sweep(uow, date(2026, 12, 2)) == 0
+
+
+async def test_one_message_per_person_lists_all_their_items_most_overdue_first() -> None:
+    uow, _cid = await contract_world()
+    assert await sweep(uow, date(2027, 1, 2)) == 2
+    assert [(i["due"], i["days"]) for i in items_to(uow, ROB)] == [
+        ("2026-12-01", 32),
+        ("2027-01-01", 1),
+    ]
+
+
+async def test_a_long_list_is_cut_and_counted() -> None:
+    uow, cid = await contract_world()
+    contract = uow.contracts[cid]
+    for extra in range(LISTED + 2):
+        uow.contracts.rows[cid + 1 + extra] = replace(contract, id=cid + 1 + extra)
+    assert await sweep(uow, date(2026, 12, 2)) == 2
+    (message,) = uow.outbox.sent_to(ROB)
+    assert (len(message.params["items"]), message.params["more"]) == (LISTED, 3)
+
+
+async def test_the_supervisor_gets_their_team_only() -> None:
+    uow, _cid = await contract_world()
+    await sweep(uow, date(2026, 12, 2))
+    assert uow.outbox.sent_to(SID) == []
+
+
+async def test_legal_flag_set_once_and_the_sales_manager_told_once() -> None:
+    uow, cid = await contract_world()
+    now = at(date(2027, 3, 2))  # the first instalment 91 days late
+    assert await sweep(uow, date(2027, 3, 1)) == 2  # 90 days: reminders, no flag
+    assert uow.contracts[cid].legal_flagged_at is None
+    await sweep_collections(uow, policy=POLICY, now=now)
+    assert uow.contracts[cid].legal_flagged_at == now
+    (case,) = items_to(uow, SAM, "collections_legal")
+    assert (case["number"], case["owner"]) == ("HT-2026-0007", "Rob")
+    assert "legal_flagged" in uow.audit.actions()
+    assert await sweep(uow, date(2027, 3, 3)) == 0
+    assert uow.contracts[cid].legal_flagged_at == now
+    assert len([n for n in uow.outbox.sent_to(SAM) if n.template == "collections_legal"]) == 1
+
+
+async def test_legal_goes_to_every_sales_manager_when_none_is_above() -> None:
+    uow, _cid = await contract_world()
+    uow.people.rows[SUE] = replace(uow.people.rows[SUE], reports_to=None)
+    await sweep(uow, date(2027, 3, 2))
+    assert items_to(uow, SAM, "collections_legal") != []
