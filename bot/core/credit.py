@@ -14,7 +14,10 @@ from bot.core.collections import (
     collected_percent,
     credit_standing,
     days_late,
+    interest_deduction,
+    overdue_interest,
 )
+from bot.core.contracts import Contract
 from bot.core.payments import LedgerFigures
 from bot.core.policy import Collections
 
@@ -57,4 +60,37 @@ def credit_info(figures: Iterable[LedgerFigures], today: date, rules: Collection
         overdue=sum((f.overdue for f in every), Decimal(0)),
         overdue_since=since,
         days_late=days_late(since, today) if since else 0,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ContractMoney:
+    """What overdue money costs on one contract (rule 5), and its customer's credit."""
+
+    percent: Decimal  # collected, as `collected_percent`
+    days_late: int  # of the oldest unpaid instalment
+    rate: Decimal  # the policy's yearly interest rate
+    interest: Decimal  # to date, `overdue_interest`
+    deduction: Decimal  # what of it comes off the rep's commission
+    credit: CreditInfo
+
+
+def contract_money(
+    contract: Contract,
+    figures: LedgerFigures,
+    credit: CreditInfo,
+    today: date,
+    rules: Collections,
+) -> ContractMoney:
+    """Worked example at 6 % with all of it deducted: 4,000 overdue since 12-01, today
+    12-31 (30 days) → 4,000 × 0.06 × 30 ÷ 365 = 19.73 interest, 19.73 off the commission."""
+    interest = overdue_interest(contract.schedule, figures.collected, today, rules.interest_rate)
+    since = figures.overdue_since if figures.overdue > 0 else None
+    return ContractMoney(
+        percent=collected_percent(figures.amount, figures.collected),
+        days_late=days_late(since, today) if since else 0,
+        rate=rules.interest_rate,
+        interest=interest,
+        deduction=interest_deduction(interest, rules.commission_deduction),
+        credit=credit,
     )

@@ -4,17 +4,24 @@ legal follow-up to the sales manager, each fitting 4,096 characters at the longe
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from test_contract_card_fit import AT, TODAY, longest_file
 
+from bot.core.collections import CreditStanding
+from bot.core.credit import CreditInfo, contract_money
 from bot.core.deals import AMOUNT_MAX, CUSTOMER_NAME_MAX
 from bot.core.models import NAME_MAX
+from bot.core.policy import Collections
 from bot.core.usecases.collection_sweep import LISTED
 from bot.i18n import make_i18n
 from bot.rendering import Renderer, make_env
-from bot.ui.fit import MESSAGE_LIMIT, visible_length
+from bot.rendering import money as money_text
+from bot.ui.fit import MESSAGE_LIMIT, WINDOW_LIMIT, fits, visible_length
 
 REP, SUPERVISOR = 6, 5
 
@@ -71,3 +78,17 @@ def test_what_the_rep_and_the_supervisor_read(renderer: Renderer) -> None:
     else:
         for said in ("已逾期 8 天", "再次提醒", "今天到期", "6 天后到期"):
             assert said in to_rep
+
+
+def test_the_longest_contract_card_with_its_money_lines_fits(renderer: Renderer) -> None:
+    file = longest_file()
+    file = replace(file, contract=replace(file.contract, legal_flagged_at=AT))
+    credit = CreditInfo(
+        CreditStanding.hold, 999, AMOUNT_MAX, Decimal(0), AMOUNT_MAX, AMOUNT_MAX, None, 3650
+    )
+    money = contract_money(file.contract, file.figures, credit, TODAY, Collections())
+    assert money.interest > 0
+    shown = renderer.render_within("contract_card", {"file": file, "money": money}, WINDOW_LIMIT)
+    assert fits(shown, WINDOW_LIMIT), visible_length(shown)
+    assert "⚖️" in shown
+    assert money_text(money.interest) in shown

@@ -6,11 +6,11 @@ from collections.abc import AsyncIterator, Collection
 from datetime import date
 
 from bot.core.contracts import Contract, ContractStatus
-from bot.core.credit import CreditInfo, credit_info
+from bot.core.credit import ContractMoney, CreditInfo, contract_money, credit_info
 from bot.core.payments import LedgerFigures
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
-from bot.core.usecases.ledger import with_figures
+from bot.core.usecases.ledger import ContractFile, with_figures
 
 BATCH = 500
 MONEY_STATUSES = frozenset({ContractStatus.in_force, ContractStatus.closed})
@@ -55,3 +55,14 @@ async def credit_of(
         for contract, found in batch:
             figures[contract.customer_id].append(found)
     return {i: credit_info(f, today, policy.collections) for i, f in figures.items()}
+
+
+async def money_of(
+    uow: UnitOfWork, file: ContractFile, today: date, policy: Policy
+) -> ContractMoney:
+    """The contract card's money lines: interest to date, the deduction, the customer's
+    credit (one `credit_of` read)."""
+    credit = await credit_of(uow, [file.contract.customer_id], today, policy)
+    return contract_money(
+        file.contract, file.figures, credit[file.contract.customer_id], today, policy.collections
+    )
