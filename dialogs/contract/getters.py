@@ -9,7 +9,7 @@ from aiogram_dialog import DialogManager
 from bot.core.calendar import local
 from bot.core.contracts import ContractStatus
 from bot.core.usecases import follow_on, ledger
-from bot.core.usecases.credit import money_of
+from bot.core.usecases.credit import ledger_totals, money_of
 from bot.core.usecases.ledger import LedgerFilter, LedgerQuery, LedgerRow
 from bot.i18n import N_
 from bot.ui.fit import BUTTON_TEXT_MAX, WINDOW_LIMIT, clip
@@ -46,7 +46,9 @@ def _button(row: LedgerRow) -> tuple[int, str]:
 async def ledger_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
     uow, person = uow_of(dialog_manager), person_of(dialog_manager)
     query = query_of(dialog_manager)
-    page = await ledger.ledger_page(uow, person.id, query, today_of(dialog_manager))
+    today = today_of(dialog_manager)
+    page = await ledger.ledger_page(uow, person.id, query, today)
+    totals = await ledger_totals(uow, person.id, query, today, policy_of(dialog_manager))
     reps = await ledger.ledger_reps(uow, person.id)
     rep = next((p.full_name for p in reps if p.id == query.owner_id), None)
     text = renderer_of(dialog_manager).render_within(
@@ -57,6 +59,8 @@ async def ledger_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, 
             "customer": query.customer,
             "rep": rep,
             "show_owner": bool(reps),
+            "today": today,
+            "totals": totals,
         },
         WINDOW_LIMIT,
     )

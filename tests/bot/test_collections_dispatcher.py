@@ -42,3 +42,15 @@ async def test_a_contract_paid_on_time_costs_nothing_and_its_customer_is_good(fe
     card = window_text(fed, REP)
     assert "Overdue interest" not in card
     assert "Customer credit: <b>good</b>" in card
+
+
+async def test_the_ledger_by_customer_sums_its_contracts_and_flags_days_late(fed: Fed) -> None:
+    await contract_in_force(fed)
+    first_instalment_due(fed, "2026-11-01")
+    await fed.send(SUPERVISOR, "/contract")
+    await fed.click(SUPERVISOR, "🔎 By customer")
+    await fed.send(SUPERVISOR, "Minghua")
+    ledger = window_text(fed, SUPERVISOR)
+    assert "outstanding: ¥82,000.00 · overdue: ¥50,000.00 · 22 days late" in ledger
+    assert "Σ All these contracts: <b>¥102,000.00</b> · collected: ¥20,000.00 (19.6 %)" in ledger
+    assert "Customer credit: on hold" in ledger

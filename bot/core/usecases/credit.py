@@ -10,7 +10,15 @@ from bot.core.credit import ContractMoney, CreditInfo, contract_money, credit_in
 from bot.core.payments import LedgerFigures
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
-from bot.core.usecases.ledger import ContractFile, with_figures
+from bot.core.usecases.ledger import (
+    STATUSES,
+    ContractFile,
+    LedgerQuery,
+    ledger_reader,
+    matching_customers,
+    scope_owners,
+    with_figures,
+)
 
 BATCH = 500
 MONEY_STATUSES = frozenset({ContractStatus.in_force, ContractStatus.closed})
@@ -22,6 +30,7 @@ async def contracts_with_figures(
     *,
     statuses: Collection[ContractStatus],
     customer_ids: Collection[int] | None = None,
+    owner_ids: Collection[int] | None = None,
     due_before: date | None = None,
 ) -> AsyncIterator[list[tuple[Contract, LedgerFigures]]]:
     """The matching contracts with their figures, BATCH at a time: four reads a batch."""
@@ -29,6 +38,7 @@ async def contracts_with_figures(
     while True:
         batch = await uow.contracts.ledger(
             customer_ids=customer_ids,
+            owner_ids=owner_ids,
             statuses=statuses,
             due_before=due_before,
             limit=BATCH,
@@ -66,3 +76,22 @@ async def money_of(
     return contract_money(
         file.contract, file.figures, credit[file.contract.customer_id], today, policy.collections
     )
+
+
+async def ledger_totals(
+    uow: UnitOfWork, actor_id: int, query: LedgerQuery, today: date, policy: Policy
+) -> CreditInfo | None:
+    """The ledger filtered by customer, summed over every contract it lists (all pages, in the
+    actor's sight) with the standing over them; None when no customer is typed or none
+    matches."""
+    actor = await ledger_reader(uow, actor_id)
+    customers = await matching_customers(uow, query.customer)
+    owners = await scope_owners(uow, actor, query.owner_id)
+    if not customers or owners == set():
+        return None
+    figures: list[LedgerFigures] = []
+    async for batch in contracts_with_figures(
+        uow, today, statuses=STATUSES[query.filter], customer_ids=customers, owner_ids=owners
+    ):
+        figures += [found for _contract, found in batch]
+    return credit_info(figures, today, policy.collections) if figures else None
