@@ -54,3 +54,36 @@ async def test_the_ledger_by_customer_sums_its_contracts_and_flags_days_late(fed
     assert "outstanding: ¥82,000.00 · overdue: ¥50,000.00 · 22 days late" in ledger
     assert "Σ All these contracts: <b>¥102,000.00</b> · collected: ¥20,000.00 (19.6 %)" in ledger
     assert "Customer credit: on hold" in ledger
+
+
+async def test_the_customer_card_has_its_money_line_and_credit(fed: Fed) -> None:
+    await contract_in_force(fed)
+    first_instalment_due(fed, "2026-11-01")
+    await fed.send(REP, "/customer")
+    await fed.click(REP, "📋 My customers")
+    label = next(
+        button.text
+        for row in fed.window(REP).reply_markup.inline_keyboard  # type: ignore[union-attr]
+        for button in row
+        if "Minghua" in button.text
+    )
+    await fed.click(REP, label)
+    card = window_text(fed, REP)
+    assert (
+        "💰 1 contract: ¥102,000.00 · collected: ¥20,000.00 (19.6 %) · outstanding: ¥82,000.00"
+        " · ⚠️ overdue: ¥50,000.00 · 22 days late"
+    ) in card
+    assert "Customer credit: ⚠️ <b>on hold</b>" in card
+
+
+async def test_a_customer_without_contracts_has_no_money_line(fed: Fed) -> None:
+    await fed.send(REP, "/customer")
+    await fed.click(REP, "📋 My customers")
+    label = next(
+        button.text
+        for row in fed.window(REP).reply_markup.inline_keyboard  # type: ignore[union-attr]
+        for button in row
+        if "Minghua" in button.text
+    )
+    await fed.click(REP, label)
+    assert "💰" not in window_text(fed, REP)
