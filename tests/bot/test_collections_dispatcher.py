@@ -87,3 +87,22 @@ async def test_a_customer_without_contracts_has_no_money_line(fed: Fed) -> None:
     )
     await fed.click(REP, label)
     assert "💰" not in window_text(fed, REP)
+
+
+async def test_the_approver_reads_the_credit_hold_on_the_request_card(fed: Fed) -> None:
+    """The demo's request #1 for Minghua waits for the supervisor in /pending."""
+    await contract_in_force(fed)
+    first_instalment_due(fed, "2026-11-01")
+    await fed.send(SUPERVISOR, "/pending")
+    await fed.click(SUPERVISOR, "#1")
+    card = window_text(fed, SUPERVISOR)
+    assert "⚠️ <b>Customer on credit hold: ¥50,000.00 overdue for 22 days</b>" in card
+
+
+async def test_a_good_customer_shows_no_credit_line_on_the_request_card(fed: Fed) -> None:
+    await contract_in_force(fed)
+    await fed.send(SUPERVISOR, "/pending")
+    await fed.click(SUPERVISOR, "#1")
+    card = window_text(fed, SUPERVISOR)
+    assert "credit" not in card
+    assert "Special terms request #1" in card

@@ -11,12 +11,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from test_contract_card_fit import AT, TODAY, longest_file
+from test_regression_screens_outgrow_telegram import six_times_returned
 
 from bot.core.collections import CreditStanding
 from bot.core.credit import CreditInfo, contract_money
 from bot.core.deals import AMOUNT_MAX, CUSTOMER_NAME_MAX
 from bot.core.models import NAME_MAX
 from bot.core.policy import Collections
+from bot.core.usecases.approval_views import card_params
 from bot.core.usecases.collection_sweep import LISTED
 from bot.i18n import make_i18n
 from bot.rendering import Renderer, make_env
@@ -92,3 +94,18 @@ def test_the_longest_contract_card_with_its_money_lines_fits(renderer: Renderer)
     assert fits(shown, WINDOW_LIMIT), visible_length(shown)
     assert "⚖️" in shown
     assert money_text(money.interest) in shown
+
+
+@pytest.mark.parametrize("standing", ["hold", "watch"])
+def test_the_longest_approval_card_with_the_credit_line_fits(
+    renderer: Renderer, standing: str
+) -> None:
+    view = six_times_returned()
+    step = view.open_step()
+    assert step is not None
+    credit = {"standing": standing, "overdue": str(AMOUNT_MAX), "days": 3650}
+    card = renderer.render(
+        "notifications/approval_card", **card_params(replace(view, credit=credit), step)
+    )
+    assert visible_length(card) <= MESSAGE_LIMIT
+    assert "3650" in card

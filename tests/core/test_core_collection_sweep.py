@@ -15,8 +15,10 @@ from fakes import ACE, ROB, SAM, SID, SUE
 from follow_on_world import contract_world
 
 from bot.core.collection_dues import DueKind, due_items, legal_due, overdue_stage
+from bot.core.deals import DealTerms
 from bot.core.payments import PaymentDraft, PaymentMethod
 from bot.core.policy import Collections, Policy
+from bot.core.usecases import approvals
 from bot.core.usecases.collection_sweep import LISTED, sweep_collections
 
 POLICY = Policy()
@@ -159,3 +161,36 @@ async def test_legal_goes_to_every_sales_manager_when_none_is_above() -> None:
     uow.people.rows[SUE] = replace(uow.people.rows[SUE], reports_to=None)
     await sweep(uow, date(2027, 3, 2))
     assert items_to(uow, SAM, "collections_legal") != []
+
+
+# --- credit on the approval cards -----------------------------------------------------------
+
+
+async def file_for_acme(uow: object, day: date) -> list[dict]:  # type: ignore[type-arg]
+    terms = DealTerms(1, "Pump P-100", Decimal(1), Decimal(1000), Decimal(20))
+    await approvals.file_request(
+        uow,  # type: ignore[arg-type]
+        kind="special_terms",
+        requester_id=ROB,
+        terms=terms,
+        policy=POLICY,
+        now=at(day),
+    )
+    return [
+        q.notification.params
+        for q in uow.outbox.queued  # type: ignore[attr-defined]
+        if q.notification.template == "approval_card"
+    ]
+
+
+async def test_a_request_for_a_customer_on_hold_says_so_to_its_approver() -> None:
+    uow, _cid = await contract_world()
+    # 2027-01-02: 4,000 overdue 32 days and 3,000 one day: all of the 7,000 outstanding → hold
+    (card,) = await file_for_acme(uow, date(2027, 1, 2))
+    assert card["credit"] == {"standing": "hold", "overdue": "7000.00", "days": 32}
+
+
+async def test_a_good_customer_adds_nothing_to_the_card() -> None:
+    uow, _cid = await contract_world()
+    (card,) = await file_for_acme(uow, date(2026, 11, 25))
+    assert card["credit"] is None
