@@ -15,11 +15,14 @@ from fakes import ACE, ROB, SAM, SID, SUE
 from follow_on_world import contract_world
 
 from bot.core.collection_dues import DueKind, due_items, legal_due, overdue_stage
+from bot.core.collections import CreditStanding
 from bot.core.deals import DealTerms
 from bot.core.payments import PaymentDraft, PaymentMethod
 from bot.core.policy import Collections, Policy
 from bot.core.usecases import approvals
 from bot.core.usecases.collection_sweep import LISTED, sweep_collections
+from bot.core.usecases.credit import credit_of, ledger_totals
+from bot.core.usecases.ledger import LedgerQuery
 
 POLICY = Policy()
 RULES = POLICY.collections
@@ -194,3 +197,39 @@ async def test_a_good_customer_adds_nothing_to_the_card() -> None:
     uow, _cid = await contract_world()
     (card,) = await file_for_acme(uow, date(2026, 11, 25))
     assert card["credit"] is None
+
+
+# --- credit_of and the ledger's totals ------------------------------------------------------
+
+
+async def test_credit_of_many_customers_at_once() -> None:
+    uow, _cid = await contract_world()
+    found = await credit_of(uow, [1, 2], date(2027, 1, 2), POLICY)  # customer 2 has none
+    acme, other = found[1], found[2]
+    assert (acme.standing, acme.contracts, acme.overdue, acme.days_late) == (
+        CreditStanding.hold,
+        1,
+        Decimal(7000),
+        32,
+    )
+    assert (acme.amount, acme.collected, acme.percent) == (
+        Decimal(10000),
+        Decimal(3000),
+        Decimal("30.00"),
+    )
+    assert (other.standing, other.contracts) == (CreditStanding.good, 0)
+
+
+@pytest.mark.parametrize(("who", "sees"), [(ROB, True), (SUE, True), (ACE, True), (SID, False)])
+async def test_the_ledger_totals_stay_within_the_readers_sight(who: int, sees: bool) -> None:
+    uow, _cid = await contract_world()
+    query = LedgerQuery(customer="Acme")
+    totals = await ledger_totals(uow, who, query, date(2027, 1, 2), POLICY)
+    assert (totals is not None) is sees
+    if totals is not None:
+        assert totals.outstanding == Decimal(7000)
+
+
+async def test_the_ledger_totals_need_a_customer() -> None:
+    uow, _cid = await contract_world()
+    assert await ledger_totals(uow, ROB, LedgerQuery(), date(2027, 1, 2), POLICY) is None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from dbtools import NOW, Sessions, count, statements
 from sqlalchemy import select
@@ -17,6 +18,7 @@ from test_storage_contracts import add_contract
 from bot.core.contracts import Contract, ContractStatus, approved, cosigned
 from bot.core.policy import Policy
 from bot.core.usecases.collection_sweep import sweep_collections
+from bot.core.usecases.credit import credit_of
 from storage.tables import CollectionClaimRow, OutboxRow
 from storage.uow import SqlUnitOfWork
 
@@ -109,3 +111,21 @@ async def test_the_sweep_takes_a_fixed_number_of_statements(
 async def _in_force_ids(sessionmaker: Sessions) -> list[int]:
     async with SqlUnitOfWork(sessionmaker) as uow:
         return [c.id for c in await uow.contracts.ledger(statuses={ContractStatus.in_force})]
+
+
+async def test_credit_of_reads_a_fixed_number_of_statements(
+    sessionmaker: Sessions,
+    engine: AsyncEngine,
+    org: dict[str, int],  # noqa: F811
+) -> None:
+    seen: dict[int, int] = {}
+    customers: set[int] = set()
+    for total in (1, 4):
+        while len(customers) < total:
+            customers.add((await in_force(sessionmaker, org, len(customers) + 200)).customer_id)
+        async with SqlUnitOfWork(sessionmaker) as uow:
+            with statements(engine) as run:
+                found = await credit_of(uow, customers, APRIL_2.date(), POLICY)
+        seen[total] = len(run)
+        assert all(info.overdue == Decimal("5000000.00") for info in found.values())
+    assert seen[1] == seen[4]
