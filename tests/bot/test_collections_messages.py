@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import UTC, datetime, time
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,12 +18,13 @@ from bot.core.collections import CreditStanding
 from bot.core.credit import CreditInfo, contract_money
 from bot.core.deals import AMOUNT_MAX, CUSTOMER_NAME_MAX
 from bot.core.models import NAME_MAX
-from bot.core.policy import Collections
+from bot.core.policy import Collections, Policy
 from bot.core.usecases.approval_views import card_params
 from bot.core.usecases.collection_sweep import LISTED
 from bot.i18n import make_i18n
 from bot.rendering import Renderer, make_env
 from bot.rendering import money as money_text
+from bot.scheduling import Jobs, make_scheduler
 from bot.ui.fit import MESSAGE_LIMIT, WINDOW_LIMIT, fits, visible_length
 
 REP, SUPERVISOR = 6, 5
@@ -109,3 +111,16 @@ def test_the_longest_approval_card_with_the_credit_line_fits(
     )
     assert visible_length(card) <= MESSAGE_LIMIT
     assert "3650" in card
+
+
+def test_the_collections_sweep_is_scheduled_daily_on_working_days_at_its_policy_time() -> None:
+    policy = Policy(collections=Collections(sweep_at=time(10, 15)))
+    jobs = Jobs(lambda: None, policy, lambda: datetime.now(UTC))  # type: ignore[arg-type,return-value]
+    job = make_scheduler(jobs, policy).get_job("collections-sweep")
+    assert job is not None
+    fields = {f.name: str(f) for f in job.trigger.fields}
+    assert (fields["hour"], fields["minute"], fields["day_of_week"]) == (
+        "10",
+        "15",
+        "mon,tue,wed,thu,fri,sat",
+    )
