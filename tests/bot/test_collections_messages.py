@@ -49,7 +49,15 @@ def line(n: int, **extra: Any) -> dict[str, Any]:
 
 
 def due(n: int, kind: str = "overdue", days: int = 400) -> dict[str, Any]:
-    return line(n, kind=kind, due="2026-12-01", unpaid=str(AMOUNT_MAX), days=days, again=days > 7)
+    return line(
+        n,
+        kind=kind,
+        due="2026-12-01",
+        unpaid=str(AMOUNT_MAX),
+        overdue=str(AMOUNT_MAX),
+        days=days,
+        again=days > 7,
+    )
 
 
 @pytest.mark.parametrize("template", ["collections_due", "collections_legal"])

@@ -153,6 +153,8 @@ async def test_legal_flag_set_once_and_the_sales_manager_told_once() -> None:
     assert uow.contracts[cid].legal_flagged_at == now
     (case,) = items_to(uow, SAM, "collections_legal")
     assert (case["number"], case["owner"]) == ("HT-2026-0007", "Rob")
+    # 4,000.00 due 2026-12-01 and 3,000.00 due 2027-01-01, both unpaid: 91 days for the oldest
+    assert (case["overdue"], case["days"]) == ("7000.00", 91)
     assert "legal_flagged" in uow.audit.actions()
     assert await sweep(uow, date(2027, 3, 3)) == 0
     assert uow.contracts[cid].legal_flagged_at == now

@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.core.calendar import in_quiet_hours, local
 from bot.core.collection_dues import DueItem, DueKind, due_items, legal_due
+from bot.core.collections import days_late
 from bot.core.contracts import Contract, ContractStatus
 from bot.core.deals import to_cent
 from bot.core.models import AuditEntry, Notification, Person
@@ -39,7 +40,7 @@ async def sweep_collections(uow: UnitOfWork, *, policy: Policy, now: datetime) -
     horizon = today + timedelta(days=rules.due_soon_days + 1)
     contracts: dict[int, Contract] = {}
     items: list[DueItem] = []
-    legal: list[int] = []
+    legal: dict[int, dict[str, Any]] = {}
     async for batch in contracts_with_figures(uow, today, statuses=IN_FORCE, due_before=horizon):
         for contract, figures in batch:
             found = due_items(contract, figures.collected, today, rules)
@@ -47,11 +48,12 @@ async def sweep_collections(uow: UnitOfWork, *, policy: Policy, now: datetime) -
             if found or flag:
                 contracts[contract.id] = contract
             items += found
-            legal += [contract.id] if flag else []
+            if flag:
+                legal[contract.id] = _late_params(figures, today)
     claimed = await uow.collection_claims.claim_many(items, now)
     told = [item for item in items if item.key in claimed]
     flagged = sorted(await uow.contracts.flag_legal(legal, now))
-    messages = await _messages(uow, told, flagged, contracts, now)
+    messages = await _messages(uow, told, {i: legal[i] for i in flagged}, contracts, now)
     await uow.outbox.add_many(messages, now)
     await uow.audit.add_many(
         [AuditEntry("legal_flagged", None, now, f"contract:{i}") for i in flagged]
@@ -64,10 +66,18 @@ def _legal(figures: LedgerFigures, today: date, policy: Policy) -> bool:
     return legal_due(figures.overdue_since, today, policy.collections)
 
 
+def _late_params(figures: LedgerFigures, today: date) -> dict[str, Any]:
+    since = figures.overdue_since
+    return {
+        "overdue": str(to_cent(figures.overdue)),
+        "days": days_late(since, today) if since else 0,
+    }
+
+
 async def _messages(
     uow: UnitOfWork,
     told: Sequence[DueItem],
-    flagged: Sequence[int],
+    flagged: Mapping[int, dict[str, Any]],
     contracts: Mapping[int, Contract],
     now: datetime,
 ) -> list[Notification]:
@@ -93,9 +103,9 @@ async def _messages(
         for person_id in _rep_and_manager(contracts[item.contract_id].owner_id, people):
             dues[person_id].append(line(item.contract_id, _due_params(item)))
     cases: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for contract_id in flagged:
+    for contract_id, late in flagged.items():
         for person_id in _legal_managers(contracts[contract_id].owner_id, people):
-            cases[person_id].append(line(contract_id, {}))
+            cases[person_id].append(line(contract_id, late))
     return [_bundle(pid, "collections_due", lines, now) for pid, lines in sorted(dues.items())] + [
         _bundle(pid, "collections_legal", lines, now) for pid, lines in sorted(cases.items())
     ]
