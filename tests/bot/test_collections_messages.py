@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from test_contract_card_fit import AT, TODAY, longest_file
-from test_regression_screens_outgrow_telegram import six_times_returned
+from test_regression_screens_outgrow_telegram import customer_view, six_times_returned
 
 from bot.core.collections import CreditStanding
 from bot.core.credit import CreditInfo, contract_money
@@ -132,3 +132,13 @@ def test_the_collections_sweep_is_scheduled_daily_on_working_days_at_its_policy_
         "15",
         "mon,tue,wed,thu,fri,sat",
     )
+
+
+def test_the_longest_customer_card_with_its_money_line_fits(renderer: Renderer) -> None:
+    huge = Decimal("999999999999999.99")
+    money = CreditInfo(CreditStanding.hold, 999, huge, huge, huge, huge, None, 3650)
+    view = {**customer_view(), "money": money}
+    card = renderer.render_within("customer_card", view, WINDOW_LIMIT)
+    assert fits(card, WINDOW_LIMIT), visible_length(card)
+    assert card == renderer.render("customer_card", short=True, **view), "not cut"
+    assert money_text(huge) in card
