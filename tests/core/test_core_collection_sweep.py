@@ -7,7 +7,7 @@ three times, legal after 90 days; Asia/Shanghai, working days Monday to Saturday
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 import pytest
@@ -18,7 +18,7 @@ from bot.core.collection_dues import DueKind, due_items, legal_due, overdue_stag
 from bot.core.collections import CreditStanding
 from bot.core.deals import DealTerms
 from bot.core.payments import PaymentDraft, PaymentMethod
-from bot.core.policy import Collections, Policy
+from bot.core.policy import Collections, Policy, PolicyError, parse_policy
 from bot.core.usecases import approvals
 from bot.core.usecases.collection_sweep import LISTED, sweep_collections
 from bot.core.usecases.credit import credit_of, ledger_totals
@@ -235,3 +235,17 @@ async def test_the_ledger_totals_stay_within_the_readers_sight(who: int, sees: b
 async def test_the_ledger_totals_need_a_customer() -> None:
     uow, _cid = await contract_world()
     assert await ledger_totals(uow, ROB, LedgerQuery(), date(2027, 1, 2), POLICY) is None
+
+
+def test_the_policy_file_sets_the_sweep_and_refuses_a_bad_interval() -> None:
+    rules = parse_policy(
+        {"collections": {"sweep_at": "10:15", "overdue_every_days": 3, "overdue_reminders": 5}}
+    ).collections
+    assert (rules.sweep_at, rules.overdue_every_days, rules.overdue_reminders) == (
+        time(10, 15),
+        3,
+        5,
+    )
+    with pytest.raises(PolicyError) as caught:
+        parse_policy({"collections": {"overdue_every_days": 0}})
+    assert "collections.overdue_every_days" in str(caught.value)
