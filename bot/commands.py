@@ -60,7 +60,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("pending", N_("What waits for you: decisions and work to do"), QUEUE_HOLDERS),
     CommandSpec("my", N_("Your requests and where each stands"), REQUESTERS),
     CommandSpec(
-        "contract", N_("The contract ledger: contracts, deliveries, payments"), LEDGER_READERS
+        "contract",
+        N_("The contract ledger: contracts, deliveries, payments, overdue money and credit"),
+        LEDGER_READERS,
     ),
     CommandSpec("help", N_("What I can do for you")),
     CommandSpec("team", N_("Your team and who reports to whom")),

@@ -229,6 +229,17 @@ SCHEDULE_MARK_LABELS: dict[str, str] = {
 }
 
 
+CREDIT_STANDING_LABELS: dict[str, str] = {
+    "good": N_("good"),
+    "watch": N_("watch"),
+    "hold": N_("on hold"),
+}
+
+
+def credit_standing_label(code: str) -> str:
+    return _(CREDIT_STANDING_LABELS.get(code, code))
+
+
 def contract_status_label(code: str) -> str:
     return _(CONTRACT_STATUS_LABELS.get(code, code))
 

@@ -15,6 +15,7 @@ from bot.core.deals import to_cent
 from bot.i18n import PoI18n
 from bot.labels import (
     contract_status_label,
+    credit_standing_label,
     day_label,
     deal_field_label,
     deal_stage_label,
@@ -121,6 +122,7 @@ def make_env(i18n: PoI18n, timezone: ZoneInfo, currency: str = "CNY") -> Environ
         delivery_status=delivery_status_label,
         work_order_status=work_order_status_label,
         schedule_mark=schedule_mark_label,
+        credit_standing=credit_standing_label,
     )
     return env
 

@@ -13,6 +13,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.clock import Clock
 from bot.core.policy import WEEKDAYS, Policy
 from bot.core.ports import UnitOfWorkFactory
+from bot.core.usecases.collection_sweep import sweep_collections
 from bot.core.usecases.reminders import send_digests, sweep_deadlines
 from bot.core.usecases.routine import (
     evening_prompts,
@@ -39,6 +40,9 @@ class Jobs:
 
     async def digest(self) -> int:
         return await self._run(send_digests)
+
+    async def collections(self) -> int:
+        return await self._run(sweep_collections)
 
     async def follow_ups(self) -> int:
         return await self._run(send_follow_ups)
@@ -85,6 +89,12 @@ def make_scheduler(jobs: Jobs, policy: Policy) -> AsyncIOScheduler:
         jobs.follow_ups,
         CronTrigger(hour=follow.hour, minute=follow.minute, day_of_week=days, timezone=policy.tz),
         id="follow-ups",
+    )
+    due = policy.collections.sweep_at
+    scheduler.add_job(
+        jobs.collections,
+        CronTrigger(hour=due.hour, minute=due.minute, day_of_week=days, timezone=policy.tz),
+        id="collections-sweep",
     )
     weekly = (
         (

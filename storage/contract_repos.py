@@ -11,13 +11,15 @@ from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.collection_dues import DueItem, DueKey
 from bot.core.contract_terms import ContractLine, Instalment, PaymentSchedule
 from bot.core.contracts import Contract, ContractDraft, ContractStatus, ProductionStep
 from bot.core.customer_rules import customer_search
 from bot.core.orders import DealStage
-from storage.batches import bulk_insert, id_batches
+from storage.batches import batches, bulk_insert, id_batches
 from storage.customer_repos import contains
 from storage.tables import (
+    CollectionClaimRow,
     ContractLineRow,
     ContractNumberRow,
     ContractRow,
@@ -69,6 +71,31 @@ def _term_rows(
         for position, i in enumerate(schedule.instalments)
     ]
     return line_rows, instalment_rows
+
+
+class SqlCollectionClaims:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def claim_many(self, items: Sequence[DueItem], now: datetime) -> set[DueKey]:
+        dialect = self._session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        row = CollectionClaimRow
+        claimed: set[DueKey] = set()
+        for batch in batches(sorted({item.key for item in items})):
+            result = await self._session.execute(
+                insert(row)
+                .values(
+                    [
+                        {"contract_id": c, "due": d, "kind": k, "stage": s, "claimed_at": now}
+                        for c, d, k, s in batch
+                    ]
+                )
+                .on_conflict_do_nothing()
+                .returning(row.contract_id, row.due, row.kind, row.stage)
+            )
+            claimed |= {(c, d, k, s) for c, d, k, s in result}
+        return claimed
 
 
 class SqlContracts:
@@ -163,6 +190,18 @@ class SqlContracts:
         if statuses is not None:
             query = query.where(ContractRow.status.in_(sorted(s.value for s in statuses)))
         return await self._read(query.order_by(ContractRow.id.desc()).limit(limit).offset(offset))
+
+    async def flag_legal(self, contract_ids: Collection[int], now: datetime) -> set[int]:
+        flagged: set[int] = set()
+        for batch in id_batches(contract_ids):
+            result = await self._session.execute(
+                update(ContractRow)
+                .where(ContractRow.id.in_(batch), ContractRow.legal_flagged_at.is_(None))
+                .values(legal_flagged_at=now)
+                .returning(ContractRow.id)
+            )
+            flagged |= set(result.scalars())
+        return flagged
 
     async def find(
         self,
@@ -289,5 +328,6 @@ def _contract(
         schedule=PaymentSchedule(row.deposit, tuple(instalments)),
         delivery_date=row.delivery_date,
         created_at=row.created_at,
+        legal_flagged_at=row.legal_flagged_at,
         **{name: getattr(row, name) for name in _MOVING if name != "status"},
     )

@@ -393,6 +393,7 @@ class ContractRow(Base):
     production_signed_at: Mapped[datetime | None]
     goods_ready_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    legal_flagged_at: Mapped[datetime | None]
 
 
 class ContractLineRow(Base):
@@ -410,6 +411,8 @@ class ContractLineRow(Base):
 
 class InstalmentRow(Base):
     __tablename__ = "instalments"
+    # the collections sweep: contracts with an instalment due by a day
+    __table_args__ = (Index("ix_instalments_due", "due", "contract_id"),)
 
     contract_id: Mapped[int] = mapped_column(
         ForeignKey("contracts.id", ondelete="CASCADE"), primary_key=True
@@ -417,6 +420,21 @@ class InstalmentRow(Base):
     position: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     due: Mapped[date] = mapped_column(Date)
     amount: Mapped[Decimal] = mapped_column(DecimalType(2))
+
+
+class CollectionClaimRow(Base):
+    """One row per telling of an instalment (due soon, or the n-th overdue reminder): the
+    claim that makes the collections sweep send each once."""
+
+    __tablename__ = "collection_claims"
+
+    contract_id: Mapped[int] = mapped_column(
+        ForeignKey("contracts.id", ondelete="CASCADE"), primary_key=True
+    )
+    due: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    stage: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    claimed_at: Mapped[datetime]
 
 
 class ContractNumberRow(Base):

@@ -12,7 +12,7 @@ from storage.approval_repos import (
     SqlStepRepo,
 )
 from storage.audit_repo import SqlAuditLog
-from storage.contract_repos import SqlContracts
+from storage.contract_repos import SqlCollectionClaims, SqlContracts
 from storage.customer_repos import SqlCustomerEvents, SqlCustomerRepo, SqlVisitRepo
 from storage.deal_repos import SqlDeals
 from storage.ledger_repos import SqlDeliveries, SqlPayments, SqlWorkOrders
@@ -45,6 +45,7 @@ class SqlUnitOfWork:
     payments: SqlPayments
     deliveries: SqlDeliveries
     work_orders: SqlWorkOrders
+    collection_claims: SqlCollectionClaims
 
     def __init__(
         self,
@@ -80,6 +81,7 @@ class SqlUnitOfWork:
         self.payments = SqlPayments(session)
         self.deliveries = SqlDeliveries(session)
         self.work_orders = SqlWorkOrders(session)
+        self.collection_claims = SqlCollectionClaims(session)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -118,6 +118,7 @@ class Contract:
     production_signed_at: datetime | None = None
     goods_ready_at: datetime | None = None
     closed_at: datetime | None = None
+    legal_flagged_at: datetime | None = None  # overdue past policy: a case for legal follow-up
 
     @property
     def amount(self) -> Decimal:

@@ -156,6 +156,9 @@ class Collections:
     watch_overdue_days: int = 30
     hold_overdue_days: int = 90
     hold_overdue_share: Decimal = Decimal("0.30")
+    sweep_at: time = time(9, 30)  # the daily collections sweep, on working days
+    overdue_every_days: int = 7  # an overdue instalment is told again this often …
+    overdue_reminders: int = 3  # … this many times in all
 
 
 def _default_approval() -> dict[str, ApprovalRule]:
@@ -448,6 +451,9 @@ _COLLECTIONS = _section(
         "watch_overdue_days": _int(0, 3650),
         "hold_overdue_days": _int(0, 3650),
         "hold_overdue_share": _fraction,
+        "sweep_at": _time,
+        "overdue_every_days": _int(1, 365),
+        "overdue_reminders": _int(0, 20),
     },
 )
 _TOP: Mapping[str, Callable[[str, Any], Any]] = {

@@ -16,6 +16,7 @@ from bot.core.approvals import (
     NudgeClaim,
     StepStatus,
 )
+from bot.core.collection_dues import DueItem, DueKey
 from bot.core.contract_terms import ContractLine, PaymentSchedule
 from bot.core.contracts import Contract, ContractDraft, ContractStatus, ProductionStep
 from bot.core.customers import Customer, CustomerDraft, CustomerEvent, Visit, VisitDraft
@@ -405,6 +406,10 @@ class ContractRepo(Protocol):
         can be overdue on it)."""
         ...
 
+    async def flag_legal(self, contract_ids: Collection[int], now: datetime) -> set[int]:
+        """Sets legal_flagged_at where it is not set yet; returns the ids flagged now."""
+        ...
+
     async def find(
         self,
         text: str,
@@ -415,6 +420,13 @@ class ContractRepo(Protocol):
     ) -> Sequence[Contract]:
         """Contracts whose number or customer's name contains `text` (case aside), newest
         first: how finance and the desk find the contract a slip or a task is about."""
+        ...
+
+
+class CollectionClaims(Protocol):
+    async def claim_many(self, items: Sequence[DueItem], now: datetime) -> set[DueKey]:
+        """Claims each telling (contract, due, kind, stage) not claimed before, with a unique
+        row; returns the keys claimed now."""
         ...
 
 
@@ -540,6 +552,9 @@ class UnitOfWork(Protocol):
 
     @property
     def work_orders(self) -> WorkOrderRepo: ...
+
+    @property
+    def collection_claims(self) -> CollectionClaims: ...
 
     async def __aenter__(self) -> Self: ...
 

@@ -9,6 +9,7 @@ from aiogram_dialog import DialogManager
 from bot.core.calendar import local
 from bot.core.contracts import ContractStatus
 from bot.core.usecases import follow_on, ledger
+from bot.core.usecases.credit import ledger_totals, money_of
 from bot.core.usecases.ledger import LedgerFilter, LedgerQuery, LedgerRow
 from bot.i18n import N_
 from bot.ui.fit import BUTTON_TEXT_MAX, WINDOW_LIMIT, clip
@@ -45,7 +46,9 @@ def _button(row: LedgerRow) -> tuple[int, str]:
 async def ledger_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
     uow, person = uow_of(dialog_manager), person_of(dialog_manager)
     query = query_of(dialog_manager)
-    page = await ledger.ledger_page(uow, person.id, query, today_of(dialog_manager))
+    today = today_of(dialog_manager)
+    page = await ledger.ledger_page(uow, person.id, query, today)
+    totals = await ledger_totals(uow, person.id, query, today, policy_of(dialog_manager))
     reps = await ledger.ledger_reps(uow, person.id)
     rep = next((p.full_name for p in reps if p.id == query.owner_id), None)
     text = renderer_of(dialog_manager).render_within(
@@ -56,6 +59,8 @@ async def ledger_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, 
             "customer": query.customer,
             "rep": rep,
             "show_owner": bool(reps),
+            "today": today,
+            "totals": totals,
         },
         WINDOW_LIMIT,
     )
@@ -79,13 +84,17 @@ async def reps_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
 
 
 async def card_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
+    file_day = today_of(dialog_manager)
     file = await ledger.contract_file(
         uow_of(dialog_manager),
         person_of(dialog_manager).id,
         int(dialog_manager.dialog_data["contract"]),
-        today_of(dialog_manager),
+        file_day,
     )
-    card = renderer_of(dialog_manager).render_within("contract_card", {"file": file}, WINDOW_LIMIT)
+    money = await money_of(uow_of(dialog_manager), file, file_day, policy_of(dialog_manager))
+    card = renderer_of(dialog_manager).render_within(
+        "contract_card", {"file": file, "money": money}, WINDOW_LIMIT
+    )
     in_force = file.contract.status is ContractStatus.in_force
     files = await follow_on.may_file_work_orders(
         uow_of(dialog_manager), person_of(dialog_manager).id, policy_of(dialog_manager)

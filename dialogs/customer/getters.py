@@ -5,12 +5,14 @@ from typing import Any
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager
 
+from bot.core.calendar import local
 from bot.core.customers import next_statuses
 from bot.core.roles import Role
 from bot.core.usecases import contract_application, customer_register, customers
+from bot.core.usecases.credit import credit_of
 from bot.labels import day_label, role_label, status_label
 from bot.ui.fit import WINDOW_LIMIT
-from dialogs.common import person_of, policy_of, renderer_of, uow_of
+from dialogs.common import now_of, person_of, policy_of, renderer_of, uow_of
 
 HANDED = "handed"  # dialog_data["list"]: the customers handed to a customer service person
 MARK = {"prospect": "🌱", "qualified": "⭐", "won": "🏆", "handed_over": "🤝", "lost": "·"}
@@ -66,7 +68,14 @@ async def card_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
         person_of(dialog_manager).id,
         int(dialog_manager.dialog_data["customer"]),
     )
-    card = renderer_of(dialog_manager).render_within("customer_card", view, WINDOW_LIMIT)
+    customer_id = int(dialog_manager.dialog_data["customer"])
+    today = local(now_of(dialog_manager), policy_of(dialog_manager)).date()
+    credit = await credit_of(
+        uow_of(dialog_manager), [customer_id], today, policy_of(dialog_manager)
+    )
+    card = renderer_of(dialog_manager).render_within(
+        "customer_card", {**view, "money": credit[customer_id]}, WINDOW_LIMIT
+    )
     may: customer_register.CardActions = view["actions"]
     photos = [
         (

@@ -10,10 +10,10 @@ from aiogram_dialog import Dialog, DialogManager, StartMode, Window
 from aiogram_dialog.widgets.kbd import Button, Cancel, Row, Select, Start, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
-from bot.core.approvals import ApprovalStep, Decision, RequestView
+from bot.core.approvals import ApprovalStep, Decision, RequestView, StepStatus
 from bot.core.errors import DomainError
 from bot.core.usecases import approvals, contract_application, follow_on, orders
-from bot.core.usecases.approval_views import card_params
+from bot.core.usecases.approval_views import card_params, with_credit
 from bot.core.usecases.contract_settle import CONTRACT_KIND
 from bot.core.usecases.orders import RECORDS_MONEY
 from bot.labels import day_label
@@ -203,6 +203,10 @@ async def card_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
         # The step is no longer this person's to see (a delegation ended meanwhile): the
         # window says so and keeps its way back to the list.
         return {"card": explain(error), "open": False, "more_history": False}
+    if step.status is StepStatus.pending:
+        viewed = {view.request.id: view}
+        uow, now, policy = uow_of(dialog_manager), now_of(dialog_manager), policy_of(dialog_manager)
+        view = (await with_credit(uow, viewed, now, policy))[view.request.id]
     params = card_params(view, step)
     card = renderer_of(dialog_manager).render_within(
         "notifications/approval_card", params, WINDOW_LIMIT

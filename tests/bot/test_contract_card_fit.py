@@ -4,14 +4,17 @@ and work orders; the short form fits whole, so nothing is cut from its end."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.core.collections import CreditStanding
 from bot.core.contract_terms import LINES_MAX, ContractLine, Instalment, PaymentSchedule
 from bot.core.contracts import Contract, ContractStatus
+from bot.core.credit import CreditInfo
 from bot.core.deals import CUSTOMER_NAME_MAX, PRODUCT_MAX
 from bot.core.deliveries import DeliveryNote, DeliveryStatus
 from bot.core.models import NAME_MAX
@@ -129,8 +132,11 @@ def test_the_longest_card_fits_in_its_short_form_whole(renderer: Renderer) -> No
 
 def test_the_longest_ledger_page_fits(renderer: Renderer) -> None:
     file = longest_file()
-    row = LedgerRow(file.contract, "客" * CUSTOMER_NAME_MAX, "名" * NAME_MAX, file.figures)
+    flagged = replace(file.contract, legal_flagged_at=AT)
+    row = LedgerRow(flagged, "客" * CUSTOMER_NAME_MAX, "名" * NAME_MAX, file.figures)
     page = LedgerPage((row,) * PAGE_SIZE, 98, True)
+    huge = D("999999999999999.99")
+    totals = CreditInfo(CreditStanding.hold, 999, huge, huge, huge, huge, None, 3650)
     text = renderer.render(
         "contract_ledger",
         page=page,
@@ -138,8 +144,12 @@ def test_the_longest_ledger_page_fits(renderer: Renderer) -> None:
         customer="x" * 50,
         rep="名" * NAME_MAX,
         show_owner=True,
+        today=TODAY,
+        totals=totals,
     )
     assert fits(text, WINDOW_LIMIT), f"{visible_length(text)} characters"
+    assert "⚖️" in text
+    assert money(huge) in text, "the customer's totals"
 
 
 def test_the_longest_application_and_its_co_sign_screen_fit_whole(renderer: Renderer) -> None:

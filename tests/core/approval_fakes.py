@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Self
 
+from contract_fakes import FakeContracts
 from fakes import ROB, FakeInvites, FakePeople, FakeUnitOfWork, make_org
 
 from bot.core.approvals import (
@@ -356,6 +357,8 @@ class ApprovalUnitOfWork(FakeUnitOfWork):
     steps: FakeSteps = field(default_factory=FakeSteps)
     delegations: FakeDelegations = field(default_factory=FakeDelegations)
     digests: FakeDigests = field(default_factory=FakeDigests)
+    # no contracts here: an approval card reads its customer's credit (all good) from them
+    contracts: FakeContracts = field(default_factory=FakeContracts)
 
     def __post_init__(self) -> None:
         super().__post_init__()

@@ -14,6 +14,7 @@ from dataclasses import fields, replace
 from datetime import date, datetime
 from decimal import Decimal
 
+from bot.core.collection_dues import DueItem, DueKey
 from bot.core.contract_terms import ContractLine, PaymentSchedule
 from bot.core.contracts import Contract, ContractDraft, ContractStatus, ProductionStep
 from bot.core.deliveries import DeliveryNote, DeliveryStatus, delivered_quantities
@@ -140,6 +141,14 @@ class FakeContracts:
         ]
         return found[offset : offset + limit]
 
+    async def flag_legal(self, contract_ids: Collection[int], now: datetime) -> set[int]:
+        flagged = {
+            i for i in contract_ids if i in self.rows and self.rows[i].legal_flagged_at is None
+        }
+        for i in flagged:
+            self.rows[i] = replace(self.rows[i], legal_flagged_at=now)
+        return flagged
+
     async def find(
         self,
         text: str,
@@ -160,6 +169,16 @@ class FakeContracts:
 
     def __getitem__(self, contract_id: int) -> Contract:
         return self.rows[contract_id]
+
+
+class FakeCollectionClaims:
+    def __init__(self) -> None:
+        self.claimed: set[DueKey] = set()
+
+    async def claim_many(self, items: Sequence[DueItem], now: datetime) -> set[DueKey]:
+        fresh = {item.key for item in items} - self.claimed
+        self.claimed |= fresh
+        return fresh
 
 
 class FakePayments:

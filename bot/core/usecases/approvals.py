@@ -27,6 +27,7 @@ from bot.core.usecases.approval_views import (
     load_views,
     request_snapshot,
     sees_request,
+    with_credit,
 )
 from bot.core.usecases.contract_settle import settle, settle_ended
 from bot.core.usecases.guards import active_person
@@ -143,9 +144,17 @@ async def _start_round(
     )
     steps = await _add_steps(uow, request, plan)
     opened = await _open(uow, steps[0], request.kind, policy, now)
-    view = await load_view(uow, request.id)
+    view = await _view_with_credit(uow, request.id, now, policy)
     await _card(uow, view, opened, now)
     await _status(uow, view, now)
+
+
+async def _view_with_credit(
+    uow: UnitOfWork, request_id: int, now: datetime, policy: Policy
+) -> RequestView:
+    """The request as its next approver's card shows it: with the customer's credit."""
+    view = await load_view(uow, request_id)
+    return (await with_credit(uow, {request_id: view}, now, policy))[request_id]
 
 
 async def _card(uow: UnitOfWork, view: RequestView, step: ApprovalStep, now: datetime) -> None:
@@ -305,7 +314,7 @@ async def _after_decision(
         while waiting:
             opened = await _open(uow, waiting.pop(0), request.kind, policy, now)
             if opened.decider_id != actor_id:
-                view = await load_view(uow, request.id)
+                view = await _view_with_credit(uow, request.id, now, policy)
                 await _card_closed(uow, view, _find(view, step.id), now)
                 await _card(uow, view, opened, now)
                 await _status(uow, view, now)

@@ -12,7 +12,7 @@ from bot.core.models import AuditEntry, Notification, Person
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
 from bot.core.routing import approvers_after, may_decide_for, trusted_deputy
-from bot.core.usecases.approval_views import card_params, load_view, load_views
+from bot.core.usecases.approval_views import card_params, load_view, load_views, with_credit
 from bot.core.usecases.approvals import ROUTED_KINDS, step_ref
 from bot.core.usecases.guards import active_person
 
@@ -141,6 +141,7 @@ async def follow_delegations(uow: UnitOfWork, *, policy: Policy, now: datetime) 
     changes = await _trusted(uow, stale, policy)
     moved = await uow.steps.change_deciders(changes)
     views = await load_views(uow, {c.step.request_id for c in changes if c.step.id in moved})
+    views = await with_credit(uow, views, now, policy) if views else views
     cards = []
     for change in changes:
         if change.step.id in moved:

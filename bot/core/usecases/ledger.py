@@ -94,7 +94,7 @@ class LedgerPage:
         return self.page > 0
 
 
-async def _reader(uow: UnitOfWork, actor_id: int) -> Person:
+async def ledger_reader(uow: UnitOfWork, actor_id: int) -> Person:
     actor = await active_person(uow, actor_id)
     if actor.role not in READERS:
         raise NotAllowed()
@@ -115,7 +115,7 @@ async def ledger_scope(uow: UnitOfWork, actor: Person) -> set[int] | None:
 async def ledger_reps(uow: UnitOfWork, actor_id: int) -> list[Person]:
     """Whom "By rep" offers: the people in the actor's sight who follow customers, by name;
     none for a rep, who sees only their own."""
-    actor = await _reader(uow, actor_id)
+    actor = await ledger_reader(uow, actor_id)
     if actor.role is Role.rep:
         return []
     scope = await ledger_scope(uow, actor)
@@ -134,9 +134,9 @@ async def ledger_page(
 ) -> LedgerPage:
     """One page of the ledger, newest first: one ledger read (a few for Overdue), then the
     payments, deposits, deliveries, customers and people of the whole page at once."""
-    actor = await _reader(uow, actor_id)
-    owners = await _owners(uow, actor, query.owner_id)
-    customers = await _customers(uow, query.customer)
+    actor = await ledger_reader(uow, actor_id)
+    owners = await scope_owners(uow, actor, query.owner_id)
+    customers = await matching_customers(uow, query.customer)
     if owners == set() or customers == set():
         return LedgerPage((), 0, False)
     page = max(query.page, 0)
@@ -151,18 +151,18 @@ async def ledger_page(
             limit=PAGE_SIZE + 1,  # one more tells whether a next page exists
             offset=page * PAGE_SIZE,
         )
-        found = await _with_figures(uow, contracts, today)
+        found = await with_figures(uow, contracts, today)
     return await _page(uow, found[:PAGE_SIZE], page, len(found) > PAGE_SIZE)
 
 
-async def _owners(uow: UnitOfWork, actor: Person, owner_id: int | None) -> set[int] | None:
+async def scope_owners(uow: UnitOfWork, actor: Person, owner_id: int | None) -> set[int] | None:
     scope = await ledger_scope(uow, actor)
     if owner_id is None:
         return scope
     return {owner_id} if scope is None or owner_id in scope else set()
 
 
-async def _customers(uow: UnitOfWork, text: str | None) -> set[int] | None:
+async def matching_customers(uow: UnitOfWork, text: str | None) -> set[int] | None:
     if not text or not text.strip():
         return None
     everyone = [p.id for p in await uow.people.all()]
@@ -187,15 +187,16 @@ async def _overdue(
             limit=OVERDUE_BATCH,
             offset=offset,
         )
-        found += [(c, f) for c, f in await _with_figures(uow, batch, today) if f.overdue > 0]
+        found += [(c, f) for c, f in await with_figures(uow, batch, today) if f.overdue > 0]
         if len(found) >= wanted or len(batch) < OVERDUE_BATCH:
             break
     return found
 
 
-async def _with_figures(
+async def with_figures(
     uow: UnitOfWork, contracts: Sequence[Contract], today: date
 ) -> list[tuple[Contract, LedgerFigures]]:
+    """The contracts' ledger figures in three batch reads, whatever their number."""
     ids = [c.id for c in contracts]
     if not ids:
         return []
@@ -256,7 +257,7 @@ class ContractFile:
 
 async def visible_contract(uow: UnitOfWork, actor_id: int, contract_id: int) -> Contract:
     """The contract, if it is in the actor's ledger; someone else's reads as missing."""
-    actor = await _reader(uow, actor_id)
+    actor = await ledger_reader(uow, actor_id)
     contract = await uow.contracts.get(contract_id)
     scope = await ledger_scope(uow, actor)
     if contract is None or (scope is not None and contract.owner_id not in scope):

@@ -20,7 +20,12 @@ from bot.core.models import AuditEntry, Notification, Person
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
 from bot.core.routing import can_answer, stand_in
-from bot.core.usecases.approval_views import card_params, load_view, request_snapshot
+from bot.core.usecases.approval_views import (
+    card_params,
+    load_view,
+    request_snapshot,
+    with_credit,
+)
 from bot.core.usecases.approvals import first_nudge, status_ref, step_ref
 from bot.core.usecases.team import switch_off
 
@@ -102,7 +107,7 @@ async def _pass_on(
             escalated_at=None,
         )
     await uow.steps.save(moved)
-    queued = await _tell_moved(uow, moved, why, gone, now)
+    queued = await _tell_moved(uow, moved, why, gone, policy, now)
     whose = "stand-in" if step.moved else "approver"
     await uow.audit.add(
         AuditEntry(
@@ -117,9 +122,10 @@ async def _pass_on(
 
 
 async def _tell_moved(
-    uow: UnitOfWork, step: ApprovalStep, why: Moved, gone: Person, now: datetime
+    uow: UnitOfWork, step: ApprovalStep, why: Moved, gone: Person, policy: Policy, now: datetime
 ) -> int:
-    view = await load_view(uow, step.request_id)
+    found = await load_view(uow, step.request_id)
+    view = (await with_credit(uow, {found.request.id: found}, now, policy))[found.request.id]
     params = card_params(view, step)
     requester = view.request.requester_id
     ref = status_ref(view.request.id)
