@@ -3,7 +3,7 @@ its credit standing, for the customer card, the contract card and the approval c
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -11,11 +11,12 @@ from decimal import Decimal
 from bot.core.collections import (
     CreditStanding,
     OverdueFacts,
+    Receipt,
+    accrued_interest,
     collected_percent,
     credit_standing,
     days_late,
     interest_deduction,
-    overdue_interest,
 )
 from bot.core.contracts import Contract
 from bot.core.payments import LedgerFigures
@@ -70,7 +71,7 @@ class ContractMoney:
     percent: Decimal  # collected, as `collected_percent`
     days_late: int  # of the oldest unpaid instalment
     rate: Decimal  # the policy's yearly interest rate
-    interest: Decimal  # to date, `overdue_interest`
+    interest: Decimal  # to date, `accrued_interest` (money paid late included)
     deduction: Decimal  # what of it comes off the rep's commission
     credit: CreditInfo
 
@@ -78,13 +79,15 @@ class ContractMoney:
 def contract_money(
     contract: Contract,
     figures: LedgerFigures,
+    receipts: Sequence[Receipt],
     credit: CreditInfo,
     today: date,
     rules: Collections,
 ) -> ContractMoney:
     """Worked example at 6 % with all of it deducted: 4,000 overdue since 12-01, today
-    12-31 (30 days) → 4,000 × 0.06 × 30 ÷ 365 = 19.73 interest, 19.73 off the commission."""
-    interest = overdue_interest(contract.schedule, figures.collected, today, rules.interest_rate)
+    12-31 (30 days) → 4,000 × 0.06 × 30 ÷ 365 = 19.73 interest, 19.73 off the commission.
+    Money paid late keeps the interest of the days it was late (`accrued_interest`)."""
+    interest = accrued_interest(contract.schedule, receipts, today, rules.interest_rate)
     since = figures.overdue_since if figures.overdue > 0 else None
     return ContractMoney(
         percent=collected_percent(figures.amount, figures.collected),

@@ -14,7 +14,7 @@ import pytest
 from test_contract_card_fit import AT, TODAY, longest_file
 from test_regression_screens_outgrow_telegram import customer_view, six_times_returned
 
-from bot.core.collections import CreditStanding
+from bot.core.collections import CreditStanding, receipts_of
 from bot.core.credit import CreditInfo, contract_money
 from bot.core.deals import AMOUNT_MAX, CUSTOMER_NAME_MAX
 from bot.core.models import NAME_MAX
@@ -98,7 +98,8 @@ def test_the_longest_contract_card_with_its_money_lines_fits(renderer: Renderer)
     credit = CreditInfo(
         CreditStanding.hold, 999, AMOUNT_MAX, Decimal(0), AMOUNT_MAX, AMOUNT_MAX, None, 3650
     )
-    money = contract_money(file.contract, file.figures, credit, TODAY, Collections())
+    receipts = receipts_of(file.figures.deposit_received, file.payments)
+    money = contract_money(file.contract, file.figures, receipts, credit, TODAY, Collections())
     assert money.interest > 0
     shown = renderer.render_within("contract_card", {"file": file, "money": money}, WINDOW_LIMIT)
     assert fits(shown, WINDOW_LIMIT), visible_length(shown)

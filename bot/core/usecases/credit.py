@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Collection
 from datetime import date
 
+from bot.core.collections import receipts_of
 from bot.core.contracts import Contract, ContractStatus
 from bot.core.credit import ContractMoney, CreditInfo, contract_money, credit_info
 from bot.core.payments import LedgerFigures
@@ -73,8 +74,14 @@ async def money_of(
     """The contract card's money lines: interest to date, the deduction, the customer's
     credit (one `credit_of` read)."""
     credit = await credit_of(uow, [file.contract.customer_id], today, policy)
+    receipts = receipts_of(file.figures.deposit_received, file.payments)
     return contract_money(
-        file.contract, file.figures, credit[file.contract.customer_id], today, policy.collections
+        file.contract,
+        file.figures,
+        receipts,
+        credit[file.contract.customer_id],
+        today,
+        policy.collections,
     )
 
 
