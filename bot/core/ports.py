@@ -332,6 +332,10 @@ class DealRepo(Protocol):
         """The deposit received per deal, for many at once; a deal without one has no key."""
         ...
 
+    async def deposit_receipts(self, deal_ids: Collection[int]) -> dict[int, tuple[date, Decimal]]:
+        """The day each deal's deposit was paid and its amount; a deal without one has no key."""
+        ...
+
 
 class ContractRepo(Protocol):
     """Contracts with their lines and schedule, always read whole."""
@@ -403,6 +407,14 @@ class ContractRepo(Protocol):
         """Newest first; a filter left None does not filter (owner_ids None: everyone's).
         `due_before`: only contracts with an instalment due before that day (the ones that
         can be overdue on it)."""
+        ...
+
+    async def collectable(
+        self, *, owner_ids: Collection[int] | None, closed_since: datetime
+    ) -> Sequence[Contract]:
+        """The contracts money may be owed or paid on: in force, or closed at `closed_since`
+        or later (a month's analysis still counts the payment that closed one). Oldest first;
+        owner_ids None: everyone's."""
         ...
 
     async def find(

@@ -140,6 +140,23 @@ class FakeContracts:
         ]
         return found[offset : offset + limit]
 
+    async def collectable(
+        self, *, owner_ids: Collection[int] | None, closed_since: datetime
+    ) -> Sequence[Contract]:
+        return [
+            c
+            for c in sorted(self.rows.values(), key=lambda c: c.id)
+            if (owner_ids is None or c.owner_id in owner_ids)
+            and (
+                c.status is ContractStatus.in_force
+                or (
+                    c.status is ContractStatus.closed
+                    and c.closed_at is not None
+                    and c.closed_at >= closed_since
+                )
+            )
+        ]
+
     async def find(
         self,
         text: str,
