@@ -45,6 +45,10 @@ def previous_month(day: date) -> date:
     return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
+def may_analyse(person: Person) -> bool:
+    return person.active and person.role in ANALYSTS
+
+
 def scope_of(person: Person, people: Iterable[Person]) -> set[int] | None:
     """The owners whose contracts the person analyses; None: everyone's."""
     if person.role in SUBTREE_ANALYSTS:
