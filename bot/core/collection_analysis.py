@@ -189,3 +189,16 @@ def analyse(
             top_customers,
         ),
     )
+
+
+def received_by_owner(
+    contracts: Iterable[ContractMoney], window: MonthWindow
+) -> dict[int, Decimal]:
+    """Money received in the month per owner of the contract (deposits and payments): what a
+    rep's monthly collection target is measured against."""
+    found: dict[int, Decimal] = {}
+    for money in contracts:
+        for day, amount in money.receipts:
+            if window.first <= day <= window.last:
+                found[money.owner_id] = found.get(money.owner_id, ZERO) + amount
+    return found
