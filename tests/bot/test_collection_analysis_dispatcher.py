@@ -20,13 +20,13 @@ async def test_a_supervisor_reads_last_month_then_this_month(fed: Fed) -> None:
     await fed.click(SUPERVISOR, "📈 Collections")
     last = window_text(fed, SUPERVISOR)
     assert "Collections · 2026-10" in last
-    assert "Due: ¥0.00 · collected against it: ¥0.00 (nothing due)" in last
+    assert "Due in the month: ¥0.00 · collected against it: ¥0.00 (nothing due)" in last
 
     await fed.click(SUPERVISOR, "This month")
     this = window_text(fed, SUPERVISOR)
     assert "Collections · 2026-11" in this
     assert "This month so far, as of Mon 11-23." in this
-    assert "Due: ¥50,000.00 · collected against it: ¥0.00 (0 %)" in this
+    assert "Due in the month: ¥50,000.00 · collected against it: ¥0.00 (0 %)" in this
     assert "1–30 days: ¥50,000.00" in this
     assert "• Zhao Lei: ¥0.00 / ¥50,000.00 (0 %) · overdue: ¥50,000.00" in this
 
