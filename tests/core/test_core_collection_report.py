@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from fakes import ACE, FAY, GUS, MIA, RAY, ROB, SAM, SID, SUE
+from fakes import ACE, FAY, GUS, MIA, RAY, ROB, SAM, SID, SUE, make_person
 from follow_on_world import contract_world
 from refusals import assert_refused
 from routine_fakes import RoutineUnitOfWork, make_customer
@@ -16,9 +16,12 @@ from routine_fakes import RoutineUnitOfWork, make_customer
 from bot.core.errors import NotAllowed
 from bot.core.orders import PaymentMethod
 from bot.core.payments import Payment
+from bot.core.plans import MonthlyTarget
 from bot.core.policy import Policy
+from bot.core.targets import Actuals, progress_of
 from bot.core.usecases.collection_report import collection_report, send_collection_analysis
 
+D = Decimal
 POLICY = Policy()
 FIRST_WORKING_DAY = datetime(2027, 1, 1, 2, tzinfo=UTC)  # Friday 10:00 in Shanghai
 NEXT_DAY = datetime(2027, 1, 2, 2, tzinfo=UTC)
@@ -131,3 +134,21 @@ async def test_a_rep_has_no_analysis(person: int) -> None:
         collection_report(uow, person, this_month=False, policy=POLICY, now=NEXT_DAY),
         NotAllowed,
     )
+
+
+@pytest.mark.parametrize(
+    ("collection", "collected", "percent"),
+    [("100000.00", "49999.99", 49), ("100000.00", "100000.00", 100), ("0", "5000", None)],
+)
+def test_collection_progress_is_rounded_down_and_absent_without_a_target_amount(
+    collection: str, collected: str, percent: int | None
+) -> None:
+    target = MonthlyTarget(
+        1, ROB, date(2027, 1, 1), Decimal(500000), Decimal(collection), SAM, FIRST_WORKING_DAY
+    )
+    rob = make_person(id=ROB, full_name="Rob")
+    progress = progress_of(
+        [rob], [target], Actuals({}, []), (date(2027, 1, 1), date(2027, 2, 1)), {ROB: D(collected)}
+    )
+    assert progress[0].collected == D(collected)
+    assert progress[0].collection_completion == percent

@@ -89,5 +89,6 @@ async def test_the_push_reads_a_fixed_number_of_statements_whatever_the_contract
         await in_force(sessionmaker, org, paid=3)
     sent, many = await _push_statements(sessionmaker, engine)
     assert sent == 2
-    assert many == few == 9, many  # people; contracts, lines, instalments; payments; deposits;
-    # claims; customers; outbox
+    # people; contracts, their lines and instalments; payments; deposits; claims; customers;
+    # the outbox
+    assert many == few == 9
