@@ -98,8 +98,8 @@ def contract_dialog() -> Dialog:
         Window(
             Format("{analysis}"),
             Row(
-                Button(Label("Last month"), id="lastm", on_click=handlers.on_month),
-                Button(Label("This month"), id="thism", on_click=handlers.on_month),
+                Button(Format("{last_month}"), id="lastm", on_click=handlers.on_month),
+                Button(Format("{this_month}"), id="thism", on_click=handlers.on_month),
             ),
             _back(),
             buttons_only(),

@@ -96,14 +96,19 @@ async def card_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
 
 
 async def analysis_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
+    this_month = bool(dialog_manager.dialog_data.get("this_month"))
     report = await collection_report(
         uow_of(dialog_manager),
         person_of(dialog_manager).id,
-        this_month=bool(dialog_manager.dialog_data.get("this_month")),
+        this_month=this_month,
         policy=policy_of(dialog_manager),
         now=now_of(dialog_manager),
     )
     text = renderer_of(dialog_manager).render_within(
         "notifications/collection_analysis", report.params(), WINDOW_LIMIT
     )
-    return {"analysis": text}
+    return {
+        "analysis": text,
+        "last_month": ("" if this_month else "• ") + _("Last month"),
+        "this_month": ("• " if this_month else "") + _("This month"),
+    }
