@@ -147,8 +147,11 @@ class CollectionAnalysis:
     customers: Ranked  # most overdue first
 
 
+Figured = tuple[ContractMoney, CollectionFigures]
+
+
 def _grouped(
-    figures: Sequence[tuple[ContractMoney, CollectionFigures]],
+    figures: Sequence[Figured],
     key: Callable[[ContractMoney], int],
 ) -> dict[int, CollectionFigures]:
     groups: dict[int, CollectionFigures] = {}
@@ -169,6 +172,11 @@ def ranked(
     return Ranked(tuple(ordered[:size]), rest, len(ordered[size:]))
 
 
+def figured(contracts: Iterable[ContractMoney], window: MonthWindow) -> list[Figured]:
+    """Each contract with its month's figures, computed once for every reader's analysis."""
+    return [(m, contract_figures(m, window)) for m in contracts]
+
+
 def analyse(
     contracts: Iterable[ContractMoney],
     window: MonthWindow,
@@ -178,7 +186,16 @@ def analyse(
 ) -> CollectionAnalysis:
     """The month's analysis over these contracts: the total, the reps with the most due, and
     the customers with the most overdue (a customer's contracts summed)."""
-    figures = [(m, contract_figures(m, window)) for m in contracts]
+    return summed(figured(contracts, window), window, top_reps, top_customers)
+
+
+def summed(
+    figures: Sequence[Figured],
+    window: MonthWindow,
+    top_reps: int = TOP_REPS,
+    top_customers: int = TOP_CUSTOMERS,
+) -> CollectionAnalysis:
+    """`analyse` over contracts already figured."""
     return CollectionAnalysis(
         window,
         sum((f for _m, f in figures), NOTHING),

@@ -441,6 +441,13 @@ class PaymentRepo(Protocol):
         """`for_contract` for many at once; a contract without payments has no key."""
         ...
 
+    async def receipts(
+        self, contract_ids: Collection[int]
+    ) -> dict[int, list[tuple[date, Decimal]]]:
+        """Only the day and amount of each payment, for many contracts at once (what the
+        collection analysis reads, without building whole payments); no payments, no key."""
+        ...
+
 
 class DeliveryRepo(Protocol):
     async def add(

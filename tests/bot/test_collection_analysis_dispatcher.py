@@ -21,7 +21,7 @@ async def test_a_supervisor_reads_last_month_then_this_month(fed: Fed) -> None:
     last = window_text(fed, SUPERVISOR)
     assert "Collections · 2026-10" in last
     assert "Due in the month: ¥0.00 · collected against it: ¥0.00 (nothing due)" in last
-    assert ["• Last month", "This month"] == buttons(fed, SUPERVISOR)[:2]
+    assert buttons(fed, SUPERVISOR)[:2] == ["• Last month", "This month"]
 
     await fed.click(SUPERVISOR, "This month")
     this = window_text(fed, SUPERVISOR)
@@ -30,7 +30,7 @@ async def test_a_supervisor_reads_last_month_then_this_month(fed: Fed) -> None:
     assert "Due in the month: ¥50,000.00 · collected against it: ¥0.00 (0 %)" in this
     assert "1–30 days: ¥50,000.00" in this
     assert "• Zhao Lei: ¥0.00 / ¥50,000.00 (0 %) · overdue: ¥50,000.00" in this
-    assert ["Last month", "• This month"] == buttons(fed, SUPERVISOR)[:2]
+    assert buttons(fed, SUPERVISOR)[:2] == ["Last month", "• This month"]
 
     await fed.click(SUPERVISOR, "◀ Back to the ledger")
     assert "Contract ledger" in window_text(fed, SUPERVISOR)

@@ -207,6 +207,14 @@ class FakePayments:
                 found.setdefault(p.contract_id, []).append(p)
         return found
 
+    async def receipts(
+        self, contract_ids: Collection[int]
+    ) -> dict[int, list[tuple[date, Decimal]]]:
+        return {
+            contract_id: [(p.paid_on, p.amount) for p in paid]
+            for contract_id, paid in (await self.for_contracts(contract_ids)).items()
+        }
+
 
 class FakeDeliveries:
     def __init__(self) -> None:

@@ -19,16 +19,18 @@ from bot.core.collection_analysis import (
     CollectionAnalysis,
     CollectionFigures,
     ContractMoney,
+    Figured,
     MonthWindow,
     Ranked,
     analyse,
+    figured,
     month_window,
+    summed,
 )
 from bot.core.contracts import Contract
 from bot.core.errors import NotAllowed
 from bot.core.models import Notification, Person
-from bot.core.org import subtree_ids
-from bot.core.payments import Payment
+from bot.core.org import line_above, subtree_ids
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
 from bot.core.roles import Role
@@ -60,10 +62,10 @@ def scope_of(person: Person, people: Iterable[Person]) -> set[int] | None:
 
 def _receipts(
     contract: Contract,
-    payments: Mapping[int, Sequence[Payment]],
+    payments: Mapping[int, Sequence[tuple[date, Decimal]]],
     deposits: Mapping[int, tuple[date, Decimal]],
 ) -> tuple[tuple[date, Decimal], ...]:
-    paid = [(p.paid_on, p.amount) for p in payments.get(contract.id, [])]
+    paid = payments.get(contract.id, [])
     deposit = deposits.get(contract.deal_id)
     return tuple([deposit, *paid] if deposit else paid)
 
@@ -78,7 +80,7 @@ async def contracts_money(
     )
     if not contracts:
         return []
-    payments = await uow.payments.for_contracts([c.id for c in contracts])
+    payments = await uow.payments.receipts([c.id for c in contracts])
     deposits = await uow.deals.deposit_receipts({c.deal_id for c in contracts})
     return [
         ContractMoney(c.id, c.owner_id, c.customer_id, c.schedule, _receipts(c, payments, deposits))
@@ -154,6 +156,31 @@ async def collection_report(
     return (await _named(uow, [_report(money, scope, window)], names))[0]
 
 
+def _readers_above(owner_ids: Iterable[int], people: Mapping[int, Person]) -> dict[int, set[int]]:
+    """Per owner, the sales-line analysts whose subtree holds them (themselves included)."""
+    return {
+        owner: {
+            p.id for p in [people[owner], *line_above(owner, people)] if p.role in SUBTREE_ANALYSTS
+        }
+        for owner in owner_ids
+        if owner in people
+    }
+
+
+def _by_reader(
+    recipients: Sequence[Person], figures: Sequence[Figured], people: Mapping[int, Person]
+) -> dict[int, list[Figured]]:
+    """Each recipient's contracts: the company's for the general manager and finance, their
+    subtree's for the sales line; a contract is looked at once per manager above its owner,
+    never once per manager and contract."""
+    above = _readers_above({m.owner_id for m, _f in figures}, people)
+    found: dict[int, list[Figured]] = {p.id: [] for p in recipients}
+    for pair in figures:
+        for reader in above.get(pair[0].owner_id, set()) & found.keys():
+            found[reader].append(pair)
+    return {p.id: found[p.id] if p.role in SUBTREE_ANALYSTS else list(figures) for p in recipients}
+
+
 async def send_collection_analysis(uow: UnitOfWork, *, policy: Policy, now: datetime) -> int:
     """On the month's first working day each manager and the finance VP get last month's
     analysis for their scope, once (claimed per person and month in the same transaction as
@@ -163,16 +190,18 @@ async def send_collection_analysis(uow: UnitOfWork, *, policy: Policy, now: date
     if today != first_working_day(today.year, today.month, policy):
         return 0
     window = month_window(previous_month(today), today)
-    people = list(await uow.people.all())
-    recipients = [p for p in people if p.active and p.role in PUSHED_TO]
+    people = {p.id: p for p in await uow.people.all()}
+    recipients = [p for p in people.values() if p.active and p.role in PUSHED_TO]
     if not recipients:
         return 0
-    money = await contracts_money(uow, None, window, policy)
-    names = {p.id: p.full_name for p in people}
-    analyses = {p.id: _report(money, scope_of(p, people), window) for p in recipients}
+    figures = figured(await contracts_money(uow, None, window, policy), window)
+    analyses = {
+        pid: summed(mine, window) for pid, mine in _by_reader(recipients, figures, people).items()
+    }
     wanted = [pid for pid, a in analyses.items() if not a.total.empty]
     claimed = await uow.digests.claim_many(wanted, DIGEST_KIND, window.first)
     sent = [pid for pid in wanted if pid in claimed]
+    names = {p.id: p.full_name for p in people.values()}
     reports = await _named(uow, [analyses[pid] for pid in sent], names)
     await uow.outbox.add_many(
         [Notification(pid, TEMPLATE, r.params()) for pid, r in zip(sent, reports, strict=True)],
