@@ -13,6 +13,7 @@ from follow_on_world import contract_world
 from refusals import assert_refused
 from routine_fakes import RoutineUnitOfWork, make_customer
 
+from bot.core.contracts import ContractStatus
 from bot.core.errors import NotAllowed
 from bot.core.orders import PaymentMethod
 from bot.core.payments import Payment
@@ -152,3 +153,19 @@ def test_collection_progress_is_rounded_down_and_absent_without_a_target_amount(
     )
     assert progress[0].collected == D(collected)
     assert progress[0].collection_completion == percent
+
+
+async def test_a_contract_closed_in_the_month_still_counts_and_one_closed_before_does_not() -> None:
+    uow = await december_world()
+    rays = uow.contracts.rows[2]
+    closed_at = datetime(2026, 12, 20, 2, tzinfo=UTC)
+    uow.contracts.rows[2] = replace(rays, status=ContractStatus.closed, closed_at=closed_at)
+    await send_collection_analysis(uow, policy=POLICY, now=FIRST_WORKING_DAY)
+    assert _reps(_params(uow, SID)) == ["Ray"]
+
+    uow = await december_world()
+    before = datetime(2026, 11, 30, 2, tzinfo=UTC)
+    uow.contracts.rows[2] = replace(rays, status=ContractStatus.closed, closed_at=before)
+    await send_collection_analysis(uow, policy=POLICY, now=FIRST_WORKING_DAY)
+    assert SID not in uow.outbox.recipients()
+    assert _reps(_params(uow, MIA)) == ["Rob"]

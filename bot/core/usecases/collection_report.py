@@ -128,12 +128,6 @@ def _ranked(ranked: Ranked, names: Mapping[int, str]) -> dict[str, Any]:
     }
 
 
-def _report(
-    money: Iterable[ContractMoney], scope: set[int] | None, window: MonthWindow
-) -> CollectionAnalysis:
-    return analyse((m for m in money if scope is None or m.owner_id in scope), window)
-
-
 async def _named(
     uow: UnitOfWork, analyses: Sequence[CollectionAnalysis], people: Mapping[int, str]
 ) -> list[CollectionReport]:
@@ -153,7 +147,7 @@ async def collection_report(
     window = month_window(today if this_month else previous_month(today), today)
     money = await contracts_money(uow, scope, window, policy)
     names = {p.id: p.full_name for p in people}
-    return (await _named(uow, [_report(money, scope, window)], names))[0]
+    return (await _named(uow, [analyse(money, window)], names))[0]
 
 
 def _readers_above(owner_ids: Iterable[int], people: Mapping[int, Person]) -> dict[int, set[int]]:
