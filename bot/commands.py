@@ -82,6 +82,12 @@ def spec(name: str) -> CommandSpec:
 
 # What each role finds under /pending besides requests to decide: said in /help, so a person
 # knows where their order work waits.
+ANALYSIS_HINT = N_(
+    "In /contract, 📈 Collections: what was due, collected and overdue by rep and customer, "
+    "for last month or this month so far. Last month's arrives on each month's first "
+    "working day."
+)
+
 QUEUE_HINTS: dict[Role, str] = {
     Role.accountant: N_(
         "In /pending: deposits expected, contracts to co-sign, payments to record and "

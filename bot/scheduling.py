@@ -13,6 +13,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.clock import Clock
 from bot.core.policy import WEEKDAYS, Policy
 from bot.core.ports import UnitOfWorkFactory
+from bot.core.usecases.collection_report import send_collection_analysis
 from bot.core.usecases.collection_sweep import sweep_collections
 from bot.core.usecases.reminders import send_digests, sweep_deadlines
 from bot.core.usecases.routine import (
@@ -59,6 +60,10 @@ class Jobs:
     async def evening_prompts(self) -> int:
         return await self._run(evening_prompts)
 
+    async def collection_analysis(self) -> int:
+        """Daily; the use case acts on the month's first working day only."""
+        return await self._run(send_collection_analysis)
+
     async def _run(self, job: Callable[..., Awaitable[int]]) -> int:
         """One job in a unit of work of its own, with the policy and the clock's now."""
         async with self._uow_factory() as uow:
@@ -83,6 +88,11 @@ def make_scheduler(jobs: Jobs, policy: Policy) -> AsyncIOScheduler:
             timezone=policy.tz,
         ),
         id="approval-digest",
+    )
+    scheduler.add_job(
+        jobs.collection_analysis,
+        CronTrigger(hour=digest.hour, minute=digest.minute, day_of_week=days, timezone=policy.tz),
+        id="collection-analysis",
     )
     follow = policy.reminders.followups
     scheduler.add_job(

@@ -185,6 +185,7 @@ class ContractLedgerSG(StatesGroup):
     customer = State()
     rep = State()
     card = State()
+    analysis = State()
 
 
 class WorkOrderFileSG(StatesGroup):

@@ -6,8 +6,9 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager
 
-from bot.commands import QUEUE_HINTS, commands_for
+from bot.commands import ANALYSIS_HINT, QUEUE_HINTS, commands_for
 from bot.core.models import Person
+from bot.core.usecases.collection_report import ANALYSTS
 from bot.rendering import Renderer
 
 
@@ -23,7 +24,11 @@ async def help_command(message: Message, person: Person, renderer: Renderer) -> 
     hint = QUEUE_HINTS.get(person.role)
     await message.answer(
         renderer.render(
-            "help", role=person.role, commands=commands, queue=_(hint) if hint else None
+            "help",
+            role=person.role,
+            commands=commands,
+            queue=_(hint) if hint else None,
+            analysis=_(ANALYSIS_HINT) if person.role in ANALYSTS else None,
         )
     )
 

@@ -203,6 +203,20 @@ class SqlContracts:
             flagged |= set(result.scalars())
         return flagged
 
+    async def collectable(
+        self, *, owner_ids: Collection[int] | None, closed_since: datetime
+    ) -> Sequence[Contract]:
+        query = select(ContractRow).where(
+            or_(
+                ContractRow.status == ContractStatus.in_force.value,
+                (ContractRow.status == ContractStatus.closed.value)
+                & (ContractRow.closed_at >= closed_since),
+            )
+        )
+        if owner_ids is not None:
+            query = query.where(ContractRow.owner_id.in_(sorted(set(owner_ids))))
+        return await self._read(query.order_by(ContractRow.id))
+
     async def find(
         self,
         text: str,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import Select, select, update
@@ -143,4 +143,15 @@ class SqlDeals:
                 select(DepositRow.deal_id, DepositRow.amount).where(DepositRow.deal_id.in_(batch))
             )
             found.update((deal_id, amount) for deal_id, amount in rows)
+        return found
+
+    async def deposit_receipts(self, deal_ids: Collection[int]) -> dict[int, tuple[date, Decimal]]:
+        found: dict[int, tuple[date, Decimal]] = {}
+        for batch in id_batches(deal_ids):
+            rows = await self._session.execute(
+                select(DepositRow.deal_id, DepositRow.paid_on, DepositRow.amount).where(
+                    DepositRow.deal_id.in_(batch)
+                )
+            )
+            found.update((deal_id, (paid_on, amount)) for deal_id, paid_on, amount in rows)
         return found

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -77,6 +77,19 @@ class SqlPayments:
                 .order_by(PaymentRow.contract_id, *_PAYMENT_ORDER)
             ):
                 found[row.contract_id].append(_payment(row))
+        return dict(found)
+
+    async def receipts(
+        self, contract_ids: Collection[int]
+    ) -> dict[int, list[tuple[date, Decimal]]]:
+        found: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
+        for batch in id_batches(contract_ids):
+            for contract_id, paid_on, amount in await self._session.execute(
+                select(PaymentRow.contract_id, PaymentRow.paid_on, PaymentRow.amount)
+                .where(PaymentRow.contract_id.in_(batch))
+                .order_by(PaymentRow.contract_id, *_PAYMENT_ORDER)
+            ):
+                found[contract_id].append((paid_on, amount))
         return dict(found)
 
 

@@ -111,3 +111,10 @@ def next_occurrence(
 def week_start(at: datetime, policy: Policy) -> date:
     day = local(at, policy).date()
     return day - timedelta(days=day.weekday())
+
+
+def first_working_day(year: int, month: int, policy: Policy) -> date:
+    """The month's first working day: the 1st, or the next working day after it (a month
+    starting on a Sunday, Mon–Sat working, begins work on the 2nd)."""
+    first = date(year, month, 1)
+    return first if is_working_day(first, policy) else next_working_day(first, policy)

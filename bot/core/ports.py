@@ -333,6 +333,10 @@ class DealRepo(Protocol):
         """The deposit received per deal, for many at once; a deal without one has no key."""
         ...
 
+    async def deposit_receipts(self, deal_ids: Collection[int]) -> dict[int, tuple[date, Decimal]]:
+        """The day each deal's deposit was paid and its amount; a deal without one has no key."""
+        ...
+
 
 class ContractRepo(Protocol):
     """Contracts with their lines and schedule, always read whole."""
@@ -408,6 +412,13 @@ class ContractRepo(Protocol):
 
     async def flag_legal(self, contract_ids: Collection[int], now: datetime) -> set[int]:
         """Sets legal_flagged_at where it is not set yet; returns the ids flagged now."""
+
+    async def collectable(
+        self, *, owner_ids: Collection[int] | None, closed_since: datetime
+    ) -> Sequence[Contract]:
+        """The contracts money may be owed or paid on: in force, or closed at `closed_since`
+        or later (a month's analysis still counts the payment that closed one). Oldest first;
+        owner_ids None: everyone's."""
         ...
 
     async def find(
@@ -439,6 +450,13 @@ class PaymentRepo(Protocol):
 
     async def for_contracts(self, contract_ids: Collection[int]) -> dict[int, list[Payment]]:
         """`for_contract` for many at once; a contract without payments has no key."""
+        ...
+
+    async def receipts(
+        self, contract_ids: Collection[int]
+    ) -> dict[int, list[tuple[date, Decimal]]]:
+        """Only the day and amount of each payment, for many contracts at once (what the
+        collection analysis reads, without building whole payments); no payments, no key."""
         ...
 
 

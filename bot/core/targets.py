@@ -1,9 +1,9 @@
 """Monthly targets: the rep's deadline to confirm one, its reminder, and progress so far.
 
 Seed (销售部工作流程): the manager assigns monthly sales tasks in writing and the rep confirms
-them; reps report sales amount, quantity and collections monthly. Until the contract ledger
-exists, sales so far are the approved special-terms requests of the month (their net amounts
-and quantities); collections cannot be known yet.
+them; reps report sales amount, quantity and collections monthly. Sales so far are the
+approved special-terms requests of the month (their net amounts and quantities); collection
+is the money received in the month on the rep's contracts (deposits and payments).
 """
 
 from __future__ import annotations
@@ -126,6 +126,7 @@ class TargetProgress:
     visits: int
     sales: Decimal
     quantity: Decimal
+    collected: Decimal = Decimal(0)
 
     @property
     def sales_completion(self) -> int | None:
@@ -135,14 +136,26 @@ class TargetProgress:
             return None
         return int(self.sales * 100 // target.sales)
 
+    @property
+    def collection_completion(self) -> int | None:
+        """Per cent of this month's collection target received, rounded down (49,999.99 of
+        100,000.00 → 49); None without a target amount."""
+        target = self.this_month
+        if target is None or target.collection <= 0:
+            return None
+        return int(self.collected * 100 // target.collection)
+
 
 def progress_of(
     reps: Sequence[Person],
     targets: Sequence[MonthlyTarget],
     actuals: Actuals,
     months: tuple[date, date],
+    collected: Mapping[int, Decimal] | None = None,
 ) -> list[TargetProgress]:
-    """Each rep's targets for this month and the next beside this month's actuals, by name."""
+    """Each rep's targets for this month and the next beside this month's actuals (and the
+    money collected in it, per rep), by name."""
+    collected = collected or {}
     by_key = {(t.rep_id, t.month): t for t in targets}
     sales: dict[int, Decimal] = {}
     units: dict[int, Decimal] = {}
@@ -160,6 +173,7 @@ def progress_of(
             actuals.visits.get(rep.id, 0),
             sales.get(rep.id, Decimal(0)),
             units.get(rep.id, Decimal(0)),
+            collected.get(rep.id, Decimal(0)),
         )
         for rep in sorted(reps, key=lambda r: r.full_name)
     ]
@@ -175,6 +189,8 @@ def progress_params(progress: TargetProgress) -> dict[str, Any]:
         "sales": str(progress.sales),
         "quantity": str(progress.quantity),
         "completion": progress.sales_completion,
+        "collected": str(progress.collected),
+        "collection_completion": progress.collection_completion,
     }
 
 

@@ -1,5 +1,6 @@
 """/contract: the ledger, filtered (Open / Overdue / Closed, by customer, by rep) and paged;
-a contract's card with its figures, and its summary as a PDF."""
+a contract's card with its figures, and its summary as a PDF; for managers and finance, the
+collection analysis of last month or this month."""
 
 from __future__ import annotations
 
@@ -42,6 +43,12 @@ def contract_dialog() -> Dialog:
             Row(
                 SwitchTo(Label("🔎 By customer"), id="bycust", state=ContractLedgerSG.customer),
                 SwitchTo(Label("👤 By rep"), id="byrep", state=ContractLedgerSG.rep, when="by_rep"),
+            ),
+            SwitchTo(
+                Label("📈 Collections"),
+                id="analysis",
+                state=ContractLedgerSG.analysis,
+                when="analyst",
             ),
             Button(
                 Label("✖ All customers and reps"),
@@ -87,5 +94,16 @@ def contract_dialog() -> Dialog:
             buttons_only(),
             state=ContractLedgerSG.card,
             getter=getters.card_getter,
+        ),
+        Window(
+            Format("{analysis}"),
+            Row(
+                Button(Format("{last_month}"), id="lastm", on_click=handlers.on_month),
+                Button(Format("{this_month}"), id="thism", on_click=handlers.on_month),
+            ),
+            _back(),
+            buttons_only(),
+            state=ContractLedgerSG.analysis,
+            getter=getters.analysis_getter,
         ),
     )

@@ -9,6 +9,7 @@ from aiogram_dialog import DialogManager
 from bot.core.calendar import local
 from bot.core.contracts import ContractStatus
 from bot.core.usecases import follow_on, ledger
+from bot.core.usecases.collection_report import collection_report, may_analyse
 from bot.core.usecases.credit import ledger_totals, money_of
 from bot.core.usecases.ledger import LedgerFilter, LedgerQuery, LedgerRow
 from bot.i18n import N_
@@ -75,6 +76,7 @@ async def ledger_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, 
         "has_next": page.has_next,
         "by_rep": bool(reps),
         "narrowed": bool(query.customer or query.owner_id),
+        "analyst": may_analyse(person),
     }
 
 
@@ -100,3 +102,22 @@ async def card_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
         uow_of(dialog_manager), person_of(dialog_manager).id, policy_of(dialog_manager)
     )
     return {"card": card, "in_force": in_force, "work_order": in_force and files}
+
+
+async def analysis_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
+    this_month = bool(dialog_manager.dialog_data.get("this_month"))
+    report = await collection_report(
+        uow_of(dialog_manager),
+        person_of(dialog_manager).id,
+        this_month=this_month,
+        policy=policy_of(dialog_manager),
+        now=now_of(dialog_manager),
+    )
+    text = renderer_of(dialog_manager).render_within(
+        "notifications/collection_analysis", report.params(), WINDOW_LIMIT
+    )
+    return {
+        "analysis": text,
+        "last_month": ("" if this_month else "• ") + _("Last month"),
+        "this_month": ("• " if this_month else "") + _("This month"),
+    }

@@ -50,6 +50,10 @@ async def on_clear(callback: CallbackQuery, _b: Button, manager: DialogManager) 
     manager.dialog_data["page"] = 0
 
 
+async def on_month(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    manager.dialog_data["this_month"] = button.widget_id == "thism"
+
+
 async def on_open(
     callback: CallbackQuery, _w: Select[int], manager: DialogManager, contract_id: int
 ) -> None:

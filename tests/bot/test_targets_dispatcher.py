@@ -12,8 +12,10 @@ from decimal import Decimal
 from aiogram_dialog.utils import CB_SEP
 from feed import MANAGER, REP, Fed
 from harness import FakeClock
+from order_builders import ACCOUNTANT_ID, SIGNED, contract_in_force
 
 from bot.core.approvals import RequestStatus
+from bot.core.payments import PaymentDraft, PaymentMethod
 from bot.core.plans import MonthlyTarget
 
 NOW = FakeClock()()
@@ -127,10 +129,31 @@ async def test_the_rep_sees_my_targets_this_month_and_next(fed: Fed) -> None:
     assert "<u>This month · 2026-11</u> · ⏳ to confirm by Wed 11-25 18:00" in shown
     assert "Sales: ¥105,600.00 / ¥500,000.00 (21 %)" in shown
     assert "Quantity: 200 / 40" in shown
-    assert "Collection: — / ¥300,000.00" in shown
+    assert "Collection: ¥0.00 / ¥300,000.00 (0 %)" in shown
     assert "Visits logged: 1" in shown
     assert "<u>Next month · 2026-12</u>\n<i>No target set.</i>" in shown
-    assert "until the contract ledger exists" in shown
+    assert "collection is the money received in the month" in shown
+
+
+async def test_the_money_collected_in_the_month_counts_toward_the_target(fed: Fed) -> None:
+    await given_a_target_and_a_sale(fed)
+    await contract_in_force(fed)  # its ¥20,000.00 deposit was paid on 11-30
+    async with fed.uow() as uow:
+        await uow.payments.add(
+            PaymentDraft(1, Decimal(5000), SIGNED.date(), PaymentMethod.cash),
+            recorded_by=ACCOUNTANT_ID,
+            now=SIGNED,
+        )
+        await uow.commit()
+
+    await fed.send(REP, "/plan")
+    await fed.click(REP, "🎯 My targets")
+    assert "Collection: ¥25,000.00 / ¥300,000.00 (8 %)" in text(fed, REP)
+
+    await fed.send(MANAGER, "/plan")
+    await fed.click(MANAGER, "👥 Team plans and targets")
+    await fed.click(MANAGER, "📊 Targets so far")
+    assert "Collection: ¥25,000.00 / ¥300,000.00 (8 %)" in text(fed, MANAGER)
 
 
 async def test_the_manager_sees_every_rep_s_targets_so_far(fed: Fed) -> None:

@@ -149,6 +149,23 @@ class FakeContracts:
             self.rows[i] = replace(self.rows[i], legal_flagged_at=now)
         return flagged
 
+    async def collectable(
+        self, *, owner_ids: Collection[int] | None, closed_since: datetime
+    ) -> Sequence[Contract]:
+        return [
+            c
+            for c in sorted(self.rows.values(), key=lambda c: c.id)
+            if (owner_ids is None or c.owner_id in owner_ids)
+            and (
+                c.status is ContractStatus.in_force
+                or (
+                    c.status is ContractStatus.closed
+                    and c.closed_at is not None
+                    and c.closed_at >= closed_since
+                )
+            )
+        ]
+
     async def find(
         self,
         text: str,
@@ -208,6 +225,14 @@ class FakePayments:
             if p.contract_id in contract_ids:
                 found.setdefault(p.contract_id, []).append(p)
         return found
+
+    async def receipts(
+        self, contract_ids: Collection[int]
+    ) -> dict[int, list[tuple[date, Decimal]]]:
+        return {
+            contract_id: [(p.paid_on, p.amount) for p in paid]
+            for contract_id, paid in (await self.for_contracts(contract_ids)).items()
+        }
 
 
 class FakeDeliveries:

@@ -200,6 +200,13 @@ class FakeDeals:
     async def deposits(self, deal_ids: Collection[int]) -> dict[int, Decimal]:
         return {d.id: d.deposit.amount for d in self.rows if d.id in deal_ids and d.deposit}
 
+    async def deposit_receipts(self, deal_ids: Collection[int]) -> dict[int, tuple[date, Decimal]]:
+        return {
+            d.id: (d.deposit.paid_on, d.deposit.amount)
+            for d in self.rows
+            if d.id in deal_ids and d.deposit
+        }
+
     async def taken_requests(self, request_ids: Collection[int]) -> set[int]:
         return {
             d.request_id

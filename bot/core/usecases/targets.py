@@ -8,6 +8,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from bot.core.calendar import local
+from bot.core.collection_analysis import month_window, received_by_owner
 from bot.core.errors import InvalidChange, NotAllowed, NotFound
 from bot.core.models import AuditEntry, Notification, Person
 from bot.core.org import subtree_ids
@@ -25,6 +27,7 @@ from bot.core.targets import (
     progress_of,
     reminder_at,
 )
+from bot.core.usecases.collection_report import contracts_money
 from bot.core.usecases.guards import active_person
 
 
@@ -140,7 +143,9 @@ async def _progress(
         return []
     found = await uow.targets.of_reps(ids, months)
     actuals = await uow.targets.actuals(ids, month_span(months[0], policy))
-    return progress_of(reps, found, actuals, months)
+    window = month_window(months[0], local(now, policy).date())
+    money = await contracts_money(uow, ids, window, policy)
+    return progress_of(reps, found, actuals, months, received_by_owner(money, window))
 
 
 async def sweep_targets(uow: UnitOfWork, *, policy: Policy, now: datetime) -> int:
