@@ -15,6 +15,7 @@ from storage.audit_repo import SqlAuditLog
 from storage.contract_repos import SqlContracts
 from storage.customer_repos import SqlCustomerEvents, SqlCustomerRepo, SqlVisitRepo
 from storage.deal_repos import SqlDeals
+from storage.invoice_repos import SqlInvoices
 from storage.ledger_repos import SqlDeliveries, SqlPayments, SqlWorkOrders
 from storage.outbox_repo import SqlOutbox
 from storage.plan_repos import SqlPlanRepo, SqlTargetRepo, SqlWorkLogRepo
@@ -45,6 +46,7 @@ class SqlUnitOfWork:
     payments: SqlPayments
     deliveries: SqlDeliveries
     work_orders: SqlWorkOrders
+    invoices: SqlInvoices
 
     def __init__(
         self,
@@ -80,6 +82,7 @@ class SqlUnitOfWork:
         self.payments = SqlPayments(session)
         self.deliveries = SqlDeliveries(session)
         self.work_orders = SqlWorkOrders(session)
+        self.invoices = SqlInvoices(session)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -19,7 +19,13 @@ from decimal import Decimal
 from typing import Any
 
 from approval_fakes import MONDAY_10, ApprovalUnitOfWork
-from contract_fakes import FakeContracts, FakeDeliveries, FakePayments, FakeWorkOrders
+from contract_fakes import (
+    FakeContracts,
+    FakeDeliveries,
+    FakeInvoices,
+    FakePayments,
+    FakeWorkOrders,
+)
 from fakes import GUS, make_org, make_person
 
 from bot.core.approvals import RequestStatus
@@ -444,6 +450,7 @@ _TABLES = (
     "payments",
     "deliveries",
     "work_orders",
+    "invoices",
 )
 
 
@@ -463,6 +470,7 @@ class RoutineUnitOfWork(ApprovalUnitOfWork):
     payments: FakePayments = field(default_factory=FakePayments)
     deliveries: FakeDeliveries = field(default_factory=FakeDeliveries)
     work_orders: FakeWorkOrders = field(default_factory=FakeWorkOrders)
+    invoices: FakeInvoices = field(default_factory=FakeInvoices)
 
     def __post_init__(self) -> None:
         super().__post_init__()

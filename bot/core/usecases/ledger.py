@@ -17,6 +17,7 @@ from enum import StrEnum
 from bot.core.contracts import Contract, ContractStatus
 from bot.core.deliveries import DeliveryNote
 from bot.core.errors import NotAllowed, NotFound
+from bot.core.invoices import Invoice, InvoiceStatus, contract_balance
 from bot.core.models import Person
 from bot.core.orders import Deposit
 from bot.core.org import subtree_ids
@@ -249,6 +250,12 @@ class ContractFile:
     payments: tuple[Payment, ...]
     notes: tuple[DeliveryNote, ...]
     work_orders: tuple[WorkOrder, ...]
+    invoices: tuple[Invoice, ...] = ()  # issued (发票), oldest first
+
+    @property
+    def balance(self) -> Decimal | None:
+        """The balance (合同余款) followed once invoiced, until paid."""
+        return contract_balance(self.contract.amount, self.figures.collected, self.invoices)
 
     def name(self, person_id: int | None) -> str:
         return "—" if person_id is None else self.names.get(person_id, "—")
@@ -293,4 +300,9 @@ async def contract_file(
         payments=payments,
         notes=tuple(await uow.deliveries.for_contract(contract.id)),
         work_orders=tuple(await uow.work_orders.for_contract(contract.id)),
+        invoices=tuple(
+            i
+            for i in await uow.invoices.for_contract(contract.id)
+            if i.status is InvoiceStatus.issued
+        ),
     )
