@@ -71,6 +71,16 @@ class InvoiceAlreadyMoved(DomainError):
         self.number = number
 
 
+class FullyInvoiced(DomainError):
+    """Everything on the contract is invoiced (or asked for) already."""
+
+    code = "fully_invoiced"
+
+    def __init__(self, number: str | None) -> None:
+        super().__init__(number=number)
+        self.number = number
+
+
 def may_ask(actor: Person, owner_id: int) -> bool:
     """Who asks for an invoice: the sales desk, or the rep who owns the contract."""
     return actor.role is Role.sales_desk or actor.id == owner_id

@@ -40,7 +40,7 @@ async def settle(uow: UnitOfWork, view: RequestView, now: datetime) -> Invoice |
     if not await uow.invoices.save(moved, expected=InvoiceStatus.asked):
         return None
     if after is InvoiceStatus.approved:
-        params = {**(view.invoice or {}), "invoice_id": invoice.id}
+        params = {**(view.invoice or {}), "customer": view.customer_name}
         await uow.outbox.add_many(
             [
                 Notification(p.id, "invoice_to_issue", params, ref=invoice_ref(invoice.id))

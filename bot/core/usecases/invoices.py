@@ -14,6 +14,7 @@ from bot.core.contracts import Contract, ContractNotInForce, ContractStatus
 from bot.core.deals import DealTerms
 from bot.core.errors import NotAllowed, NotFound
 from bot.core.invoices import (
+    FullyInvoiced,
     Invoice,
     InvoiceAlreadyMoved,
     InvoiceStatus,
@@ -69,6 +70,8 @@ async def invoice_start(
     collected = await _collected(uow, contract)
     check_invoice(contract.amount, collected, policy.invoice_threshold)
     free = room(contract.amount, await uow.invoices.for_contract(contract.id))
+    if free <= 0:
+        raise FullyInvoiced(contract.number)
     return InvoiceStart(contract, collected, free)
 
 
