@@ -103,10 +103,12 @@ async def getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
 
 
 def invoice_issue_dialog(timezone: ZoneInfo) -> Dialog:
-    head = "<b>🧾 Invoice · {contract} · {customer}</b> · {amount}\n"
     return Dialog(
         Window(
-            Tr(head + "The invoice number (发票号码)? Letters and digits, up to 32."),
+            Tr(
+                "<b>🧾 Invoice · {contract} · {customer}</b> · {amount}\n"
+                "The invoice number (发票号码)? Letters and digits, up to 32."
+            ),
             text_field("number", clean_number, on_number),
             Cancel(Label("✖ Cancel")),
             state=InvoiceIssueSG.number,
@@ -120,7 +122,7 @@ def invoice_issue_dialog(timezone: ZoneInfo) -> Dialog:
             state=InvoiceIssueSG.issued_on,
         ),
         Window(
-            Tr(head + "No. {number} · {day}"),
+            Tr("<b>🧾 Invoice · {contract} · {customer}</b> · {amount}\nNo. {number} · {day}"),
             Tr("\nSave it? The rep and the sales desk will be told."),
             Button(Label("💾 Save"), id="save", on_click=on_save),
             Row(

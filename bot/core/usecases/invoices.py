@@ -11,7 +11,7 @@ from decimal import Decimal
 from bot.core.approvals import ApprovalRequest
 from bot.core.collections import check_invoice
 from bot.core.contracts import Contract, ContractNotInForce, ContractStatus
-from bot.core.deals import DealTerms
+from bot.core.deals import DealTerms, to_cent
 from bot.core.errors import NotAllowed, NotFound
 from bot.core.invoices import (
     FullyInvoiced,
@@ -46,7 +46,7 @@ class InvoiceStart:
 
 async def _collected(uow: UnitOfWork, contract: Contract) -> Decimal:
     paid = sum((p.amount for p in await uow.payments.for_contract(contract.id)), Decimal(0))
-    return await deposit_received(uow, contract) + paid
+    return to_cent(await deposit_received(uow, contract) + paid)
 
 
 async def _asker(uow: UnitOfWork, actor_id: int, contract_id: int) -> Contract:
