@@ -78,6 +78,7 @@ class LedgerRow:
     customer_name: str
     owner_name: str
     figures: LedgerFigures
+    invoiced: Decimal = Decimal(0)  # the invoices issued on it
 
     @property
     def overdue(self) -> bool:
@@ -134,7 +135,7 @@ async def ledger_page(
     uow: UnitOfWork, actor_id: int, query: LedgerQuery, today: date
 ) -> LedgerPage:
     """One page of the ledger, newest first: one ledger read (a few for Overdue), then the
-    payments, deposits, deliveries, customers and people of the whole page at once."""
+    payments, deposits, deliveries, invoices, customers and people of the whole page at once."""
     actor = await _reader(uow, actor_id)
     owners = await _owners(uow, actor, query.owner_id)
     customers = await _customers(uow, query.customer)
@@ -224,11 +225,28 @@ async def _page(
 ) -> LedgerPage:
     names = await uow.customers.names({c.customer_id for c, _f in found})
     people = await _names(uow, {c.owner_id for c, _f in found})
+    invoiced = await _invoiced(uow, [c.id for c, _f in found])
     rows = tuple(
-        LedgerRow(c, names.get(c.customer_id, "—"), people.get(c.owner_id, "—"), f)
+        LedgerRow(
+            c,
+            names.get(c.customer_id, "—"),
+            people.get(c.owner_id, "—"),
+            f,
+            invoiced.get(c.id, Decimal(0)),
+        )
         for c, f in found
     )
     return LedgerPage(rows, page, has_next)
+
+
+async def _invoiced(uow: UnitOfWork, contract_ids: list[int]) -> dict[int, Decimal]:
+    if not contract_ids:
+        return {}
+    issued: dict[int, Decimal] = {}
+    for i in await uow.invoices.for_contracts(contract_ids):
+        if i.status is InvoiceStatus.issued:
+            issued[i.contract_id] = issued.get(i.contract_id, Decimal(0)) + i.amount
+    return issued
 
 
 async def _names(uow: UnitOfWork, person_ids: set[int]) -> dict[int, str]:
