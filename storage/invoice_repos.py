@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.invoices import Invoice, InvoiceStatus
@@ -61,10 +61,10 @@ class SqlInvoices:
         row = await self._session.get(InvoiceRow, invoice_id, populate_existing=True)
         return _invoice(row) if row else None
 
-    async def _where(self, *criteria: object) -> list[Invoice]:
+    async def _where(self, *criteria: ColumnElement[bool]) -> list[Invoice]:
         rows = await self._session.scalars(
             select(InvoiceRow)
-            .where(*criteria)  # type: ignore[arg-type]
+            .where(*criteria)
             .order_by(InvoiceRow.id)
             .execution_options(populate_existing=True)
         )
