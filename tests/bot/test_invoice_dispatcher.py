@@ -81,6 +81,12 @@ async def test_asked_signed_issued_and_the_balance_followed(fed: Fed) -> None:
 
     await ask(fed)
     assert "Not invoiced yet: ¥102,000.00" in window_text(fed, REP)
+    await fed.send(REP, "102000.01")  # more than the contract: refused, asked again
+    assert fed.replies(REP)[-1] == (
+        "The invoice amount is above zero and at most ¥102,000.00, not ¥102,000.01."
+    )
+    assert "Not invoiced yet: ¥102,000.00" in window_text(fed, REP)
+    assert rows(fed, "SELECT id FROM invoices") == []
     await fed.click(REP, "🧾 ¥102,000.00")
     assert "The finance VP has it to sign." in window_text(fed, REP)
     assert rows(fed, "SELECT amount, status, collected FROM invoices") == [
