@@ -114,7 +114,12 @@ async def test_asked_signed_issued_and_the_balance_followed(fed: Fed) -> None:
         refusal(fed, await fed.tap(someone, InvoiceCb(invoice=1).pack()))
     assert fed.rows() == before, "only an accountant issues"
 
-    await fed.tap(ACCOUNTANT, InvoiceCb(invoice=1).pack())
+    await fed.tap(ACCOUNTANT, InvoiceCb(invoice=1).pack())  # the button on her message
+    assert "发票号码？" in window_text(fed, ACCOUNTANT)
+    await fed.send(ACCOUNTANT, "/pending")  # or from her queue
+    assert "<b>待开发票：1</b>" in window_text(fed, ACCOUNTANT)
+    await fed.click(ACCOUNTANT, "🧾 HT-2026-0001")
+    assert "发票号码？" in window_text(fed, ACCOUNTANT)
     await fed.send(ACCOUNTANT, "FP-1")  # a dash: refused, asked again
     assert "字母和数字" in fed.replies(ACCOUNTANT)[-1]
     await fed.send(ACCOUNTANT, "fp20261130")

@@ -154,6 +154,18 @@ async def test_a_refused_invoice_frees_its_amount_for_a_new_ask() -> None:
     assert (await ask(uow, contract_id, "10000")).status is InvoiceStatus.asked
 
 
+async def test_a_withdrawn_ask_ends_and_frees_its_amount() -> None:
+    uow, contract_id = await contract_world()
+    await paid(uow, contract_id, "3000")
+    first = await ask(uow, contract_id, "10000", actor=ROB)
+
+    await approvals.withdraw(uow, request_id=first.request_id, actor_id=ROB, now=NOW)  # type: ignore[arg-type]
+
+    assert uow.invoices.rows[first.id].status is InvoiceStatus.withdrawn
+    assert uow.templates_to(ACE) == []
+    assert (await ask(uow, contract_id, "10000")).status is InvoiceStatus.asked
+
+
 # ---- who asks -------------------------------------------------------------------------------
 
 
