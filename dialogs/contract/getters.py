@@ -9,7 +9,7 @@ from aiogram_dialog import DialogManager
 from bot.core.calendar import local
 from bot.core.contracts import ContractStatus
 from bot.core.invoices import may_ask
-from bot.core.usecases import follow_on, ledger
+from bot.core.usecases import follow_on, invoices, ledger
 from bot.core.usecases.ledger import LedgerFilter, LedgerQuery, LedgerRow
 from bot.i18n import N_
 from bot.ui.fit import BUTTON_TEXT_MAX, WINDOW_LIMIT, clip
@@ -96,5 +96,5 @@ async def card_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
         "card": card,
         "in_force": in_force,
         "work_order": in_force and files,
-        "invoice": in_force and asks,
+        "invoice": asks and file.contract.status in invoices.INVOICEABLE,
     }

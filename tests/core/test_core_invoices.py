@@ -4,6 +4,7 @@ accountant's number and date, and what is told to whom."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -15,6 +16,7 @@ from routine_fakes import CAT, RoutineUnitOfWork
 
 from bot.core.approvals import Decision, StepStatus
 from bot.core.collections import InvoiceTooEarly
+from bot.core.contracts import ContractNotInForce, ContractStatus
 from bot.core.deals import InputProblem
 from bot.core.errors import NotAllowed
 from bot.core.invoices import InvoiceAlreadyMoved, InvoiceAmount, InvoiceStatus
@@ -164,6 +166,28 @@ async def test_a_withdrawn_ask_ends_and_frees_its_amount() -> None:
     assert uow.invoices.rows[first.id].status is InvoiceStatus.withdrawn
     assert uow.templates_to(ACE) == []
     assert (await ask(uow, contract_id, "10000")).status is InvoiceStatus.asked
+
+
+@pytest.mark.parametrize(
+    ("status", "allowed"),
+    [
+        (ContractStatus.closed, True),
+        (ContractStatus.awaiting_cosign, False),
+        (ContractStatus.refused, False),
+    ],
+)
+async def test_a_contract_in_force_or_closed_is_invoiced(
+    status: ContractStatus, allowed: bool
+) -> None:
+    uow, contract_id = await contract_world()
+    await paid(uow, contract_id, "3000")
+    uow.contracts.rows[contract_id] = replace(uow.contracts.rows[contract_id], status=status)
+    uow.baseline()
+
+    if allowed:
+        assert (await ask(uow, contract_id)).status is InvoiceStatus.asked
+    else:
+        await assert_refused(uow, ask(uow, contract_id), ContractNotInForce)
 
 
 # ---- who asks -------------------------------------------------------------------------------

@@ -33,6 +33,8 @@ from bot.core.usecases.guards import active_person
 from bot.core.usecases.invoice_settle import INVOICE_KIND, accountants, invoice_ref
 
 ISSUERS = frozenset({Role.accountant})
+# A contract paid and closed before anyone asked still gets its invoice.
+INVOICEABLE = frozenset({ContractStatus.in_force, ContractStatus.closed})
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +64,10 @@ async def _asker(uow: UnitOfWork, actor_id: int, contract_id: int) -> Contract:
 async def invoice_start(
     uow: UnitOfWork, actor_id: int, contract_id: int, policy: Policy
 ) -> InvoiceStart:
-    """The gate, checked when the ask begins: a contract in force, the threshold collected
+    """The gate, checked when the ask begins: a contract in force (or closed), the threshold collected
     (`InvoiceTooEarly` with the figures), something left to invoice."""
     contract = await _asker(uow, actor_id, contract_id)
-    if contract.status is not ContractStatus.in_force:
+    if contract.status not in INVOICEABLE:
         raise ContractNotInForce(contract.number, contract.status)
     collected = await _collected(uow, contract)
     check_invoice(contract.amount, collected, policy.invoice_threshold)
