@@ -13,9 +13,10 @@ from bot.rendering import money
 from bot.ui.fit import BUTTON_TEXT_MAX, clip
 from bot.ui.text import Tr
 from bot.ui.widgets import choice_list
-from dialogs.common import person_of, policy_of, uow_of
+from dialogs.common import ends_if_refused, person_of, policy_of, uow_of
+from dialogs.contract_search import refusal_of
 from dialogs.starts import AtInvoice
-from dialogs.states import InvoiceIssueSG
+from dialogs.states import InvoiceIssueSG, PendingSG
 
 WIDGET = "iv"
 
@@ -40,7 +41,10 @@ async def invoice_pending(dialog_manager: DialogManager) -> dict[str, Any]:
 async def on_invoice(
     callback: CallbackQuery, _w: Any, manager: DialogManager, invoice_id: int
 ) -> None:
-    await manager.start(InvoiceIssueSG.number, data=AtInvoice(invoice_id).data())
+    """Issued by another accountant meanwhile: told so, and the queue stays."""
+    async with ends_if_refused(manager, callback, back_to=PendingSG.list, why=refusal_of(manager)):
+        await invoices.issue_file(uow_of(manager), person_of(manager).id, invoice_id)
+        await manager.start(InvoiceIssueSG.number, data=AtInvoice(invoice_id).data())
 
 
 def invoice_section() -> list[Whenable]:

@@ -248,7 +248,7 @@ async def test_the_accountant_records_the_number_and_the_ledger_follows_the_bala
     told = [(rid, template) for rid, template in uow.queued() if template == "invoice_issued"]
     assert told == [(DEE, "invoice_issued"), (ROB, "invoice_issued")]
     [done] = uow.outbox.sent_to(ACE)
-    assert (done.template, done.edit) == ("invoice_to_issue_done", True)
+    assert (done.template, done.edit, done.edit_only) == ("invoice_to_issue_done", True, True)
     card = await contract_file(uow, ROB, 1, TODAY)
     assert [i.number for i in card.invoices] == ["FP12345678"]
     assert card.balance == D(4000)

@@ -206,7 +206,14 @@ async def _issued_notices(
     told = dict.fromkeys([issued.asked_by, file.contract.owner_id, *desk])
     notices = [Notification(pid, "invoice_issued", params) for pid in told]
     notices += [
-        Notification(p.id, "invoice_to_issue_done", params, ref=invoice_ref(issued.id), edit=True)
+        Notification(
+            p.id,
+            "invoice_to_issue_done",
+            params,
+            ref=invoice_ref(issued.id),
+            edit=True,
+            edit_only=True,
+        )
         for p in await accountants(uow)
     ]
     return notices
