@@ -90,13 +90,14 @@ ANALYSIS_HINT = N_(
 
 QUEUE_HINTS: dict[Role, str] = {
     Role.accountant: N_(
-        "In /pending: deposits expected, contracts to co-sign, payments to record and "
-        "signed delivery copies to book."
+        "In /pending: deposits expected, contracts to co-sign, payments to record, "
+        "signed delivery copies to book and invoices to issue."
     ),
-    Role.finance_vp: N_("In /pending: requests to decide and contracts to co-sign."),
+    Role.finance_vp: N_("In /pending: requests and invoices to sign, and contracts to co-sign."),
     Role.sales_desk: N_(
         "In /pending: contract applications, goods to mark ready, delivery notes and "
-        "work orders to file, signed work orders to assign."
+        "work orders to file, signed work orders to assign. Ask for an invoice from a "
+        "contract's card in /contract."
     ),
     Role.sales_manager: N_(
         "In /pending: requests and contract applications to decide, delivery notes and "
@@ -107,6 +108,7 @@ QUEUE_HINTS: dict[Role, str] = {
     Role.customer_service: N_("In /pending: the work orders assigned to you."),
     Role.rep: N_(
         "In /my: your requests; on an approved one record the deal, then the signed "
-        "reservation from the customer's card."
+        "reservation from the customer's card. Ask for an invoice from a contract's card "
+        "in /contract."
     ),
 }

@@ -63,6 +63,7 @@ from bot.ui.cards import (
     work_order_sign_keyboard,
 )
 from bot.ui.dialog_ids import use_unique_dialog_ids
+from bot.ui.invoice_cards import issue_keyboard
 from bot.ui.shown import ShownButtonsOnly
 from bot.ui.windows import FittingMessageManager
 from bot.updates import UpdateIntake
@@ -77,6 +78,7 @@ from dialogs.delivery import delivery_dialog, delivery_note_dialog
 from dialogs.deposit import deposit_dialog
 from dialogs.discard import discard_dialog
 from dialogs.invite import invite_dialog
+from dialogs.invoice import invoice_ask_dialog, invoice_issue_dialog
 from dialogs.my_requests import my_requests_dialog
 from dialogs.payment import payment_dialog
 from dialogs.pending import pending_dialog
@@ -96,6 +98,7 @@ from handlers import (
     errors,
     fallback,
     follow_on,
+    invoices,
     orders,
     plans,
     start,
@@ -221,6 +224,7 @@ def build_dispatcher(
         orders.router(),
         follow_on.router(),
         delivery.router(),
+        invoices.router(),
     ):
         dp.include_router(router)
     for dialog in (
@@ -247,6 +251,8 @@ def build_dispatcher(
         work_order_dialog(),
         delivery_dialog(),
         delivery_note_dialog(),
+        invoice_ask_dialog(),
+        invoice_issue_dialog(policy.tz),
     ):
         # A mistyped command is not an answer to the open form: the fallback names it.
         dialog.message.filter(~F.text.startswith("/"))
@@ -336,6 +342,7 @@ def build_app(
             "delivery_note_to_sign": note_sign_keyboard,
             "delivery_note_moved": note_keyboard,
             "delivery_copy_to_book": note_keyboard,
+            "invoice_to_issue": issue_keyboard,
         },
         bundle_windows={
             "prospect_to_confirm": timedelta(minutes=policy.reminders.bundle_minutes),

@@ -148,3 +148,16 @@ class AtNote(StartData):
         if isinstance(data, dict) and data.get("note"):
             return cls(int(data["note"]))
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class AtInvoice(StartData):
+    """The form that issues one signed invoice."""
+
+    invoice: int
+
+    @classmethod
+    def read(cls, data: object) -> Self | None:
+        if isinstance(data, dict) and data.get("invoice"):
+            return cls(int(data["invoice"]))
+        return None

@@ -211,3 +211,15 @@ class DeliveryNoteSG(StatesGroup):
     quantity = State()
     confirm = State()
     done = State()
+
+
+class InvoiceAskSG(StatesGroup):
+    amount = State()
+    done = State()
+
+
+class InvoiceIssueSG(StatesGroup):
+    number = State()
+    issued_on = State()
+    confirm = State()
+    done = State()

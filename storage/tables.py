@@ -512,3 +512,22 @@ class WorkOrderRow(Base):
     assigned_at: Mapped[datetime | None]
     accepted_at: Mapped[datetime | None]
     acceptance: Mapped[str | None] = mapped_column(String(500))
+
+
+class InvoiceRow(Base):
+    __tablename__ = "invoices"
+    # the accountant's queue: the signed invoices, oldest first
+    __table_args__ = (Index("ix_invoices_status", "status", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
+    amount: Mapped[Decimal] = mapped_column(DecimalType(2))
+    collected: Mapped[Decimal] = mapped_column(DecimalType(2))
+    status: Mapped[str] = mapped_column(String(16))
+    asked_by: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    asked_at: Mapped[datetime]
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("approval_requests.id"), unique=True)
+    number: Mapped[str | None] = mapped_column(String(32))
+    issued_on: Mapped[date | None] = mapped_column(Date)
+    issued_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    issued_at: Mapped[datetime | None]

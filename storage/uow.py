@@ -15,6 +15,7 @@ from storage.audit_repo import SqlAuditLog
 from storage.contract_repos import SqlCollectionClaims, SqlContracts
 from storage.customer_repos import SqlCustomerEvents, SqlCustomerRepo, SqlVisitRepo
 from storage.deal_repos import SqlDeals
+from storage.invoice_repos import SqlInvoices
 from storage.ledger_repos import SqlDeliveries, SqlPayments, SqlWorkOrders
 from storage.outbox_repo import SqlOutbox
 from storage.plan_repos import SqlPlanRepo, SqlTargetRepo, SqlWorkLogRepo
@@ -46,6 +47,7 @@ class SqlUnitOfWork:
     deliveries: SqlDeliveries
     work_orders: SqlWorkOrders
     collection_claims: SqlCollectionClaims
+    invoices: SqlInvoices
 
     def __init__(
         self,
@@ -82,6 +84,7 @@ class SqlUnitOfWork:
         self.deliveries = SqlDeliveries(session)
         self.work_orders = SqlWorkOrders(session)
         self.collection_claims = SqlCollectionClaims(session)
+        self.invoices = SqlInvoices(session)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

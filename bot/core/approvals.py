@@ -145,6 +145,7 @@ class RequestView:
     previous_customer_name: str | None = None  # set when the last round changed the customer
     application: dict[str, Any] | None = None  # a contract application: its lines and schedule
     credit: dict[str, Any] | None = None  # the customer's credit when not good (`with_credit`)
+    invoice: dict[str, Any] | None = None  # an invoice: its contract's figures (`invoice_facts`)
 
     def current_round(self) -> list[ApprovalStep]:
         return [s for s in self.steps if s.round == self.request.round]

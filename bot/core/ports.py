@@ -22,6 +22,7 @@ from bot.core.contracts import Contract, ContractDraft, ContractStatus, Producti
 from bot.core.customers import Customer, CustomerDraft, CustomerEvent, Visit, VisitDraft
 from bot.core.deals import DealTerms
 from bot.core.deliveries import DeliveryNote, DeliveryStatus
+from bot.core.invoices import Invoice, InvoiceStatus
 from bot.core.models import AuditEntry, Invite, Notification, OutboxItem, Person, StoredUpdate
 from bot.core.orders import Deal, DealStage, Deposit, Reservation
 from bot.core.payments import Payment, PaymentDraft
@@ -504,6 +505,36 @@ class WorkOrderRepo(Protocol):
         ...
 
 
+class InvoiceRepo(Protocol):
+    async def add(
+        self,
+        contract_id: int,
+        *,
+        amount: Decimal,
+        collected: Decimal,
+        asked_by: int,
+        now: datetime,
+    ) -> Invoice: ...
+
+    async def get(self, invoice_id: int) -> Invoice | None: ...
+
+    async def by_request(self, request_id: int) -> Invoice | None: ...
+
+    async def by_requests(self, request_ids: Collection[int]) -> Sequence[Invoice]: ...
+
+    async def for_contract(self, contract_id: int) -> Sequence[Invoice]: ...
+
+    async def for_contracts(self, contract_ids: Collection[int]) -> Sequence[Invoice]: ...
+
+    async def save(self, invoice: Invoice, *, expected: InvoiceStatus) -> bool:
+        """Write the status, request and issue, only if the invoice is still in `expected`."""
+        ...
+
+    async def in_status(self, status: InvoiceStatus) -> Sequence[Invoice]:
+        """The invoices in this status, oldest first (the accountant's queue)."""
+        ...
+
+
 class WorkLogRepo(Protocol):
     async def note(self, rep_id: int, day: date) -> str | None: ...
 
@@ -573,6 +604,8 @@ class UnitOfWork(Protocol):
 
     @property
     def collection_claims(self) -> CollectionClaims: ...
+    @property
+    def invoices(self) -> InvoiceRepo: ...
 
     async def __aenter__(self) -> Self: ...
 

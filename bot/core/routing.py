@@ -122,6 +122,17 @@ def _nearest(role: Role, line: list[Person], taken: set[int]) -> Person | None:
     )
 
 
+# Finance sits beside the sales line, not above a rep: an invoice or a commission sheet finds
+# its accountant or finance VP in the whole company when none is above the requester.
+FINANCE = frozenset({Role.accountant, Role.finance_vp})
+
+
+def _finance(role: Role, people: Mapping[int, Person], taken: set[int]) -> Person | None:
+    if role not in FINANCE:
+        return None
+    return _nearest(role, [people[i] for i in sorted(people)], taken)
+
+
 def route(
     kind: str,
     *,
@@ -145,7 +156,7 @@ def route(
     for role, reason in required_roles(kind, discount=discount, amount=amount, policy=policy):
         if requester is not None and role is requester.role:
             continue
-        approver = _nearest(role, line, taken)
+        approver = _nearest(role, line, taken) or _finance(role, people, taken)
         if approver is not None:
             taken.add(approver.id)
             steps.append(RouteStep(role, approver.id, reason))

@@ -18,6 +18,7 @@ from bot.core.work_orders import WorkOrderStatus, WorkOrderStatusOrder
 from bot.labels import day_label
 from bot.rendering import money
 from bot.ui.delivery_errors import DELIVERY_ERRORS, delivery_sentence
+from bot.ui.invoice_errors import INVOICE_ERRORS, invoice_sentence
 
 
 def stale_button() -> str:
@@ -119,6 +120,8 @@ def explain(error: DomainError, currency: str = "CNY") -> str:
         return _("Contract %(number)s is not in force; nothing can be recorded against it.") % {
             "number": error.number or "—"
         }
+    if isinstance(error, INVOICE_ERRORS):
+        return invoice_sentence(error, currency)
     if isinstance(error, DELIVERY_ERRORS):
         return delivery_sentence(error)
     if isinstance(error, AlreadyDecided):

@@ -56,6 +56,11 @@ def input_problem_text(problem: InputProblem) -> str:
         ),
         "bad_choice": _("Please choose with the buttons."),
         "nothing_to_deliver": _("Put at least one line on the delivery note (a quantity above 0)."),
+        "invoice_number": _("An invoice number (发票号码) is letters and digits only."),
+        "future_invoice": _(
+            "An invoice cannot be dated in the future; please pick today or before."
+        ),
+        "invoice_too_old": _("That is more than {days} days back; please pick a later day."),
         "bad_name": _("Please type the newcomer's name in letters, e.g. Li Wei or 李伟."),
     }
     return texts.get(problem.code, _("That value is not valid.")).format(**details)

@@ -90,6 +90,12 @@ def contract_dialog() -> Dialog:
                 on_click=handlers.on_work_order,
                 when="work_order",
             ),
+            Button(
+                Label("🧾 Ask for an invoice"),
+                id="inv",
+                on_click=handlers.on_invoice,
+                when="invoice",
+            ),
             _back(),
             buttons_only(),
             state=ContractLedgerSG.card,

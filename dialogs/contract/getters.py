@@ -8,7 +8,8 @@ from aiogram_dialog import DialogManager
 
 from bot.core.calendar import local
 from bot.core.contracts import ContractStatus
-from bot.core.usecases import follow_on, ledger
+from bot.core.invoices import may_ask
+from bot.core.usecases import follow_on, invoices, ledger
 from bot.core.usecases.collection_report import collection_report, may_analyse
 from bot.core.usecases.credit import ledger_totals, money_of
 from bot.core.usecases.ledger import LedgerFilter, LedgerQuery, LedgerRow
@@ -101,7 +102,13 @@ async def card_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
     files = await follow_on.may_file_work_orders(
         uow_of(dialog_manager), person_of(dialog_manager).id, policy_of(dialog_manager)
     )
-    return {"card": card, "in_force": in_force, "work_order": in_force and files}
+    asks = may_ask(person_of(dialog_manager), file.contract.owner_id)
+    return {
+        "card": card,
+        "in_force": in_force,
+        "work_order": in_force and files,
+        "invoice": asks and file.contract.status in invoices.INVOICEABLE,
+    }
 
 
 async def analysis_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:

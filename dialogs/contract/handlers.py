@@ -8,7 +8,7 @@ from aiogram_dialog import DialogManager, ShowMode
 from aiogram_dialog.widgets.input import ManagedTextInput
 from aiogram_dialog.widgets.kbd import Button, Select
 
-from bot.core.usecases import delivery, follow_on, ledger
+from bot.core.usecases import delivery, follow_on, invoices, ledger
 from bot.documents.contract import contract_document, document_title
 from bot.documents.files import pdf_file
 from bot.documents.pdf import render_pdf
@@ -16,7 +16,7 @@ from dialogs.common import ends_if_refused, person_of, policy_of, uow_of
 from dialogs.contract.getters import today_of
 from dialogs.contract_search import refusal_of
 from dialogs.starts import AtContract
-from dialogs.states import ContractLedgerSG, DeliverySG, WorkOrderFileSG
+from dialogs.states import ContractLedgerSG, DeliverySG, InvoiceAskSG, WorkOrderFileSG
 
 
 async def on_filter(
@@ -104,3 +104,15 @@ async def on_work_order(callback: CallbackQuery, _b: Button, manager: DialogMana
             uow_of(manager), person_of(manager).id, contract_id, policy_of(manager)
         )
         await manager.start(WorkOrderFileSG.task, data=AtContract(contract_id).data())
+
+
+async def on_invoice(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    """Ask for an invoice: refused here, in one sentence with the figures, below the threshold."""
+    contract_id = int(manager.dialog_data["contract"])
+    async with ends_if_refused(
+        manager, callback, back_to=ContractLedgerSG.card, why=refusal_of(manager)
+    ):
+        await invoices.invoice_start(
+            uow_of(manager), person_of(manager).id, contract_id, policy_of(manager)
+        )
+        await manager.start(InvoiceAskSG.amount, data=AtContract(contract_id).data())

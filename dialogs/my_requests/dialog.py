@@ -62,7 +62,9 @@ async def detail_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, 
         "detail": text,
         "more_history": more_history(snapshot),
         "pending": view.request.status is RequestStatus.pending,
-        "returned": view.request.status is RequestStatus.returned,
+        # Only special terms are edited here; a returned application or invoice is filed anew.
+        "returned": view.request.status is RequestStatus.returned
+        and view.request.kind == approvals.KIND,
         "winnable": await customer_register.may_win_on(
             uow_of(dialog_manager), person_of(dialog_manager).id, view.request
         ),

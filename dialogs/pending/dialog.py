@@ -28,6 +28,7 @@ from dialogs.common import ends_if_refused, now_of, person_of, policy_of, render
 from dialogs.contract.handlers import send_contract_pdf
 from dialogs.delivery.pending import delivery_pending, delivery_sections
 from dialogs.history import history_button, history_pages, more_history
+from dialogs.invoice.pending import invoice_pending, invoice_section
 from dialogs.starts import AtCustomer, AtDeal, AtWorkOrder, DecideStep
 from dialogs.states import (
     CustomerSG,
@@ -68,6 +69,7 @@ async def list_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
     work = await _order_work(dialog_manager)
     follow = await follow_on_items(dialog_manager)
     deliveries = await delivery_pending(dialog_manager)
+    to_issue = await invoice_pending(dialog_manager)
     return {
         "items": items,
         "count": len(items),
@@ -77,7 +79,9 @@ async def list_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
         **work,
         **follow,
         **deliveries,
+        **to_issue,
         "empty": not items
+        and not to_issue["iv"]
         and not expected
         and not any(work[k] for k in ORDER_QUEUES)
         and not follow["follow_on"]
@@ -339,6 +343,7 @@ def pending_dialog() -> Dialog:
                 when="files_work_orders",
             ),
             *delivery_sections(),
+            *invoice_section(),
             Cancel(Label("Close")),
             buttons_only(),
             state=PendingSG.list,

@@ -17,6 +17,7 @@ from bot.core.contracts import Contract, ContractStatus
 from bot.core.credit import CreditInfo
 from bot.core.deals import CUSTOMER_NAME_MAX, PRODUCT_MAX
 from bot.core.deliveries import DeliveryNote, DeliveryStatus
+from bot.core.invoices import NUMBER_MAX, Invoice, InvoiceStatus
 from bot.core.models import NAME_MAX
 from bot.core.orders import REFERENCE_MAX, Deposit, PaymentMethod
 from bot.core.payments import Payment, ledger_figures, schedule_states
@@ -133,7 +134,9 @@ def test_the_longest_card_fits_in_its_short_form_whole(renderer: Renderer) -> No
 def test_the_longest_ledger_page_fits(renderer: Renderer) -> None:
     file = longest_file()
     flagged = replace(file.contract, legal_flagged_at=AT)
-    row = LedgerRow(flagged, "客" * CUSTOMER_NAME_MAX, "名" * NAME_MAX, file.figures)
+    row = LedgerRow(
+        flagged, "客" * CUSTOMER_NAME_MAX, "名" * NAME_MAX, file.figures, D("9999999999.99")
+    )
     page = LedgerPage((row,) * PAGE_SIZE, 98, True)
     huge = D("999999999999999.99")
     totals = CreditInfo(CreditStanding.hold, 999, huge, huge, huge, huge, None, 3650)
@@ -180,3 +183,35 @@ def test_the_longest_application_and_its_co_sign_screen_fit_whole(renderer: Rend
         assert fits(shown, WINDOW_LIMIT), template
         assert "\n20. " in shown, f"{template}: every line"
         assert "12-28" in shown, f"{template}: down to the last instalment"
+
+
+def test_the_longest_card_with_its_invoices_fits_and_shows_the_balance(
+    renderer: Renderer,
+) -> None:
+    """20 invoices of 32-character numbers on the longest card: the short form shows the last
+    ones and the balance (合同余款) and still fits whole."""
+    invoices = tuple(
+        Invoice(
+            n,
+            1,
+            D("999999999.99"),
+            InvoiceStatus.issued,
+            2,
+            AT,
+            D("999999999.99"),
+            number="9" * NUMBER_MAX,
+            issued_on=date(2026, 12, 1),
+            issued_by=5,
+            issued_at=AT,
+        )
+        for n in range(1, 21)
+    )
+    file = replace(longest_file(), invoices=invoices)
+
+    shown = renderer.render_within("contract_card", {"file": file}, WINDOW_LIMIT)
+
+    assert fits(shown, WINDOW_LIMIT), f"{visible_length(shown)} characters"
+    assert file.balance is not None
+    assert money(file.balance) in shown
+    assert "9" * NUMBER_MAX in shown
+    assert "#20 · " in shown, "nothing cut from the end"

@@ -18,6 +18,7 @@ from bot.core.collection_dues import DueItem, DueKey
 from bot.core.contract_terms import ContractLine, PaymentSchedule
 from bot.core.contracts import Contract, ContractDraft, ContractStatus, ProductionStep
 from bot.core.deliveries import DeliveryNote, DeliveryStatus, delivered_quantities
+from bot.core.invoices import Invoice, InvoiceStatus
 from bot.core.orders import Deal, DealStage
 from bot.core.payments import Payment, PaymentDraft
 from bot.core.work_orders import WorkOrder, WorkOrderStatus
@@ -306,3 +307,47 @@ class FakeWorkOrders:
 
     async def in_status(self, statuses: Collection[WorkOrderStatus]) -> Sequence[WorkOrder]:
         return [o for _id, o in sorted(self.rows.items()) if o.status in statuses]
+
+
+class FakeInvoices:
+    def __init__(self) -> None:
+        self.rows: dict[int, Invoice] = {}
+
+    async def add(
+        self,
+        contract_id: int,
+        *,
+        amount: Decimal,
+        collected: Decimal,
+        asked_by: int,
+        now: datetime,
+    ) -> Invoice:
+        status = InvoiceStatus.asked
+        invoice = Invoice(len(self.rows) + 1, contract_id, amount, status, asked_by, now, collected)
+        self.rows[invoice.id] = invoice
+        return invoice
+
+    async def get(self, invoice_id: int) -> Invoice | None:
+        return self.rows.get(invoice_id)
+
+    async def by_request(self, request_id: int) -> Invoice | None:
+        return next((i for i in self.rows.values() if i.request_id == request_id), None)
+
+    async def by_requests(self, request_ids: Collection[int]) -> Sequence[Invoice]:
+        return [i for i in self.rows.values() if i.request_id in request_ids]
+
+    async def for_contract(self, contract_id: int) -> Sequence[Invoice]:
+        return [i for i in self.rows.values() if i.contract_id == contract_id]
+
+    async def for_contracts(self, contract_ids: Collection[int]) -> Sequence[Invoice]:
+        return [i for i in self.rows.values() if i.contract_id in contract_ids]
+
+    async def save(self, invoice: Invoice, *, expected: InvoiceStatus) -> bool:
+        stored = self.rows.get(invoice.id)
+        if stored is None or stored.status is not expected:
+            return False
+        self.rows[invoice.id] = replace(invoice, amount=stored.amount, collected=stored.collected)
+        return True
+
+    async def in_status(self, status: InvoiceStatus) -> Sequence[Invoice]:
+        return [i for _id, i in sorted(self.rows.items()) if i.status is status]

@@ -23,6 +23,7 @@ from contract_fakes import (
     FakeCollectionClaims,
     FakeContracts,
     FakeDeliveries,
+    FakeInvoices,
     FakePayments,
     FakeWorkOrders,
 )
@@ -458,6 +459,7 @@ _TABLES = (
     "deliveries",
     "work_orders",
     "collection_claims",
+    "invoices",
 )
 
 
@@ -478,6 +480,7 @@ class RoutineUnitOfWork(ApprovalUnitOfWork):
     deliveries: FakeDeliveries = field(default_factory=FakeDeliveries)
     work_orders: FakeWorkOrders = field(default_factory=FakeWorkOrders)
     collection_claims: FakeCollectionClaims = field(default_factory=FakeCollectionClaims)
+    invoices: FakeInvoices = field(default_factory=FakeInvoices)
 
     def __post_init__(self) -> None:
         super().__post_init__()

@@ -213,9 +213,18 @@ async def test_the_ledger_reads_each_kind_of_record_once_whatever_the_rows() -> 
         (uow.people, "by_ids"),
     ):
         setattr(repo, name, counted(name, getattr(repo, name)))
+    uow.invoices.for_contracts = counted("invoices", uow.invoices.for_contracts)  # type: ignore[method-assign]
     page = await ledger_page(uow, GUS, LedgerQuery(), TODAY)
     assert len(page.rows) == PAGE_SIZE
-    assert sorted(calls) == ["by_ids", "delivered", "deposits", "for_contracts", "ledger", "names"]
+    assert sorted(calls) == [
+        "by_ids",
+        "delivered",
+        "deposits",
+        "for_contracts",
+        "invoices",
+        "ledger",
+        "names",
+    ]
 
 
 async def test_the_card_marks_the_schedule_and_names_the_people() -> None:

@@ -29,8 +29,8 @@ from bot.core.usecases.approval_views import (
     sees_request,
     with_credit,
 )
-from bot.core.usecases.contract_settle import settle, settle_ended
 from bot.core.usecases.guards import active_person
+from bot.core.usecases.request_settle import settle, settle_ended
 
 KIND = "special_terms"
 # The kinds a delegate is chosen for (the everyday special terms); a step of another kind

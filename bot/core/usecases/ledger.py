@@ -17,6 +17,7 @@ from enum import StrEnum
 from bot.core.contracts import Contract, ContractStatus
 from bot.core.deliveries import DeliveryNote
 from bot.core.errors import NotAllowed, NotFound
+from bot.core.invoices import Invoice, InvoiceStatus, contract_balance
 from bot.core.models import Person
 from bot.core.orders import Deposit
 from bot.core.org import subtree_ids
@@ -77,6 +78,7 @@ class LedgerRow:
     customer_name: str
     owner_name: str
     figures: LedgerFigures
+    invoiced: Decimal = Decimal(0)  # the invoices issued on it
 
     @property
     def overdue(self) -> bool:
@@ -133,7 +135,7 @@ async def ledger_page(
     uow: UnitOfWork, actor_id: int, query: LedgerQuery, today: date
 ) -> LedgerPage:
     """One page of the ledger, newest first: one ledger read (a few for Overdue), then the
-    payments, deposits, deliveries, customers and people of the whole page at once."""
+    payments, deposits, deliveries, invoices, customers and people of the whole page at once."""
     actor = await ledger_reader(uow, actor_id)
     owners = await scope_owners(uow, actor, query.owner_id)
     customers = await matching_customers(uow, query.customer)
@@ -224,11 +226,28 @@ async def _page(
 ) -> LedgerPage:
     names = await uow.customers.names({c.customer_id for c, _f in found})
     people = await _names(uow, {c.owner_id for c, _f in found})
+    invoiced = await _invoiced(uow, [c.id for c, _f in found])
     rows = tuple(
-        LedgerRow(c, names.get(c.customer_id, "—"), people.get(c.owner_id, "—"), f)
+        LedgerRow(
+            c,
+            names.get(c.customer_id, "—"),
+            people.get(c.owner_id, "—"),
+            f,
+            invoiced.get(c.id, Decimal(0)),
+        )
         for c, f in found
     )
     return LedgerPage(rows, page, has_next)
+
+
+async def _invoiced(uow: UnitOfWork, contract_ids: list[int]) -> dict[int, Decimal]:
+    if not contract_ids:
+        return {}
+    issued: dict[int, Decimal] = {}
+    for i in await uow.invoices.for_contracts(contract_ids):
+        if i.status is InvoiceStatus.issued:
+            issued[i.contract_id] = issued.get(i.contract_id, Decimal(0)) + i.amount
+    return issued
 
 
 async def _names(uow: UnitOfWork, person_ids: set[int]) -> dict[int, str]:
@@ -250,6 +269,12 @@ class ContractFile:
     payments: tuple[Payment, ...]
     notes: tuple[DeliveryNote, ...]
     work_orders: tuple[WorkOrder, ...]
+    invoices: tuple[Invoice, ...] = ()  # issued (发票), oldest first
+
+    @property
+    def balance(self) -> Decimal | None:
+        """The balance (合同余款) followed once invoiced, until paid."""
+        return contract_balance(self.contract.amount, self.figures.collected, self.invoices)
 
     def name(self, person_id: int | None) -> str:
         return "—" if person_id is None else self.names.get(person_id, "—")
@@ -294,4 +319,9 @@ async def contract_file(
         payments=payments,
         notes=tuple(await uow.deliveries.for_contract(contract.id)),
         work_orders=tuple(await uow.work_orders.for_contract(contract.id)),
+        invoices=tuple(
+            i
+            for i in await uow.invoices.for_contract(contract.id)
+            if i.status is InvoiceStatus.issued
+        ),
     )
