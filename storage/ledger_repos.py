@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +19,7 @@ from bot.core.work_orders import WorkOrder, WorkOrderStatus
 from storage.batches import bulk_insert, id_batches
 from storage.tables import (
     ContractLineRow,
+    ContractRow,
     DeliveryLineRow,
     DeliveryNoteRow,
     PaymentRow,
@@ -78,6 +79,19 @@ class SqlPayments:
             ):
                 found[row.contract_id].append(_payment(row))
         return dict(found)
+
+    async def paid_between(
+        self, first: date, last: date, *, owner_ids: Collection[int] | None = None
+    ) -> Sequence[Payment]:
+        query = (
+            select(PaymentRow)
+            .join(ContractRow, ContractRow.id == PaymentRow.contract_id)
+            .where(PaymentRow.paid_on >= first, PaymentRow.paid_on <= last)
+            .order_by(*_PAYMENT_ORDER)
+        )
+        if owner_ids is not None:
+            query = query.where(ContractRow.owner_id.in_(sorted(owner_ids)))
+        return [_payment(row) for row in await self._session.scalars(query)]
 
 
 # The columns `save` writes for a note: its status and who did what when.

@@ -12,6 +12,7 @@ from storage.approval_repos import (
     SqlStepRepo,
 )
 from storage.audit_repo import SqlAuditLog
+from storage.commission_repos import SqlCommissionSheets
 from storage.contract_repos import SqlContracts
 from storage.customer_repos import SqlCustomerEvents, SqlCustomerRepo, SqlVisitRepo
 from storage.deal_repos import SqlDeals
@@ -45,6 +46,7 @@ class SqlUnitOfWork:
     payments: SqlPayments
     deliveries: SqlDeliveries
     work_orders: SqlWorkOrders
+    commission_sheets: SqlCommissionSheets
 
     def __init__(
         self,
@@ -80,6 +82,7 @@ class SqlUnitOfWork:
         self.payments = SqlPayments(session)
         self.deliveries = SqlDeliveries(session)
         self.work_orders = SqlWorkOrders(session)
+        self.commission_sheets = SqlCommissionSheets(session)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

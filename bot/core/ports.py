@@ -16,6 +16,7 @@ from bot.core.approvals import (
     NudgeClaim,
     StepStatus,
 )
+from bot.core.commission import SheetDraft, SheetRecord, SheetStatus
 from bot.core.contract_terms import ContractLine, PaymentSchedule
 from bot.core.contracts import Contract, ContractDraft, ContractStatus, ProductionStep
 from bot.core.customers import Customer, CustomerDraft, CustomerEvent, Visit, VisitDraft
@@ -429,6 +430,13 @@ class PaymentRepo(Protocol):
         """`for_contract` for many at once; a contract without payments has no key."""
         ...
 
+    async def paid_between(
+        self, first: date, last: date, *, owner_ids: Collection[int] | None = None
+    ) -> Sequence[Payment]:
+        """The payments paid on `first`..`last` (both counted) against contracts these reps
+        own (None: anyone's), oldest first, in one read: a month's commission."""
+        ...
+
 
 class DeliveryRepo(Protocol):
     async def add(
@@ -471,6 +479,27 @@ class WorkOrderRepo(Protocol):
 
     async def in_status(self, statuses: Collection[WorkOrderStatus]) -> Sequence[WorkOrder]:
         """The orders in these statuses, oldest first (the follow-on queues)."""
+        ...
+
+
+class CommissionSheetRepo(Protocol):
+    async def add(self, draft: SheetDraft, *, filed_by: int, now: datetime) -> SheetRecord:
+        """A new sheet, `filed`, with its lines. One live sheet per rep and month."""
+        ...
+
+    async def get(self, sheet_id: int) -> SheetRecord | None: ...
+
+    async def save(self, sheet: SheetRecord, *, expected: SheetStatus, step: int) -> bool:
+        """Write the status, step, checks, payment and return, only if the sheet is still in
+        `expected` at `step`: of two taps, one wins."""
+        ...
+
+    async def live(self, month: date) -> Sequence[SheetRecord]:
+        """The month's sheets not returned, by id."""
+        ...
+
+    async def in_status(self, statuses: Collection[SheetStatus]) -> Sequence[SheetRecord]:
+        """The sheets in these statuses, oldest first (the commission queues)."""
         ...
 
 
@@ -540,6 +569,9 @@ class UnitOfWork(Protocol):
 
     @property
     def work_orders(self) -> WorkOrderRepo: ...
+
+    @property
+    def commission_sheets(self) -> CommissionSheetRepo: ...
 
     async def __aenter__(self) -> Self: ...
 

@@ -165,6 +165,8 @@ class FakeContracts:
 class FakePayments:
     def __init__(self) -> None:
         self.rows: list[Payment] = []
+        # the unit of work's contracts, looked up when read by owner
+        self.contracts: Callable[[], FakeContracts] = FakeContracts
 
     async def add(self, draft: PaymentDraft, *, recorded_by: int, now: datetime) -> Payment:
         payment = Payment(
@@ -189,6 +191,18 @@ class FakePayments:
             if p.contract_id in contract_ids:
                 found.setdefault(p.contract_id, []).append(p)
         return found
+
+    async def paid_between(
+        self, first: date, last: date, *, owner_ids: Collection[int] | None = None
+    ) -> Sequence[Payment]:
+        contracts = self.contracts().rows
+        return [
+            p
+            for p in sorted(self.rows, key=lambda p: (p.paid_on, p.recorded_at, p.id))
+            if first <= p.paid_on <= last
+            and p.contract_id in contracts
+            and (owner_ids is None or contracts[p.contract_id].owner_id in owner_ids)
+        ]
 
 
 class FakeDeliveries:

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from approval_fakes import MONDAY_10, ApprovalUnitOfWork
+from commission_fakes import FakeCommissionSheets
 from contract_fakes import FakeContracts, FakeDeliveries, FakePayments, FakeWorkOrders
 from fakes import GUS, make_org, make_person
 
@@ -444,6 +445,7 @@ _TABLES = (
     "payments",
     "deliveries",
     "work_orders",
+    "commission_sheets",
 )
 
 
@@ -463,11 +465,13 @@ class RoutineUnitOfWork(ApprovalUnitOfWork):
     payments: FakePayments = field(default_factory=FakePayments)
     deliveries: FakeDeliveries = field(default_factory=FakeDeliveries)
     work_orders: FakeWorkOrders = field(default_factory=FakeWorkOrders)
+    commission_sheets: FakeCommissionSheets = field(default_factory=FakeCommissionSheets)
 
     def __post_init__(self) -> None:
         super().__post_init__()
         self.targets.sources = lambda: (self.visits, self.requests)
         self.deliveries.contracts = lambda: self.contracts
+        self.payments.contracts = lambda: self.contracts
         self.contracts.customer_names = lambda: self._customer_name
         self.contracts.deals = lambda: self.deals.rows
 
