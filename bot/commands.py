@@ -82,20 +82,25 @@ def spec(name: str) -> CommandSpec:
 # knows where their order work waits.
 QUEUE_HINTS: dict[Role, str] = {
     Role.accountant: N_(
-        "In /pending: deposits expected, contracts to co-sign, payments to record and "
-        "signed delivery copies to book."
+        "In /pending: deposits expected, contracts to co-sign, payments to record, "
+        "signed delivery copies to book, commission sheets to check and to mark paid."
     ),
-    Role.finance_vp: N_("In /pending: requests to decide and contracts to co-sign."),
+    Role.finance_vp: N_(
+        "In /pending: requests to decide, contracts to co-sign and commission sheets to check."
+    ),
     Role.sales_desk: N_(
         "In /pending: contract applications, goods to mark ready, delivery notes and "
-        "work orders to file, signed work orders to assign."
+        "work orders to file, signed work orders to assign, and the reps' monthly "
+        "commission sheets (💼 Commission sheet)."
     ),
     Role.sales_manager: N_(
         "In /pending: requests and contract applications to decide, delivery notes and "
         "work orders to sign."
     ),
     Role.marketing_vp: N_("In /pending: requests to decide and production notices to sign."),
-    Role.general_manager: N_("In /pending: requests and contract applications to decide."),
+    Role.general_manager: N_(
+        "In /pending: requests and contract applications to decide, commission sheets to approve."
+    ),
     Role.customer_service: N_("In /pending: the work orders assigned to you."),
     Role.rep: N_(
         "In /my: your requests; on an approved one record the deal, then the signed "

@@ -62,6 +62,7 @@ from bot.ui.cards import (
     work_order_keyboard,
     work_order_sign_keyboard,
 )
+from bot.ui.commission_cards import commission_keyboard
 from bot.ui.dialog_ids import use_unique_dialog_ids
 from bot.ui.shown import ShownButtonsOnly
 from bot.ui.windows import FittingMessageManager
@@ -69,6 +70,7 @@ from bot.updates import UpdateIntake
 from bot.webhook import webhook_handler
 from dialogs.application import application_dialog
 from dialogs.away import away_dialog
+from dialogs.commission import commission_dialog, commission_filing_dialog
 from dialogs.contract import contract_dialog
 from dialogs.customer import customer_dialog
 from dialogs.deal import deal_dialog
@@ -90,6 +92,7 @@ from dialogs.work_order import work_order_dialog, work_order_filing_dialog
 from handlers import (
     approvals,
     basics,
+    commission,
     customers,
     delivery,
     dialog_starts,
@@ -221,6 +224,7 @@ def build_dispatcher(
         orders.router(),
         follow_on.router(),
         delivery.router(),
+        commission.router(),
     ):
         dp.include_router(router)
     for dialog in (
@@ -247,6 +251,8 @@ def build_dispatcher(
         work_order_dialog(),
         delivery_dialog(),
         delivery_note_dialog(),
+        commission_filing_dialog(),
+        commission_dialog(),
     ):
         # A mistyped command is not an answer to the open form: the fallback names it.
         dialog.message.filter(~F.text.startswith("/"))
@@ -336,6 +342,7 @@ def build_app(
             "delivery_note_to_sign": note_sign_keyboard,
             "delivery_note_moved": note_keyboard,
             "delivery_copy_to_book": note_keyboard,
+            "commission_card": commission_keyboard,
         },
         bundle_windows={
             "prospect_to_confirm": timedelta(minutes=policy.reminders.bundle_minutes),

@@ -148,3 +148,30 @@ class AtNote(StartData):
         if isinstance(data, dict) and data.get("note"):
             return cls(int(data["note"]))
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class AtSheet(StartData):
+    """The screen of one commission sheet; `back` opens it at the return's reason."""
+
+    sheet: int
+    back: bool = False
+
+    @classmethod
+    def read(cls, data: object) -> Self | None:
+        if isinstance(data, dict) and data.get("sheet"):
+            return cls(int(data["sheet"]), bool(data.get("back")))
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class AtRepMonth(StartData):
+    """The commission sheet form opened for one rep (the month just ended)."""
+
+    rep: int
+
+    @classmethod
+    def read(cls, data: object) -> Self | None:
+        if isinstance(data, dict) and data.get("rep"):
+            return cls(int(data["rep"]))
+        return None

@@ -210,3 +210,15 @@ class DeliveryNoteSG(StatesGroup):
     quantity = State()
     confirm = State()
     done = State()
+
+
+class CommissionFileSG(StatesGroup):
+    rep = State()
+    sheet = State()
+    done = State()
+
+
+class CommissionSG(StatesGroup):
+    card = State()
+    reason = State()
+    reference = State()

@@ -198,6 +198,22 @@ async def _generated(uow: UnitOfWork, rep_id: int, month: date, policy: Policy) 
     return await sheet_view(uow, rep_id, month, sheet, None, payments)
 
 
+async def reps_to_file(uow: UnitOfWork, actor_id: int, policy: Policy) -> list[Person]:
+    """The active reps whose sheets the actor files: every rep for the desk, their own for a
+    rep where reps file (or nobody is at the desk)."""
+    actor = await active_person(uow, actor_id)
+    people = await people_by_id(uow)
+    desk = bool(holding(people.values(), Role.sales_desk))
+    reps = [
+        p
+        for p in holding(people.values(), Role.rep)
+        if may_file(actor, p.id, policy.orders.filed_by, desk)
+    ]
+    if not reps:
+        raise NotAllowed(action="file_commission")
+    return sorted(reps, key=lambda p: p.full_name)
+
+
 async def commission_draft(
     uow: UnitOfWork, *, actor_id: int, rep_id: int, month: date, policy: Policy, today: date
 ) -> SheetView:
@@ -252,11 +268,12 @@ async def tell_checkers(
 def card(
     person_id: int, view: SheetView, record: SheetRecord, *, edit: bool = False
 ) -> Notification:
-    """A checker's (or the payer's) one-tap card; once acted on, the same message is edited."""
+    """A checker's (or the payer's) one-tap card; once acted on, the same message is edited
+    and keeps only its way to the sheet (`acts` False)."""
     return Notification(
         person_id,
         "commission_card",
-        sheet_params(view),
+        {**sheet_params(view), "acts": not edit},
         ref=sheet_ref(record.id),
         edit=edit,
         edit_only=edit,
@@ -264,25 +281,28 @@ def card(
 
 
 CARD_LINES = 8
+LINE_PAYMENTS = 3
 
 
 def sheet_params(view: SheetView, *, lines: int = CARD_LINES) -> dict[str, object]:
-    """What a card or the sheet's screen shows: the first `lines` lines, then how many more."""
+    """What a card or the sheet's screen shows: the first `lines` lines (each with its first
+    payments), then how many more; money as text, so the outbox can keep it."""
     record, total = view.record, view.sheet.total
     return {
         "sheet_id": record.id if record else None,
         "status": record.status.value if record else None,
         "rep": view.name(view.rep_id),
-        "month": view.month.isoformat(),
+        "month": view.month.strftime("%Y-%m"),
         "lines": [_line(view, line) for line in view.sheet.lines[:lines]],
         "more": max(len(view.sheet.lines) - lines, 0),
         "commission": str(total.commission),
-        "deduction": str(total.deduction),
+        "deduction": str(total.deduction) if total.deduction else None,
         "payable": str(total.payable),
-        "unrecovered": str(total.unrecovered),
+        "unrecovered": str(total.unrecovered) if total.floored else None,
         "excluded": [_payment(view, i) for i in view.sheet.excluded[:lines]],
         "excluded_more": max(len(view.sheet.excluded) - lines, 0),
         "checks": [[c.role.value, view.name(c.by)] for c in record.checks] if record else [],
+        "returned_by": view.name(record.returned_by) if record and record.returned_by else None,
         "reason": record.return_reason if record else None,
         "paid_reference": record.paid_reference if record else None,
     }
@@ -293,18 +313,19 @@ def _line(view: SheetView, line: SheetLine) -> dict[str, object]:
     return {
         "number": file.contract.number if file else None,
         "customer": file.customer_name if file else "—",
-        "payments": [_payment(view, i) for i in line.payment_ids],
+        "payments": [_payment(view, i) for i in line.payment_ids[:LINE_PAYMENTS]],
+        "payments_more": max(len(line.payment_ids) - LINE_PAYMENTS, 0),
         "collected": str(line.collected),
         "rate": str(line.rate * 100),
         "commission": str(line.commission),
-        "deduction": str(line.deduction),
+        "deduction": str(line.deduction) if line.deduction else None,
     }
 
 
 def _payment(view: SheetView, payment_id: int) -> dict[str, object]:
     p = view.payments.get(payment_id)
     if p is None:
-        return {"id": payment_id}
+        return {"id": payment_id, "paid_on": None}
     file = view.contracts.get(p.contract_id)
     return {
         "id": p.id,
