@@ -172,6 +172,8 @@ def explain(error: DomainError, currency: str = "CNY") -> str:
         }.get(error.reason, _("That change is not possible."))
     if error.code == "not_allowed" and error.details.get("action") == "decide":
         return _("This request is not waiting for your decision.")
+    if error.code == "not_allowed" and error.details.get("action") == "check_commission":
+        return _("This commission sheet is not waiting for your check.")
     if error.code == "not_allowed" and error.details.get("action") == "delegate_to":
         return _(
             "That person cannot decide your approvals: choose someone in your role "

@@ -78,14 +78,14 @@ async def test_the_desk_files_and_the_chain_checks_in_order_then_it_is_paid(fed:
 
     early = fed.answer(await fed.tap(FINANCE_VP, check()))
     assert early is not None
-    assert early.show_alert
+    assert (early.text, early.show_alert) == ("这张提成表不在等待您的审核。", True)
     for who in (ACCOUNTANT, FINANCE_VP, GM):
         await fed.tap(who, check())
     assert rows(fed, "SELECT status, step FROM commission_sheets") == [("approved", 3)]
     assert recipients(fed, "commission_approved") == [6]  # Zhao Lei
     again = fed.answer(await fed.tap(GM, check()))
     assert again is not None
-    assert "moved on" in str(again.text) or "已" in str(again.text)
+    assert again.text == "这张提成表已被处理（已审核、已退回或已发放）。"
 
     await fed.tap(ACCOUNTANT, CommissionCb(sheet=1, act=CommissionAct.pay).pack())
     assert rows(fed, "SELECT status, paid_by FROM commission_sheets") == [("paid", 8)]
@@ -99,7 +99,7 @@ async def test_the_rep_may_not_check_their_own_sheet(fed: Fed) -> None:
     refused = fed.answer(await fed.tap(REP, check()))
 
     assert refused is not None
-    assert refused.text == "Sorry, your role does not allow that."
+    assert refused.text == "This commission sheet is not waiting for your check."
     assert rows(fed, "SELECT status, step FROM commission_sheets") == before
 
 
