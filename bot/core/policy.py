@@ -156,6 +156,8 @@ class Collections:
     watch_overdue_days: int = 30
     hold_overdue_days: int = 90
     hold_overdue_share: Decimal = Decimal("0.30")
+    # the sales department's commission, accrued monthly on cumulative completion (rule 12)
+    department_rate: Decimal = Decimal("0.005")
 
 
 def _default_approval() -> dict[str, ApprovalRule]:
