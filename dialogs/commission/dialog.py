@@ -14,16 +14,17 @@ from aiogram_dialog.widgets.kbd import Button, Cancel, Row, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from bot.core.commission import PAID_REFERENCE_MAX, RETURN_REASON_MAX
-from bot.core.usecases import commission, commission_chain
-from bot.ui.fit import WINDOW_LIMIT
+from bot.core.usecases import commission_chain
 from bot.ui.inputs import text_field
+from bot.ui.paging import pager
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, text_up_to
-from dialogs.common import ends_if_refused, now_of, person_of, policy_of, renderer_of, uow_of
+from dialogs.commission.pages import sheet_pages
+from dialogs.common import ends_if_refused, now_of, person_of, policy_of, uow_of
 from dialogs.starts import AtSheet
 from dialogs.states import CommissionSG
 
-SHEET = "sheet"
+SHEET, CARD = "sheet", "card"
 
 
 def _sheet_id(manager: DialogManager) -> int:
@@ -42,10 +43,8 @@ async def card_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
         sheet_id=_sheet_id(dialog_manager),
         policy=policy_of(dialog_manager),
     )
-    params = commission.sheet_params(screen.view)
-    card = renderer_of(dialog_manager).render_within("commission_sheet", params, WINDOW_LIMIT)
     return {
-        "card": card,
+        **sheet_pages(dialog_manager, screen.view, CARD),
         "may_check": screen.may_check,
         "may_return": screen.may_return,
         "may_pay": screen.may_pay,
@@ -105,6 +104,7 @@ def commission_dialog() -> Dialog:
     return Dialog(
         Window(
             Format("{card}"),
+            pager(CARD),
             Row(
                 Button(Label("✅ Check"), id="check", on_click=on_check, when="may_check"),
                 SwitchTo(

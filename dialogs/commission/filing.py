@@ -14,14 +14,15 @@ from aiogram_dialog.widgets.text import Format
 
 from bot.core.commission import last_month, month_start
 from bot.core.usecases import commission
-from bot.ui.fit import WINDOW_LIMIT
+from bot.ui.paging import pager
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list
-from dialogs.common import ends_if_refused, now_of, person_of, policy_of, renderer_of, uow_of
+from dialogs.commission.pages import sheet_pages
+from dialogs.common import ends_if_refused, now_of, person_of, policy_of, uow_of
 from dialogs.starts import AtRepMonth
 from dialogs.states import CommissionFileSG
 
-REP, MONTH = "rep", "month"
+REP, MONTH, SHEET = "rep", "month", "sheet"
 EARLIEST_MONTHS = 12  # how far back the desk may move the month
 
 
@@ -86,9 +87,8 @@ async def sheet_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, A
         policy=policy_of(dialog_manager),
         today=now_of(dialog_manager).date(),
     )
-    params = commission.sheet_params(view)
-    text = renderer_of(dialog_manager).render_within("commission_sheet", params, WINDOW_LIMIT)
-    return {"sheet": text, "any": bool(view.sheet.lines), "none": not view.sheet.lines}
+    pages = sheet_pages(dialog_manager, view, SHEET)
+    return {**pages, "any": bool(view.sheet.lines), "none": not view.sheet.lines}
 
 
 async def on_file(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
@@ -120,6 +120,7 @@ def commission_filing_dialog() -> Dialog:
         ),
         Window(
             Format("{sheet}"),
+            pager(SHEET),
             Tr("\nNothing was collected and nothing is deducted: no sheet to file.", when="none"),
             Button(Label("💾 File"), id="file", on_click=on_file, when="any"),
             SwitchTo(Label("◀ Another rep or month"), id="torep", state=CommissionFileSG.rep),

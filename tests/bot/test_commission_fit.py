@@ -24,7 +24,8 @@ from bot.core.usecases.commission import SheetView, card, sheet_params
 from bot.core.usecases.contract_search import ContractFile
 from bot.i18n import make_i18n
 from bot.rendering import Renderer, make_env
-from bot.ui.fit import MESSAGE_LIMIT, WINDOW_LIMIT, fits, visible_length
+from bot.ui.fit import MESSAGE_LIMIT, WINDOW_LIMIT, fits, pages_that_fit, visible_length
+from dialogs.commission.pages import page_renderer
 
 D = Decimal
 AT = datetime(2027, 2, 3, 2, tzinfo=UTC)
@@ -88,3 +89,14 @@ def test_the_longest_card_and_screen_fit_with_their_totals(renderer: Renderer) -
         assert "HT-2027-0009" not in shown, "the first lines, then how many more"
         assert "¥" + f"{view.sheet.total.payable:,}" in shown
         assert "理" * RETURN_REASON_MAX in shown
+
+
+def test_the_screen_pages_every_line_with_its_payments(renderer: Renderer) -> None:
+    view = longest_view()
+    render = page_renderer(renderer, view)
+    pages = pages_that_fit(view.sheet.lines, lambda lines: render(lines, 99, 99), WINDOW_LIMIT)
+    texts = [render(lines, n, len(pages)) for n, lines in enumerate(pages, 1)]
+    assert all(fits(text, WINDOW_LIMIT) for text in texts)
+    assert sum(len(lines) for lines in pages) == len(view.sheet.lines) == 31
+    assert all(f"HT-2027-{n:04d}" in "".join(texts) for n in range(1, 32))
+    assert all("¥" + f"{view.sheet.total.payable:,}" in text for text in texts)

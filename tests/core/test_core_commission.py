@@ -106,6 +106,7 @@ async def test_the_sheet_counts_the_month_s_payments_less_the_month_s_interest()
                     "number": "HT-2026-0007",
                 }
             ],
+            "payments_more": 0,
             "collected": "2000",
             "rate": "2.00",
             "commission": "40.00",

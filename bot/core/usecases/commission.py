@@ -284,37 +284,47 @@ CARD_LINES = 8
 LINE_PAYMENTS = 3
 
 
-def sheet_params(view: SheetView, *, lines: int = CARD_LINES) -> dict[str, object]:
+def sheet_params(
+    view: SheetView,
+    *,
+    lines: int = CARD_LINES,
+    page: Sequence[SheetLine] | None = None,
+    payments: int = LINE_PAYMENTS,
+) -> dict[str, object]:
     """What a card or the sheet's screen shows: the first `lines` lines (each with its first
-    payments), then how many more; money as text, so the outbox can keep it."""
+    `payments` payments), then how many more; or, on the screen, one `page` of lines. Money
+    as text, so the outbox can keep it."""
     record, total = view.record, view.sheet.total
+    shown = view.sheet.lines[:lines] if page is None else page
     return {
         "sheet_id": record.id if record else None,
         "status": record.status.value if record else None,
         "rep": view.name(view.rep_id),
         "month": view.month.strftime("%Y-%m"),
-        "lines": [_line(view, line) for line in view.sheet.lines[:lines]],
-        "more": max(len(view.sheet.lines) - lines, 0),
+        "lines": [_line(view, line, payments) for line in shown],
+        "more": max(len(view.sheet.lines) - lines, 0) if page is None else 0,
         "commission": str(total.commission),
         "deduction": str(total.deduction) if total.deduction else None,
         "payable": str(total.payable),
         "unrecovered": str(total.unrecovered) if total.floored else None,
-        "excluded": [_payment(view, i) for i in view.sheet.excluded[:lines]],
-        "excluded_more": max(len(view.sheet.excluded) - lines, 0),
+        "excluded": [_payment(view, i) for i in view.sheet.excluded[:CARD_LINES]],
+        "excluded_more": max(len(view.sheet.excluded) - CARD_LINES, 0),
         "checks": [[c.role.value, view.name(c.by)] for c in record.checks] if record else [],
         "returned_by": view.name(record.returned_by) if record and record.returned_by else None,
         "reason": record.return_reason if record else None,
         "paid_reference": record.paid_reference if record else None,
+        "page": None,  # the screen's page of lines, of `pages`
+        "pages": None,
     }
 
 
-def _line(view: SheetView, line: SheetLine) -> dict[str, object]:
+def _line(view: SheetView, line: SheetLine, payments: int) -> dict[str, object]:
     file = view.contracts.get(line.contract_id)
     return {
         "number": file.contract.number if file else None,
         "customer": file.customer_name if file else "—",
-        "payments": [_payment(view, i) for i in line.payment_ids[:LINE_PAYMENTS]],
-        "payments_more": max(len(line.payment_ids) - LINE_PAYMENTS, 0),
+        "payments": [_payment(view, i) for i in line.payment_ids[:payments]],
+        "payments_more": max(len(line.payment_ids) - payments, 0),
         "collected": str(line.collected),
         "rate": str(line.rate * 100),
         "commission": str(line.commission),
