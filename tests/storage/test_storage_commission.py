@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from dbtools import NOW, Sessions, statements
+from dbtools import NOW, Sessions, add_person, statements
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from test_storage_approvals import add_customer, org  # noqa: F401 - org is a fixture
@@ -19,7 +19,9 @@ from bot.core.collections import commission_sheet
 from bot.core.commission import SheetDraft, SheetStatus, check_sheet, return_sheet
 from bot.core.contracts import ContractStatus
 from bot.core.payments import PaymentDraft, PaymentMethod
+from bot.core.policy import Policy
 from bot.core.roles import Role
+from bot.core.usecases import commission
 from storage.uow import SqlUnitOfWork
 
 D = Decimal
@@ -116,3 +118,43 @@ async def test_one_live_sheet_per_rep_and_month(
         await uow.commit()
     async with SqlUnitOfWork(sessionmaker) as uow:
         assert [s.id for s in await uow.commission_sheets.live(DECEMBER)] == [again.id]
+
+
+async def in_force_with_payments(sessionmaker: Sessions, people: dict[str, int], n: int) -> None:
+    for k in range(n):
+        contract = await add_contract(sessionmaker, people)
+        async with SqlUnitOfWork(sessionmaker) as uow:
+            moved = replace(contract, status=ContractStatus.in_force, number=f"HT-{n}-{k}")
+            assert await uow.contracts.save(moved, expected=ContractStatus.applied)
+            await uow.commit()
+        for day in (date(2026, 5, 5), date(2026, 5, 20)):
+            await pay(sessionmaker, contract.id, day, "1000.00", people["sup"])
+
+
+async def draft_statements(sessionmaker: Sessions, engine: AsyncEngine, desk: int, rep: int) -> int:
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        with statements(engine) as seen:
+            view = await commission.commission_draft(
+                uow,
+                actor_id=desk,
+                rep_id=rep,
+                month=date(2026, 5, 1),
+                policy=Policy(),
+                today=date(2026, 6, 2),
+            )
+    assert all(line.deduction > 0 for line in view.sheet.lines), "April's money is overdue"
+    return len(seen)
+
+
+async def test_a_sheet_is_generated_in_statements_that_do_not_grow_with_contracts(
+    sessionmaker: Sessions,
+    engine: AsyncEngine,
+    org: dict[str, int],  # noqa: F811
+) -> None:
+    """Measured: the same number of statements for 2 contracts of 2 payments as for 8."""
+    desk = await add_person(sessionmaker, 50, role=Role.sales_desk)
+    counts = []
+    for n in (2, 8):
+        await in_force_with_payments(sessionmaker, org, n)
+        counts.append(await draft_statements(sessionmaker, engine, desk.id, org["rep"]))
+    assert counts[0] == counts[1], counts
