@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import Select, select, update
@@ -135,6 +135,12 @@ class SqlDeals:
             )
         )
         await self._session.flush()
+
+    async def deposits_between(self, first: date, last: date) -> Sequence[Decimal]:
+        rows = await self._session.scalars(
+            select(DepositRow.amount).where(DepositRow.paid_on >= first, DepositRow.paid_on <= last)
+        )
+        return list(rows)
 
     async def deposits(self, deal_ids: Collection[int]) -> dict[int, Decimal]:
         found: dict[int, Decimal] = {}

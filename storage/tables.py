@@ -551,3 +551,26 @@ class CommissionLineRow(Base):
     rate: Mapped[Decimal] = mapped_column(DecimalType(4))
     commission: Mapped[Decimal] = mapped_column(DecimalType(2))
     deduction: Mapped[Decimal] = mapped_column(DecimalType(2))
+
+
+class ReconciliationRow(Base):
+    """A month's reconciliation of the ledger: the department's accrual once reconciled."""
+
+    __tablename__ = "reconciliations"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    accrual: Mapped[Decimal | None] = mapped_column(DecimalType(2))
+    accrued_total: Mapped[Decimal | None] = mapped_column(DecimalType(2))
+
+
+class ReconciliationConfirmationRow(Base):
+    """One side's confirmation of a month (the sales desk, the accountant), with its own
+    figures for the lines that differ ({line: "amount"})."""
+
+    __tablename__ = "reconciliation_confirmations"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    role: Mapped[str] = mapped_column(String(24), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    confirmed_at: Mapped[datetime]
+    figures: Mapped[dict[str, Any]]

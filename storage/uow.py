@@ -19,6 +19,7 @@ from storage.deal_repos import SqlDeals
 from storage.ledger_repos import SqlDeliveries, SqlPayments, SqlWorkOrders
 from storage.outbox_repo import SqlOutbox
 from storage.plan_repos import SqlPlanRepo, SqlTargetRepo, SqlWorkLogRepo
+from storage.reconciliation_repo import SqlReconciliations
 from storage.scope import UpdateScope, current_scope
 from storage.team_repos import SqlInviteRepo, SqlPersonRepo
 
@@ -47,6 +48,7 @@ class SqlUnitOfWork:
     deliveries: SqlDeliveries
     work_orders: SqlWorkOrders
     commission_sheets: SqlCommissionSheets
+    reconciliations: SqlReconciliations
 
     def __init__(
         self,
@@ -83,6 +85,7 @@ class SqlUnitOfWork:
         self.deliveries = SqlDeliveries(session)
         self.work_orders = SqlWorkOrders(session)
         self.commission_sheets = SqlCommissionSheets(session)
+        self.reconciliations = SqlReconciliations(session)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

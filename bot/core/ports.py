@@ -26,6 +26,7 @@ from bot.core.models import AuditEntry, Invite, Notification, OutboxItem, Person
 from bot.core.orders import Deal, DealStage, Deposit, Reservation
 from bot.core.payments import Payment, PaymentDraft
 from bot.core.plans import MonthlyTarget, PlanItem, WeeklyPlan
+from bot.core.reconciliation import Confirmation, Reconciliation
 from bot.core.roles import Role
 from bot.core.targets import Actuals, MonthSpan, TargetNudgeClaim
 from bot.core.work_orders import WorkOrder, WorkOrderStatus
@@ -333,6 +334,10 @@ class DealRepo(Protocol):
         """The deposit received per deal, for many at once; a deal without one has no key."""
         ...
 
+    async def deposits_between(self, first: date, last: date) -> Sequence[Decimal]:
+        """The deposits received on `first`..`last`, both counted, in one read."""
+        ...
+
 
 class ContractRepo(Protocol):
     """Contracts with their lines and schedule, always read whole."""
@@ -404,6 +409,11 @@ class ContractRepo(Protocol):
         """Newest first; a filter left None does not filter (owner_ids None: everyone's).
         `due_before`: only contracts with an instalment due before that day (the ones that
         can be overdue on it)."""
+        ...
+
+    async def cosigned_between(self, start: datetime, end: datetime) -> Sequence[Contract]:
+        """The contracts in force or closed co-signed (so in force) from `start` to before
+        `end`, in one read: a month's new contracts."""
         ...
 
     async def find(
@@ -503,6 +513,22 @@ class CommissionSheetRepo(Protocol):
         ...
 
 
+class ReconciliationRepo(Protocol):
+    async def get(self, month: date) -> Reconciliation | None: ...
+
+    async def confirm(self, month: date, confirmation: Confirmation) -> bool:
+        """Record one side's confirmation, once per month and role: False if already in."""
+        ...
+
+    async def accrue(self, month: date, accrual: Decimal, total: Decimal) -> bool:
+        """Record the department's accrual once, when the month is reconciled."""
+        ...
+
+    async def accrued_before(self, month: date) -> Decimal:
+        """What earlier months of the same year accrued."""
+        ...
+
+
 class WorkLogRepo(Protocol):
     async def note(self, rep_id: int, day: date) -> str | None: ...
 
@@ -572,6 +598,9 @@ class UnitOfWork(Protocol):
 
     @property
     def commission_sheets(self) -> CommissionSheetRepo: ...
+
+    @property
+    def reconciliations(self) -> ReconciliationRepo: ...
 
     async def __aenter__(self) -> Self: ...
 

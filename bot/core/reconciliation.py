@@ -7,9 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from datetime import date, datetime
 from decimal import Decimal
 
-from bot.core.deals import to_cent
+from bot.core.deals import parse_decimal, to_cent
+from bot.core.errors import DomainError
+from bot.core.roles import Role
+
+RECONCILERS = (Role.sales_desk, Role.accountant)
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,8 +25,7 @@ class LedgerTotals:
     signed_amount: Decimal
     deposits: Decimal  # received in the month
     collected: Decimal  # payments paid in the month
-    delivered: Decimal  # the amount of the goods delivered in the month
-    outstanding: Decimal  # at the month's end, on contracts in force
+    outstanding: Decimal  # at the month's end, on contracts in force or closed
     overdue: Decimal  # at the month's end
 
     def lines(self) -> dict[str, Decimal]:
@@ -74,3 +78,39 @@ def department_accrual(
     and February, March accrues 1,575.00."""
     cumulative = to_cent(rate * collected_ytd * completion(collected_ytd, target_ytd))
     return cumulative - accrued_before
+
+
+def parse_figure(line: str, text: str) -> Decimal:
+    """Someone's own figure for a line, as typed: a whole count of contracts, else money to
+    the cent ("12,000.50", "36万"); zero allowed."""
+    if line not in LINES:
+        raise DomainError(line=line)
+    return parse_decimal(text, places=0 if line == "contracts_signed" else 2).quantize(
+        Decimal(1) if line == "contracts_signed" else Decimal("0.01")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Confirmation:
+    """One side's confirmation: its own figures for the lines that differ (none: all match)."""
+
+    role: Role
+    person_id: int
+    at: datetime
+    figures: dict[str, Decimal]
+
+
+@dataclass(frozen=True, slots=True)
+class Reconciliation:
+    month: date
+    confirmations: dict[Role, Confirmation]
+    accrual: Decimal | None = None  # the department's commission accrued for the month
+    accrued_total: Decimal | None = None  # … and for the year so far
+
+    @property
+    def reconciled(self) -> bool:
+        return all(role in self.confirmations for role in RECONCILERS)
+
+
+class AlreadyConfirmed(DomainError):
+    code = "reconciliation_confirmed"

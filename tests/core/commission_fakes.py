@@ -1,13 +1,16 @@
-"""An in-memory fake of the commission sheets' port, following `storage/commission_repos.py`:
-one live sheet per rep and month, `save` writes only at the expected status and step."""
+"""In-memory fakes of the commission sheets' and the reconciliations' ports, following
+`storage/commission_repos.py`: one live sheet per rep and month, `save` writes only at the
+expected status and step; one confirmation per month and role, one accrual per month."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import date, datetime
+from decimal import Decimal
 
 from bot.core.commission import LIVE, SheetDraft, SheetRecord, SheetStatus
+from bot.core.reconciliation import Confirmation, Reconciliation
 
 
 class FakeCommissionSheets:
@@ -47,3 +50,36 @@ class FakeCommissionSheets:
 
     async def in_status(self, statuses: Collection[SheetStatus]) -> Sequence[SheetRecord]:
         return [s for _i, s in sorted(self.rows.items()) if s.status in statuses]
+
+
+class FakeReconciliations:
+    def __init__(self) -> None:
+        self.rows: dict[date, Reconciliation] = {}
+
+    async def get(self, month: date) -> Reconciliation | None:
+        return self.rows.get(month)
+
+    async def confirm(self, month: date, confirmation: Confirmation) -> bool:
+        found = self.rows.get(month) or Reconciliation(month, {})
+        if confirmation.role in found.confirmations:
+            return False
+        confirmations = {**found.confirmations, confirmation.role: confirmation}
+        self.rows[month] = replace(found, confirmations=confirmations)
+        return True
+
+    async def accrue(self, month: date, accrual: Decimal, total: Decimal) -> bool:
+        found = self.rows[month]
+        if found.accrual is not None:
+            return False
+        self.rows[month] = replace(found, accrual=accrual, accrued_total=total)
+        return True
+
+    async def accrued_before(self, month: date) -> Decimal:
+        return sum(
+            (
+                r.accrual
+                for m, r in self.rows.items()
+                if m.year == month.year and m < month and r.accrual is not None
+            ),
+            Decimal(0),
+        )

@@ -140,6 +140,15 @@ class FakeContracts:
         ]
         return found[offset : offset + limit]
 
+    async def cosigned_between(self, start: datetime, end: datetime) -> Sequence[Contract]:
+        return [
+            c
+            for _i, c in sorted(self.rows.items())
+            if c.status in (ContractStatus.in_force, ContractStatus.closed)
+            and c.cosigned_at is not None
+            and start <= c.cosigned_at < end
+        ]
+
     async def find(
         self,
         text: str,

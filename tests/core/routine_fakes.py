@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from approval_fakes import MONDAY_10, ApprovalUnitOfWork
-from commission_fakes import FakeCommissionSheets
+from commission_fakes import FakeCommissionSheets, FakeReconciliations
 from contract_fakes import FakeContracts, FakeDeliveries, FakePayments, FakeWorkOrders
 from fakes import GUS, make_org, make_person
 
@@ -194,6 +194,11 @@ class FakeDeals:
 
     async def deposits(self, deal_ids: Collection[int]) -> dict[int, Decimal]:
         return {d.id: d.deposit.amount for d in self.rows if d.id in deal_ids and d.deposit}
+
+    async def deposits_between(self, first: date, last: date) -> Sequence[Decimal]:
+        return [
+            d.deposit.amount for d in self.rows if d.deposit and first <= d.deposit.paid_on <= last
+        ]
 
     async def taken_requests(self, request_ids: Collection[int]) -> set[int]:
         return {
@@ -446,6 +451,7 @@ _TABLES = (
     "deliveries",
     "work_orders",
     "commission_sheets",
+    "reconciliations",
 )
 
 
@@ -466,6 +472,7 @@ class RoutineUnitOfWork(ApprovalUnitOfWork):
     deliveries: FakeDeliveries = field(default_factory=FakeDeliveries)
     work_orders: FakeWorkOrders = field(default_factory=FakeWorkOrders)
     commission_sheets: FakeCommissionSheets = field(default_factory=FakeCommissionSheets)
+    reconciliations: FakeReconciliations = field(default_factory=FakeReconciliations)
 
     def __post_init__(self) -> None:
         super().__post_init__()

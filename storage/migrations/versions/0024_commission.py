@@ -1,4 +1,5 @@
-"""commission: the reps' commission sheets (业务提成) with their lines, and the payments by date
+"""commission: the reps' commission sheets (业务提成) with their lines, the payments by date,
+and the monthly reconciliations of the ledger with each side's confirmation
 
 One live sheet (not returned) per rep and month, by a partial unique index; a returned sheet
 stays for the record. Payments get an index on paid_on: a month's payments are read at once.
@@ -88,9 +89,36 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("sheet_id", "contract_id", name=op.f("pk_commission_lines")),
     )
     op.create_index("ix_payments_paid_on", "payments", ["paid_on"])
+    _reconciliations()
+
+
+def _reconciliations() -> None:
+    op.create_table(
+        "reconciliations",
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("accrual", storage.types.DecimalType(2), nullable=True),
+        sa.Column("accrued_total", storage.types.DecimalType(2), nullable=True),
+        sa.PrimaryKeyConstraint("month", name=op.f("pk_reconciliations")),
+    )
+    op.create_table(
+        "reconciliation_confirmations",
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("role", sa.String(length=24), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("confirmed_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("figures", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_id"],
+            ["people.id"],
+            name=op.f("fk_reconciliation_confirmations_person_id_people"),
+        ),
+        sa.PrimaryKeyConstraint("month", "role", name=op.f("pk_reconciliation_confirmations")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("reconciliation_confirmations")
+    op.drop_table("reconciliations")
     op.drop_index("ix_payments_paid_on", table_name="payments")
     op.drop_table("commission_lines")
     op.drop_index("ix_commission_sheets_month", table_name="commission_sheets")
