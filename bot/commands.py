@@ -83,15 +83,16 @@ def spec(name: str) -> CommandSpec:
 QUEUE_HINTS: dict[Role, str] = {
     Role.accountant: N_(
         "In /pending: deposits expected, contracts to co-sign, payments to record, "
-        "signed delivery copies to book, commission sheets to check and to mark paid."
+        "signed delivery copies to book, commission sheets to check and to mark paid, the "
+        "month's ledger to reconcile."
     ),
     Role.finance_vp: N_(
         "In /pending: requests to decide, contracts to co-sign and commission sheets to check."
     ),
     Role.sales_desk: N_(
         "In /pending: contract applications, goods to mark ready, delivery notes and "
-        "work orders to file, signed work orders to assign, and the reps' monthly "
-        "commission sheets (💼 Commission sheet)."
+        "work orders to file, signed work orders to assign, the reps' monthly "
+        "commission sheets (💼 Commission sheet) and the month's ledger to reconcile."
     ),
     Role.sales_manager: N_(
         "In /pending: requests and contract applications to decide, delivery notes and "

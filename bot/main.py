@@ -83,6 +83,7 @@ from dialogs.my_requests import my_requests_dialog
 from dialogs.payment import payment_dialog
 from dialogs.pending import pending_dialog
 from dialogs.plan import plan_dialog, team_plans_dialog
+from dialogs.reconcile import reconcile_dialog
 from dialogs.register import register_dialog
 from dialogs.reservation import reservation_dialog
 from dialogs.settings import settings_dialog
@@ -253,6 +254,7 @@ def build_dispatcher(
         delivery_note_dialog(),
         commission_filing_dialog(),
         commission_dialog(),
+        reconcile_dialog(),
     ):
         # A mistyped command is not an answer to the open form: the fallback names it.
         dialog.message.filter(~F.text.startswith("/"))

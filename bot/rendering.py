@@ -21,6 +21,7 @@ from bot.labels import (
     delivery_status_label,
     intent_label,
     kind_label,
+    ledger_line_label,
     payment_method_label,
     pick_label,
     role_label,
@@ -121,6 +122,7 @@ def make_env(i18n: PoI18n, timezone: ZoneInfo, currency: str = "CNY") -> Environ
         delivery_status=delivery_status_label,
         work_order_status=work_order_status_label,
         schedule_mark=schedule_mark_label,
+        ledger_line=ledger_line_label,
     )
     return env
 

@@ -13,6 +13,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.clock import Clock
 from bot.core.policy import WEEKDAYS, Policy
 from bot.core.ports import UnitOfWorkFactory
+from bot.core.usecases.reconciliation import prompt_reconciliation
 from bot.core.usecases.reminders import send_digests, sweep_deadlines
 from bot.core.usecases.routine import (
     evening_prompts,
@@ -55,6 +56,9 @@ class Jobs:
     async def evening_prompts(self) -> int:
         return await self._run(evening_prompts)
 
+    async def reconciliation_prompt(self) -> int:
+        return await self._run(prompt_reconciliation)
+
     async def _run(self, job: Callable[..., Awaitable[int]]) -> int:
         """One job in a unit of work of its own, with the policy and the clock's now."""
         async with self._uow_factory() as uow:
@@ -79,6 +83,11 @@ def make_scheduler(jobs: Jobs, policy: Policy) -> AsyncIOScheduler:
             timezone=policy.tz,
         ),
         id="approval-digest",
+    )
+    scheduler.add_job(
+        jobs.reconciliation_prompt,
+        CronTrigger(hour=digest.hour, minute=digest.minute, day_of_week=days, timezone=policy.tz),
+        id="reconciliation-prompt",  # acts on the month's last working day only
     )
     follow = policy.reminders.followups
     scheduler.add_job(

@@ -175,3 +175,16 @@ class AtRepMonth(StartData):
         if isinstance(data, dict) and data.get("rep"):
             return cls(int(data["rep"]))
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class AtMonth(StartData):
+    """The ledger's reconciliation of one month (its first day, ISO)."""
+
+    month: str
+
+    @classmethod
+    def read(cls, data: object) -> Self | None:
+        if isinstance(data, dict) and data.get("month"):
+            return cls(str(data["month"]))
+        return None

@@ -222,3 +222,9 @@ class CommissionSG(StatesGroup):
     card = State()
     reason = State()
     reference = State()
+
+
+class ReconcileSG(StatesGroup):
+    totals = State()
+    line = State()
+    figure = State()

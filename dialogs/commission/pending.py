@@ -9,18 +9,18 @@ from typing import Any
 from aiogram.types import CallbackQuery
 from aiogram_dialog import DialogManager
 from aiogram_dialog.widgets.common import Whenable
-from aiogram_dialog.widgets.kbd import Start
+from aiogram_dialog.widgets.kbd import Button, Start
 
 from bot.core.commission import SheetRecord
 from bot.core.errors import NotAllowed
-from bot.core.usecases import commission, commission_chain
+from bot.core.usecases import commission, commission_chain, reconciliation
 from bot.rendering import money
 from bot.ui.fit import BUTTON_TEXT_MAX, clip
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import choice_list
 from dialogs.common import now_of, person_of, policy_of, uow_of
-from dialogs.starts import AtRepMonth, AtSheet
-from dialogs.states import CommissionFileSG, CommissionSG
+from dialogs.starts import AtMonth, AtRepMonth, AtSheet
+from dialogs.states import CommissionFileSG, CommissionSG, ReconcileSG
 
 
 async def commission_pending(manager: DialogManager) -> dict[str, Any]:
@@ -37,7 +37,10 @@ async def commission_pending(manager: DialogManager) -> dict[str, Any]:
         files = bool(await commission.reps_to_file(uow, actor, policy))
     except NotAllowed:
         files = False
+    due = await reconciliation.reconciliation_due(uow, actor, now_of(manager).date(), policy)
     return {
+        "reconcile": due is not None,
+        "reconcile_month": f"{due:%Y-%m}" if due else "",
         "cm_file": [
             (r.rep_id, clip(f"💼 {r.name} · {money(r.collected, policy.currency)}", 60))
             for r in queue.to_file
@@ -46,7 +49,7 @@ async def commission_pending(manager: DialogManager) -> dict[str, Any]:
         "cm_check": [sheet(s) for s in queue.to_check],
         "cm_pay": [sheet(s) for s in queue.to_pay],
         "files_commission": files,
-        "commission_empty": not (queue.to_file or queue.to_check or queue.to_pay),
+        "commission_empty": not (queue.to_file or queue.to_check or queue.to_pay or due),
     }
 
 
@@ -69,10 +72,26 @@ def commission_sections() -> list[Whenable]:
     ]
 
 
-def commission_start() -> Start:
-    return Start(
-        Label("💼 Commission sheet"),
-        id="cms",
-        state=CommissionFileSG.rep,
-        when="files_commission",
+def commission_start() -> list[Whenable]:
+    return [
+        Start(
+            Label("💼 Commission sheet"),
+            id="cms",
+            state=CommissionFileSG.rep,
+            when="files_commission",
+        ),
+        Button(
+            Label("📒 Reconcile the ledger · {reconcile_month}"),
+            id="rec",
+            on_click=on_reconcile,
+            when="reconcile",
+        ),
+    ]
+
+
+async def on_reconcile(callback: CallbackQuery, _b: Any, manager: DialogManager) -> None:
+    due = await reconciliation.reconciliation_due(
+        uow_of(manager), person_of(manager).id, now_of(manager).date(), policy_of(manager)
     )
+    if due is not None:
+        await manager.start(ReconcileSG.totals, data=AtMonth(due.isoformat()).data())

@@ -340,7 +340,7 @@ def pending_dialog() -> Dialog:
             ),
             *delivery_sections(),
             *commission_sections(),
-            commission_start(),
+            *commission_start(),
             Cancel(Label("Close")),
             buttons_only(),
             state=PendingSG.list,

@@ -65,7 +65,7 @@ async def test_both_sides_confirm_the_differences_are_told_and_the_department_ac
     done = uow.outbox.sent_to(FAY)[-1]
     assert done.template == "ledger_reconciled"
     accountant = done.params["sides"][1]  # type: ignore[index]
-    assert accountant["differences"] == [["collected", "1000", "900"]]
+    assert accountant["differences"] == [["collected", "1000.00", "900"]]
 
 
 @pytest.mark.parametrize("actor", [ROB, FAY, GUS])

@@ -15,6 +15,7 @@ from bot.core.calendar import last_working_day, local
 from bot.core.collections import COMMISSION_STATUSES
 from bot.core.commission import last_month, month_end, month_start
 from bot.core.contracts import Contract
+from bot.core.deals import to_cent
 from bot.core.errors import NotAllowed
 from bot.core.models import AuditEntry, Notification, Person
 from bot.core.payments import Payment, overdue
@@ -78,11 +79,11 @@ async def month_totals(uow: UnitOfWork, month: date, policy: Policy) -> LedgerTo
     outstanding, late = await _owed_at(uow, last)
     return LedgerTotals(
         contracts_signed=Decimal(len(signed)),
-        signed_amount=_sum([c.amount for c in signed]),
-        deposits=_sum(list(await uow.deals.deposits_between(first, last))),
-        collected=_sum([p.amount for p in collected]),
-        outstanding=outstanding,
-        overdue=late,
+        signed_amount=to_cent(_sum([c.amount for c in signed])),
+        deposits=to_cent(_sum(list(await uow.deals.deposits_between(first, last)))),
+        collected=to_cent(_sum([p.amount for p in collected])),
+        outstanding=to_cent(outstanding),
+        overdue=to_cent(late),
     )
 
 
