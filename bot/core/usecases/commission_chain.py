@@ -102,11 +102,10 @@ def _told(person_ids: Sequence[int], template: str, view: SheetView) -> list[Not
     return [Notification(pid, template, params) for pid in dict.fromkeys(person_ids)]
 
 
-async def check(
-    uow: UnitOfWork, *, actor_id: int, sheet_id: int, policy: Policy, now: datetime
-) -> SheetRecord:
-    """The role the sheet waits for checks it; the next role gets it, or, after the last, the
-    rep is told it is approved and the accountants get it to pay."""
+async def _at_checker(
+    uow: UnitOfWork, actor_id: int, sheet_id: int, policy: Policy
+) -> tuple[Person, SheetRecord, Role]:
+    """The actor, the sheet and its step's role: only the role the sheet waits for acts."""
     actor = await active_person(uow, actor_id)
     record = await _record(uow, sheet_id)
     role = waits_for(record, chain(policy))
@@ -114,6 +113,15 @@ async def check(
         raise SheetMoved(record.status)
     if actor.role is not role:
         raise NotAllowed(action="check_commission")
+    return actor, record, role
+
+
+async def check(
+    uow: UnitOfWork, *, actor_id: int, sheet_id: int, policy: Policy, now: datetime
+) -> SheetRecord:
+    """The role the sheet waits for checks it; the next role gets it, or, after the last, the
+    rep is told it is approved and the accountants get it to pay."""
+    actor, record, role = await _at_checker(uow, actor_id, sheet_id, policy)
     moved = check_sheet(record, chain(policy), by=actor.id, now=now)
     await _saved(uow, moved, record)
     view = await _view_of(uow, moved)
@@ -131,13 +139,7 @@ async def return_to_desk(
 ) -> SheetRecord:
     """The role the sheet waits for sends it back with a reason; the desk (the one who filed
     it, when nobody is at the desk) is told and files a fresh one."""
-    actor = await active_person(uow, actor_id)
-    record = await _record(uow, sheet_id)
-    role = waits_for(record, chain(policy))
-    if role is None:
-        raise SheetMoved(record.status)
-    if actor.role is not role:
-        raise NotAllowed(action="check_commission")
+    actor, record, role = await _at_checker(uow, actor_id, sheet_id, policy)
     moved = return_sheet(record, by=actor.id, reason=reason, now=now)
     await _saved(uow, moved, record)
     view = await _view_of(uow, moved)
