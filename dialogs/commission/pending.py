@@ -69,6 +69,7 @@ def commission_sections() -> list[Whenable]:
         choice_list("cm_check", "cmc", on_sheet),
         Tr("<b>Commission sheets to pay</b>", when="cm_pay"),
         choice_list("cm_pay", "cmp", on_sheet),
+        Tr("<b>The ledger for {reconcile_month} waits for your confirmation</b>", when="reconcile"),
     ]
 
 

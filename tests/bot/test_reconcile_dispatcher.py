@@ -31,6 +31,7 @@ async def test_the_desk_and_the_accountant_reconcile_november(fed: Fed) -> None:
     clock.now = DEC_2
 
     await fed.send(DESK, "/pending")
+    assert "The ledger for 2026-11 waits for your confirmation" in window_text(fed, DESK)
     await fed.click(DESK, "📒 Reconcile the ledger · 2026-11")
     totals = window_text(fed, DESK)
     assert "Contracts signed: 1" in totals
