@@ -9,7 +9,7 @@ from typing import Any
 from aiogram_dialog import DialogManager
 
 from bot.core.collections import SheetLine
-from bot.core.usecases.commission import SheetView, sheet_params
+from bot.core.usecases.commission_view import SheetView, sheet_params
 from bot.rendering import Renderer
 from bot.ui.paging import paged_text
 from dialogs.common import renderer_of

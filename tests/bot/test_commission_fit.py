@@ -20,7 +20,7 @@ from bot.core.models import NAME_MAX
 from bot.core.orders import REFERENCE_MAX, PaymentMethod
 from bot.core.payments import Payment
 from bot.core.roles import Role
-from bot.core.usecases.commission import SheetView, card, sheet_params
+from bot.core.usecases.commission_view import SheetView, card, sheet_params
 from bot.core.usecases.contract_search import ContractFile
 from bot.i18n import make_i18n
 from bot.rendering import Renderer, make_env

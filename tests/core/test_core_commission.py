@@ -32,7 +32,7 @@ from bot.core.errors import NotAllowed
 from bot.core.orders import PaymentMethod
 from bot.core.payments import PaymentDraft
 from bot.core.policy import Collections, Policy
-from bot.core.usecases import commission, commission_chain
+from bot.core.usecases import commission, commission_chain, commission_view
 
 D = Decimal
 POLICY = Policy()
@@ -92,7 +92,7 @@ async def test_the_sheet_counts_the_month_s_payments_less_the_month_s_interest()
     # 2,000.00 × 2 % = 40.00; 2,000.00 late 30 days at 6 % = 9.86 deducted
     assert (line.commission, line.deduction) == (D("40.00"), D("9.86"))
     assert view.sheet.total.payable == D("30.14")
-    params = commission.sheet_params(view)
+    params = commission_view.sheet_params(view)
     assert params["lines"] == [
         {
             "number": "HT-2026-0007",

@@ -32,16 +32,18 @@ from bot.core.usecases.commission import (
     CommissionQueue,
     RepDue,
     SheetScreen,
-    SheetView,
-    card,
     chain,
     holding,
     month_payments,
+    tell_checkers,
+)
+from bot.core.usecases.commission_view import (
+    SheetView,
+    card,
     people_by_id,
     sheet_params,
     sheet_ref,
     sheet_view,
-    tell_checkers,
 )
 from bot.core.usecases.guards import active_person
 
