@@ -91,20 +91,27 @@ ANALYSIS_HINT = N_(
 QUEUE_HINTS: dict[Role, str] = {
     Role.accountant: N_(
         "In /pending: deposits expected, contracts to co-sign, payments to record, "
-        "signed delivery copies to book and invoices to issue."
+        "signed delivery copies to book, invoices to issue, commission sheets to check and to "
+        "mark paid, the month's ledger to reconcile."
     ),
-    Role.finance_vp: N_("In /pending: requests and invoices to sign, and contracts to co-sign."),
+    Role.finance_vp: N_(
+        "In /pending: requests and invoices to sign, contracts to co-sign and commission "
+        "sheets to check."
+    ),
     Role.sales_desk: N_(
         "In /pending: contract applications, goods to mark ready, delivery notes and "
-        "work orders to file, signed work orders to assign. Ask for an invoice from a "
-        "contract's card in /contract."
+        "work orders to file, signed work orders to assign, the reps' monthly "
+        "commission sheets (💼 Commission sheet) and the month's ledger to reconcile. Ask for "
+        "an invoice from a contract's card in /contract."
     ),
     Role.sales_manager: N_(
         "In /pending: requests and contract applications to decide, delivery notes and "
         "work orders to sign."
     ),
     Role.marketing_vp: N_("In /pending: requests to decide and production notices to sign."),
-    Role.general_manager: N_("In /pending: requests and contract applications to decide."),
+    Role.general_manager: N_(
+        "In /pending: requests and contract applications to decide, commission sheets to approve."
+    ),
     Role.customer_service: N_("In /pending: the work orders assigned to you."),
     Role.rep: N_(
         "In /my: your requests; on an approved one record the deal, then the signed "

@@ -254,3 +254,17 @@ def work_order_status_label(code: str) -> str:
 
 def schedule_mark_label(code: str) -> str:
     return _(SCHEDULE_MARK_LABELS.get(code, code))
+
+
+LEDGER_LINE_LABELS = {
+    "contracts_signed": N_("Contracts signed"),
+    "signed_amount": N_("Amount signed"),
+    "deposits": N_("Deposits received"),
+    "collected": N_("Payments collected"),
+    "outstanding": N_("Outstanding at month end"),
+    "overdue": N_("Overdue at month end"),
+}
+
+
+def ledger_line_label(code: str) -> str:
+    return _(LEDGER_LINE_LABELS.get(code, code))

@@ -62,6 +62,7 @@ from bot.ui.cards import (
     work_order_keyboard,
     work_order_sign_keyboard,
 )
+from bot.ui.commission_cards import commission_keyboard
 from bot.ui.dialog_ids import use_unique_dialog_ids
 from bot.ui.invoice_cards import issue_keyboard
 from bot.ui.shown import ShownButtonsOnly
@@ -70,6 +71,7 @@ from bot.updates import UpdateIntake
 from bot.webhook import webhook_handler
 from dialogs.application import application_dialog
 from dialogs.away import away_dialog
+from dialogs.commission import commission_dialog, commission_filing_dialog
 from dialogs.contract import contract_dialog
 from dialogs.customer import customer_dialog
 from dialogs.deal import deal_dialog
@@ -83,6 +85,7 @@ from dialogs.my_requests import my_requests_dialog
 from dialogs.payment import payment_dialog
 from dialogs.pending import pending_dialog
 from dialogs.plan import plan_dialog, team_plans_dialog
+from dialogs.reconcile import reconcile_dialog
 from dialogs.register import register_dialog
 from dialogs.reservation import reservation_dialog
 from dialogs.settings import settings_dialog
@@ -92,6 +95,7 @@ from dialogs.work_order import work_order_dialog, work_order_filing_dialog
 from handlers import (
     approvals,
     basics,
+    commission,
     customers,
     delivery,
     dialog_starts,
@@ -225,6 +229,7 @@ def build_dispatcher(
         follow_on.router(),
         delivery.router(),
         invoices.router(),
+        commission.router(),
     ):
         dp.include_router(router)
     for dialog in (
@@ -253,6 +258,9 @@ def build_dispatcher(
         delivery_note_dialog(),
         invoice_ask_dialog(),
         invoice_issue_dialog(policy.tz),
+        commission_filing_dialog(),
+        commission_dialog(),
+        reconcile_dialog(),
     ):
         # A mistyped command is not an answer to the open form: the fallback names it.
         dialog.message.filter(~F.text.startswith("/"))
@@ -343,6 +351,7 @@ def build_app(
             "delivery_note_moved": note_keyboard,
             "delivery_copy_to_book": note_keyboard,
             "invoice_to_issue": issue_keyboard,
+            "commission_card": commission_keyboard,
         },
         bundle_windows={
             "prospect_to_confirm": timedelta(minutes=policy.reminders.bundle_minutes),

@@ -22,6 +22,7 @@ from bot.labels import (
     delivery_status_label,
     intent_label,
     kind_label,
+    ledger_line_label,
     payment_method_label,
     pick_label,
     role_label,
@@ -123,6 +124,7 @@ def make_env(i18n: PoI18n, timezone: ZoneInfo, currency: str = "CNY") -> Environ
         work_order_status=work_order_status_label,
         schedule_mark=schedule_mark_label,
         credit_standing=credit_standing_label,
+        ledger_line=ledger_line_label,
     )
     return env
 

@@ -15,6 +15,7 @@ from bot.core.policy import WEEKDAYS, Policy
 from bot.core.ports import UnitOfWorkFactory
 from bot.core.usecases.collection_report import send_collection_analysis
 from bot.core.usecases.collection_sweep import sweep_collections
+from bot.core.usecases.reconciliation import prompt_reconciliation
 from bot.core.usecases.reminders import send_digests, sweep_deadlines
 from bot.core.usecases.routine import (
     evening_prompts,
@@ -64,6 +65,9 @@ class Jobs:
         """Daily; the use case acts on the month's first working day only."""
         return await self._run(send_collection_analysis)
 
+    async def reconciliation_prompt(self) -> int:
+        return await self._run(prompt_reconciliation)
+
     async def _run(self, job: Callable[..., Awaitable[int]]) -> int:
         """One job in a unit of work of its own, with the policy and the clock's now."""
         async with self._uow_factory() as uow:
@@ -93,6 +97,11 @@ def make_scheduler(jobs: Jobs, policy: Policy) -> AsyncIOScheduler:
         jobs.collection_analysis,
         CronTrigger(hour=digest.hour, minute=digest.minute, day_of_week=days, timezone=policy.tz),
         id="collection-analysis",
+    )
+    scheduler.add_job(
+        jobs.reconciliation_prompt,
+        CronTrigger(hour=digest.hour, minute=digest.minute, day_of_week=days, timezone=policy.tz),
+        id="reconciliation-prompt",  # acts on the month's last working day only
     )
     follow = policy.reminders.followups
     scheduler.add_job(

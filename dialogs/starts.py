@@ -161,3 +161,43 @@ class AtInvoice(StartData):
         if isinstance(data, dict) and data.get("invoice"):
             return cls(int(data["invoice"]))
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class AtSheet(StartData):
+    """The screen of one commission sheet; `back` opens it at the return's reason."""
+
+    sheet: int
+    back: bool = False
+
+    @classmethod
+    def read(cls, data: object) -> Self | None:
+        if isinstance(data, dict) and data.get("sheet"):
+            return cls(int(data["sheet"]), bool(data.get("back")))
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class AtRepMonth(StartData):
+    """The commission sheet form opened for one rep (the month just ended)."""
+
+    rep: int
+
+    @classmethod
+    def read(cls, data: object) -> Self | None:
+        if isinstance(data, dict) and data.get("rep"):
+            return cls(int(data["rep"]))
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class AtMonth(StartData):
+    """The ledger's reconciliation of one month (its first day, ISO)."""
+
+    month: str
+
+    @classmethod
+    def read(cls, data: object) -> Self | None:
+        if isinstance(data, dict) and data.get("month"):
+            return cls(str(data["month"]))
+        return None

@@ -223,3 +223,21 @@ class InvoiceIssueSG(StatesGroup):
     issued_on = State()
     confirm = State()
     done = State()
+
+
+class CommissionFileSG(StatesGroup):
+    rep = State()
+    sheet = State()
+    done = State()
+
+
+class CommissionSG(StatesGroup):
+    card = State()
+    reason = State()
+    reference = State()
+
+
+class ReconcileSG(StatesGroup):
+    totals = State()
+    line = State()
+    figure = State()

@@ -217,6 +217,15 @@ class SqlContracts:
             query = query.where(ContractRow.owner_id.in_(sorted(set(owner_ids))))
         return await self._read(query.order_by(ContractRow.id))
 
+    async def cosigned_between(self, start: datetime, end: datetime) -> Sequence[Contract]:
+        statuses = sorted(s.value for s in (ContractStatus.in_force, ContractStatus.closed))
+        query = select(ContractRow).where(
+            ContractRow.status.in_(statuses),
+            ContractRow.cosigned_at >= start,
+            ContractRow.cosigned_at < end,
+        )
+        return await self._read(query.order_by(ContractRow.id))
+
     async def find(
         self,
         text: str,

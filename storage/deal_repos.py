@@ -136,6 +136,12 @@ class SqlDeals:
         )
         await self._session.flush()
 
+    async def deposits_between(self, first: date, last: date) -> Sequence[Decimal]:
+        rows = await self._session.scalars(
+            select(DepositRow.amount).where(DepositRow.paid_on >= first, DepositRow.paid_on <= last)
+        )
+        return list(rows)
+
     async def deposits(self, deal_ids: Collection[int]) -> dict[int, Decimal]:
         found: dict[int, Decimal] = {}
         for batch in id_batches(deal_ids):

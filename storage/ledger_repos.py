@@ -19,6 +19,7 @@ from bot.core.work_orders import WorkOrder, WorkOrderStatus
 from storage.batches import bulk_insert, id_batches
 from storage.tables import (
     ContractLineRow,
+    ContractRow,
     DeliveryLineRow,
     DeliveryNoteRow,
     PaymentRow,
@@ -91,6 +92,19 @@ class SqlPayments:
             ):
                 found[contract_id].append((paid_on, amount))
         return dict(found)
+
+    async def paid_between(
+        self, first: date, last: date, *, owner_ids: Collection[int] | None = None
+    ) -> Sequence[Payment]:
+        query = (
+            select(PaymentRow)
+            .join(ContractRow, ContractRow.id == PaymentRow.contract_id)
+            .where(PaymentRow.paid_on >= first, PaymentRow.paid_on <= last)
+            .order_by(*_PAYMENT_ORDER)
+        )
+        if owner_ids is not None:
+            query = query.where(ContractRow.owner_id.in_(sorted(owner_ids)))
+        return [_payment(row) for row in await self._session.scalars(query)]
 
 
 # The columns `save` writes for a note: its status and who did what when.

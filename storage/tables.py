@@ -449,6 +449,8 @@ class ContractNumberRow(Base):
 
 class PaymentRow(Base):
     __tablename__ = "payments"
+    # a month's payments (commission sheets, reconciliation)
+    __table_args__ = (Index("ix_payments_paid_on", "paid_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
@@ -531,3 +533,81 @@ class InvoiceRow(Base):
     issued_on: Mapped[date | None] = mapped_column(Date)
     issued_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     issued_at: Mapped[datetime | None]
+
+
+class CommissionSheetRow(Base):
+    """A rep's commission sheet for a month (bot/core/commission.py). One live sheet (not
+    returned) per rep and month; a returned one stays, replaced by the next one filed."""
+
+    __tablename__ = "commission_sheets"
+    __table_args__ = (
+        Index(
+            "uq_commission_sheets_live",
+            "rep_id",
+            "month",
+            unique=True,
+            sqlite_where=text("status != 'returned'"),
+            postgresql_where=text("status != 'returned'"),
+        ),
+        Index("ix_commission_sheets_status", "status", "id"),  # the commission queues
+        Index("ix_commission_sheets_month", "month"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    month: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))
+    step: Mapped[int]
+    commission: Mapped[Decimal] = mapped_column(DecimalType(2))
+    deduction: Mapped[Decimal] = mapped_column(DecimalType(2))
+    payable: Mapped[Decimal] = mapped_column(DecimalType(2))
+    unrecovered: Mapped[Decimal] = mapped_column(DecimalType(2))
+    excluded: Mapped[list[int]] = mapped_column(JSON)  # payment ids that earn nothing
+    checks: Mapped[list[Any]] = mapped_column(JSON)  # [role, person id, ISO time] per step
+    filed_by: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    filed_at: Mapped[datetime]
+    paid_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    paid_at: Mapped[datetime | None]
+    paid_reference: Mapped[str | None] = mapped_column(String(64))
+    returned_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    returned_at: Mapped[datetime | None]
+    return_reason: Mapped[str | None] = mapped_column(String(300))
+
+
+class CommissionLineRow(Base):
+    """A sheet's line: one contract, the payments it counts, its commission and deduction."""
+
+    __tablename__ = "commission_lines"
+
+    sheet_id: Mapped[int] = mapped_column(
+        ForeignKey("commission_sheets.id", ondelete="CASCADE"), primary_key=True
+    )
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), primary_key=True)
+    payment_ids: Mapped[list[int]] = mapped_column(JSON)
+    collected: Mapped[Decimal] = mapped_column(DecimalType(2))
+    rate: Mapped[Decimal] = mapped_column(DecimalType(4))
+    commission: Mapped[Decimal] = mapped_column(DecimalType(2))
+    deduction: Mapped[Decimal] = mapped_column(DecimalType(2))
+
+
+class ReconciliationRow(Base):
+    """A month's reconciliation of the ledger: the department's accrual once reconciled."""
+
+    __tablename__ = "reconciliations"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    accrual: Mapped[Decimal | None] = mapped_column(DecimalType(2))
+    accrued_total: Mapped[Decimal | None] = mapped_column(DecimalType(2))
+
+
+class ReconciliationConfirmationRow(Base):
+    """One side's confirmation of a month (the sales desk, the accountant), with its own
+    figures for the lines that differ ({line: "amount"})."""
+
+    __tablename__ = "reconciliation_confirmations"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    role: Mapped[str] = mapped_column(String(24), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    confirmed_at: Mapped[datetime]
+    figures: Mapped[dict[str, Any]]

@@ -12,6 +12,7 @@ from storage.approval_repos import (
     SqlStepRepo,
 )
 from storage.audit_repo import SqlAuditLog
+from storage.commission_repos import SqlCommissionSheets
 from storage.contract_repos import SqlCollectionClaims, SqlContracts
 from storage.customer_repos import SqlCustomerEvents, SqlCustomerRepo, SqlVisitRepo
 from storage.deal_repos import SqlDeals
@@ -19,6 +20,7 @@ from storage.invoice_repos import SqlInvoices
 from storage.ledger_repos import SqlDeliveries, SqlPayments, SqlWorkOrders
 from storage.outbox_repo import SqlOutbox
 from storage.plan_repos import SqlPlanRepo, SqlTargetRepo, SqlWorkLogRepo
+from storage.reconciliation_repo import SqlReconciliations
 from storage.scope import UpdateScope, current_scope
 from storage.team_repos import SqlInviteRepo, SqlPersonRepo
 
@@ -48,6 +50,8 @@ class SqlUnitOfWork:
     work_orders: SqlWorkOrders
     collection_claims: SqlCollectionClaims
     invoices: SqlInvoices
+    commission_sheets: SqlCommissionSheets
+    reconciliations: SqlReconciliations
 
     def __init__(
         self,
@@ -85,6 +89,8 @@ class SqlUnitOfWork:
         self.work_orders = SqlWorkOrders(session)
         self.collection_claims = SqlCollectionClaims(session)
         self.invoices = SqlInvoices(session)
+        self.commission_sheets = SqlCommissionSheets(session)
+        self.reconciliations = SqlReconciliations(session)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -31,6 +31,22 @@ def next_working_day(day: date, policy: Policy) -> date:
     raise ValueError("the policy has no working days")
 
 
+def last_working_day(day: date, policy: Policy) -> date:
+    """The last working day of `day`'s month (the monthly reconciliation's prompt): with
+    Monday to Saturday working, 2026-05 → 05-30 (the 31st is a Sunday)."""
+    last = (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    for back in range(_MONTH_DAYS):
+        candidate = last - timedelta(days=back)
+        if candidate.month != day.month:
+            break
+        if is_working_day(candidate, policy):
+            return candidate
+    raise ValueError("the policy has no working day in that month")
+
+
+_MONTH_DAYS = 31
+
+
 def at_local(day: date, clock: time, policy: Policy) -> datetime:
     """A wall-clock time in the company's zone. In a DST gap or overlap the earlier reading
     (fold=0) wins, so 02:30 on a spring-forward night is 03:30 summer time."""

@@ -159,6 +159,8 @@ class Collections:
     sweep_at: time = time(9, 30)  # the daily collections sweep, on working days
     overdue_every_days: int = 7  # an overdue instalment is told again this often …
     overdue_reminders: int = 3  # … this many times in all
+    # the sales department's commission, accrued monthly on cumulative completion (rule 12)
+    department_rate: Decimal = Decimal("0.005")
 
 
 def _default_approval() -> dict[str, ApprovalRule]:

@@ -17,6 +17,7 @@ from bot.core.approvals import (
     StepStatus,
 )
 from bot.core.collection_dues import DueItem, DueKey
+from bot.core.commission import SheetDraft, SheetRecord, SheetStatus
 from bot.core.contract_terms import ContractLine, PaymentSchedule
 from bot.core.contracts import Contract, ContractDraft, ContractStatus, ProductionStep
 from bot.core.customers import Customer, CustomerDraft, CustomerEvent, Visit, VisitDraft
@@ -27,6 +28,7 @@ from bot.core.models import AuditEntry, Invite, Notification, OutboxItem, Person
 from bot.core.orders import Deal, DealStage, Deposit, Reservation
 from bot.core.payments import Payment, PaymentDraft
 from bot.core.plans import MonthlyTarget, PlanItem, WeeklyPlan
+from bot.core.reconciliation import Confirmation, Reconciliation
 from bot.core.roles import Role
 from bot.core.targets import Actuals, MonthSpan, TargetNudgeClaim
 from bot.core.work_orders import WorkOrder, WorkOrderStatus
@@ -336,6 +338,9 @@ class DealRepo(Protocol):
 
     async def deposit_receipts(self, deal_ids: Collection[int]) -> dict[int, tuple[date, Decimal]]:
         """The day each deal's deposit was paid and its amount; a deal without one has no key."""
+
+    async def deposits_between(self, first: date, last: date) -> Sequence[Decimal]:
+        """The deposits received on `first`..`last`, both counted, in one read."""
         ...
 
 
@@ -420,6 +425,10 @@ class ContractRepo(Protocol):
         """The contracts money may be owed or paid on: in force, or closed at `closed_since`
         or later (a month's analysis still counts the payment that closed one). Oldest first;
         owner_ids None: everyone's."""
+
+    async def cosigned_between(self, start: datetime, end: datetime) -> Sequence[Contract]:
+        """The contracts in force or closed co-signed (so in force) from `start` to before
+        `end`, in one read: a month's new contracts."""
         ...
 
     async def find(
@@ -458,6 +467,12 @@ class PaymentRepo(Protocol):
     ) -> dict[int, list[tuple[date, Decimal]]]:
         """Only the day and amount of each payment, for many contracts at once (what the
         collection analysis reads, without building whole payments); no payments, no key."""
+
+    async def paid_between(
+        self, first: date, last: date, *, owner_ids: Collection[int] | None = None
+    ) -> Sequence[Payment]:
+        """The payments paid on `first`..`last` (both counted) against contracts these reps
+        own (None: anyone's), oldest first, in one read: a month's commission."""
         ...
 
 
@@ -535,6 +550,43 @@ class InvoiceRepo(Protocol):
         ...
 
 
+class CommissionSheetRepo(Protocol):
+    async def add(self, draft: SheetDraft, *, filed_by: int, now: datetime) -> SheetRecord:
+        """A new sheet, `filed`, with its lines. One live sheet per rep and month."""
+        ...
+
+    async def get(self, sheet_id: int) -> SheetRecord | None: ...
+
+    async def save(self, sheet: SheetRecord, *, expected: SheetStatus, step: int) -> bool:
+        """Write the status, step, checks, payment and return, only if the sheet is still in
+        `expected` at `step`: of two taps, one wins."""
+        ...
+
+    async def live(self, month: date) -> Sequence[SheetRecord]:
+        """The month's sheets not returned, by id."""
+        ...
+
+    async def in_status(self, statuses: Collection[SheetStatus]) -> Sequence[SheetRecord]:
+        """The sheets in these statuses, oldest first (the commission queues)."""
+        ...
+
+
+class ReconciliationRepo(Protocol):
+    async def get(self, month: date) -> Reconciliation | None: ...
+
+    async def confirm(self, month: date, confirmation: Confirmation) -> bool:
+        """Record one side's confirmation, once per month and role: False if already in."""
+        ...
+
+    async def accrue(self, month: date, accrual: Decimal, total: Decimal) -> bool:
+        """Record the department's accrual once, when the month is reconciled."""
+        ...
+
+    async def accrued_before(self, month: date) -> Decimal:
+        """What earlier months of the same year accrued."""
+        ...
+
+
 class WorkLogRepo(Protocol):
     async def note(self, rep_id: int, day: date) -> str | None: ...
 
@@ -606,6 +658,11 @@ class UnitOfWork(Protocol):
     def collection_claims(self) -> CollectionClaims: ...
     @property
     def invoices(self) -> InvoiceRepo: ...
+    @property
+    def commission_sheets(self) -> CommissionSheetRepo: ...
+
+    @property
+    def reconciliations(self) -> ReconciliationRepo: ...
 
     async def __aenter__(self) -> Self: ...
 

@@ -23,6 +23,7 @@ JOB_NAMES = {
     "missing-plans": "missing plans",
     "meeting-summary": "meeting pack",
     "evening-prompt": "evening prompts",
+    "reconciliation-prompt": "ledger reconciliation prompt",
 }
 _WAIT = re.compile(r"^(?:(\d+)d)?\s*(?:(\d+)h)?\s*(?:(\d+)m)?$")
 _DAYS = {name: number for number, name in enumerate(WEEKDAYS)}

@@ -175,6 +175,8 @@ def explain(error: DomainError, currency: str = "CNY") -> str:
         }.get(error.reason, _("That change is not possible."))
     if error.code == "not_allowed" and error.details.get("action") == "decide":
         return _("This request is not waiting for your decision.")
+    if error.code == "not_allowed" and error.details.get("action") == "check_commission":
+        return _("This commission sheet is not waiting for your check.")
     if error.code == "not_allowed" and error.details.get("action") == "delegate_to":
         return _(
             "That person cannot decide your approvals: choose someone in your role "
@@ -193,4 +195,16 @@ def explain(error: DomainError, currency: str = "CNY") -> str:
         "no_approver": _(
             "Nobody above you can approve this. Please ask your administrator to set your manager."
         ),
+        "commission_sheet_moved": _(
+            "This commission sheet has moved on meanwhile (checked, returned or paid)."
+        ),
+        "commission_sheet_filed": _(
+            "This rep's sheet for that month is already filed. It must be returned before "
+            "another one is filed."
+        ),
+        "commission_nothing": _(
+            "Nothing was collected on this rep's contracts that month and nothing is "
+            "deducted: there is no sheet to file."
+        ),
+        "commission_month_open": _("A month's commission sheet is filed once the month is over."),
     }.get(error.code, _("That did not work. Nothing was changed."))

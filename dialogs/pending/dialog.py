@@ -24,6 +24,7 @@ from bot.ui.paging import pager
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list
 from dialogs.application.dialog import start_application
+from dialogs.commission.pending import commission_pending, commission_sections, commission_start
 from dialogs.common import ends_if_refused, now_of, person_of, policy_of, renderer_of, uow_of
 from dialogs.contract.handlers import send_contract_pdf
 from dialogs.delivery.pending import delivery_pending, delivery_sections
@@ -70,6 +71,7 @@ async def list_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
     follow = await follow_on_items(dialog_manager)
     deliveries = await delivery_pending(dialog_manager)
     to_issue = await invoice_pending(dialog_manager)
+    commission = await commission_pending(dialog_manager)
     return {
         "items": items,
         "count": len(items),
@@ -80,12 +82,14 @@ async def list_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
         **follow,
         **deliveries,
         **to_issue,
+        **commission,
         "empty": not items
         and not to_issue["iv"]
         and not expected
         and not any(work[k] for k in ORDER_QUEUES)
         and not follow["follow_on"]
-        and deliveries["delivery_empty"],
+        and deliveries["delivery_empty"]
+        and commission["commission_empty"],
     }
 
 
@@ -344,6 +348,8 @@ def pending_dialog() -> Dialog:
             ),
             *delivery_sections(),
             *invoice_section(),
+            *commission_sections(),
+            *commission_start(),
             Cancel(Label("Close")),
             buttons_only(),
             state=PendingSG.list,

@@ -79,7 +79,7 @@ def _forged_payloads() -> list[object]:
 
 
 def test_every_card_button_kind_is_covered() -> None:
-    prefixes = ["ap", "ct", "cu", "dl", "dn", "fv", "iv", "pl", "pn", "tg", "wo"]
+    prefixes = ["ap", "cm", "ct", "cu", "dl", "dn", "fv", "iv", "pl", "pn", "tg", "wo"]
     assert [c.__prefix__ for c in _card_classes()] == prefixes
 
 

@@ -167,6 +167,15 @@ class FakeContracts:
             )
         ]
 
+    async def cosigned_between(self, start: datetime, end: datetime) -> Sequence[Contract]:
+        return [
+            c
+            for _i, c in sorted(self.rows.items())
+            if c.status in (ContractStatus.in_force, ContractStatus.closed)
+            and c.cosigned_at is not None
+            and start <= c.cosigned_at < end
+        ]
+
     async def find(
         self,
         text: str,
@@ -202,6 +211,8 @@ class FakeCollectionClaims:
 class FakePayments:
     def __init__(self) -> None:
         self.rows: list[Payment] = []
+        # the unit of work's contracts, looked up when read by owner
+        self.contracts: Callable[[], FakeContracts] = FakeContracts
 
     async def add(self, draft: PaymentDraft, *, recorded_by: int, now: datetime) -> Payment:
         payment = Payment(
@@ -234,6 +245,18 @@ class FakePayments:
             contract_id: [(p.paid_on, p.amount) for p in paid]
             for contract_id, paid in (await self.for_contracts(contract_ids)).items()
         }
+
+    async def paid_between(
+        self, first: date, last: date, *, owner_ids: Collection[int] | None = None
+    ) -> Sequence[Payment]:
+        contracts = self.contracts().rows
+        return [
+            p
+            for p in sorted(self.rows, key=lambda p: (p.paid_on, p.recorded_at, p.id))
+            if first <= p.paid_on <= last
+            and p.contract_id in contracts
+            and (owner_ids is None or contracts[p.contract_id].owner_id in owner_ids)
+        ]
 
 
 class FakeDeliveries:

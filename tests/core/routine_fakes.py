@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from approval_fakes import MONDAY_10, ApprovalUnitOfWork
+from commission_fakes import FakeCommissionSheets, FakeReconciliations
 from contract_fakes import (
     FakeCollectionClaims,
     FakeContracts,
@@ -207,6 +208,11 @@ class FakeDeals:
             for d in self.rows
             if d.id in deal_ids and d.deposit
         }
+
+    async def deposits_between(self, first: date, last: date) -> Sequence[Decimal]:
+        return [
+            d.deposit.amount for d in self.rows if d.deposit and first <= d.deposit.paid_on <= last
+        ]
 
     async def taken_requests(self, request_ids: Collection[int]) -> set[int]:
         return {
@@ -460,6 +466,8 @@ _TABLES = (
     "work_orders",
     "collection_claims",
     "invoices",
+    "commission_sheets",
+    "reconciliations",
 )
 
 
@@ -481,11 +489,14 @@ class RoutineUnitOfWork(ApprovalUnitOfWork):
     work_orders: FakeWorkOrders = field(default_factory=FakeWorkOrders)
     collection_claims: FakeCollectionClaims = field(default_factory=FakeCollectionClaims)
     invoices: FakeInvoices = field(default_factory=FakeInvoices)
+    commission_sheets: FakeCommissionSheets = field(default_factory=FakeCommissionSheets)
+    reconciliations: FakeReconciliations = field(default_factory=FakeReconciliations)
 
     def __post_init__(self) -> None:
         super().__post_init__()
         self.targets.sources = lambda: (self.visits, self.requests)
         self.deliveries.contracts = lambda: self.contracts
+        self.payments.contracts = lambda: self.contracts
         self.contracts.customer_names = lambda: self._customer_name
         self.contracts.deals = lambda: self.deals.rows
 

@@ -1,0 +1,240 @@
+"""The monthly reconciliation of the contract ledger (seed, rule 12; issue 13, item 6): on the
+last working day the sales desk and the accountant are asked to reconcile the month; each
+confirms the ledger's totals, or types their own figure where theirs differ; the differences
+go to both and to the finance VP; once both confirmed, the month is reconciled and the sales
+department's commission is accrued on cumulative completion."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from bot.core.calendar import last_working_day, local
+from bot.core.collections import COMMISSION_STATUSES
+from bot.core.commission import last_month, month_end, month_start
+from bot.core.contracts import Contract
+from bot.core.deals import to_cent
+from bot.core.errors import NotAllowed
+from bot.core.models import AuditEntry, Notification, Person
+from bot.core.payments import Payment, overdue
+from bot.core.policy import Policy
+from bot.core.ports import UnitOfWork
+from bot.core.reconciliation import (
+    LINES,
+    RECONCILERS,
+    AlreadyConfirmed,
+    Confirmation,
+    LedgerTotals,
+    Reconciliation,
+    department_accrual,
+    differences,
+)
+from bot.core.roles import Role
+from bot.core.usecases.guards import active_person
+
+BATCH = 200
+PROMPT = "reconciliation"
+
+
+def _sum(values: Sequence[Decimal]) -> Decimal:
+    return sum(values, Decimal(0))
+
+
+async def _in_force(uow: UnitOfWork) -> list[Contract]:
+    found: list[Contract] = []
+    while True:
+        batch = await uow.contracts.ledger(
+            statuses=COMMISSION_STATUSES, limit=BATCH, offset=len(found)
+        )
+        found += batch
+        if len(batch) < BATCH:
+            return found
+
+
+async def _owed_at(uow: UnitOfWork, end: date) -> tuple[Decimal, Decimal]:
+    """Outstanding and overdue at the month's end, from what was collected by then."""
+    contracts = [c for c in await _in_force(uow) if c.created_at.date() <= end]
+    payments = await uow.payments.for_contracts([c.id for c in contracts])
+    deposits = await uow.deals.deposits({c.deal_id for c in contracts})
+    outstanding = overdue_total = Decimal(0)
+    for c in contracts:
+        collected = deposits.get(c.deal_id, Decimal(0)) + _paid_by(payments.get(c.id, []), end)
+        outstanding += c.amount - collected
+        overdue_total += overdue(c.schedule, collected, end)[0]
+    return outstanding, overdue_total
+
+
+def _paid_by(payments: Sequence[Payment], end: date) -> Decimal:
+    return _sum([p.amount for p in payments if p.paid_on <= end])
+
+
+async def month_totals(uow: UnitOfWork, month: date, policy: Policy) -> LedgerTotals:
+    """The ledger's totals for the month, each from one read (or a batched one)."""
+    first, last = month_start(month), month_end(month)
+    start = datetime.combine(first, time(), tzinfo=policy.tz)
+    signed = await uow.contracts.cosigned_between(start, start + timedelta(days=last.day))
+    collected = await uow.payments.paid_between(first, last)
+    outstanding, late = await _owed_at(uow, last)
+    return LedgerTotals(
+        contracts_signed=Decimal(len(signed)),
+        signed_amount=to_cent(_sum([c.amount for c in signed])),
+        deposits=to_cent(_sum(list(await uow.deals.deposits_between(first, last)))),
+        collected=to_cent(_sum([p.amount for p in collected])),
+        outstanding=to_cent(outstanding),
+        overdue=to_cent(late),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ReconciliationScreen:
+    month: date
+    totals: LedgerTotals
+    record: Reconciliation | None
+    names: dict[int, str]
+    may_confirm: bool
+
+    def confirmed(self, role: Role) -> Confirmation | None:
+        return self.record.confirmations.get(role) if self.record else None
+
+
+def _check_reconciler(actor: Person) -> None:
+    if actor.role not in RECONCILERS:
+        raise NotAllowed(action="reconcile")
+
+
+async def reconciliation_screen(
+    uow: UnitOfWork, *, actor_id: int, month: date, policy: Policy
+) -> ReconciliationScreen:
+    actor = await active_person(uow, actor_id)
+    if actor.role not in (*RECONCILERS, Role.finance_vp, Role.general_manager):
+        raise NotAllowed(action="reconcile")
+    record = await uow.reconciliations.get(month_start(month))
+    people = {p.id: p.full_name for p in await uow.people.all()}
+    mine = record.confirmations.get(actor.role) if record else None
+    return ReconciliationScreen(
+        month_start(month),
+        await month_totals(uow, month, policy),
+        record,
+        people,
+        may_confirm=actor.role in RECONCILERS and mine is None,
+    )
+
+
+def reconciliation_params(screen: ReconciliationScreen) -> dict[str, object]:
+    """The totals, each side's differences, and the accrual once reconciled; money as text."""
+    sides: list[dict[str, object]] = []
+    for role in RECONCILERS:
+        confirmation = screen.confirmed(role)
+        if confirmation is None:
+            sides.append({"role": role.value, "name": None, "differences": []})
+            continue
+        found = differences(screen.totals, confirmation.figures)
+        sides.append(
+            {
+                "role": role.value,
+                "name": screen.names.get(confirmation.person_id, "—"),
+                "differences": [[d.line, str(d.ledger), str(d.theirs)] for d in found],
+            }
+        )
+    record = screen.record
+    return {
+        "month": screen.month.strftime("%Y-%m"),
+        "totals": [[line, str(value)] for line, value in screen.totals.lines().items()],
+        "sides": sides,
+        "reconciled": bool(record and record.reconciled),
+        "accrual": str(record.accrual) if record and record.accrual is not None else None,
+        "accrued_total": str(record.accrued_total)
+        if record and record.accrued_total is not None
+        else None,
+    }
+
+
+async def confirm(
+    uow: UnitOfWork,
+    *,
+    actor_id: int,
+    month: date,
+    figures: Mapping[str, Decimal],
+    policy: Policy,
+    now: datetime,
+) -> Reconciliation:
+    """The desk or the accountant confirms the month: the ledger's totals, except the lines
+    where they typed their own figure. Once per role; the other side and the finance VP are
+    told the differences; the second confirmation reconciles the month and accrues the
+    department's commission."""
+    actor = await active_person(uow, actor_id)
+    _check_reconciler(actor)
+    first = month_start(month)
+    kept = {line: figures[line] for line in LINES if line in figures}
+    if not await uow.reconciliations.confirm(first, Confirmation(actor.role, actor.id, now, kept)):
+        raise AlreadyConfirmed()
+    record = await uow.reconciliations.get(first)
+    if record is not None and record.reconciled:
+        await _accrue(uow, first, policy)
+    screen = await reconciliation_screen(uow, actor_id=actor.id, month=first, policy=policy)
+    await _tell(uow, screen, now)
+    await uow.audit.add(AuditEntry("ledger_confirmed", actor.id, now, f"ledger:{first:%Y-%m}"))
+    await uow.commit()
+    return screen.record or Reconciliation(first, {})
+
+
+async def _accrue(uow: UnitOfWork, month: date, policy: Policy) -> None:
+    """Rule 12: the department's commission on cumulative completion (`department_accrual`):
+    the money collected from January to the month's end against the collection targets set
+    for those months."""
+    end = month_end(month)
+    ytd = await uow.payments.paid_between(month.replace(month=1), end)
+    months = [month.replace(month=m) for m in range(1, month.month + 1)]
+    reps = [p.id for p in await uow.people.all() if p.role is Role.rep]
+    targets = await uow.targets.of_reps(reps, months)
+    collected = _sum([p.amount for p in ytd])
+    before = await uow.reconciliations.accrued_before(month)
+    accrual = department_accrual(
+        collected,
+        _sum([t.collection for t in targets]),
+        policy.collections.department_rate,
+        before,
+    )
+    await uow.reconciliations.accrue(month, accrual, before + accrual)
+
+
+async def _tell(uow: UnitOfWork, screen: ReconciliationScreen, now: datetime) -> None:
+    params = reconciliation_params(screen)
+    roles = (*RECONCILERS, Role.finance_vp)
+    people = [p for p in await uow.people.all() if p.active and p.role in roles]
+    template = "ledger_reconciled" if params["reconciled"] else "ledger_confirmed"
+    await uow.outbox.add_many([Notification(p.id, template, params) for p in people], now)
+
+
+async def reconciliation_due(
+    uow: UnitOfWork, actor_id: int, today: date, policy: Policy
+) -> date | None:
+    """The month the actor has still to confirm: the current one from its last working day
+    on (when the prompt comes), else the month just ended."""
+    actor = await active_person(uow, actor_id)
+    if actor.role not in RECONCILERS:
+        return None
+    ending = today >= last_working_day(today, policy)
+    month = month_start(today) if ending else last_month(today)
+    record = await uow.reconciliations.get(month)
+    if record is not None and actor.role in record.confirmations:
+        return None
+    return month
+
+
+async def prompt_reconciliation(uow: UnitOfWork, *, policy: Policy, now: datetime) -> int:
+    """The scheduled prompt: on the last working day of the month, once per person (claimed),
+    the desk and the accountants are asked to reconcile the month."""
+    today = local(now, policy).date()
+    if today != last_working_day(today, policy):
+        return 0
+    people = [p for p in await uow.people.all() if p.active and p.role in RECONCILERS]
+    claimed = await uow.digests.claim_many([p.id for p in people], PROMPT, today)
+    month = {"month": today.strftime("%Y-%m")}
+    await uow.outbox.add_many(
+        [Notification(pid, "ledger_reconcile_prompt", month) for pid in sorted(claimed)], now
+    )
+    await uow.commit()
+    return len(claimed)

@@ -1,0 +1,3 @@
+from dialogs.reconcile.dialog import reconcile_dialog
+
+__all__ = ["reconcile_dialog"]

@@ -1,0 +1,92 @@
+"""The monthly reconciliation through its use cases (issue 13, item 6), on the contract world
+(follow_on_world): Rob's contract of 10,000.00 co-signed on 2026-11-23 with its deposit of
+3,000.00, and 1,000.00 paid on 11-25. November's totals; the desk and the accountant confirm,
+the second with a figure of its own; the differences and the department's accrual; who may
+confirm, once; and the prompt on the month's last working day, sent once."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from fakes import ACE, FAY, GUS, ROB
+from follow_on_world import DEE, contract_world
+from refusals import assert_refused
+from routine_fakes import RoutineUnitOfWork
+
+from bot.core.errors import NotAllowed
+from bot.core.orders import PaymentMethod
+from bot.core.payments import PaymentDraft
+from bot.core.policy import Policy
+from bot.core.reconciliation import AlreadyConfirmed, LedgerTotals
+from bot.core.usecases import reconciliation
+
+D = Decimal
+POLICY = Policy()
+NOVEMBER = date(2026, 11, 1)
+DEC_1 = datetime(2026, 12, 1, 2, tzinfo=UTC)
+
+
+async def november() -> RoutineUnitOfWork:
+    uow, contract_id = await contract_world()
+    draft = PaymentDraft(contract_id, D(1000), date(2026, 11, 25), PaymentMethod.cash, "C-1")
+    await uow.payments.add(draft, recorded_by=ACE, now=DEC_1)
+    uow.baseline()
+    return uow
+
+
+def confirm(uow: RoutineUnitOfWork, actor: int, **figures: Decimal) -> object:
+    return reconciliation.confirm(
+        uow, actor_id=actor, month=NOVEMBER, figures=figures, policy=POLICY, now=DEC_1
+    )
+
+
+async def test_the_month_s_totals_come_from_the_ledger() -> None:
+    uow = await november()
+    totals = await reconciliation.month_totals(uow, NOVEMBER, POLICY)
+    # outstanding at 11-30: 10,000 - 3,000 - 1,000; nothing due before December
+    assert totals == LedgerTotals(D(1), D(10000), D(3000), D(1000), D(6000), D(0))
+
+
+async def test_both_sides_confirm_the_differences_are_told_and_the_department_accrues() -> None:
+    uow = await november()
+    await confirm(uow, DEE)
+    assert not uow.reconciliations.rows[NOVEMBER].reconciled
+    told = {n.recipient_id: n.template for n in (q.notification for q in uow.outbox.queued)}
+    assert told == {DEE: "ledger_confirmed", ACE: "ledger_confirmed", FAY: "ledger_confirmed"}
+
+    await confirm(uow, ACE, collected=D(900))
+
+    record = uow.reconciliations.rows[NOVEMBER]
+    assert record.reconciled
+    # 0.5 % × 1,000.00 collected this year × 100 % (no targets set) = 5.00
+    assert (record.accrual, record.accrued_total) == (D("5.00"), D("5.00"))
+    done = uow.outbox.sent_to(FAY)[-1]
+    assert done.template == "ledger_reconciled"
+    accountant = done.params["sides"][1]  # type: ignore[index]
+    assert accountant["differences"] == [["collected", "1000.00", "900"]]
+
+
+@pytest.mark.parametrize("actor", [ROB, FAY, GUS])
+async def test_only_the_desk_and_the_accountant_confirm(actor: int) -> None:
+    uow = await november()
+    await assert_refused(uow, confirm(uow, actor), NotAllowed)
+
+
+async def test_each_side_confirms_once() -> None:
+    uow = await november()
+    await confirm(uow, DEE)
+    await assert_refused(uow, confirm(uow, DEE), AlreadyConfirmed)
+
+
+async def test_the_prompt_comes_on_the_last_working_day_once() -> None:
+    uow = await november()
+    friday = datetime(2026, 11, 27, 2, tzinfo=UTC)
+    last = datetime(2026, 11, 30, 2, tzinfo=UTC)  # a Monday
+    prompt = reconciliation.prompt_reconciliation
+    assert await prompt(uow, policy=POLICY, now=friday) == 0
+    assert await prompt(uow, policy=POLICY, now=last) == 2
+    assert await prompt(uow, policy=POLICY, now=last) == 0
+    assert sorted(uow.outbox.recipients()) == [ACE, DEE]
+    assert await reconciliation.reconciliation_due(uow, DEE, last.date(), POLICY) == NOVEMBER
