@@ -5,6 +5,7 @@ a reason; the desk then files a fresh sheet, generated again from the payments."
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -13,9 +14,10 @@ from enum import StrEnum
 from bot.core.collections import (
     Commission,
     CommissionSheet,
+    Receipt,
     SheetLine,
+    accrued_interest,
     interest_deduction,
-    overdue_interest,
 )
 from bot.core.contract_terms import PaymentSchedule
 from bot.core.deals import clean_text
@@ -162,23 +164,17 @@ def pay_sheet(sheet: SheetRecord, *, by: int, reference: str | None, now: dateti
 
 
 def month_deduction(
-    schedule: PaymentSchedule,
-    collected_before: Decimal,
-    collected_by_end: Decimal,
-    month: date,
-    policy: Collections,
+    schedule: PaymentSchedule, receipts: Sequence[Receipt], month: date, policy: Collections
 ) -> Decimal:
-    """What the month's overdue money costs the rep (rule 5): the interest it accrued IN the
-    month (the interest at the month's end, less the interest at the previous month's end
-    with what was collected by then, never below zero), times `commission_deduction`. So a
-    month is charged once, not the whole interest again every month.
+    """What the month's overdue money costs the rep (rule 5): the interest accrued on the
+    month's own days (`accrued_interest`, money paid late included), times
+    `commission_deduction`. So a month is charged once, not the whole interest again every
+    month.
 
-    Worked example at 6 %, share 1: 20,000.00 due 03-01 and unpaid; at 03-31 the interest is
-    20,000 × 0.06 × 30 ÷ 365 = 98.63, at 04-30 it is 197.26 → April's deduction 98.63."""
-    end = month_end(month)
-    rate = policy.interest_rate
-    now_interest = overdue_interest(schedule, collected_by_end, end, rate)
-    before = overdue_interest(
-        schedule, collected_before, month_start(month) - timedelta(days=1), rate
+    Worked examples at 6 %, share 1: 20,000.00 due 03-01 and unpaid → March (30 late days)
+    98.63, April (30 days) 98.63. The same paid on 04-10 → April's deduction is the 10 days
+    04-01..04-10: 32.88."""
+    interest = accrued_interest(
+        schedule, receipts, month_end(month), policy.interest_rate, since=month_start(month)
     )
-    return interest_deduction(max(now_interest - before, Decimal(0)), policy.commission_deduction)
+    return interest_deduction(interest, policy.commission_deduction)

@@ -56,7 +56,8 @@ def others(*allowed: str) -> list[object]:
 
 
 async def december_world() -> tuple[RoutineUnitOfWork, int]:
-    """2,000.00 paid on 2026-12-10 (BK-1): 2,000.00 of the instalment due 12-01 is late."""
+    """2,000.00 paid on 2026-12-10 (BK-1) against the 4,000.00 due 12-01: all of it late
+    until then, 2,000.00 of it still late after."""
     uow, contract_id = await contract_world()
     draft = PaymentDraft(
         contract_id, D(2000), date(2026, 12, 10), PaymentMethod.bank_transfer, "BK-1"
@@ -75,11 +76,19 @@ async def filed(uow: RoutineUnitOfWork, rep: int = ROB) -> int:
 
 def test_a_month_is_charged_the_interest_it_accrued_not_the_whole_again() -> None:
     schedule = PaymentSchedule(D(0), (Instalment(date(2026, 3, 1), D(20000)),))
-    april = month_deduction(schedule, D(0), D(0), date(2026, 4, 1), Collections())
-    march = month_deduction(schedule, D(0), D(0), date(2026, 3, 1), Collections())
+    april = month_deduction(schedule, [], date(2026, 4, 1), Collections())
+    march = month_deduction(schedule, [], date(2026, 3, 1), Collections())
     assert (march, april) == (D("98.63"), D("98.63"))  # 30 days each; 197.26 - 98.63
     half = Collections(commission_deduction=D("0.5"))
-    assert month_deduction(schedule, D(0), D(0), date(2026, 4, 1), half) == D("49.32")
+    assert month_deduction(schedule, [], date(2026, 4, 1), half) == D("49.32")
+
+
+def test_money_paid_late_is_charged_to_the_month_of_its_late_days() -> None:
+    schedule = PaymentSchedule(D(0), (Instalment(date(2026, 3, 1), D(20000)),))
+    paid = [(date(2026, 4, 10), D(20000))]
+    april = month_deduction(schedule, paid, date(2026, 4, 1), Collections())
+    may = month_deduction(schedule, paid, date(2026, 5, 1), Collections())
+    assert (april, may) == (D("32.88"), D("0.00"))  # 20,000 × 6 % × 10 ÷ 365
 
 
 async def test_the_sheet_counts_the_month_s_payments_less_the_month_s_interest() -> None:
@@ -89,9 +98,10 @@ async def test_the_sheet_counts_the_month_s_payments_less_the_month_s_interest()
     )
     (line,) = view.sheet.lines
     assert (line.contract_id, line.collected, line.rate) == (contract_id, D(2000), D("0.02"))
-    # 2,000.00 × 2 % = 40.00; 2,000.00 late 30 days at 6 % = 9.86 deducted
-    assert (line.commission, line.deduction) == (D("40.00"), D("9.86"))
-    assert view.sheet.total.payable == D("30.14")
+    # 2,000.00 × 2 % = 40.00; at 6 %: 4,000.00 late 12-02..12-10 (9 days), then the
+    # 2,000.00 left 12-11..12-31 (21 days): 78,000 × 0.06 ÷ 365 = 12.82 deducted
+    assert (line.commission, line.deduction) == (D("40.00"), D("12.82"))
+    assert view.sheet.total.payable == D("27.18")
     params = commission_view.sheet_params(view)
     assert params["lines"] == [
         {
@@ -110,7 +120,7 @@ async def test_the_sheet_counts_the_month_s_payments_less_the_month_s_interest()
             "collected": "2000",
             "rate": "2.00",
             "commission": "40.00",
-            "deduction": "9.86",
+            "deduction": "12.82",
         }
     ]
 

@@ -6,7 +6,7 @@ the accountant marks it paid. The rep is told at approval and at payment."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -14,6 +14,7 @@ from decimal import Decimal
 from bot.core.collections import (
     COMMISSION_STATUSES,
     commission_sheet,
+    receipts_of,
 )
 from bot.core.commission import (
     MonthNotOver,
@@ -119,21 +120,11 @@ async def _deductions(
     deposits = await uow.deals.deposits({c.deal_id for c in owned})
     found: dict[int, Decimal] = {}
     for c in owned:
-        paid = payments.get(c.id, [])
-        deposit = deposits.get(c.deal_id, Decimal(0))
-        before = deposit + _paid(paid, month_start(month), before=True)
-        by_end = deposit + _paid(paid, month_end(month), before=False)
-        cut = month_deduction(c.schedule, before, by_end, month, policy.collections)
+        receipts = receipts_of(deposits.get(c.deal_id, Decimal(0)), payments.get(c.id, []))
+        cut = month_deduction(c.schedule, receipts, month, policy.collections)
         if cut > 0:
             found[c.id] = cut
     return found
-
-
-def _paid(payments: Sequence[Payment], day: date, *, before: bool) -> Decimal:
-    return sum(
-        (p.amount for p in payments if (p.paid_on < day if before else p.paid_on <= day)),
-        Decimal(0),
-    )
 
 
 async def month_payments(uow: UnitOfWork, rep_id: int, month: date) -> list[Payment]:
