@@ -40,7 +40,11 @@ def commission_keyboard(item: OutboxItem) -> InlineKeyboardMarkup:
         rows.insert(
             0,
             [
-                _button(sheet_id, _("✅ Check"), CommissionAct.check),
+                _button(
+                    sheet_id,
+                    _("✅ Approve") if item.params.get("final") else _("✅ Check"),
+                    CommissionAct.check,
+                ),
                 _button(sheet_id, _("↩️ Return"), CommissionAct.back),
             ],
         )

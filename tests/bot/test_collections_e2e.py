@@ -26,6 +26,7 @@ from test_order_flow_e2e import (
     application_filed,
     cosigned,
     deposit_in,
+    every_chat_reads_well,
     lines,
     newest,
     pick_contract,
@@ -149,6 +150,84 @@ async def invoice_refused_then_signed_and_issued(demo: Sandbox, rep: SteadyUser)
     assert "Customer credit: good" in card, "paid up: back to good"
 
 
+async def commission_checked_approved_paid(demo: Sandbox) -> None:
+    """February's sheet: 2 % of the ¥33,360.00 paid in February, less the interest the late
+    instalment accrued on February's days at 6 %: ¥20,000.00 for 02-01..02-02, then
+    ¥2,480.00 for 02-03..02-05 → 47,440 × 0.06 ÷ 365 = ¥7.80."""
+    desk, accountant = user_of(demo, DESK), user_of(demo, ACCOUNTANT)
+    at("2027-02-27", demo)  # Saturday, February's last working day
+    assert await demo.run_job("reconciliation_prompt") == 2
+    assert desk.last_text().startswith("📒 Time to reconcile the ledger for 2027-02")
+    assert accountant.last_text().startswith("📒")
+
+    at("2027-03-01", demo)
+    await desk.send("/pending")
+    assert "Commission sheets to file for 2027-02" in desk.last_text()
+    await desk.tap("💼 Zhao Lei · ¥33,360.00")
+    sheet = lines(desk)
+    assert sheet[:3] == [
+        "💼 Commission sheet · Zhao Lei · 2027-02",
+        f"{NUMBER} · {CUSTOMER}",
+        "  · Tue 02-02 ¥17,520.00",
+    ]
+    assert "  ¥33,360.00 × 2 % = ¥667.20; overdue deduction: −¥7.80" in sheet
+    assert "Payable: ¥659.40" in sheet
+    await desk.tap("💾 File")
+    await settle(demo)
+    assert desk.last_text().startswith("Commission sheet filed.")
+
+    for checker, tap in ((ACCOUNTANT, "✅ 审核通过"), (FINANCE_VP, "✅ 审核通过"), (GM, "✅ 批准")):
+        person = user_of(demo, checker)
+        card = newest(person, "💼 提成表 · Zhao Lei · 2027-02")
+        assert "逾期扣款：−¥7.80" in card.text.splitlines()
+        await person.tap(tap, message=card)
+        await settle(demo)
+    assert user_of(demo, REP).last_text().splitlines() == [
+        "💼 Your commission for 2027-02 is approved",
+        "Payable: ¥659.40 (after overdue deductions of ¥7.80)",
+    ]
+    to_pay = newest(accountant, "💼 提成表 · Zhao Lei · 2027-02")
+    assert "✅ 总经理 · Wang Fang" in to_pay.text.splitlines()
+    await accountant.tap("💸 标记已发放", message=to_pay)
+    await settle(demo)
+    assert "💸 已付" in lines(accountant)
+    assert user_of(demo, REP).last_text().startswith("💸 Your commission for 2027-02 is paid")
+
+
+async def month_reconciled(demo: Sandbox) -> None:
+    """The desk confirms February's totals; the accountant's books differ on one line: both
+    confirmed, the difference listed to both and to the finance VP, the department's
+    commission accrued (0.5 % of the year's ¥33,360.00 collected, no targets set)."""
+    desk, accountant = user_of(demo, DESK), user_of(demo, ACCOUNTANT)
+    await desk.send("/pending")
+    await desk.tap("📒 Reconcile the ledger · 2027-02")
+    totals = lines(desk)
+    assert "Payments collected: ¥33,360.00" in totals
+    assert "Outstanding at month end: ¥42,240.00" in totals
+    await desk.tap("✅ Confirm")
+    await settle(demo)
+    assert "✅ Sales desk · Wu Hua · matches" in lines(desk)
+
+    await accountant.send("/pending")
+    await accountant.tap("📒 核对台帐 · 2027-02")
+    await accountant.tap("✏️ 某项数字不符")
+    await accountant.tap("收回货款")
+    await accountant.send("3.3万")
+    assert "  ✏️ 收回货款：¥33,000.00" in lines(accountant)
+    await accountant.tap("✅ 确认")
+    await settle(demo)
+    difference = "  ⚠️ Payments collected: ledger ¥33,360.00, theirs ¥33,000.00"
+    told = desk.last_text().splitlines()
+    assert difference in told
+    assert (
+        "Both sides confirmed; 1 difference to settle between the sales desk and finance." in told
+    )
+    assert "Sales department's commission accrued: ¥166.80 (this year ¥166.80)" in told
+    finance_vp = user_of(demo, FINANCE_VP).last_text().splitlines()
+    assert "  ⚠️ 收回货款：台帐 ¥33,360.00，对方 ¥33,000.00" in finance_vp
+    assert "销售部提成计提：¥166.80（本年累计 ¥166.80）" in finance_vp
+
+
 async def test_money_in_invoice_out_commission_paid_and_the_month_reconciled(
     demo: Sandbox,
 ) -> None:
@@ -157,3 +236,6 @@ async def test_money_in_invoice_out_commission_paid_and_the_month_reconciled(
     await reminded(demo)
     await the_card_counts_interest_and_credit(rep)
     await invoice_refused_then_signed_and_issued(demo, rep)
+    await commission_checked_approved_paid(demo)
+    await month_reconciled(demo)
+    every_chat_reads_well(demo)

@@ -9,11 +9,16 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
+import pytest
 from feed import ACCOUNTANT, Fed
 from harness import FakeClock
 from order_builders import contract_in_force
 from test_forms_dispatcher import window_text
+
+from bot.i18n import make_i18n
+from bot.rendering import Renderer, make_env
 
 DESK = 1008
 DEC_2 = datetime(2026, 12, 2, 2, tzinfo=UTC)
@@ -53,7 +58,7 @@ async def test_the_desk_and_the_accountant_reconcile_november(fed: Fed) -> None:
     assert "✏️ 收到定金：¥19,000.00" in window_text(fed, ACCOUNTANT)
     await fed.click(ACCOUNTANT, "✅")
 
-    assert "已核对完毕。" in window_text(fed, ACCOUNTANT)
+    assert "双方均已确认；销售业务科与财务之间有 1 处差异待核清。" in window_text(fed, ACCOUNTANT)
     (figures,) = rows(
         fed, "SELECT figures FROM reconciliation_confirmations WHERE role = 'accountant'"
     )
@@ -66,3 +71,37 @@ async def test_the_desk_and_the_accountant_reconcile_november(fed: Fed) -> None:
     assert sides[1]["differences"] == [["deposits", "20000.00", "19000.00"]]
     await fed.send(DESK, "/pending")
     assert "Reconcile the ledger" not in str(fed.window(DESK).reply_markup)
+
+
+@pytest.mark.parametrize(
+    ("language", "differences", "outcome"),
+    [
+        ("en", 0, "Reconciled: the sales desk and finance agree."),
+        (
+            "en",
+            2,
+            "Both sides confirmed; 2 differences to settle between the sales desk and finance.",
+        ),
+        ("zh", 0, "已核对完毕：销售业务科与财务账目一致。"),
+        ("zh", 1, "双方均已确认；销售业务科与财务之间有 1 处差异待核清。"),
+    ],
+)
+def test_a_reconciled_month_says_whether_both_sides_agree(
+    language: str, differences: int, outcome: str
+) -> None:
+    i18n = make_i18n("en")
+    with i18n.context(), i18n.use_locale(language):
+        text = Renderer(make_env(i18n, ZoneInfo("Asia/Shanghai"))).render_within(
+            "ledger_reconciliation",
+            {
+                "month": "2027-02",
+                "totals": [["payments", "33360.00"]],
+                "sides": [],
+                "differences": differences,
+                "reconciled": True,
+                "accrual": None,
+                "accrued_total": None,
+                "mine": [],
+            },
+        )
+    assert outcome in text

@@ -211,4 +211,7 @@ async def tell_checkers(
     if role is None:
         return
     people = await uow.people.all()
-    await uow.outbox.add_many([card(p.id, view, record) for p in holding(people, role)], now)
+    final = record.status is SheetStatus.filed and record.step == len(chain(policy)) - 1
+    await uow.outbox.add_many(
+        [card(p.id, view, record, final=final) for p in holding(people, role)], now
+    )

@@ -63,14 +63,20 @@ async def sheet_view(
 
 
 def card(
-    person_id: int, view: SheetView, record: SheetRecord, *, edit: bool = False
+    person_id: int,
+    view: SheetView,
+    record: SheetRecord,
+    *,
+    edit: bool = False,
+    final: bool = False,
 ) -> Notification:
     """A checker's (or the payer's) one-tap card; once acted on, the same message is edited
-    and keeps only its way to the sheet (`acts` False)."""
+    and keeps only its way to the sheet (`acts` False). `final`: the last in the chain
+    approves (批准, the general manager) rather than checks (审核)."""
     return Notification(
         person_id,
         "commission_card",
-        {**sheet_params(view), "acts": not edit},
+        {**sheet_params(view), "acts": not edit, "final": final},
         ref=sheet_ref(record.id),
         edit=edit,
         edit_only=edit,

@@ -125,12 +125,14 @@ async def reconciliation_screen(
 def reconciliation_params(screen: ReconciliationScreen) -> dict[str, object]:
     """The totals, each side's differences, and the accrual once reconciled; money as text."""
     sides: list[dict[str, object]] = []
+    count = 0
     for role in RECONCILERS:
         confirmation = screen.confirmed(role)
         if confirmation is None:
             sides.append({"role": role.value, "name": None, "differences": []})
             continue
         found = differences(screen.totals, confirmation.figures)
+        count += len(found)
         sides.append(
             {
                 "role": role.value,
@@ -143,6 +145,7 @@ def reconciliation_params(screen: ReconciliationScreen) -> dict[str, object]:
         "month": screen.month.strftime("%Y-%m"),
         "totals": [[line, str(value)] for line, value in screen.totals.lines().items()],
         "sides": sides,
+        "differences": count,
         "reconciled": bool(record and record.reconciled),
         "accrual": str(record.accrual) if record and record.accrual is not None else None,
         "accrued_total": str(record.accrued_total)
