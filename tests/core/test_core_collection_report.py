@@ -4,7 +4,7 @@ to each manager for their own scope; on demand for last month or this month."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -20,7 +20,11 @@ from bot.core.payments import Payment
 from bot.core.plans import MonthlyTarget
 from bot.core.policy import Policy
 from bot.core.targets import Actuals, progress_of
-from bot.core.usecases.collection_report import collection_report, send_collection_analysis
+from bot.core.usecases.collection_report import (
+    CATCH_UP_DAYS,
+    collection_report,
+    send_collection_analysis,
+)
 
 D = Decimal
 POLICY = Policy()
@@ -100,10 +104,19 @@ async def test_a_supervisor_never_sees_another_teams_reps() -> None:
     assert sorted(_reps(_params(uow, SAM))) == ["Ray", "Rob"]
 
 
-async def test_nothing_is_sent_on_another_day() -> None:
+async def test_nothing_is_sent_before_the_first_working_day_or_after_the_first_week() -> None:
     uow = await december_world()
-    assert await send_collection_analysis(uow, policy=POLICY, now=NEXT_DAY) == 0
+    before = FIRST_WORKING_DAY - timedelta(days=1)
+    late = FIRST_WORKING_DAY + timedelta(days=CATCH_UP_DAYS)
+    assert await send_collection_analysis(uow, policy=POLICY, now=before) == 0
+    assert await send_collection_analysis(uow, policy=POLICY, now=late) == 0
     assert uow.outbox.recipients() == []
+
+
+async def test_a_worker_down_on_the_first_working_day_catches_up_the_next_day_once() -> None:
+    uow = await december_world()
+    assert await send_collection_analysis(uow, policy=POLICY, now=NEXT_DAY) == 6
+    assert await send_collection_analysis(uow, policy=POLICY, now=NEXT_DAY) == 0
 
 
 async def test_a_manager_whose_scope_had_nothing_gets_nothing() -> None:

@@ -175,13 +175,19 @@ def _by_reader(
     return {p.id: found[p.id] if p.role in SUBTREE_ANALYSTS else list(figures) for p in recipients}
 
 
+CATCH_UP_DAYS = 7
+
+
 async def send_collection_analysis(uow: UnitOfWork, *, policy: Policy, now: datetime) -> int:
     """On the month's first working day each manager and the finance VP get last month's
     analysis for their scope, once (claimed per person and month in the same transaction as
     the message). One read of the company's contracts serves every recipient; a recipient
-    whose scope had nothing due, received or overdue gets nothing."""
+    whose scope had nothing due, received or overdue gets nothing. A worker down that day
+    catches up within the month's first CATCH_UP_DAYS days (the claims keep it once); later
+    the analysis would be stale news, and the job would read the company every day for it."""
     today = local(now, policy).date()
-    if today != first_working_day(today.year, today.month, policy):
+    first = first_working_day(today.year, today.month, policy)
+    if not first <= today < first + timedelta(days=CATCH_UP_DAYS):
         return 0
     window = month_window(previous_month(today), today)
     people = {p.id: p for p in await uow.people.all()}
