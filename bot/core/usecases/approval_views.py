@@ -288,6 +288,7 @@ def headline_params(view: RequestView, step: ApprovalStep) -> dict[str, Any]:
     terms = view.request.terms
     return {
         "request_id": view.request.id,
+        "kind": view.request.kind,
         "customer": view.customer_name,
         "product": terms.product,
         "amount": str(terms.amount),
