@@ -259,6 +259,7 @@ def schedule_mark_label(code: str) -> str:
 LEDGER_LINE_LABELS = {
     "contracts_signed": N_("Contracts signed"),
     "signed_amount": N_("Amount signed"),
+    "delivered": N_("Deliveries booked"),
     "deposits": N_("Deposits received"),
     "collected": N_("Payments collected"),
     "outstanding": N_("Outstanding at month end"),

@@ -187,6 +187,16 @@ class SqlDeliveries:
         wanted = sorted(s.value for s in statuses)
         return await self._notes([DeliveryNoteRow.status.in_(wanted)], by_id=True)
 
+    async def booked_between(self, start: datetime, end: datetime) -> Sequence[DeliveryNote]:
+        return await self._notes(
+            [
+                DeliveryNoteRow.booked_at >= start,
+                DeliveryNoteRow.booked_at < end,
+                DeliveryNoteRow.status != DeliveryStatus.cancelled.value,
+            ],
+            by_id=True,
+        )
+
     async def _notes(self, where: list[Any], *, by_id: bool = False) -> list[DeliveryNote]:
         rows = list(
             await self._session.scalars(

@@ -467,6 +467,7 @@ class DeliveryNoteRow(Base):
     __table_args__ = (
         UniqueConstraint("contract_id", "seq"),
         Index("ix_delivery_notes_status", "status", "id"),  # the delivery queues
+        Index("ix_delivery_notes_booked_at", "booked_at"),  # a month's deliveries booked
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -501,6 +501,11 @@ class DeliveryRepo(Protocol):
         """The notes in these statuses, oldest first (the delivery queues)."""
         ...
 
+    async def booked_between(self, start: datetime, end: datetime) -> Sequence[DeliveryNote]:
+        """The notes finance booked from `start` to before `end`, not cancelled, in one read:
+        a month's deliveries for the reconciliation."""
+        ...
+
 
 class WorkOrderRepo(Protocol):
     async def add(

@@ -23,6 +23,7 @@ class LedgerTotals:
 
     contracts_signed: Decimal  # how many contracts came into force in the month
     signed_amount: Decimal
+    delivered: Decimal  # the delivery notes finance booked in the month, at the contract prices
     deposits: Decimal  # received in the month
     collected: Decimal  # payments paid in the month
     outstanding: Decimal  # at the month's end, on contracts in force or closed

@@ -295,6 +295,15 @@ class FakeDeliveries:
     async def in_status(self, statuses: Collection[DeliveryStatus]) -> Sequence[DeliveryNote]:
         return sorted((n for n in self.rows.values() if n.status in statuses), key=lambda n: n.id)
 
+    async def booked_between(self, start: datetime, end: datetime) -> Sequence[DeliveryNote]:
+        return [
+            n
+            for _id, n in sorted(self.rows.items())
+            if n.booked_at is not None
+            and start <= n.booked_at < end
+            and n.status is not DeliveryStatus.cancelled
+        ]
+
     async def delivered(self, contract_ids: Collection[int]) -> dict[int, tuple[Decimal, ...]]:
         contracts = self.contracts()
         return {

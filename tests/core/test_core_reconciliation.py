@@ -20,7 +20,9 @@ from bot.core.reconciliation import (
 )
 
 D = Decimal
-LEDGER = LedgerTotals(D(3), D("300000.00"), D("60000.00"), D("125000.00"), D(0), D(0))
+LEDGER = LedgerTotals(
+    D(3), D("300000.00"), D("90000.00"), D("60000.00"), D("125000.00"), D(0), D(0)
+)
 
 
 def test_only_the_lines_that_differ_are_listed_in_the_ledger_s_order() -> None:

@@ -15,6 +15,7 @@ from follow_on_world import DEE, contract_world
 from refusals import assert_refused
 from routine_fakes import RoutineUnitOfWork
 
+from bot.core.deliveries import DeliveryNote, DeliveryStatus
 from bot.core.errors import NotAllowed
 from bot.core.orders import PaymentMethod
 from bot.core.payments import PaymentDraft
@@ -28,10 +29,23 @@ NOVEMBER = date(2026, 11, 1)
 DEC_1 = datetime(2026, 12, 1, 2, tzinfo=UTC)
 
 
+def booked_note(note_id: int, contract_id: int, pumps: int, at: datetime) -> DeliveryNote:
+    return DeliveryNote(
+        note_id, contract_id, note_id, (D(pumps),), DeliveryStatus.booked, DEE, at, booked_at=at
+    )
+
+
 async def november() -> RoutineUnitOfWork:
+    """Two notes booked: 4 pumps on 11-28, and 3 at 01:00 on 12-01 in Shanghai (17:00 UTC on
+    11-30), which is December's."""
     uow, contract_id = await contract_world()
     draft = PaymentDraft(contract_id, D(1000), date(2026, 11, 25), PaymentMethod.cash, "C-1")
     await uow.payments.add(draft, recorded_by=ACE, now=DEC_1)
+    for note in (
+        booked_note(1, contract_id, 4, datetime(2026, 11, 28, 2, tzinfo=UTC)),
+        booked_note(2, contract_id, 3, datetime(2026, 11, 30, 17, tzinfo=UTC)),
+    ):
+        uow.deliveries.rows[note.id] = note
     uow.baseline()
     return uow
 
@@ -45,8 +59,9 @@ def confirm(uow: RoutineUnitOfWork, actor: int, **figures: Decimal) -> object:
 async def test_the_month_s_totals_come_from_the_ledger() -> None:
     uow = await november()
     totals = await reconciliation.month_totals(uow, NOVEMBER, POLICY)
+    # delivered: 4 pumps × 1,000.00 booked in November (the second note is December's);
     # outstanding at 11-30: 10,000 - 3,000 - 1,000; nothing due before December
-    assert totals == LedgerTotals(D(1), D(10000), D(3000), D(1000), D(6000), D(0))
+    assert totals == LedgerTotals(D(1), D(10000), D(4000), D(3000), D(1000), D(6000), D(0))
 
 
 async def test_both_sides_confirm_the_differences_are_told_and_the_department_accrues() -> None:

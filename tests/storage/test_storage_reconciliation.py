@@ -13,6 +13,7 @@ from test_storage_approvals import add_customer, org  # noqa: F401 - org is a fi
 from test_storage_contracts import add_contract
 
 from bot.core.contracts import ContractStatus
+from bot.core.deliveries import DeliveryStatus
 from bot.core.orders import Deposit, PaymentMethod
 from bot.core.reconciliation import Confirmation
 from bot.core.roles import Role
@@ -68,3 +69,29 @@ async def test_the_month_s_new_contracts_and_deposits(
         deposits = await uow.deals.deposits_between(MAY, date(2026, 5, 31))
     assert [c.id for c in signed] == [inside.id]
     assert deposits == [D(500)]
+
+
+async def test_the_month_s_booked_deliveries_in_one_read(
+    sessionmaker: Sessions,
+    org: dict[str, int],  # noqa: F811
+) -> None:
+    """Booked in May (Shanghai), booked the first hour of June, and booked in May but then
+    cancelled: only the first is May's."""
+    contract = await add_contract(sessionmaker, org)
+    booked = {
+        datetime(2026, 5, 31, 15, tzinfo=UTC): DeliveryStatus.booked,  # 23:00 on 05-31
+        datetime(2026, 5, 31, 16, tzinfo=UTC): DeliveryStatus.booked,  # 00:00 on 06-01
+        datetime(2026, 5, 10, 2, tzinfo=UTC): DeliveryStatus.cancelled,
+    }
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        for at, status in booked.items():
+            note = await uow.deliveries.add(
+                contract.id, lines=[D(1), D(0)], filed_by=org["sup"], now=NOW
+            )
+            moved = replace(note, status=status, booked_by=org["sup"], booked_at=at)
+            assert await uow.deliveries.save(moved, expected=DeliveryStatus.filed)
+        await uow.commit()
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        start = datetime(2026, 4, 30, 16, tzinfo=UTC)  # May 1st in Shanghai
+        found = await uow.deliveries.booked_between(start, datetime(2026, 5, 31, 16, tzinfo=UTC))
+    assert [(n.seq, n.lines) for n in found] == [(1, (D(1), D(0)))]

@@ -74,16 +74,32 @@ async def month_totals(uow: UnitOfWork, month: date, policy: Policy) -> LedgerTo
     """The ledger's totals for the month, each from one read (or a batched one)."""
     first, last = month_start(month), month_end(month)
     start = datetime.combine(first, time(), tzinfo=policy.tz)
-    signed = await uow.contracts.cosigned_between(start, start + timedelta(days=last.day))
+    end = start + timedelta(days=last.day)
+    signed = await uow.contracts.cosigned_between(start, end)
     collected = await uow.payments.paid_between(first, last)
     outstanding, late = await _owed_at(uow, last)
     return LedgerTotals(
         contracts_signed=Decimal(len(signed)),
         signed_amount=to_cent(_sum([c.amount for c in signed])),
+        delivered=to_cent(await _delivered(uow, start, end)),
         deposits=to_cent(_sum(list(await uow.deals.deposits_between(first, last)))),
         collected=to_cent(_sum([p.amount for p in collected])),
         outstanding=to_cent(outstanding),
         overdue=to_cent(late),
+    )
+
+
+async def _delivered(uow: UnitOfWork, start: datetime, end: datetime) -> Decimal:
+    """What the notes booked in the month delivered, at their contracts' prices (two reads)."""
+    notes = await uow.deliveries.booked_between(start, end)
+    contracts = {c.id: c for c in await uow.contracts.by_ids({n.contract_id for n in notes})}
+    return _sum(
+        [
+            line.amount_of(quantity)
+            for note in notes
+            if (contract := contracts.get(note.contract_id)) is not None
+            for line, quantity in zip(contract.lines, note.lines, strict=True)
+        ]
     )
 
 
