@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.core.customers import Customer, CustomerStatus
-from bot.core.policy import Pool, PolicyError, parse_policy
+from bot.core.policy import PolicyError, Pool, parse_policy
 from bot.core.pool import (
     ClaimFacts,
     PoolRefused,
@@ -115,7 +115,7 @@ def test_the_pool_policy_is_read_and_checked() -> None:
         45,
         2,
     )
-    with pytest.raises(PolicyError, match="pool.enabled"):
+    with pytest.raises(PolicyError, match=r"pool\.enabled"):
         parse_policy({"pool": {"enabled": "yes"}})
-    with pytest.raises(PolicyError, match="pool.warn_days_before"):
+    with pytest.raises(PolicyError, match=r"pool\.warn_days_before"):
         parse_policy({"pool": {"idle_days": 5, "warn_days_before": 5}})
