@@ -210,3 +210,9 @@ class DeliveryNoteSG(StatesGroup):
     quantity = State()
     confirm = State()
     done = State()
+
+
+class PoolSG(StatesGroup):
+    list = State()
+    card = State()
+    assign = State()

@@ -13,7 +13,7 @@ from bot.core.customer_rules import customer_search
 from bot.core.customers import Customer, CustomerStatus
 from bot.core.pool import CLAIMED, POOLABLE
 from storage.batches import id_batches
-from storage.customer_repos import OWNED, customer_of, search_matches
+from storage.customer_repos import OWNED, contains, customer_of, search_matches
 from storage.tables import CustomerEventRow, CustomerRow
 
 _POOLABLE = [status.value for status in POOLABLE]
@@ -84,7 +84,10 @@ class SqlCustomerPool:
     async def listed(
         self, query: str | None, offset: int, limit: int
     ) -> tuple[Sequence[Customer], int]:
-        matches = [POOLED, search_matches(customer_search(query))] if query else [POOLED]
+        matches: list[ColumnElement[bool]] = [POOLED]
+        if query:
+            region = func.lower(CustomerRow.region).like(contains(query.lower()), escape="\\")
+            matches.append(or_(search_matches(customer_search(query)), region))
         total = await self._session.scalar(
             select(func.count()).select_from(CustomerRow).where(*matches)
         )

@@ -28,6 +28,7 @@ POOL_READERS = CLAIMERS | ASSIGNERS
 RETURNED = "pool_returned"
 CLAIMED = "pool_claimed"
 ASSIGNED = "pool_assigned"
+POOL_MOVES = (RETURNED, CLAIMED, ASSIGNED)
 
 
 class PoolStage(StrEnum):

@@ -65,7 +65,8 @@ class FakeCustomerPool:
         found = [
             c
             for c in self.customers().values()
-            if c.pooled_at is not None and (not query or query.lower() in c.name.lower())
+            if c.pooled_at is not None
+            and (not query or query.lower() in f"{c.name} {c.region or ''}".lower())
         ]
         found.sort(key=lambda c: (c.pooled_at, c.id), reverse=True)
         return [replace(c) for c in found[offset : offset + limit]], len(found)
