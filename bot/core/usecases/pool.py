@@ -35,7 +35,7 @@ from bot.core.ports import UnitOfWork
 from bot.core.usecases.guards import active_person
 
 PAGE_SIZE = 8
-LISTED_IN_NOTICE = 12  # per list in the owner's message: 2 × 12 names of 100 fit 4,096
+LISTED_IN_NOTICE = 8  # per list in the owner's message: 16 names of 100 emoji fit 4,096
 
 
 def _day_start(day: date, policy: Policy) -> datetime:
@@ -81,7 +81,7 @@ async def _warn(uow: UnitOfWork, due: list[Customer], policy: Policy) -> list[Cu
     return [c for c in due if c.id in claimed]
 
 
-def _listed(customers: Sequence[Customer], policy: Policy) -> dict[str, object]:
+def notice_list(customers: Sequence[Customer], policy: Policy) -> dict[str, object]:
     shown = customers[:LISTED_IN_NOTICE]
     return {
         "items": [
@@ -113,8 +113,8 @@ async def _tell_owners(
             owner_id,
             "pool_notice",
             {
-                "returned": _listed(gone, policy),
-                "warned": _listed(soon, policy),
+                "returned": notice_list(gone, policy),
+                "warned": notice_list(soon, policy),
                 "idle_days": policy.pool.idle_days,
             },
         )
