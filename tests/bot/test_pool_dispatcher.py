@@ -44,7 +44,8 @@ async def pool_minghua(fed: Fed) -> None:
     ((customer_id,),) = query(fed, f"SELECT id FROM customers WHERE name = '{MINGHUA}'")
     ((owner_id,),) = query(fed, f"SELECT id FROM people WHERE telegram_id = {REP}")
     async with fed.uow() as uow:
-        assert isinstance(customer_id, int) and isinstance(owner_id, int)
+        assert isinstance(customer_id, int)
+        assert isinstance(owner_id, int)
         await uow.pool.take(customer_id, owner_id, NOW - timedelta(days=31), from_pool=False)
         await uow.commit()
     async with fed.uow() as uow:

@@ -66,7 +66,8 @@ async def test_the_sweep_reads_the_idle_and_moves_them_unless_visited_meanwhile(
         page, total = await uow.pool.listed(None, 0, 8)
         assert ([c.id for c in page], total) == ([idle.id], 1)
         assert await uow.pool.open_count(rep.id) == 4  # visited, taken late, won, raced
-    assert visited.id not in moved and taken_late.id not in moved
+    assert visited.id not in moved
+    assert taken_late.id not in moved
 
 
 async def test_a_warning_is_claimed_once_per_return_day(sessionmaker: Sessions) -> None:
