@@ -11,6 +11,7 @@ from bot.core.customers import SEARCH_MAX
 from bot.ui.inputs import text_field
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list, text_up_to
+from dialogs.common import turn_page
 from dialogs.pool import getters, handlers
 from dialogs.states import PoolSG
 
@@ -26,8 +27,8 @@ def pool_dialog() -> Dialog:
             text_field("q", text_up_to(SEARCH_MAX), handlers.on_search),
             choice_list("items", "pc", handlers.on_open),
             Row(
-                Button(Label("◀ Newer"), id="prev", on_click=handlers.on_page, when="has_prev"),
-                Button(Label("Older ▶"), id="next", on_click=handlers.on_page, when="has_next"),
+                Button(Label("◀ Newer"), id="prev", on_click=turn_page, when="has_prev"),
+                Button(Label("Older ▶"), id="next", on_click=turn_page, when="has_next"),
             ),
             Cancel(Label("Close")),
             state=PoolSG.list,

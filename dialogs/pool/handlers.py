@@ -21,11 +21,6 @@ async def on_search(
     manager.dialog_data.update(query=query, page=0)
 
 
-async def on_page(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    step = 1 if button.widget_id == "next" else -1
-    manager.dialog_data["page"] = max(0, int(manager.dialog_data.get("page", 0)) + step)
-
-
 async def on_open(
     callback: CallbackQuery, _w: Select[int], manager: DialogManager, customer_id: int
 ) -> None:

@@ -12,7 +12,7 @@ from routine_fakes import W, make_customer, routine_world
 from bot.core.errors import NotAllowed, NotFound
 from bot.core.policy import Policy, Pool
 from bot.core.pool import ASSIGNED, CLAIMED, RETURNED, PoolRefused
-from bot.core.usecases import customer_register, pool
+from bot.core.usecases import customer_register, customers, pool
 
 NOW = datetime(2026, 12, 2, 2, tzinfo=UTC)  # Wednesday 10:00 in Shanghai
 POLICY = Policy()
@@ -21,7 +21,14 @@ CREATED = datetime(2026, 9, 1, 2, tzinfo=UTC)
 
 def world():  # type: ignore[no-untyped-def]
     return routine_world(
-        make_customer(1, ROB, "Idle 30 days", last_visit_on=date(2026, 11, 2), created_at=CREATED),
+        make_customer(
+            1,
+            ROB,
+            "Idle 30 days",
+            last_visit_on=date(2026, 11, 2),
+            created_at=CREATED,
+            confirmed_at=CREATED,  # so only the pool keeps its last owner from marking it won
+        ),
         make_customer(2, ROB, "Idle 27 days", last_visit_on=date(2026, 11, 5), created_at=CREATED),
         make_customer(
             3, ROB, "Visited lately", last_visit_on=date(2026, 11, 20), created_at=CREATED
@@ -165,3 +172,12 @@ async def test_the_duplicate_check_names_the_pool() -> None:
         uow, actor_id=RAY, name="Idle 30 days", phone=None
     )
     assert (hit.pooled, hit.owner_name, hit.visible) == (True, "", False)
+
+
+async def test_the_pooled_card_offers_its_last_owner_nothing_to_do() -> None:
+    uow = await pooled_world()
+    view = await customers.customer_view(uow, ROB, 1)
+    assert view["actions"] == customer_register.CardActions(
+        visit=False, confirm=False, manage=False, hand_over=False, edit=False, win=False
+    )
+    assert [e.action for e in view["history"]][:1] == [RETURNED]

@@ -245,7 +245,9 @@ def card_actions(actor: Person, customer: Customer, *, team: bool) -> CardAction
         manage=manages,
         hand_over=manages and customer.status is CustomerStatus.won,
         edit=team and may_edit(actor, customer),
-        win=actor.id == customer.owner_id and CustomerStatus.won in next_statuses(customer),
+        win=team
+        and actor.id == customer.owner_id
+        and CustomerStatus.won in next_statuses(customer),
     )
 
 
