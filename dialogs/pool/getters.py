@@ -4,7 +4,6 @@ from typing import Any
 
 from aiogram_dialog import DialogManager
 
-from bot.core.pool import ASSIGNERS, CLAIMERS
 from bot.core.usecases import pool
 from bot.labels import pick_label
 from bot.ui.fit import WINDOW_LIMIT
@@ -44,22 +43,22 @@ async def list_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
 
 
 async def card_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
-    person = person_of(dialog_manager)
-    uow, policy = uow_of(dialog_manager), policy_of(dialog_manager)
-    customer = await pool.pooled_customer(
-        uow, person.id, int(dialog_manager.dialog_data["customer"])
+    card = await pool.pool_card(
+        uow_of(dialog_manager),
+        person_of(dialog_manager).id,
+        int(dialog_manager.dialog_data["customer"]),
+        policy=policy_of(dialog_manager),
+        now=now_of(dialog_manager),
     )
-    previous = await uow.people.get(customer.owner_id)
-    today = now_of(dialog_manager).astimezone(policy.tz).date()
     view = {
-        "customer": customer,
-        "previous": previous.full_name if previous else "—",
-        "blocked_until": pool.reclaim_note(customer, person.id, policy, today),
+        "customer": card.customer,
+        "previous": card.previous,
+        "blocked_until": card.blocked_until,
     }
     return {
         "card": renderer_of(dialog_manager).render_within("pool_card", view, WINDOW_LIMIT),
-        "can_claim": person.role in CLAIMERS,
-        "can_assign": person.role in ASSIGNERS,
+        "can_claim": card.may_claim,
+        "can_assign": card.may_assign,
     }
 
 

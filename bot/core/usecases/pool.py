@@ -246,3 +246,29 @@ def reclaim_note(customer: Customer, actor_id: int, policy: Policy, today: date)
         return None
     until = reclaim_until(customer.pooled_at, policy.pool, policy.tz)
     return until if today < until else None
+
+
+@dataclass(frozen=True, slots=True)
+class PoolCard:
+    customer: Customer
+    previous: str  # the last owner's name
+    blocked_until: date | None  # for the last owner: the day the reclaim block ends
+    may_claim: bool
+    may_assign: bool
+
+
+async def pool_card(
+    uow: UnitOfWork, actor_id: int, customer_id: int, *, policy: Policy, now: datetime
+) -> PoolCard:
+    """A pooled customer's card and what the reader may do with it (`claim`, `assign`)."""
+    actor = await _reader(uow, actor_id)
+    customer = await pooled_customer(uow, actor_id, customer_id)
+    previous = await uow.people.get(customer.owner_id)
+    today = local(now, policy).date()
+    return PoolCard(
+        customer,
+        previous.full_name if previous else "—",
+        reclaim_note(customer, actor.id, policy, today),
+        may_claim=actor.role in CLAIMERS,
+        may_assign=actor.role in ASSIGNERS,
+    )
