@@ -6,53 +6,8 @@ owns Minghua; Chen Jing (SUPERVISOR) is his supervisor, Liu Yang (MANAGER) hers.
 
 from __future__ import annotations
 
-import sqlite3
-from datetime import timedelta
-
 from feed import MANAGER, REP, REP_ZH, SUPERVISOR, Fed
-from harness import FakeClock
-
-from bot.core.policy import Policy
-from bot.core.usecases.pool import sweep_pool
-
-NOW = FakeClock()()
-MINGHUA = "Minghua Trading Co., Ltd."
-
-
-def query(fed: Fed, sql: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(fed.db_path) as db:
-        return list(db.execute(sql))
-
-
-def alert(fed: Fed, callback_id: str) -> str:
-    answer = fed.answer(callback_id)
-    assert answer is not None
-    return str(answer.text)
-
-
-def owner_of(fed: Fed, name: str) -> object:
-    ((owner, pooled),) = query(
-        fed,
-        "SELECT p.telegram_id, c.pooled_at FROM customers c JOIN people p ON p.id = c.owner_id"
-        f" WHERE c.name = '{name}'",
-    )
-    return owner, pooled is not None
-
-
-async def pool_minghua(fed: Fed) -> None:
-    """Minghua taken 31 days ago and never visited: the sweep returns it today."""
-    ((customer_id,),) = query(fed, f"SELECT id FROM customers WHERE name = '{MINGHUA}'")
-    ((owner_id,),) = query(fed, f"SELECT id FROM people WHERE telegram_id = {REP}")
-    async with fed.uow() as uow:
-        assert isinstance(customer_id, int)
-        assert isinstance(owner_id, int)
-        await uow.pool.take(customer_id, owner_id, NOW - timedelta(days=31), from_pool=False)
-        await uow.commit()
-    async with fed.uow() as uow:
-        assert await sweep_pool(uow, policy=Policy(), now=NOW) == 1
-    async with fed.uow() as uow:  # run twice, send once
-        assert await sweep_pool(uow, policy=Policy(), now=NOW) == 0
-    assert owner_of(fed, MINGHUA) == (REP, True)
+from pool_builders import MINGHUA, alert, owner_of, pool_minghua, query
 
 
 async def test_a_pooled_customer_leaves_its_owner_and_another_claims_it(fed: Fed) -> None:
