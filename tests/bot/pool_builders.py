@@ -45,7 +45,7 @@ async def pool_minghua(fed: Fed) -> None:
         await uow.pool.take(customer_id, owner_id, NOW - timedelta(days=31), from_pool=False)
         await uow.commit()
     async with fed.uow() as uow:
-        assert await sweep_pool(uow, policy=Policy(), now=NOW) == 1
+        assert await sweep_pool(uow, policy=Policy(), now=NOW) == 2  # the owner, his supervisor
     async with fed.uow() as uow:  # run twice, send once
         assert await sweep_pool(uow, policy=Policy(), now=NOW) == 0
     assert owner_of(fed, MINGHUA) == (REP, True)

@@ -17,10 +17,11 @@ async def test_an_idle_customer_goes_to_the_pool_and_is_claimed(demo: Sandbox) -
     await rep.tap("💾 Save")
 
     demo.clock.advance(days=30)
-    assert await demo.run_job("pool") == 1
+    assert await demo.run_job("pool") == 2
     assert "1 customer went back to the customer pool: no visit or call in 30 days." in (
         rep.last_text()
     )
+    assert "• Pearl River Pumps · Zhao Lei" in supervisor.last_text()
 
     await supervisor.send("/pool")
     await supervisor.tap("Pearl River Pumps")

@@ -10,8 +10,9 @@ import pytest
 
 from bot.core.customers import Customer, CustomerStatus
 from bot.core.deals import CUSTOMER_NAME_MAX
+from bot.core.models import NAME_MAX
 from bot.core.policy import Policy
-from bot.core.usecases.pool import notice_list
+from bot.core.usecases.pool import LISTED_IN_NOTICE, notice_list
 from bot.i18n import make_i18n
 from bot.rendering import Renderer, make_env
 from bot.ui.fit import MESSAGE_LIMIT, visible_length
@@ -51,3 +52,15 @@ def test_the_owners_pool_notice_fits_at_its_longest(renderer: Renderer, fill: st
     text = renderer.render("notifications/pool_notice", **params)
     assert visible_length(text) <= MESSAGE_LIMIT
     assert "492" in text  # "… and 492 more"
+
+
+@pytest.mark.parametrize("fill", ["x", "🌊"])
+def test_the_keepers_team_notice_fits_at_its_longest(renderer: Renderer, fill: str) -> None:
+    many = customers(500, fill)
+    params = {
+        "returned": notice_list(many, Policy()),
+        "owners": [fill * NAME_MAX] * LISTED_IN_NOTICE,
+        "idle_days": 3650,
+    }
+    text = renderer.render("notifications/pool_team_notice", **params)
+    assert visible_length(text) <= MESSAGE_LIMIT

@@ -46,7 +46,13 @@ async def test_the_sweep_returns_at_the_boundary_and_warns_before_it() -> None:
 
     assert uow.customers[1].pooled_at == NOW
     assert [uow.customers[i].pooled_at for i in (2, 3, 4, 5)] == [None] * 4
-    assert sent == 2  # one message per owner
+    assert sent == 3  # one message per owner, and Sue's for her team's returned customer
+    (sue,) = uow.outbox.sent_to(SUE)
+    assert sue.template == "pool_team_notice"
+    assert (sue.params["returned"]["items"][0]["name"], sue.params["owners"]) == (
+        "Idle 30 days",
+        ["Rob"],
+    )
     (rob,) = uow.outbox.sent_to(ROB)
     assert rob.template == "pool_notice"
     assert [i["name"] for i in rob.params["returned"]["items"]] == ["Idle 30 days"]
@@ -61,7 +67,7 @@ async def test_the_warning_is_sent_once_and_a_visit_starts_a_new_spell() -> None
     uow = world()
     await pool.sweep_pool(uow, policy=POLICY, now=NOW)
     uow.outbox.queued.clear()
-    assert await pool.sweep_pool(uow, policy=POLICY, now=NOW + timedelta(days=1)) == 1
+    assert await pool.sweep_pool(uow, policy=POLICY, now=NOW + timedelta(days=1)) == 2  # + Sid
     (ray,) = uow.outbox.sent_to(RAY)  # day 30 for Ray's customer: returned, not warned again
     assert ray.params["warned"]["items"] == []
     assert uow.outbox.sent_to(ROB) == []

@@ -32,6 +32,7 @@ from bot.core.pool import (
     return_day,
 )
 from bot.core.ports import UnitOfWork
+from bot.core.usecases.customer_register import register_keeper
 from bot.core.usecases.guards import active_person
 
 PAGE_SIZE = 8
@@ -102,7 +103,9 @@ async def _tell_owners(
     policy: Policy,
     now: datetime,
 ) -> int:
-    """One message per owner with what was warned of and what went to the pool."""
+    """One message per active owner with what was warned of and what went to the pool, and one
+    per keeper of the register (the owner's supervisor) naming their team's returned ones."""
+    people = {p.id: p for p in await uow.people.all()}
     by_owner: dict[int, tuple[list[Customer], list[Customer]]] = defaultdict(lambda: ([], []))
     for customer in returned:
         by_owner[customer.owner_id][0].append(customer)
@@ -119,10 +122,36 @@ async def _tell_owners(
             },
         )
         for owner_id, (gone, soon) in sorted(by_owner.items())
+        if owner_id in people and people[owner_id].active
     ]
+    notices += _keeper_notices(returned, people, policy)
     await uow.outbox.add_many(notices, now)
     await uow.commit()
     return len(notices)
+
+
+def _keeper_notices(
+    returned: list[Customer], people: dict[int, Person], policy: Policy
+) -> list[Notification]:
+    everyone = list(people.values())
+    team: dict[int, list[Customer]] = defaultdict(list)
+    for customer in returned:
+        owner = people.get(customer.owner_id)
+        keeper = register_keeper(owner, everyone) if owner else None
+        if keeper is not None:
+            team[keeper.id].append(customer)
+    return [
+        Notification(
+            keeper_id,
+            "pool_team_notice",
+            {
+                "returned": notice_list(customers, policy),
+                "owners": [people[c.owner_id].full_name for c in customers[:LISTED_IN_NOTICE]],
+                "idle_days": policy.pool.idle_days,
+            },
+        )
+        for keeper_id, customers in sorted(team.items())
+    ]
 
 
 @dataclass(frozen=True, slots=True)
