@@ -17,7 +17,7 @@ from bot.core.customers import (
     Visit,
     VisitDraft,
 )
-from storage.batches import id_batches
+from storage.batches import bulk_insert, id_batches
 from storage.tables import CustomerEventRow, CustomerRow, VisitRow
 
 CUSTOMER_FIELDS = (
@@ -176,6 +176,12 @@ class SqlCustomerEvents:
 
     async def add(self, event: CustomerEvent) -> None:
         self._session.add(CustomerEventRow(**asdict(event)))
+
+    async def add_many(self, events: Sequence[CustomerEvent]) -> None:
+        if events:  # one executemany, not an INSERT per row
+            await self._session.execute(
+                bulk_insert(CustomerEventRow), [asdict(event) for event in events]
+            )
 
     async def for_customer(self, customer_id: int) -> Sequence[CustomerEvent]:
         rows = await self._session.scalars(

@@ -220,6 +220,9 @@ class FakeCustomerEvents:
     async def add(self, event: CustomerEvent) -> None:
         self.rows.append(replace(event))
 
+    async def add_many(self, events: Sequence[CustomerEvent]) -> None:
+        self.rows.extend(replace(event) for event in events)
+
     async def for_customer(self, customer_id: int) -> Sequence[CustomerEvent]:
         return [replace(e) for e in self.rows if e.customer_id == customer_id]
 

@@ -8,15 +8,19 @@ import asyncio
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
+import pytest
 from dbtools import NOW, Sessions, add_person, statements
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core.customers import Customer, CustomerEvent, CustomerStatus
+from bot.core.policy import Policy
 from bot.core.pool import CLAIMED
 from bot.core.roles import Role
+from bot.core.usecases.pool import sweep_pool
 from storage.uow import SqlUnitOfWork
 
 DAY = timedelta(days=1)
+SWEEP_STATEMENTS = 12
 LAST_DAY = date(2026, 2, 1)  # idle since this day or earlier
 BOUND = datetime(2026, 2, 1, 16, tzinfo=NOW.tzinfo)  # Shanghai's midnight after it, in UTC
 
@@ -123,3 +127,25 @@ async def test_of_ten_claims_at_once_one_wins_and_the_count_reads_it(
         assert (taken.owner_id, taken.pooled_at, taken.taken_at) == (winner, None, NOW)
         assert await uow.pool.claims_since(winner, NOW - DAY) == 1
         assert await uow.pool.claims_since(winner, NOW + DAY) == 0
+
+
+async def sweep_statements(sessionmaker: Sessions, engine: AsyncEngine, idle: int) -> int:
+    sup = await add_person(sessionmaker, 1, role=Role.supervisor)
+    reps = [await add_person(sessionmaker, 2 + i, role=Role.rep, reports_to=sup.id) for i in (0, 1)]
+    for n in range(idle):
+        owner = reps[n % 2].id
+        await add(sessionmaker, owner, f"Gone {n}", NOW - 40 * DAY)
+        await add(sessionmaker, owner, f"Soon {n}", NOW - 28 * DAY)
+    with statements(engine) as seen:
+        async with SqlUnitOfWork(sessionmaker) as uow:
+            assert await sweep_pool(uow, policy=Policy(), now=NOW) == 3  # two reps, their sup
+    return len(seen)
+
+
+@pytest.mark.parametrize("idle", [2, 40])
+async def test_the_sweep_costs_the_same_statements_for_few_or_many(
+    sessionmaker: Sessions, engine: AsyncEngine, idle: int
+) -> None:
+    """Set-based: people, candidates, one move, one warning claim per return day, the history
+    in one executemany, the outbox in one — never a statement per customer."""
+    assert await sweep_statements(sessionmaker, engine, idle) <= SWEEP_STATEMENTS

@@ -69,10 +69,9 @@ async def _return(
     bound = _day_start(last_day + timedelta(days=1), policy)
     moved = await uow.pool.to_pool([c.id for c in due], last_day, bound, now)
     returned = [c for c in due if c.id in moved]
-    for customer in returned:
-        await uow.customer_events.add(
-            CustomerEvent(customer.id, RETURNED, None, now, comment=f"from:{customer.owner_id}")
-        )
+    await uow.customer_events.add_many(
+        [CustomerEvent(c.id, RETURNED, None, now, comment=f"from:{c.owner_id}") for c in returned]
+    )
     return returned
 
 
