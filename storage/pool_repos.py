@@ -68,13 +68,22 @@ class SqlCustomerPool:
         return claimed
 
     async def to_pool(
-        self, customer_ids: Collection[int], last_day: date, taken_before: datetime, now: datetime
+        self,
+        customer_ids: Collection[int],
+        last_day: date,
+        taken_before: datetime,
+        now: datetime,
+        *,
+        warned_by: date | None,
     ) -> set[int]:
+        conditions = _idle(last_day, taken_before)
+        if warned_by is not None:
+            conditions.append(CustomerRow.pool_warned_for <= warned_by)
         pooled: set[int] = set()
         for batch in id_batches(customer_ids):
             result = await self._session.execute(
                 update(CustomerRow)
-                .where(CustomerRow.id.in_(batch), *_idle(last_day, taken_before))
+                .where(CustomerRow.id.in_(batch), *conditions)
                 .values(pooled_at=now)
                 .returning(CustomerRow.id)
             )

@@ -73,15 +73,30 @@ def warning_day(active_on: date, pool: Pool) -> date:
 
 def pool_stage(customer: Customer, today: date, pool: Pool, tz: ZoneInfo) -> PoolStage:
     """Where an owned customer stands today. The sweep runs on working days only, so a
-    return day on a Sunday is acted on Monday: the stage is "on or after", never "exactly"."""
+    return day on a Sunday is acted on Monday: the stage is "on or after", never "exactly".
+    No customer returns unwarned: one whose warning was never sent (the bot was down, or
+    the policy shortened `idle_days`) is warned now and returns on the day announced
+    (`announced_day`)."""
     if not pool.enabled or customer.pooled_at is not None or customer.status not in POOLABLE:
         return PoolStage.kept
     active_on = last_activity(customer, tz)
-    if today >= return_day(active_on, pool):
+    due = return_day(active_on, pool)
+    warned = pool.warn_days_before == 0 or (
+        customer.pool_warned_for is not None and customer.pool_warned_for >= due
+    )
+    if warned and today >= max(due, customer.pool_warned_for or due):
         return PoolStage.returns
-    if today >= warning_day(active_on, pool):
+    if not warned and today >= warning_day(active_on, pool):
         return PoolStage.warn
     return PoolStage.kept
+
+
+def announced_day(customer: Customer, today: date, pool: Pool, tz: ZoneInfo) -> date:
+    """The return day the warning names: `return_day`, or `warn_days_before` from today when
+    the warning comes late. Last visit 11-02, warned on time (11-29): 12-02; warned only on
+    12-04: 12-07."""
+    due = return_day(last_activity(customer, tz), pool)
+    return max(due, today + timedelta(days=pool.warn_days_before))
 
 
 def idle_since(today: date, days: int) -> date:

@@ -139,9 +139,16 @@ class CustomerPool(Protocol):
         ...
 
     async def to_pool(
-        self, customer_ids: Collection[int], last_day: date, taken_before: datetime, now: datetime
+        self,
+        customer_ids: Collection[int],
+        last_day: date,
+        taken_before: datetime,
+        now: datetime,
+        *,
+        warned_by: date | None,
     ) -> set[int]:
-        """Pools those still idle as `idle` reads them (a visit logged meanwhile wins)."""
+        """Pools those still idle as `idle` reads them (a visit logged meanwhile wins) and,
+        with `warned_by`, warned of a return day on or before it."""
         ...
 
     async def listed(

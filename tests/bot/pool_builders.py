@@ -36,7 +36,7 @@ def owner_of(fed: Fed, name: str) -> object:
 
 
 async def pool_minghua(fed: Fed) -> None:
-    """Minghua taken 31 days ago and never visited: the sweep returns it today."""
+    """Minghua taken 31 days ago and never visited: warned three days ago, returned today."""
     ((customer_id,),) = query(fed, f"SELECT id FROM customers WHERE name = '{MINGHUA}'")
     ((owner_id,),) = query(fed, f"SELECT id FROM people WHERE telegram_id = {REP}")
     async with fed.uow() as uow:
@@ -44,8 +44,7 @@ async def pool_minghua(fed: Fed) -> None:
         assert isinstance(owner_id, int)
         await uow.pool.take(customer_id, owner_id, NOW - timedelta(days=31), from_pool=False)
         await uow.commit()
-    async with fed.uow() as uow:
-        assert await sweep_pool(uow, policy=Policy(), now=NOW) == 2  # the owner, his supervisor
-    async with fed.uow() as uow:  # run twice, send once
-        assert await sweep_pool(uow, policy=Policy(), now=NOW) == 0
+    for at, messages in ((NOW - timedelta(days=3), 1), (NOW, 2), (NOW, 0)):
+        async with fed.uow() as uow:  # warned; returned (owner and supervisor told); no more
+            assert await sweep_pool(uow, policy=Policy(), now=at) == messages
     assert owner_of(fed, MINGHUA) == (REP, True)

@@ -16,7 +16,10 @@ async def test_an_idle_customer_goes_to_the_pool_and_is_claimed(demo: Sandbox) -
     await rep.tap("No phone yet")
     await rep.tap("💾 Save")
 
-    demo.clock.advance(days=30)
+    demo.clock.advance(days=27)
+    assert await demo.run_job("pool") == 1
+    assert "goes back to the customer pool soon" in rep.last_text()
+    demo.clock.advance(days=3)
     assert await demo.run_job("pool") == 2
     assert "1 customer went back to the customer pool: no visit or call in 30 days." in (
         rep.last_text()

@@ -49,11 +49,21 @@ class FakeCustomerPool:
         return claimed
 
     async def to_pool(
-        self, customer_ids: Collection[int], last_day: date, taken_before: datetime, now: datetime
+        self,
+        customer_ids: Collection[int],
+        last_day: date,
+        taken_before: datetime,
+        now: datetime,
+        *,
+        warned_by: date | None,
     ) -> set[int]:
         rows = self.customers()
         moved = {
-            i for i in customer_ids if i in rows and self._idle(rows[i], last_day, taken_before)
+            i
+            for i in customer_ids
+            if i in rows
+            and self._idle(rows[i], last_day, taken_before)
+            and (warned_by is None or (rows[i].pool_warned_for or date.max) <= warned_by)
         }
         for customer_id in moved:
             self._set(customer_id, pooled_at=now)

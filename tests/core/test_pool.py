@@ -13,6 +13,7 @@ from bot.core.pool import (
     ClaimFacts,
     PoolRefused,
     PoolStage,
+    announced_day,
     check_claim,
     last_activity,
     pool_stage,
@@ -36,28 +37,46 @@ def customer(**overrides: object) -> Customer:
     return Customer(**{**values, **overrides})  # type: ignore[arg-type]
 
 
+RETURN_DAY = date(2026, 12, 2)  # 30 days after the visit of 11-02
+
+
 @pytest.mark.parametrize(
-    ("today", "stage"),
+    ("today", "unwarned", "warned"),
     [
-        (date(2026, 11, 28), PoolStage.kept),  # idle day 26
-        (date(2026, 11, 29), PoolStage.warn),  # day 27: 3 days before the return
-        (date(2026, 12, 1), PoolStage.warn),  # day 29: still the owner's
-        (date(2026, 12, 2), PoolStage.returns),  # day 30: back to the pool
-        (date(2026, 12, 7), PoolStage.returns),  # a missed sweep catches up
+        (date(2026, 11, 28), PoolStage.kept, PoolStage.kept),  # idle day 26
+        (date(2026, 11, 29), PoolStage.warn, PoolStage.kept),  # day 27: 3 days before
+        (date(2026, 12, 1), PoolStage.warn, PoolStage.kept),  # day 29: still the owner's
+        (RETURN_DAY, PoolStage.warn, PoolStage.returns),  # day 30: back to the pool, if warned
+        (date(2026, 12, 7), PoolStage.warn, PoolStage.returns),  # a missed sweep catches up
     ],
 )
 def test_a_customer_returns_on_its_30th_idle_day_after_a_warning(
-    today: date, stage: PoolStage
+    today: date, unwarned: PoolStage, warned: PoolStage
 ) -> None:
-    assert pool_stage(customer(), today, POOL, TZ) is stage
+    assert pool_stage(customer(), today, POOL, TZ) is unwarned
+    assert pool_stage(customer(pool_warned_for=RETURN_DAY), today, POOL, TZ) is warned
+
+
+def test_a_late_warning_names_a_later_day_and_the_customer_waits_for_it() -> None:
+    late = date(2026, 12, 4)
+    assert announced_day(customer(), date(2026, 11, 29), POOL, TZ) == RETURN_DAY
+    assert announced_day(customer(), late, POOL, TZ) == date(2026, 12, 7)
+    warned_late = customer(pool_warned_for=date(2026, 12, 7))
+    assert pool_stage(warned_late, date(2026, 12, 6), POOL, TZ) is PoolStage.kept
+    assert pool_stage(warned_late, date(2026, 12, 7), POOL, TZ) is PoolStage.returns
+
+
+def test_a_warning_of_an_earlier_spell_does_not_count() -> None:
+    revisited = customer(last_visit_on=date(2026, 11, 20), pool_warned_for=RETURN_DAY)
+    assert pool_stage(revisited, date(2026, 12, 17), POOL, TZ) is PoolStage.warn
 
 
 def test_taking_a_customer_counts_as_activity_in_the_company_zone() -> None:
     # Claimed 2026-11-20 01:00 Shanghai time (still the 19th in UTC), visited 11-02.
     taken = customer(taken_at=datetime(2026, 11, 19, 17, tzinfo=UTC))
     assert last_activity(taken, TZ) == date(2026, 11, 20)
-    assert pool_stage(taken, date(2026, 12, 19), POOL, TZ) is PoolStage.warn
-    assert pool_stage(taken, date(2026, 12, 20), POOL, TZ) is PoolStage.returns
+    assert pool_stage(taken, date(2026, 12, 16), POOL, TZ) is PoolStage.kept
+    assert pool_stage(taken, date(2026, 12, 17), POOL, TZ) is PoolStage.warn
 
 
 def test_a_never_visited_customer_counts_from_its_registration() -> None:

@@ -28,6 +28,7 @@ def world():  # type: ignore[no-untyped-def]
             last_visit_on=date(2026, 11, 2),
             created_at=CREATED,
             confirmed_at=CREATED,  # so only the pool keeps its last owner from marking it won
+            pool_warned_for=date(2026, 12, 2),  # warned on 11-29
         ),
         make_customer(2, ROB, "Idle 27 days", last_visit_on=date(2026, 11, 5), created_at=CREATED),
         make_customer(
@@ -58,7 +59,8 @@ async def test_the_sweep_returns_at_the_boundary_and_warns_before_it() -> None:
     assert [i["name"] for i in rob.params["returned"]["items"]] == ["Idle 30 days"]
     assert rob.params["warned"]["items"] == [{"name": "Idle 27 days", "on": "2026-12-05"}]
     (ray,) = uow.outbox.sent_to(RAY)
-    assert ray.params["warned"]["items"] == [{"name": "Idle 29 days", "on": "2026-12-03"}]
+    # Day 29 but never warned: warned now, and back in the pool three days from now
+    assert ray.params["warned"]["items"] == [{"name": "Idle 29 days", "on": "2026-12-05"}]
     assert uow.customer_events.of(1) == [(RETURNED, None, None, None)]
     assert uow.committed
 
@@ -67,16 +69,21 @@ async def test_the_warning_is_sent_once_and_a_visit_starts_a_new_spell() -> None
     uow = world()
     await pool.sweep_pool(uow, policy=POLICY, now=NOW)
     uow.outbox.queued.clear()
-    assert await pool.sweep_pool(uow, policy=POLICY, now=NOW + timedelta(days=1)) == 2  # + Sid
-    (ray,) = uow.outbox.sent_to(RAY)  # day 30 for Ray's customer: returned, not warned again
-    assert ray.params["warned"]["items"] == []
-    assert uow.outbox.sent_to(ROB) == []
+    assert await pool.sweep_pool(uow, policy=POLICY, now=NOW + timedelta(days=1)) == 0
 
-    uow.customers.rows[2].last_visit_on = date(2026, 11, 25)  # a visit: a new idle spell
-    later = datetime(2026, 12, 22, 2, tzinfo=UTC)  # 27 days after that visit
+    uow.customers.rows[2].last_visit_on = date(2026, 12, 3)  # a visit: a new idle spell
+    assert await pool.sweep_pool(uow, policy=POLICY, now=NOW + timedelta(days=3)) == 2
+    assert [n.template for n in uow.outbox.sent_to(RAY)] == ["pool_notice"]  # and Sid's
+    assert uow.customers[5].pooled_at is not None
+    assert uow.customers[2].pooled_at is None
+
+    uow.outbox.queued.clear()
+    later = datetime(2026, 12, 30, 2, tzinfo=UTC)  # 27 days after that visit
     await pool.sweep_pool(uow, policy=POLICY, now=later)
-    assert [n.params["warned"]["items"][0]["name"] for n in uow.outbox.sent_to(ROB)] == [
-        "Idle 27 days"
+    (rob,) = uow.outbox.sent_to(ROB)
+    assert rob.params["warned"]["items"] == [
+        {"name": "Idle 27 days", "on": "2027-01-02"},
+        {"name": "Visited lately", "on": "2027-01-02"},  # idle since 11-20, never warned
     ]
 
 

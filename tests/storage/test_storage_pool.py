@@ -21,6 +21,7 @@ from storage.uow import SqlUnitOfWork
 
 DAY = timedelta(days=1)
 SWEEP_STATEMENTS = 12
+TODAY = NOW.date()
 LAST_DAY = date(2026, 2, 1)  # idle since this day or earlier
 BOUND = datetime(2026, 2, 1, 16, tzinfo=NOW.tzinfo)  # Shanghai's midnight after it, in UTC
 
@@ -60,7 +61,7 @@ async def test_the_sweep_reads_the_idle_and_moves_them_unless_visited_meanwhile(
         await uow.customers.save(replace(racing, last_visit_on=date(2026, 2, 10)))
         await uow.commit()
     async with SqlUnitOfWork(sessionmaker) as uow:
-        moved = await uow.pool.to_pool([c.id for c in found], LAST_DAY, BOUND, NOW)
+        moved = await uow.pool.to_pool([c.id for c in found], LAST_DAY, BOUND, NOW, warned_by=None)
         await uow.commit()
     assert moved == {idle.id}
     async with SqlUnitOfWork(sessionmaker) as uow:
@@ -92,7 +93,7 @@ async def test_the_pool_is_searched_by_name_and_region(sessionmaker: Sessions) -
     await add(sessionmaker, rep.id, "Minghua", NOW, region="north")
     async with SqlUnitOfWork(sessionmaker) as uow:
         everyone = [c.id for c in await uow.pool.idle(date(2027, 1, 1), NOW + DAY)]
-        await uow.pool.to_pool(everyone, date(2027, 1, 1), NOW + DAY, NOW)
+        await uow.pool.to_pool(everyone, date(2027, 1, 1), NOW + DAY, NOW, warned_by=None)
         await uow.commit()
     async with SqlUnitOfWork(sessionmaker) as uow:
         assert [c.id for c in (await uow.pool.listed("EAST", 0, 8))[0]] == [east.id]
@@ -107,7 +108,7 @@ async def test_of_ten_claims_at_once_one_wins_and_the_count_reads_it(
     racers = [await add_person(sessionmaker, 10 + i, role=Role.rep) for i in range(10)]
     customer = await add(sessionmaker, rep.id, "Idle", NOW - 60 * DAY)
     async with SqlUnitOfWork(sessionmaker) as uow:
-        await uow.pool.to_pool([customer.id], date(2027, 1, 1), NOW, NOW)
+        await uow.pool.to_pool([customer.id], date(2027, 1, 1), NOW, NOW, warned_by=None)
         await uow.commit()
 
     async def claim(person_id: int) -> bool:
@@ -129,17 +130,24 @@ async def test_of_ten_claims_at_once_one_wins_and_the_count_reads_it(
         assert await uow.pool.claims_since(winner, NOW + DAY) == 0
 
 
-async def sweep_statements(sessionmaker: Sessions, engine: AsyncEngine, idle: int) -> int:
+async def sweep_statements(sessionmaker: Sessions, engine: AsyncEngine, idle: int) -> list[int]:
+    """Statements of the sweep that warns `idle` × 2 customers of two reps, then of the one
+    three days later that returns them (the reps and their supervisor told)."""
     sup = await add_person(sessionmaker, 1, role=Role.supervisor)
     reps = [await add_person(sessionmaker, 2 + i, role=Role.rep, reports_to=sup.id) for i in (0, 1)]
     for n in range(idle):
         owner = reps[n % 2].id
         await add(sessionmaker, owner, f"Gone {n}", NOW - 40 * DAY)
         await add(sessionmaker, owner, f"Soon {n}", NOW - 28 * DAY)
-    with statements(engine) as seen:
-        async with SqlUnitOfWork(sessionmaker) as uow:
-            assert await sweep_pool(uow, policy=Policy(), now=NOW) == 3  # two reps, their sup
-    return len(seen)
+    counts = []
+    for at, messages in ((NOW, 2), (NOW + 3 * DAY, 3)):
+        with statements(engine) as seen:
+            async with SqlUnitOfWork(sessionmaker) as uow:
+                assert await sweep_pool(uow, policy=Policy(), now=at) == messages
+        counts.append(len(seen))
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        assert (await uow.pool.listed(None, 0, 8))[1] == 2 * idle
+    return counts
 
 
 @pytest.mark.parametrize("idle", [2, 40])
@@ -148,4 +156,16 @@ async def test_the_sweep_costs_the_same_statements_for_few_or_many(
 ) -> None:
     """Set-based: people, candidates, one move, one warning claim per return day, the history
     in one executemany, the outbox in one — never a statement per customer."""
-    assert await sweep_statements(sessionmaker, engine, idle) <= SWEEP_STATEMENTS
+    assert max(await sweep_statements(sessionmaker, engine, idle)) <= SWEEP_STATEMENTS
+
+
+async def test_an_unwarned_customer_is_not_moved(sessionmaker: Sessions) -> None:
+    rep = await add_person(sessionmaker, 1, role=Role.rep)
+    customer = await add(sessionmaker, rep.id, "Idle", NOW - 60 * DAY)
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        last_day = date(2027, 1, 1)
+        assert await uow.pool.to_pool([customer.id], last_day, NOW, NOW, warned_by=TODAY) == set()
+        await uow.pool.claim_warnings({customer.id: TODAY})
+        assert await uow.pool.to_pool([customer.id], last_day, NOW, NOW, warned_by=TODAY) == {
+            customer.id
+        }

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from bot.core.calendar import at_local, local
@@ -24,6 +24,7 @@ from bot.core.pool import (
     ClaimFacts,
     PoolRefused,
     PoolStage,
+    announced_day,
     check_claim,
     idle_since,
     last_activity,
@@ -58,7 +59,9 @@ async def sweep_pool(uow: UnitOfWork, *, policy: Policy, now: datetime) -> int:
     returned = await _return(
         uow, [c for c in candidates if stages[c.id] is PoolStage.returns], today, policy, now
     )
-    warned = await _warn(uow, [c for c in candidates if stages[c.id] is PoolStage.warn], policy)
+    warned = await _warn(
+        uow, [c for c in candidates if stages[c.id] is PoolStage.warn], today, policy
+    )
     return await _tell_owners(uow, returned, warned, policy, now)
 
 
@@ -67,7 +70,8 @@ async def _return(
 ) -> list[Customer]:
     last_day = idle_since(today, policy.pool.idle_days)
     bound = _day_start(last_day + timedelta(days=1), policy)
-    moved = await uow.pool.to_pool([c.id for c in due], last_day, bound, now)
+    warned_by = today if policy.pool.warn_days_before else None
+    moved = await uow.pool.to_pool([c.id for c in due], last_day, bound, now, warned_by=warned_by)
     returned = [c for c in due if c.id in moved]
     await uow.customer_events.add_many(
         [CustomerEvent(c.id, RETURNED, None, now, comment=f"from:{c.owner_id}") for c in returned]
@@ -75,10 +79,12 @@ async def _return(
     return returned
 
 
-async def _warn(uow: UnitOfWork, due: list[Customer], policy: Policy) -> list[Customer]:
-    days = {c.id: return_day(last_activity(c, policy.tz), policy.pool) for c in due}
+async def _warn(
+    uow: UnitOfWork, due: list[Customer], today: date, policy: Policy
+) -> list[Customer]:
+    days = {c.id: announced_day(c, today, policy.pool, policy.tz) for c in due}
     claimed = await uow.pool.claim_warnings(days)
-    return [c for c in due if c.id in claimed]
+    return [replace(c, pool_warned_for=days[c.id]) for c in due if c.id in claimed]
 
 
 def notice_list(customers: Sequence[Customer], policy: Policy) -> dict[str, object]:
@@ -87,7 +93,9 @@ def notice_list(customers: Sequence[Customer], policy: Policy) -> dict[str, obje
         "items": [
             {
                 "name": c.name,
-                "on": return_day(last_activity(c, policy.tz), policy.pool).isoformat(),
+                "on": (
+                    c.pool_warned_for or return_day(last_activity(c, policy.tz), policy.pool)
+                ).isoformat(),
             }
             for c in shown
         ],
