@@ -13,7 +13,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.clock import Clock
 from bot.core.policy import WEEKDAYS, Policy
 from bot.core.ports import UnitOfWorkFactory
-from bot.core.usecases.pool import sweep_pool
+from bot.core.usecases.pool_sweep import sweep_pool
 from bot.core.usecases.reminders import send_digests, sweep_deadlines
 from bot.core.usecases.routine import (
     evening_prompts,

@@ -9,7 +9,7 @@ from feed import REP, Fed
 from harness import FakeClock
 
 from bot.core.policy import Policy
-from bot.core.usecases.pool import sweep_pool
+from bot.core.usecases.pool_sweep import sweep_pool
 
 NOW = FakeClock()()
 MINGHUA = "Minghua Trading Co., Ltd."

@@ -12,7 +12,7 @@ from bot.core.customers import Customer, CustomerStatus
 from bot.core.deals import CUSTOMER_NAME_MAX
 from bot.core.models import NAME_MAX
 from bot.core.policy import Policy
-from bot.core.usecases.pool import LISTED_IN_NOTICE, notice_list
+from bot.core.usecases.pool_sweep import LISTED_IN_NOTICE, notice_list
 from bot.i18n import make_i18n
 from bot.rendering import Renderer, make_env
 from bot.ui.fit import MESSAGE_LIMIT, visible_length

@@ -12,7 +12,7 @@ from routine_fakes import W, make_customer, routine_world
 from bot.core.errors import NotAllowed, NotFound
 from bot.core.policy import Policy, Pool
 from bot.core.pool import ASSIGNED, CLAIMED, RETURNED, PoolRefused
-from bot.core.usecases import customer_register, customers, pool
+from bot.core.usecases import customer_register, customers, pool, pool_sweep
 
 NOW = datetime(2026, 12, 2, 2, tzinfo=UTC)  # Wednesday 10:00 in Shanghai
 POLICY = Policy()
@@ -43,7 +43,7 @@ def world():  # type: ignore[no-untyped-def]
 
 async def test_the_sweep_returns_at_the_boundary_and_warns_before_it() -> None:
     uow = world()
-    sent = await pool.sweep_pool(uow, policy=POLICY, now=NOW)
+    sent = await pool_sweep.sweep_pool(uow, policy=POLICY, now=NOW)
 
     assert uow.customers[1].pooled_at == NOW
     assert [uow.customers[i].pooled_at for i in (2, 3, 4, 5)] == [None] * 4
@@ -67,19 +67,19 @@ async def test_the_sweep_returns_at_the_boundary_and_warns_before_it() -> None:
 
 async def test_the_warning_is_sent_once_and_a_visit_starts_a_new_spell() -> None:
     uow = world()
-    await pool.sweep_pool(uow, policy=POLICY, now=NOW)
+    await pool_sweep.sweep_pool(uow, policy=POLICY, now=NOW)
     uow.outbox.queued.clear()
-    assert await pool.sweep_pool(uow, policy=POLICY, now=NOW + timedelta(days=1)) == 0
+    assert await pool_sweep.sweep_pool(uow, policy=POLICY, now=NOW + timedelta(days=1)) == 0
 
     uow.customers.rows[2].last_visit_on = date(2026, 12, 3)  # a visit: a new idle spell
-    assert await pool.sweep_pool(uow, policy=POLICY, now=NOW + timedelta(days=3)) == 2
+    assert await pool_sweep.sweep_pool(uow, policy=POLICY, now=NOW + timedelta(days=3)) == 2
     assert [n.template for n in uow.outbox.sent_to(RAY)] == ["pool_notice"]  # and Sid's
     assert uow.customers[5].pooled_at is not None
     assert uow.customers[2].pooled_at is None
 
     uow.outbox.queued.clear()
     later = datetime(2026, 12, 30, 2, tzinfo=UTC)  # 27 days after that visit
-    await pool.sweep_pool(uow, policy=POLICY, now=later)
+    await pool_sweep.sweep_pool(uow, policy=POLICY, now=later)
     (rob,) = uow.outbox.sent_to(ROB)
     assert rob.params["warned"]["items"] == [
         {"name": "Idle 27 days", "on": "2027-01-02"},
@@ -90,13 +90,13 @@ async def test_the_warning_is_sent_once_and_a_visit_starts_a_new_spell() -> None
 async def test_the_pool_switched_off_moves_nothing() -> None:
     uow = world()
     off = Policy(pool=Pool(enabled=False))
-    assert await pool.sweep_pool(uow, policy=off, now=NOW) == 0
+    assert await pool_sweep.sweep_pool(uow, policy=off, now=NOW) == 0
     assert uow.outbox.queued == []
 
 
 async def pooled_world():  # type: ignore[no-untyped-def]
     uow = world()
-    await pool.sweep_pool(uow, policy=POLICY, now=NOW)
+    await pool_sweep.sweep_pool(uow, policy=POLICY, now=NOW)
     return uow
 
 

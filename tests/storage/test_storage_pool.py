@@ -16,7 +16,7 @@ from bot.core.customers import Customer, CustomerEvent, CustomerStatus
 from bot.core.policy import Policy
 from bot.core.pool import CLAIMED
 from bot.core.roles import Role
-from bot.core.usecases.pool import sweep_pool
+from bot.core.usecases.pool_sweep import sweep_pool
 from storage.uow import SqlUnitOfWork
 
 DAY = timedelta(days=1)
