@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.pool import POOL_READERS
 from bot.core.roles import MANAGING_ROLES, Role
 from bot.core.usecases.ledger import READERS as LEDGER_READERS
 from bot.i18n import N_
@@ -54,6 +55,7 @@ PLANNERS = frozenset(
 
 COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("customer", N_("Register, find and open customers"), CUSTOMER_VIEWERS),
+    CommandSpec("pool", N_("The customer pool: idle customers to claim"), POOL_READERS),
     CommandSpec("visit", N_("Log a visit or a call"), FIELD),
     CommandSpec("plan", N_("Next week's plan, team plans and targets"), PLANNERS),
     CommandSpec("deal", N_("Ask for special terms on a deal"), REQUESTERS),

@@ -85,6 +85,7 @@ from dialogs.my_requests import my_requests_dialog
 from dialogs.payment import payment_dialog
 from dialogs.pending import pending_dialog
 from dialogs.plan import plan_dialog, team_plans_dialog
+from dialogs.pool import pool_dialog
 from dialogs.reconcile import reconcile_dialog
 from dialogs.register import register_dialog
 from dialogs.reservation import reservation_dialog
@@ -244,6 +245,7 @@ def build_dispatcher(
         away_dialog(policy.tz),
         register_dialog(),
         customer_dialog(),
+        pool_dialog(),
         visit_dialog(policy.tz),
         plan_dialog(),
         team_plans_dialog(),

@@ -15,6 +15,7 @@ from bot.core.policy import WEEKDAYS, Policy
 from bot.core.ports import UnitOfWorkFactory
 from bot.core.usecases.collection_report import send_collection_analysis
 from bot.core.usecases.collection_sweep import sweep_collections
+from bot.core.usecases.pool_sweep import sweep_pool
 from bot.core.usecases.reconciliation import prompt_reconciliation
 from bot.core.usecases.reminders import send_digests, sweep_deadlines
 from bot.core.usecases.routine import (
@@ -48,6 +49,9 @@ class Jobs:
 
     async def follow_ups(self) -> int:
         return await self._run(send_follow_ups)
+
+    async def pool(self) -> int:
+        return await self._run(sweep_pool)
 
     async def plan_reminders(self) -> int:
         return await self._run(remind_plans)
@@ -114,6 +118,14 @@ def make_scheduler(jobs: Jobs, policy: Policy) -> AsyncIOScheduler:
         jobs.collections,
         CronTrigger(hour=due.hour, minute=due.minute, day_of_week=days, timezone=policy.tz),
         id="collections-sweep",
+    )
+    # The pool sweep just before the follow-ups: an owner warned in the morning still has the
+    # day to call; one that lost a customer finds the follow-up list already without it.
+    pool_at = max(0, follow.hour * 60 + follow.minute - 5)
+    scheduler.add_job(
+        jobs.pool,
+        CronTrigger(hour=pool_at // 60, minute=pool_at % 60, day_of_week=days, timezone=policy.tz),
+        id="customer-pool",
     )
     weekly = (
         (

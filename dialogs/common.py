@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
+from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
@@ -47,6 +48,12 @@ def policy_of(manager: DialogManager) -> Policy:
 
 def person_label(person: Person, role_label: str) -> str:
     return f"{person.full_name} · {role_label}"
+
+
+async def turn_page(callback: CallbackQuery, button: Any, manager: DialogManager) -> None:
+    """◀ / ▶ under a paged list: the buttons' ids are "prev" and "next"."""
+    step = 1 if button.widget_id == "next" else -1
+    manager.dialog_data["page"] = max(0, int(manager.dialog_data.get("page", 0)) + step)
 
 
 async def tell(event: Message | CallbackQuery, text: str) -> None:

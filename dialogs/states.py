@@ -241,3 +241,9 @@ class ReconcileSG(StatesGroup):
     totals = State()
     line = State()
     figure = State()
+
+
+class PoolSG(StatesGroup):
+    list = State()
+    card = State()
+    assign = State()

@@ -17,7 +17,7 @@ from bot.core.customers import (
     Visit,
     VisitDraft,
 )
-from storage.batches import id_batches
+from storage.batches import bulk_insert, id_batches
 from storage.tables import CustomerEventRow, CustomerRow, VisitRow
 
 CUSTOMER_FIELDS = (
@@ -44,9 +44,18 @@ CUSTOMER_FIELDS = (
 )
 
 
-def _customer(row: CustomerRow) -> Customer:
-    values = {name: getattr(row, name) for name in CUSTOMER_FIELDS}
+# Written only by the pool's compare-and-set moves (storage/pool_repos.py), never by `save`:
+# an edit or a visit saved from a stale read must not take a customer back out of the pool.
+POOL_FIELDS = ("taken_at", "pooled_at", "pool_warned_for")
+
+
+def customer_of(row: CustomerRow) -> Customer:
+    values = {name: getattr(row, name) for name in (*CUSTOMER_FIELDS, *POOL_FIELDS)}
     return Customer(id=row.id, status=CustomerStatus(row.status), **values)
+
+
+# Owned: not in the pool (a pooled customer keeps its previous owner's id for the reclaim block).
+OWNED = CustomerRow.pooled_at.is_(None)
 
 
 class SqlCustomerRepo:
@@ -55,7 +64,7 @@ class SqlCustomerRepo:
 
     async def get(self, customer_id: int) -> Customer | None:
         row = await self._session.get(CustomerRow, customer_id, populate_existing=True)
-        return _customer(row) if row else None
+        return customer_of(row) if row else None
 
     async def names(self, customer_ids: Collection[int]) -> dict[int, str]:
         found: dict[int, str] = {}
@@ -82,11 +91,12 @@ class SqlCustomerRepo:
             owner_id=owner_id,
             status=CustomerStatus.prospect.value,
             created_at=now,
+            taken_at=now,
             name_key=name_key,
         )
         self._session.add(row)
         await self._session.flush()
-        return _customer(row)
+        return customer_of(row)
 
     async def save(self, customer: Customer) -> None:
         values = {name: getattr(customer, name) for name in CUSTOMER_FIELDS}
@@ -99,7 +109,8 @@ class SqlCustomerRepo:
     async def owned_by(
         self, owner_ids: Collection[int], query: str | None = None, limit: int = 50
     ) -> Sequence[Customer]:
-        return await self._listed(CustomerRow.owner_id.in_(list(owner_ids)), query, limit)
+        owned = CustomerRow.owner_id.in_(list(owner_ids)) & OWNED
+        return await self._listed(owned, query, limit)
 
     async def handed_to(
         self, service_id: int, query: str | None = None, limit: int = 50
@@ -111,13 +122,13 @@ class SqlCustomerRepo:
     ) -> Sequence[Customer]:
         statement = select(CustomerRow).where(whose)
         if query:
-            statement = statement.where(_matches(customer_search(query)))
+            statement = statement.where(search_matches(customer_search(query)))
         rows = await self._session.scalars(
             statement.order_by(
                 CustomerRow.last_visit_on.desc().nulls_last(), CustomerRow.created_at.desc()
             ).limit(limit)
         )
-        return [_customer(row) for row in rows]
+        return [customer_of(row) for row in rows]
 
     async def matching(self, *, phone: str | None, name_key: str) -> Sequence[Customer]:
         """Company-wide: customers with this phone or this company key (the duplicate check)."""
@@ -129,29 +140,34 @@ class SqlCustomerRepo:
         rows = await self._session.scalars(
             select(CustomerRow).where(or_(*conditions)).order_by(CustomerRow.id)
         )
-        return [_customer(row) for row in rows]
+        return [customer_of(row) for row in rows]
 
     async def unconfirmed(self, owner_ids: Collection[int]) -> Sequence[Customer]:
         rows = await self._session.scalars(
             select(CustomerRow)
             .where(
                 CustomerRow.owner_id.in_(list(owner_ids)),
+                OWNED,
                 CustomerRow.status == CustomerStatus.prospect.value,
                 CustomerRow.confirmed_at.is_(None),
             )
             .order_by(CustomerRow.created_at)
         )
-        return [_customer(row) for row in rows]
+        return [customer_of(row) for row in rows]
 
     async def follow_ups_due(self, day: date) -> Sequence[Customer]:
         open_statuses = [CustomerStatus.prospect.value, CustomerStatus.qualified.value]
         open_statuses.append(CustomerStatus.won.value)
         rows = await self._session.scalars(
             select(CustomerRow)
-            .where(CustomerRow.next_follow_up <= day, CustomerRow.status.in_(open_statuses))
+            .where(
+                CustomerRow.next_follow_up <= day,
+                CustomerRow.status.in_(open_statuses),
+                OWNED,
+            )
             .order_by(CustomerRow.owner_id, CustomerRow.next_follow_up, CustomerRow.id)
         )
-        return [_customer(row) for row in rows]
+        return [customer_of(row) for row in rows]
 
 
 class SqlCustomerEvents:
@@ -160,6 +176,12 @@ class SqlCustomerEvents:
 
     async def add(self, event: CustomerEvent) -> None:
         self._session.add(CustomerEventRow(**asdict(event)))
+
+    async def add_many(self, events: Sequence[CustomerEvent]) -> None:
+        if events:  # one executemany, not an INSERT per row
+            await self._session.execute(
+                bulk_insert(CustomerEventRow), [asdict(event) for event in events]
+            )
 
     async def for_customer(self, customer_id: int) -> Sequence[CustomerEvent]:
         rows = await self._session.scalars(
@@ -263,7 +285,7 @@ def contains(text: str) -> str:
     return f"%{literal}%"
 
 
-def _matches(search: CustomerSearch) -> ColumnElement[bool]:
+def search_matches(search: CustomerSearch) -> ColumnElement[bool]:
     """The name as typed (SQL lower()), the company key (folded in Python, so also non-ASCII
     capitals on SQLite, whose lower() knows only ASCII), or a phone fragment."""
     matches = [func.lower(CustomerRow.name).like(contains(search.text), escape="\\")]

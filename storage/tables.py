@@ -115,6 +115,10 @@ class FsmRow(Base):
 
 class CustomerRow(Base):
     __tablename__ = "customers"
+    __table_args__ = (
+        # The pool sweep: owned (pooled_at NULL), poolable status, taken before a day.
+        Index("ix_customers_idle", "status", "pooled_at", "taken_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
@@ -138,10 +142,15 @@ class CustomerRow(Base):
     next_follow_up: Mapped[date | None] = mapped_column(Date, index=True)
     last_visit_on: Mapped[date | None] = mapped_column(Date)
     service_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    taken_at: Mapped[datetime]
+    pooled_at: Mapped[datetime | None] = mapped_column(index=True)
+    pool_warned_for: Mapped[date | None] = mapped_column(Date)
 
 
 class CustomerEventRow(Base):
     __tablename__ = "customer_events"
+    # A rep's claims from the pool today (the daily limit).
+    __table_args__ = (Index("ix_customer_events_actor", "actor_id", "action", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)

@@ -20,6 +20,7 @@ from storage.invoice_repos import SqlInvoices
 from storage.ledger_repos import SqlDeliveries, SqlPayments, SqlWorkOrders
 from storage.outbox_repo import SqlOutbox
 from storage.plan_repos import SqlPlanRepo, SqlTargetRepo, SqlWorkLogRepo
+from storage.pool_repos import SqlCustomerPool
 from storage.reconciliation_repo import SqlReconciliations
 from storage.scope import UpdateScope, current_scope
 from storage.team_repos import SqlInviteRepo, SqlPersonRepo
@@ -39,6 +40,7 @@ class SqlUnitOfWork:
     delegations: SqlDelegationRepo
     digests: SqlDigestLog
     customer_events: SqlCustomerEvents
+    pool: SqlCustomerPool
     visits: SqlVisitRepo
     plans: SqlPlanRepo
     targets: SqlTargetRepo
@@ -78,6 +80,7 @@ class SqlUnitOfWork:
         self.delegations = SqlDelegationRepo(session)
         self.digests = SqlDigestLog(session)
         self.customer_events = SqlCustomerEvents(session)
+        self.pool = SqlCustomerPool(session)
         self.visits = SqlVisitRepo(session)
         self.plans = SqlPlanRepo(session)
         self.targets = SqlTargetRepo(session)

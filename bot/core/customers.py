@@ -69,6 +69,11 @@ class Customer:
     next_follow_up: date | None = None
     last_visit_on: date | None = None
     service_id: int | None = None  # the customer service person it was handed to
+    # The pool (bot/core/pool.py): when the owner took it (None: when it was registered), when
+    # it went to the pool (owner_id then names the previous owner), the return day warned of.
+    taken_at: datetime | None = None
+    pooled_at: datetime | None = None
+    pool_warned_for: date | None = None
 
     @property
     def is_open(self) -> bool:
@@ -147,3 +152,4 @@ class DuplicateHit:
     owner_name: str
     by_phone: bool
     visible: bool
+    pooled: bool = False  # in the pool: named as "the customer pool", not by its last owner

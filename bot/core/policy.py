@@ -163,6 +163,22 @@ class Collections:
     department_rate: Decimal = Decimal("0.005")
 
 
+@dataclass(frozen=True, slots=True)
+class Pool:
+    """The customer pool (公海): a customer its owner leaves idle for `idle_days` returns to a
+    pool every rep may claim from, after a warning `warn_days_before` that day. A rep holds at
+    most `max_open_customers` open customers: 200 is about what one rep can follow when each
+    gets a visit or a call within the 30 idle days (some ten contacts a working day); more
+    and the pool's rule would take them back anyway."""
+
+    enabled: bool = True
+    idle_days: int = 30
+    warn_days_before: int = 3
+    claims_per_day: int = 5
+    max_open_customers: int = 200
+    reclaim_block_days: int = 30
+
+
 def _default_approval() -> dict[str, ApprovalRule]:
     return {
         "special_terms": ApprovalRule(
@@ -196,6 +212,7 @@ class Policy:
     orders: Orders = field(default_factory=Orders)
     contracts: Contracts = field(default_factory=Contracts)
     collections: Collections = field(default_factory=Collections)
+    pool: Pool = field(default_factory=Pool)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -249,6 +266,12 @@ def _weekdays(key: str, value: object) -> tuple[int, ...]:
     if not isinstance(value, list) or not value:
         raise PolicyError(key, 'expected a non-empty list of weekdays such as ["mon", "fri"]')
     return tuple(sorted({_weekday(key, item) for item in value}))
+
+
+def _bool(key: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise PolicyError(key, f"expected true or false, got {value!r}")
+    return value
 
 
 def _decimal(key: str, value: object) -> Decimal:
@@ -458,6 +481,17 @@ _COLLECTIONS = _section(
         "overdue_reminders": _int(0, 20),
     },
 )
+_POOL = _section(
+    Pool,
+    {
+        "enabled": _bool,
+        "idle_days": _int(2, 3650),
+        "warn_days_before": _int(0, 30),
+        "claims_per_day": _int(0, 1000),
+        "max_open_customers": _int(1, 100_000),
+        "reclaim_block_days": _int(0, 3650),
+    },
+)
 _TOP: Mapping[str, Callable[[str, Any], Any]] = {
     "timezone": _timezone,
     "default_language": _language,
@@ -479,6 +513,7 @@ _TOP: Mapping[str, Callable[[str, Any], Any]] = {
     "orders": _ORDERS,
     "contracts": _CONTRACTS,
     "collections": _COLLECTIONS,
+    "pool": _POOL,
 }
 
 
@@ -493,4 +528,6 @@ def parse_policy(data: Mapping[str, Any]) -> Policy:
         raise PolicyError(
             "collections.hold_overdue_days", "must not be less than collections.watch_overdue_days"
         )
+    if policy.pool.warn_days_before >= policy.pool.idle_days:
+        raise PolicyError("pool.warn_days_before", "must be less than pool.idle_days")
     return policy

@@ -129,8 +129,54 @@ class CustomerRepo(Protocol):
     async def follow_ups_due(self, day: date) -> Sequence[Customer]: ...
 
 
+class CustomerPool(Protocol):
+    """The customer pool's reads and compare-and-set moves (bot/core/pool.py)."""
+
+    async def idle(self, last_day: date, taken_before: datetime) -> Sequence[Customer]:
+        """Owned poolable customers whose last visit is on or before `last_day` (or none) and
+        who were taken before `taken_before`: the sweep's candidates, by owner then id."""
+        ...
+
+    async def claim_warnings(self, return_days: Mapping[int, date]) -> set[int]:
+        """Marks each customer warned of its return day unless it was already warned of that
+        day (or a later one); the ids marked now."""
+        ...
+
+    async def to_pool(
+        self,
+        customer_ids: Collection[int],
+        last_day: date,
+        taken_before: datetime,
+        now: datetime,
+        *,
+        warned_by: date | None,
+    ) -> set[int]:
+        """Pools those still idle as `idle` reads them (a visit logged meanwhile wins) and,
+        with `warned_by`, warned of a return day on or before it."""
+        ...
+
+    async def listed(
+        self, query: str | None, offset: int, limit: int
+    ) -> tuple[Sequence[Customer], int]:
+        """A page of the pool, latest returned first, and how many match in all."""
+        ...
+
+    async def take(
+        self, customer_id: int, owner_id: int, now: datetime, *, from_pool: bool
+    ) -> bool:
+        """The customer becomes the owner's from now: out of the pool when `from_pool` (False
+        if someone else took it first), else a reassignment of an owned customer."""
+        ...
+
+    async def open_count(self, owner_id: int) -> int: ...
+
+    async def claims_since(self, actor_id: int, since: datetime) -> int: ...
+
+
 class CustomerEventLog(Protocol):
     async def add(self, event: CustomerEvent) -> None: ...
+
+    async def add_many(self, events: Sequence[CustomerEvent]) -> None: ...
 
     async def for_customer(self, customer_id: int) -> Sequence[CustomerEvent]: ...
 
@@ -631,6 +677,9 @@ class UnitOfWork(Protocol):
 
     @property
     def customer_events(self) -> CustomerEventLog: ...
+
+    @property
+    def pool(self) -> CustomerPool: ...
 
     @property
     def visits(self) -> VisitRepo: ...

@@ -14,6 +14,7 @@ from bot.core.errors import (
 )
 from bot.core.orders import DealStage, StageOrder
 from bot.core.payments import FirstPaymentMissing, OverPayment
+from bot.core.pool import PoolRefused
 from bot.core.work_orders import WorkOrderStatus, WorkOrderStatusOrder
 from bot.labels import day_label
 from bot.rendering import money
@@ -105,7 +106,26 @@ def work_order_status(error: WorkOrderStatusOrder) -> str:
     return _("This work order has already moved past that step.")
 
 
+def pool_refused(error: PoolRefused) -> str:
+    """Why a claim from the customer pool is refused, with the limit or the day it ends."""
+    if error.reason == "reclaim_block" and error.until is not None:
+        return _("This customer left your hands recently: you may claim it again from %(day)s.") % {
+            "day": day_label(error.until)
+        }
+    sentences = {
+        "claims_per_day": _("You have claimed %(limit)s customers today, the daily limit."),
+        "max_open": _("That would pass the limit of %(limit)s open customers one person holds."),
+        "gone": _("Someone else took this customer from the pool first."),
+        "pool_off": _("The customer pool is switched off in the company's policy."),
+    }
+    return sentences.get(error.reason, _("That did not work. Nothing was changed.")) % {
+        "limit": error.limit
+    }
+
+
 def explain(error: DomainError, currency: str = "CNY") -> str:
+    if isinstance(error, PoolRefused):
+        return pool_refused(error)
     if isinstance(error, StageOrder):
         return stage_order(error)
     if isinstance(error, ContractStatusOrder):

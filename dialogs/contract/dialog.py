@@ -14,6 +14,7 @@ from bot.core.customers import SEARCH_MAX
 from bot.ui.inputs import text_field
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list, text_up_to
+from dialogs.common import turn_page
 from dialogs.contract import getters, handlers
 from dialogs.states import ContractLedgerSG
 
@@ -37,8 +38,8 @@ def contract_dialog() -> Dialog:
             ),
             choice_list("rows", "c", handlers.on_open, height=8),
             Row(
-                Button(Label("◀ Previous"), id="prev", on_click=handlers.on_turn, when="has_prev"),
-                Button(Label("Next ▶"), id="next", on_click=handlers.on_turn, when="has_next"),
+                Button(Label("◀ Previous"), id="prev", on_click=turn_page, when="has_prev"),
+                Button(Label("Next ▶"), id="next", on_click=turn_page, when="has_next"),
             ),
             Row(
                 SwitchTo(Label("🔎 By customer"), id="bycust", state=ContractLedgerSG.customer),

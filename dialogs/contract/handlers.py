@@ -25,11 +25,6 @@ async def on_filter(
     manager.dialog_data.update(filter=chosen, page=0)
 
 
-async def on_turn(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    step = 1 if button.widget_id == "next" else -1
-    manager.dialog_data["page"] = max(0, int(manager.dialog_data.get("page", 0)) + step)
-
-
 async def on_customer(
     message: Message, _w: ManagedTextInput[str], manager: DialogManager, text: str
 ) -> None:

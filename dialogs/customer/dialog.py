@@ -6,7 +6,16 @@ from operator import itemgetter
 
 from aiogram import F
 from aiogram_dialog import Dialog, Window
-from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, ScrollingGroup, Select, SwitchTo
+from aiogram_dialog.widgets.kbd import (
+    Button,
+    Cancel,
+    Column,
+    Row,
+    ScrollingGroup,
+    Select,
+    Start,
+    SwitchTo,
+)
 from aiogram_dialog.widgets.text import Format
 
 from bot.core.customers import SEARCH_MAX
@@ -16,7 +25,7 @@ from bot.ui.inputs import text_field
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list, text_up_to
 from dialogs.customer import getters, handlers
-from dialogs.states import CustomerSG
+from dialogs.states import CustomerSG, PoolSG
 
 
 def _list(items: str, widget_id: str) -> ScrollingGroup:
@@ -42,6 +51,7 @@ def customer_dialog() -> Dialog:
                 when="sells",
             ),
             Button(Label("📋 My customers"), id="all", on_click=handlers.on_all, when="sells"),
+            Start(Label("🌊 Customer pool"), id="pool", state=PoolSG.list, when="pool"),
             SwitchTo(
                 Tr("✅ Prospects to confirm: {queue_size}"),
                 id="queue",

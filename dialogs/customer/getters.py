@@ -7,6 +7,7 @@ from aiogram_dialog import DialogManager
 
 from bot.core.calendar import local
 from bot.core.customers import next_statuses
+from bot.core.pool import POOL_READERS
 from bot.core.roles import Role
 from bot.core.usecases import contract_application, customer_register, customers
 from bot.core.usecases.credit import credit_of
@@ -32,6 +33,7 @@ async def menu_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
         "has_queue": bool(queue),
         "serves": serves,
         "sells": not serves,
+        "pool": person.role in POOL_READERS,
     }
 
 

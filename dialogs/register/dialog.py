@@ -112,6 +112,14 @@ def register_dialog() -> Dialog:
                     type_factory=int,
                     on_click=handlers.on_open_existing,
                 ),
+                Select(
+                    Format("{item[1]}"),
+                    id="claim",
+                    item_id_getter=itemgetter(0),
+                    items="claimable",
+                    type_factory=int,
+                    on_click=handlers.on_claim_pooled,
+                ),
             ),
             Button(
                 Label("➡️ It is a different customer"), id="distinct", on_click=handlers.on_distinct

@@ -6,6 +6,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager
 
 from bot.core.customers import DuplicateHit
+from bot.core.pool import CLAIMERS
 from bot.core.usecases import customer_register
 from bot.labels import CUSTOMER_FIELD_LABELS, OTHER, pick_label, status_label
 from dialogs.common import person_of, policy_of, renderer_of, uow_of
@@ -46,6 +47,7 @@ async def duplicates_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[s
         {
             "name": h.customer.name,
             "owner": h.owner_name,
+            "pooled": h.pooled,
             "status": status_label(h.customer.status.value),
             "by_phone": h.by_phone,
         }
@@ -53,7 +55,9 @@ async def duplicates_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[s
     ]
     text = renderer_of(dialog_manager).render("customer_duplicates", hits=lines)
     openable = [(h.customer.id, f"🔎 {h.customer.name}") for h in hits if h.visible]
-    return {"duplicates": text, "openable": openable}
+    claimable = [(h.customer.id, f"🙋 {h.customer.name}") for h in hits if h.pooled]
+    may_claim = person_of(dialog_manager).role in CLAIMERS
+    return {"duplicates": text, "openable": openable, "claimable": claimable if may_claim else []}
 
 
 async def summary_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:

@@ -12,11 +12,11 @@ from aiogram_dialog.widgets.kbd import Button, Select
 from bot.core.customer_rules import check_coordinates
 from bot.core.customers import Customer, CustomerDraft
 from bot.core.deals import InputProblem
-from bot.core.usecases import customer_register
+from bot.core.usecases import customer_register, pool
 from bot.labels import OTHER
 from bot.ui.inputs import input_problem_text
 from bot.ui.widgets import widget_key
-from dialogs.common import now_of, person_of, uow_of
+from dialogs.common import now_of, person_of, policy_of, uow_of
 from dialogs.discard import EDITING
 from dialogs.register.getters import duplicates
 from dialogs.starts import EditCustomer
@@ -102,6 +102,20 @@ async def on_open_existing(
     callback: CallbackQuery, _w: Select[int], manager: DialogManager, customer_id: int
 ) -> None:
     await customer_register.visible_customer(uow_of(manager), person_of(manager).id, customer_id)
+    await manager.done({"open": customer_id})
+
+
+async def on_claim_pooled(
+    callback: CallbackQuery, _w: Select[int], manager: DialogManager, customer_id: int
+) -> None:
+    """The company is in the customer pool: the rep claims it instead of registering it again."""
+    await pool.claim(
+        uow_of(manager),
+        actor_id=person_of(manager).id,
+        customer_id=customer_id,
+        policy=policy_of(manager),
+        now=now_of(manager),
+    )
     await manager.done({"open": customer_id})
 
 

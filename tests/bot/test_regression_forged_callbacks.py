@@ -16,6 +16,7 @@ import pytest
 from aiogram.filters.callback_data import CallbackData
 from aiogram_dialog.utils import CB_SEP
 from feed import REP, SUPERVISOR, Fed
+from pool_builders import pool_minghua
 
 import bot.main  # noqa: F401 (every router, so every CallbackData class is defined)
 from bot.core.models import MAX_ID
@@ -144,9 +145,24 @@ async def to_own_prospect_card(fed: Fed) -> None:
     await fed.click(REP, "🌱 Golden Dragon Pipes")
 
 
+async def to_pool(fed: Fed) -> None:
+    await pool_minghua(fed)
+    await fed.send(REP, "/pool")
+
+
+async def to_pooled_card(fed: Fed) -> None:
+    """The last owner on a pooled card: a rep claims (refused until the block ends), never
+    assigns."""
+    await to_pool(fed)
+    await fed.click(REP, "Minghua")
+
+
 @pytest.mark.parametrize(
     ("reach", "forged"),
     [
+        pytest.param(to_pool, "pc:" + "9" * 59, id="pooled customer id of 59 digits"),
+        pytest.param(to_pool, "pc:2", id="an owned customer the pool list does not show"),
+        pytest.param(to_pooled_card, "assign", id="assign from the pool, hidden for a rep"),
         pytest.param(to_visit_intent, f"{INTENT}:urgent", id="visit intent not in the list"),
         pytest.param(to_visit_kind, f"{KIND}:meeting", id="visit kind not in the list"),
         pytest.param(

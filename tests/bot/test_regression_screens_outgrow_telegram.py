@@ -313,6 +313,7 @@ def test_regression_the_duplicates_warning_fits_a_window(renderer: Renderer) -> 
             "owner": longest("Owner", NAME_MAX),
             "status": "prospect",
             "by_phone": False,
+            "pooled": n % 2 == 0,  # named as the customer pool instead of an owner
         }
         for n in range(40)
     ]

@@ -29,6 +29,7 @@ from contract_fakes import (
     FakeWorkOrders,
 )
 from fakes import GUS, make_org, make_person
+from pool_fakes import FakeCustomerPool
 
 from bot.core.approvals import RequestStatus
 from bot.core.customer_rules import company_key, customer_search
@@ -87,6 +88,7 @@ class FakeCustomerRepo:
             owner_id=owner_id,
             status=CustomerStatus.prospect,
             created_at=now,
+            taken_at=now,
             name_key=name_key,
             **details,
         )
@@ -94,14 +96,21 @@ class FakeCustomerRepo:
         return replace(customer)
 
     async def save(self, customer: Customer) -> None:
-        if customer.id in self.rows:  # UPDATE … WHERE id: every column but the id
-            self.rows[customer.id] = replace(customer)
+        if customer.id in self.rows:  # UPDATE … WHERE id: every column but the id and the pool's
+            kept = self.rows[customer.id]
+            self.rows[customer.id] = replace(
+                customer,
+                taken_at=kept.taken_at,
+                pooled_at=kept.pooled_at,
+                pool_warned_for=kept.pool_warned_for,
+            )
 
     async def owned_by(
         self, owner_ids: Collection[int], query: str | None = None, limit: int = 50
     ) -> Sequence[Customer]:
         owners = set(owner_ids)
-        return self._listed([c for c in self.rows.values() if c.owner_id in owners], query, limit)
+        owned = [c for c in self.rows.values() if c.owner_id in owners and c.pooled_at is None]
+        return self._listed(owned, query, limit)
 
     async def handed_to(
         self, service_id: int, query: str | None = None, limit: int = 50
@@ -137,6 +146,7 @@ class FakeCustomerRepo:
             c
             for c in self.rows.values()
             if c.owner_id in set(owner_ids)
+            and c.pooled_at is None
             and c.status is CustomerStatus.prospect
             and c.confirmed_at is None
         ]
@@ -149,6 +159,7 @@ class FakeCustomerRepo:
             if c.next_follow_up is not None
             and c.next_follow_up <= day
             and c.status in OPEN_STATUSES
+            and c.pooled_at is None
         ]
         return self._copies(sorted(found, key=lambda c: (c.owner_id, c.next_follow_up, c.id)))
 
@@ -228,6 +239,9 @@ class FakeCustomerEvents:
 
     async def add(self, event: CustomerEvent) -> None:
         self.rows.append(replace(event))
+
+    async def add_many(self, events: Sequence[CustomerEvent]) -> None:
+        self.rows.extend(replace(event) for event in events)
 
     async def for_customer(self, customer_id: int) -> Sequence[CustomerEvent]:
         return [replace(e) for e in self.rows if e.customer_id == customer_id]
@@ -491,9 +505,12 @@ class RoutineUnitOfWork(ApprovalUnitOfWork):
     invoices: FakeInvoices = field(default_factory=FakeInvoices)
     commission_sheets: FakeCommissionSheets = field(default_factory=FakeCommissionSheets)
     reconciliations: FakeReconciliations = field(default_factory=FakeReconciliations)
+    pool: FakeCustomerPool = field(default_factory=FakeCustomerPool)
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        self.pool.customers = lambda: self.customers.rows
+        self.pool.events = lambda: self.customer_events.rows
         self.targets.sources = lambda: (self.visits, self.requests)
         self.deliveries.contracts = lambda: self.contracts
         self.payments.contracts = lambda: self.contracts

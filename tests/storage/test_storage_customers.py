@@ -131,6 +131,7 @@ async def test_a_customer_from_a_draft_reads_back_field_for_field(
         shop_url="https://minghua.taobao.com/shop/123",
         note="每周三进货",
         name_key="上海明华贸易",
+        taken_at=created,  # the owner took it when registering it (the pool's idle days)
     )
     assert got.status is CustomerStatus.prospect
     assert got.created_at.tzinfo is UTC

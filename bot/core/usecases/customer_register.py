@@ -21,6 +21,7 @@ from bot.core.errors import InvalidChange, NotAllowed, NotFound
 from bot.core.models import AuditEntry, Notification, Person
 from bot.core.orders import Deal
 from bot.core.org import line_above, subtree_ids
+from bot.core.pool import POOL_READERS
 from bot.core.ports import UnitOfWork
 from bot.core.roles import Role
 from bot.core.usecases.guards import active_person
@@ -38,20 +39,22 @@ async def visible_customer(uow: UnitOfWork, actor_id: int, customer_id: int) -> 
     """The customer, if the actor may see it; guessing another's id gives NotFound, not a leak."""
     actor = await active_person(uow, actor_id)
     customer = await uow.customers.get(customer_id)
-    if customer is None or customer.owner_id not in await visible_owner_ids(uow, actor):
+    if customer is None or not await in_team_sight(uow, actor, customer):
         raise NotFound(what="customer")
     return customer
 
 
 async def readable_customer(uow: UnitOfWork, actor_id: int, customer_id: int) -> Customer:
     """The customer, if the actor may read its card: everyone who sees it in the chain of
-    command (`visible_customer`), and the customer service person it was handed to, who
-    serves it from then on (seed D2) without entering the sales line's register."""
+    command (`visible_customer`), the customer service person it was handed to, who
+    serves it from then on (seed D2) without entering the sales line's register, and for a
+    customer in the pool every sales person who may claim or assign it."""
     actor = await active_person(uow, actor_id)
     customer = await uow.customers.get(customer_id)
-    if customer is None or (
-        customer.service_id != actor.id
-        and customer.owner_id not in await visible_owner_ids(uow, actor)
+    if customer is None or not (
+        customer.service_id == actor.id
+        or (customer.pooled_at is not None and actor.role in POOL_READERS)
+        or await in_team_sight(uow, actor, customer)
     ):
         raise NotFound(what="customer")
     return customer
@@ -70,12 +73,14 @@ async def find_duplicates(
     for customer in await uow.customers.matching(phone=phone, name_key=company_key(name)):
         if customer.id == exclude:
             continue
+        pooled = customer.pooled_at is not None
         hits.append(
             DuplicateHit(
                 customer=customer,
-                owner_name=names.get(customer.owner_id, "—"),
+                owner_name="" if pooled else names.get(customer.owner_id, "—"),
                 by_phone=bool(phone) and customer.phone == phone,
-                visible=customer.owner_id in visible,
+                visible=not pooled and customer.owner_id in visible,
+                pooled=pooled,
             )
         )
     return hits
@@ -240,12 +245,15 @@ def card_actions(actor: Person, customer: Customer, *, team: bool) -> CardAction
         manage=manages,
         hand_over=manages and customer.status is CustomerStatus.won,
         edit=team and may_edit(actor, customer),
-        win=actor.id == customer.owner_id and CustomerStatus.won in next_statuses(customer),
+        win=team
+        and actor.id == customer.owner_id
+        and CustomerStatus.won in next_statuses(customer),
     )
 
 
 async def in_team_sight(uow: UnitOfWork, actor: Person, customer: Customer) -> bool:
-    return customer.owner_id in await visible_owner_ids(uow, actor)
+    """Owned by someone the actor sees; a pooled customer is nobody's team's until taken."""
+    return customer.pooled_at is None and customer.owner_id in await visible_owner_ids(uow, actor)
 
 
 async def _managed_customer(uow: UnitOfWork, actor_id: int, customer_id: int) -> Customer:
@@ -506,6 +514,7 @@ async def reassign(
         raise NotFound(what="person")
     moved = replace(customer, owner_id=owner_id)
     await uow.customers.save(moved)
+    await uow.pool.take(customer.id, owner_id, now, from_pool=False)  # idle counts from now
     await _event(
         uow, moved, "reassigned", actor_id, now, comment=f"from:{customer.owner_id} to:{owner_id}"
     )

@@ -10,6 +10,7 @@ from bot.core.customers import Customer, CustomerDraft, CustomerEvent
 from bot.core.deals import CUSTOMER_NAME_MAX, clean_text
 from bot.core.errors import CustomerTaken, NotFound
 from bot.core.orders import DealStage, may_mark_lost
+from bot.core.pool import POOL_MOVES
 from bot.core.ports import UnitOfWork
 from bot.core.usecases.customer_register import (
     card_actions,
@@ -70,8 +71,9 @@ async def handed_to_me(
 
 def status_history(events: Sequence[CustomerEvent]) -> list[CustomerEvent]:
     """Every change of the customer's status, newest first: registering, status changes,
-    rejection and handover (the events that name the status they led to)."""
-    return [e for e in reversed(events) if e.to_status is not None]
+    rejection and handover (the events that name the status they led to), and the pool's
+    moves (returned, claimed, assigned)."""
+    return [e for e in reversed(events) if e.to_status is not None or e.action in POOL_MOVES]
 
 
 async def customer_view(uow: UnitOfWork, actor_id: int, customer_id: int) -> dict[str, Any]:

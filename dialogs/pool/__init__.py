@@ -1,0 +1,3 @@
+from dialogs.pool.dialog import pool_dialog
+
+__all__ = ["pool_dialog"]
