@@ -10,6 +10,7 @@ from typing import TypeVar
 from sqlalchemy.exc import DBAPIError
 
 from storage.engine import make_engine
+from storage.tables import Base
 
 PG_SERVER = "127.0.0.1:5432"
 PG_ADMIN_DATABASE = "test"
@@ -62,7 +63,10 @@ async def reset_schema(url: str) -> None:
 
 async def empty_tables_at(url: str, head: str) -> bool:
     """Empty every table if the schema is already at `head` (much faster than migrating it
-    again); False when it is not, and the caller migrates."""
+    again); False when it is not, and the caller migrates. One query finds the tables that
+    hold rows; they are emptied with DELETE, children before parents (TRUNCATE costs about
+    0.1 s whatever the rows, as it rewrites every table that references it), and every
+    sequence restarts at 1, so ids are as on a fresh database."""
     engine = make_engine(url)
     try:
         async with engine.begin() as connection:
@@ -74,13 +78,20 @@ async def empty_tables_at(url: str, head: str) -> bool:
             version = await connection.exec_driver_sql("SELECT version_num FROM alembic_version")
             if version.scalar() != head:
                 return False
-            names = await connection.exec_driver_sql(
-                "SELECT tablename FROM pg_tables"
-                " WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+            tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+            holding = await connection.exec_driver_sql(
+                " UNION ALL ".join(
+                    f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM \"{t}\")" for t in tables
+                )
             )
-            tables = ", ".join(f'"{name}"' for (name,) in names.all())
-            if tables:
-                await connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+            filled = {name for (name,) in holding.all()}
+            for table in (t for t in tables if t in filled):
+                await connection.exec_driver_sql(f'DELETE FROM "{table}"')
+            await connection.exec_driver_sql(
+                "SELECT setval(c.oid::regclass, 1, false) FROM pg_class c"
+                " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE c.relkind = 'S' AND n.nspname = 'public'"
+            )
             return True
     finally:
         await engine.dispose()
