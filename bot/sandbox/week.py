@@ -1,6 +1,8 @@
 """The sandbox's own clock: it opens on a working morning and moves only when told (`:at`,
 `:wait`), running on the way whatever the scheduler would have run — reminders, escalations,
-the digest, follow-ups, the Friday nudge, the Saturday meeting pack, the evening prompt."""
+the digest, follow-ups, the customer pool, the collections sweep, the Friday nudge, the
+Saturday meeting pack, the evening prompt, and monthly the reconciliation prompt and the
+collection analysis."""
 
 from __future__ import annotations
 
@@ -155,4 +157,6 @@ Time (the sandbox has its own clock; it only moves forward):
   :at fri 15:00      move to the next Friday 15:00 (or :at 15:00, :at tomorrow 9:00)
   :wait 2h           move on by 2 hours (30m, 1d, 1d2h)
                      on the way it runs what falls due: reminders, escalations, the digest,
-                     morning follow-ups, the Friday nudge, the Saturday meeting pack"""
+                     morning follow-ups, the customer pool, instalments due and overdue,
+                     the Friday nudge, the Saturday meeting pack, and at the month's turn
+                     the reconciliation prompt and the collection analysis"""
