@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 import pytest
-from fakes import ACE, ROB, SAM, SID, SUE
+from fakes import ACE, GUS, ROB, SAM, SID, SUE
 from follow_on_world import contract_world
 
 from bot.core.collection_dues import DueKind, due_items, legal_due, overdue_stage
@@ -166,6 +166,13 @@ async def test_legal_goes_to_every_sales_manager_when_none_is_above() -> None:
     uow.people.rows[SUE] = replace(uow.people.rows[SUE], reports_to=None)
     await sweep(uow, date(2027, 3, 2))
     assert items_to(uow, SAM, "collections_legal") != []
+
+
+async def test_legal_goes_to_the_general_manager_in_a_company_without_a_sales_manager() -> None:
+    uow, _cid = await contract_world()
+    uow.people.rows[SAM] = replace(uow.people.rows[SAM], active=False)
+    await sweep(uow, date(2027, 3, 2))
+    assert items_to(uow, GUS, "collections_legal") != []
 
 
 # --- credit on the approval cards -----------------------------------------------------------

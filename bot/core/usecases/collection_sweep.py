@@ -147,10 +147,13 @@ def _rep_and_manager(owner_id: int, people: Mapping[int, Person]) -> list[int]:
 
 
 def _legal_managers(owner_id: int, people: Mapping[int, Person]) -> list[int]:
-    """The active sales managers above the owner; none in the line: every active one."""
+    """The active sales managers above the owner; none in the line: every active one; a
+    company without one: its general manager, so a case for court never goes unheard."""
     above = [
         p.id for p in line_above(owner_id, people) if p.role is Role.sales_manager and p.active
     ]
-    return above or sorted(
-        p.id for p in people.values() if p.role is Role.sales_manager and p.active
-    )
+    return above or _holding(people, Role.sales_manager) or _holding(people, Role.general_manager)
+
+
+def _holding(people: Mapping[int, Person], role: Role) -> list[int]:
+    return sorted(p.id for p in people.values() if p.role is role and p.active)
