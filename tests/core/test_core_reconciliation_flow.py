@@ -6,7 +6,7 @@ confirm, once; and the prompt on the month's last working day, sent once."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -105,3 +105,25 @@ async def test_the_prompt_comes_on_the_last_working_day_once() -> None:
     assert await prompt(uow, policy=POLICY, now=last) == 0
     assert sorted(uow.outbox.recipients()) == [ACE, DEE]
     assert await reconciliation.reconciliation_due(uow, DEE, last.date(), POLICY) == NOVEMBER
+    assert await prompt(uow, policy=POLICY, now=last + timedelta(days=1)) == 0, "December 1st"
+
+
+async def test_a_worker_down_on_the_last_working_day_prompts_in_the_next_week_once() -> None:
+    uow = await november()
+    prompt = reconciliation.prompt_reconciliation
+    december_2 = datetime(2026, 12, 2, 2, tzinfo=UTC)
+    december_8 = datetime(2026, 12, 8, 2, tzinfo=UTC)
+    assert await prompt(uow, policy=POLICY, now=december_8) == 0, "too late: stale news"
+    assert await prompt(uow, policy=POLICY, now=december_2) == 2
+    assert await prompt(uow, policy=POLICY, now=december_2) == 0
+    assert {n.params["month"] for n in (q.notification for q in uow.outbox.queued)} == {"2026-11"}
+
+
+async def test_a_month_already_reconciled_is_not_prompted() -> None:
+    uow = await november()
+    await confirm(uow, DEE)
+    await confirm(uow, ACE)
+    before = len(uow.outbox.queued)
+    december_2 = datetime(2026, 12, 2, 2, tzinfo=UTC)
+    assert await reconciliation.prompt_reconciliation(uow, policy=POLICY, now=december_2) == 0
+    assert len(uow.outbox.queued) == before

@@ -243,17 +243,35 @@ async def reconciliation_due(
     return month
 
 
+CATCH_UP_DAYS = 7
+
+
+def prompt_month(today: date, policy: Policy) -> date | None:
+    """The month the prompt is for: the current one from its last working day on; in the
+    next month's first CATCH_UP_DAYS days the one just ended (a worker down on the last
+    working day catches up); else none."""
+    if today >= last_working_day(today, policy):
+        return month_start(today)
+    if today.day <= CATCH_UP_DAYS:
+        return last_month(today)
+    return None
+
+
 async def prompt_reconciliation(uow: UnitOfWork, *, policy: Policy, now: datetime) -> int:
-    """The scheduled prompt: on the last working day of the month, once per person (claimed),
-    the desk and the accountants are asked to reconcile the month."""
-    today = local(now, policy).date()
-    if today != last_working_day(today, policy):
+    """The scheduled prompt: on the last working day of the month, once per person and month
+    (claimed), the desk and the accountants are asked to reconcile it; a month already
+    reconciled is not prompted."""
+    month = prompt_month(local(now, policy).date(), policy)
+    if month is None:
+        return 0
+    record = await uow.reconciliations.get(month)
+    if record is not None and record.reconciled:
         return 0
     people = [p for p in await uow.people.all() if p.active and p.role in RECONCILERS]
-    claimed = await uow.digests.claim_many([p.id for p in people], PROMPT, today)
-    month = {"month": today.strftime("%Y-%m")}
+    claimed = await uow.digests.claim_many([p.id for p in people], PROMPT, month)
+    params = {"month": month.strftime("%Y-%m")}
     await uow.outbox.add_many(
-        [Notification(pid, "ledger_reconcile_prompt", month) for pid in sorted(claimed)], now
+        [Notification(pid, "ledger_reconcile_prompt", params) for pid in sorted(claimed)], now
     )
     await uow.commit()
     return len(claimed)
