@@ -8,10 +8,18 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.collections import Commission, SheetLine
-from bot.core.commission import LIVE, Check, SheetDraft, SheetRecord, SheetStatus
+from bot.core.commission import (
+    LIVE,
+    Check,
+    SheetAlreadyFiled,
+    SheetDraft,
+    SheetRecord,
+    SheetStatus,
+)
 from bot.core.roles import Role
 from storage.batches import id_batches
 from storage.tables import CommissionLineRow, CommissionSheetRow
@@ -83,7 +91,13 @@ class SqlCommissionSheets:
             filed_at=now,
         )
         self._session.add(row)
-        await self._session.flush()
+        try:
+            await self._session.flush()
+        except IntegrityError:
+            # another desk filed the same rep and month a moment earlier: nothing of this
+            # unit of work is written (the sheet is its first write)
+            await self._session.rollback()
+            raise SheetAlreadyFiled() from None
         lines = [
             CommissionLineRow(
                 sheet_id=row.id,

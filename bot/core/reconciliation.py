@@ -115,3 +115,10 @@ class Reconciliation:
 
 class AlreadyConfirmed(DomainError):
     code = "reconciliation_confirmed"
+
+
+class MonthNotDue(DomainError):
+    """Months are reconciled in order, the one `reconciliation_due` names: a window left open
+    on an earlier month must not confirm it after a later one has accrued."""
+
+    code = "reconciliation_not_due"

@@ -219,8 +219,12 @@ def explain(error: DomainError, currency: str = "CNY") -> str:
             "This commission sheet has moved on meanwhile (checked, returned or paid)."
         ),
         "commission_sheet_filed": _(
-            "This rep's sheet for that month is already filed. It must be returned before "
+            "This rep's sheet for that month is already filed; it must be returned before "
             "another one is filed."
+        ),
+        "reconciliation_confirmed": _("Your side of this month's ledger is already confirmed."),
+        "reconciliation_not_due": _(
+            "This is not the month to reconcile now: open /pending for the one that waits."
         ),
         "commission_nothing": _(
             "Nothing was collected on this rep's contracts that month and nothing is "

@@ -19,6 +19,7 @@ from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list
 from dialogs.commission.pages import sheet_pages
 from dialogs.common import ends_if_refused, now_of, person_of, policy_of, uow_of
+from dialogs.money_fields import today_of
 from dialogs.starts import AtRepMonth
 from dialogs.states import CommissionFileSG
 
@@ -27,7 +28,7 @@ EARLIEST_MONTHS = 12  # how far back the desk may move the month
 
 
 def _month(manager: DialogManager) -> date:
-    latest = last_month(now_of(manager).date())
+    latest = last_month(today_of(manager))
     return date.fromisoformat(manager.dialog_data.get(MONTH) or latest.isoformat())
 
 
@@ -44,7 +45,7 @@ async def reps_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
         uow_of(dialog_manager), person_of(dialog_manager).id, policy_of(dialog_manager)
     )
     month = _month(dialog_manager)
-    latest = last_month(now_of(dialog_manager).date())
+    latest = last_month(today_of(dialog_manager))
     return {
         "reps": [(p.id, p.full_name) for p in reps],
         "month": month.strftime("%Y-%m"),
@@ -85,7 +86,7 @@ async def sheet_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, A
         rep_id=int(dialog_manager.dialog_data[REP]),
         month=month_start(_month(dialog_manager)),
         policy=policy_of(dialog_manager),
-        today=now_of(dialog_manager).date(),
+        today=today_of(dialog_manager),
     )
     pages = sheet_pages(dialog_manager, view, SHEET)
     return {**pages, "any": bool(view.sheet.lines), "none": not view.sheet.lines}

@@ -18,7 +18,8 @@ from bot.rendering import money
 from bot.ui.fit import BUTTON_TEXT_MAX, clip
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import choice_list
-from dialogs.common import now_of, person_of, policy_of, uow_of
+from dialogs.common import person_of, policy_of, uow_of
+from dialogs.money_fields import today_of
 from dialogs.starts import AtMonth, AtRepMonth, AtSheet
 from dialogs.states import CommissionFileSG, CommissionSG, ReconcileSG
 
@@ -26,7 +27,7 @@ from dialogs.states import CommissionFileSG, CommissionSG, ReconcileSG
 async def commission_pending(manager: DialogManager) -> dict[str, Any]:
     uow, actor, policy = uow_of(manager), person_of(manager).id, policy_of(manager)
     queue = await commission_chain.commission_queue(
-        uow, actor_id=actor, policy=policy, today=now_of(manager).date()
+        uow, actor_id=actor, policy=policy, today=today_of(manager)
     )
 
     def sheet(s: SheetRecord) -> tuple[int, str]:
@@ -37,7 +38,7 @@ async def commission_pending(manager: DialogManager) -> dict[str, Any]:
         files = bool(await commission.reps_to_file(uow, actor, policy))
     except NotAllowed:
         files = False
-    due = await reconciliation.reconciliation_due(uow, actor, now_of(manager).date(), policy)
+    due = await reconciliation.reconciliation_due(uow, actor, today_of(manager), policy)
     return {
         "reconcile": due is not None,
         "reconcile_month": f"{due:%Y-%m}" if due else "",
@@ -92,7 +93,7 @@ def commission_start() -> list[Whenable]:
 
 async def on_reconcile(callback: CallbackQuery, _b: Any, manager: DialogManager) -> None:
     due = await reconciliation.reconciliation_due(
-        uow_of(manager), person_of(manager).id, now_of(manager).date(), policy_of(manager)
+        uow_of(manager), person_of(manager).id, today_of(manager), policy_of(manager)
     )
     if due is not None:
         await manager.start(ReconcileSG.totals, data=AtMonth(due.isoformat()).data())

@@ -44,9 +44,10 @@ async def test_the_desk_and_the_accountant_reconcile_november(fed: Fed) -> None:
     assert "Deposits received: ¥20,000.00" in totals
     assert "Outstanding at month end: ¥82,000.00" in totals
     await fed.click(DESK, "✅ Confirm")
-    assert rows(fed, "SELECT role, figures FROM reconciliation_confirmations") == [
-        ("sales_desk", "{}")
-    ]
+    ((role, figures),) = rows(fed, "SELECT role, figures FROM reconciliation_confirmations")
+    assert role == "sales_desk"
+    kept = json.loads(str(figures))
+    assert (kept["deposits"], kept["outstanding"]) == ("20000.00", "82000.00"), "what was seen"
 
     await fed.send(ACCOUNTANT, "/pending")
     await fed.click(ACCOUNTANT, "📒 核对台帐 · 2026-11")
@@ -62,7 +63,7 @@ async def test_the_desk_and_the_accountant_reconcile_november(fed: Fed) -> None:
     (figures,) = rows(
         fed, "SELECT figures FROM reconciliation_confirmations WHERE role = 'accountant'"
     )
-    assert json.loads(str(figures[0])) == {"deposits": "19000.00"}
+    assert json.loads(str(figures[0]))["deposits"] == "19000.00"
     told = rows(
         fed, "SELECT params FROM outbox WHERE template = 'ledger_reconciled' AND recipient_id = 10"
     )

@@ -151,6 +151,15 @@ async def test_a_month_not_over_is_not_filed() -> None:
     await assert_refused(uow, call, MonthNotOver)
 
 
+async def test_the_month_is_over_at_midnight_in_the_company_s_time_zone() -> None:
+    uow, _ = await december_world()
+    new_year_1am = datetime(2026, 12, 31, 17, tzinfo=UTC)  # 01:00 on 01-01 in Shanghai
+    record = await commission.file_sheet(
+        uow, actor_id=DEE, rep_id=ROB, month=DECEMBER, policy=POLICY, now=new_year_1am
+    )
+    assert record.month == DECEMBER
+
+
 @pytest.mark.parametrize("actor", others("desk"))
 async def test_only_the_desk_files(actor: int) -> None:
     uow, _ = await december_world()

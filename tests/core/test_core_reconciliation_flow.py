@@ -20,7 +20,7 @@ from bot.core.errors import NotAllowed
 from bot.core.orders import PaymentMethod
 from bot.core.payments import PaymentDraft
 from bot.core.policy import Policy
-from bot.core.reconciliation import AlreadyConfirmed, LedgerTotals
+from bot.core.reconciliation import AlreadyConfirmed, LedgerTotals, MonthNotDue
 from bot.core.usecases import reconciliation
 
 D = Decimal
@@ -75,8 +75,9 @@ async def test_both_sides_confirm_the_differences_are_told_and_the_department_ac
 
     record = uow.reconciliations.rows[NOVEMBER]
     assert record.reconciled
-    # 0.5 % × 1,000.00 collected this year × 100 % (no targets set) = 5.00
-    assert (record.accrual, record.accrued_total) == (D("5.00"), D("5.00"))
+    # 0.5 % × (3,000.00 deposit + 1,000.00 paid) this year × 100 % (no targets set) = 20.00:
+    # collected as the collection targets count it
+    assert (record.accrual, record.accrued_total) == (D("20.00"), D("20.00"))
     done = uow.outbox.sent_to(FAY)[-1]
     assert done.template == "ledger_reconciled"
     accountant = done.params["sides"][1]  # type: ignore[index]
@@ -93,6 +94,27 @@ async def test_each_side_confirms_once() -> None:
     uow = await november()
     await confirm(uow, DEE)
     await assert_refused(uow, confirm(uow, DEE), AlreadyConfirmed)
+
+
+async def test_a_month_other_than_the_one_due_is_refused() -> None:
+    uow = await november()
+    october = reconciliation.confirm(
+        uow, actor_id=DEE, month=date(2026, 10, 1), figures={}, policy=POLICY, now=DEC_1
+    )
+    await assert_refused(uow, october, MonthNotDue)
+
+
+async def test_a_payment_recorded_after_a_side_confirmed_shows_as_its_difference() -> None:
+    """The desk confirmed November's ¥1,000.00 collected; a ¥500.00 payment dated 11-30 is
+    recorded afterwards: the desk's side now differs from the ledger, not silently agrees."""
+    uow = await november()
+    await confirm(uow, DEE)
+    contract_id = next(iter(uow.contracts.rows))
+    late = PaymentDraft(contract_id, D(500), date(2026, 11, 30), PaymentMethod.cash, "C-2")
+    await uow.payments.add(late, recorded_by=ACE, now=DEC_1)
+    await confirm(uow, ACE)
+    desk = uow.outbox.sent_to(FAY)[-1].params["sides"][0]  # type: ignore[index]
+    assert ["collected", "1500.00", "1000.00"] in desk["differences"]
 
 
 async def test_the_prompt_comes_on_the_last_working_day_once() -> None:

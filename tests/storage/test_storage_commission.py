@@ -10,13 +10,18 @@ from decimal import Decimal
 
 import pytest
 from dbtools import NOW, Sessions, add_person, statements
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from test_storage_approvals import add_customer, org  # noqa: F401 - org is a fixture
 from test_storage_contracts import add_contract
 
 from bot.core.collections import commission_sheet
-from bot.core.commission import SheetDraft, SheetStatus, check_sheet, return_sheet
+from bot.core.commission import (
+    SheetAlreadyFiled,
+    SheetDraft,
+    SheetStatus,
+    check_sheet,
+    return_sheet,
+)
 from bot.core.contracts import ContractStatus
 from bot.core.payments import PaymentDraft, PaymentMethod
 from bot.core.policy import Policy
@@ -109,7 +114,7 @@ async def test_one_live_sheet_per_rep_and_month(
         filed = await uow.commission_sheets.add(draft, filed_by=org["sup"], now=NOW)
         await uow.commit()
     async with SqlUnitOfWork(sessionmaker) as uow:
-        with pytest.raises(IntegrityError):
+        with pytest.raises(SheetAlreadyFiled):  # the second of two desks filing at once
             await uow.commission_sheets.add(draft, filed_by=org["sup"], now=NOW)
     async with SqlUnitOfWork(sessionmaker) as uow:
         back = return_sheet(filed, by=org["mgr"], reason="wrong month", now=NOW)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from bot.core.calendar import local
 from bot.core.collections import (
     COMMISSION_STATUSES,
     commission_sheet,
@@ -180,7 +181,12 @@ async def file_sheet(
 ) -> SheetRecord:
     """Generated again and filed; the first of the chain gets it to check."""
     view = await commission_draft(
-        uow, actor_id=actor_id, rep_id=rep_id, month=month, policy=policy, today=now.date()
+        uow,
+        actor_id=actor_id,
+        rep_id=rep_id,
+        month=month,
+        policy=policy,
+        today=local(now, policy).date(),
     )
     if not view.sheet.lines:
         raise NothingToFile()

@@ -27,6 +27,7 @@ from bot.core.reconciliation import (
     AlreadyConfirmed,
     Confirmation,
     LedgerTotals,
+    MonthNotDue,
     Reconciliation,
     department_accrual,
     differences,
@@ -53,9 +54,14 @@ async def _in_force(uow: UnitOfWork) -> list[Contract]:
             return found
 
 
-async def _owed_at(uow: UnitOfWork, end: date) -> tuple[Decimal, Decimal]:
-    """Outstanding and overdue at the month's end, from what was collected by then."""
-    contracts = [c for c in await _in_force(uow) if c.created_at.date() <= end]
+async def _owed_at(uow: UnitOfWork, end: date, policy: Policy) -> tuple[Decimal, Decimal]:
+    """Outstanding and overdue at the month's end, from what was collected by then, on the
+    contracts co-signed (so in the ledger) by then, in the company's time zone."""
+    contracts = [
+        c
+        for c in await _in_force(uow)
+        if c.cosigned_at is not None and local(c.cosigned_at, policy).date() <= end
+    ]
     payments = await uow.payments.for_contracts([c.id for c in contracts])
     deposits = await uow.deals.deposits({c.deal_id for c in contracts})
     outstanding = overdue_total = Decimal(0)
@@ -77,7 +83,7 @@ async def month_totals(uow: UnitOfWork, month: date, policy: Policy) -> LedgerTo
     end = start + timedelta(days=last.day)
     signed = await uow.contracts.cosigned_between(start, end)
     collected = await uow.payments.paid_between(first, last)
-    outstanding, late = await _owed_at(uow, last)
+    outstanding, late = await _owed_at(uow, last, policy)
     return LedgerTotals(
         contracts_signed=Decimal(len(signed)),
         signed_amount=to_cent(_sum([c.amount for c in signed])),
@@ -182,11 +188,19 @@ async def confirm(
     """The desk or the accountant confirms the month: the ledger's totals, except the lines
     where they typed their own figure. Once per role; the other side and the finance VP are
     told the differences; the second confirmation reconciles the month and accrues the
-    department's commission."""
+    department's commission. What each side confirmed is kept whole (their figures, the
+    ledger's elsewhere), so a payment recorded afterwards shows as a difference instead of
+    being taken as confirmed."""
     actor = await active_person(uow, actor_id)
     _check_reconciler(actor)
     first = month_start(month)
-    kept = {line: figures[line] for line in LINES if line in figures}
+    earlier = await uow.reconciliations.get(first)
+    if earlier is not None and actor.role in earlier.confirmations:
+        raise AlreadyConfirmed()
+    if first != await reconciliation_due(uow, actor.id, local(now, policy).date(), policy):
+        raise MonthNotDue()
+    totals = (await month_totals(uow, first, policy)).lines()
+    kept = {line: figures.get(line, totals[line]) for line in LINES}
     if not await uow.reconciliations.confirm(first, Confirmation(actor.role, actor.id, now, kept)):
         raise AlreadyConfirmed()
     record = await uow.reconciliations.get(first)
@@ -205,10 +219,12 @@ async def _accrue(uow: UnitOfWork, month: date, policy: Policy) -> None:
     for those months."""
     end = month_end(month)
     ytd = await uow.payments.paid_between(month.replace(month=1), end)
+    deposits = await uow.deals.deposits_between(month.replace(month=1), end)
     months = [month.replace(month=m) for m in range(1, month.month + 1)]
     reps = [p.id for p in await uow.people.all() if p.role is Role.rep]
     targets = await uow.targets.of_reps(reps, months)
-    collected = _sum([p.amount for p in ytd])
+    # money collected as the collection targets count it: deposits and payments
+    collected = _sum([p.amount for p in ytd]) + _sum(list(deposits))
     before = await uow.reconciliations.accrued_before(month)
     accrual = department_accrual(
         collected,
