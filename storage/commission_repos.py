@@ -146,6 +146,14 @@ class SqlCommissionSheets:
             )
         )
 
+    async def live_of(self, rep_id: int) -> Sequence[SheetRecord]:
+        return await self._read(
+            select(CommissionSheetRow).where(
+                CommissionSheetRow.rep_id == rep_id,
+                CommissionSheetRow.status.in_(sorted(s.value for s in LIVE)),
+            )
+        )
+
     async def in_status(self, statuses: Collection[SheetStatus]) -> Sequence[SheetRecord]:
         return await self._read(
             select(CommissionSheetRow).where(

@@ -264,8 +264,11 @@ def commission_sheet(
     deductions: Mapping[int, Decimal] | None = None,
 ) -> CommissionSheet:
     """The rep's commission for the month of `month`. No contract, no commission: a payment
-    counts only when paid in that month against a contract of this rep (its owner) that is
-    in force or closed; any other is listed in `excluded`. `rate` is one rate for all;
+    counts only when paid in that month, or before it, against a contract of this rep (its
+    owner) that is in force or closed; any other is listed in `excluded`. An earlier payment
+    reaches the sheet when no earlier sheet counted it (the caller leaves out those that
+    one did): money recorded late, or paid before its contract came into force, is paid
+    with the next sheet instead of never. `rate` is one rate for all;
     `rates` gives a contract's own (the caller maps the product category to it).
     `deductions` is the interest deduction per contract (`interest_deduction`); a contract
     with a deduction and no payment still gets a line, so the deduction is not lost.
@@ -288,7 +291,7 @@ def commission_sheet(
             contract is None
             or contract.owner_id != rep_id
             or contract.status not in COMMISSION_STATUSES
-            or _month(payment.paid_on) != _month(month)
+            or _month(payment.paid_on) > _month(month)
         ):
             excluded.append(payment.id)
         else:

@@ -617,6 +617,10 @@ class CommissionSheetRepo(Protocol):
         """The month's sheets not returned, by id."""
         ...
 
+    async def live_of(self, rep_id: int) -> Sequence[SheetRecord]:
+        """The rep's sheets not returned, every month, by id: the payments already counted."""
+        ...
+
     async def in_status(self, statuses: Collection[SheetStatus]) -> Sequence[SheetRecord]:
         """The sheets in these statuses, oldest first (the commission queues)."""
         ...

@@ -1,8 +1,9 @@
 """Commission sheets through the bot (dispatcher tier), on Zhao Lei's contract in force
 (¥102,000.00: deposit ¥20,000 in, ¥50,000 due Dec 31, ¥32,000 due Jan 31) with ¥30,000 paid
-on Dec 20 and ¥10,000 on Jan 10. On Feb 3 the desk files January's sheet from /pending:
-¥10,000 × 2 % = ¥200.00, less the interest January's overdue money accrued at 6 % (¥20,000 for
-Jan 1–10, then ¥10,000 for Jan 11–31: ¥67.40) → ¥132.60. The accountant, the finance VP and the GM check it from their cards in that
+on Dec 20 and ¥10,000 on Jan 10. On Feb 3 the desk files January's sheet from /pending; no
+sheet was filed for December, so January's pays its ¥30,000 too: ¥40,000 × 2 % = ¥800.00, less
+the interest January's overdue money accrued at 6 % (¥20,000 for Jan 1–10, then ¥10,000 for
+Jan 11–31: ¥67.40) → ¥732.60. The accountant, the finance VP and the GM check it in that
 order; the accountant marks it paid; wrong roles and second taps are refused; a return asks
 for the reason and tells the desk."""
 
@@ -59,10 +60,10 @@ async def file_january(fed: Fed) -> None:
     await fed.click(DESK, "💼 Zhao Lei · ¥10,000.00")
     sheet = window_text(fed, DESK)
     assert "BK-78" in sheet
-    assert "BK-77" not in sheet, "December's payment is not January's"
-    assert "¥10,000.00 × 2 % = ¥200.00" in sheet
+    assert "BK-77" in sheet, "December's payment, on no sheet yet, is paid with January's"
+    assert "¥40,000.00 × 2 % = ¥800.00" in sheet
     assert "−¥67.40" in sheet
-    assert "Payable: ¥132.60" in sheet
+    assert "Payable: ¥732.60" in sheet
     await fed.click(DESK, "💾 File")
     assert "Commission sheet filed" in window_text(fed, DESK)
 
@@ -73,7 +74,7 @@ def check(sheet: int = 1) -> str:
 
 async def test_the_desk_files_and_the_chain_checks_in_order_then_it_is_paid(fed: Fed) -> None:
     await file_january(fed)
-    assert rows(fed, "SELECT status, payable FROM commission_sheets") == [("filed", "132.60")]
+    assert rows(fed, "SELECT status, payable FROM commission_sheets") == [("filed", "732.60")]
     assert recipients(fed, "commission_card") == [8]  # Zhou Min, the accountant
 
     early = fed.answer(await fed.tap(FINANCE_VP, check()))

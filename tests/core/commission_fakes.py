@@ -48,6 +48,9 @@ class FakeCommissionSheets:
     async def live(self, month: date) -> Sequence[SheetRecord]:
         return [s for _i, s in sorted(self.rows.items()) if s.month == month and s.status in LIVE]
 
+    async def live_of(self, rep_id: int) -> Sequence[SheetRecord]:
+        return [s for _i, s in sorted(self.rows.items()) if s.rep_id == rep_id and s.status in LIVE]
+
     async def in_status(self, statuses: Collection[SheetStatus]) -> Sequence[SheetRecord]:
         return [s for _i, s in sorted(self.rows.items()) if s.status in statuses]
 

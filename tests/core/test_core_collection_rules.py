@@ -341,7 +341,9 @@ def test_a_month_without_payments_is_an_empty_sheet() -> None:
     assert (sheet.lines, sheet.excluded, sheet.total.payable) == ((), (), D(0))
 
 
-def test_only_the_months_payments_count_and_a_closed_contract_counts() -> None:
+def test_the_month_and_uncounted_earlier_payments_count_never_a_later_one() -> None:
+    """Payment 3 (04-30) was on no earlier sheet (recorded late): May's sheet pays it; a
+    payment of June waits for June's. A closed contract counts."""
     payments = [
         paid(1, 5, "1000.00", day=1),
         paid(2, 5, "1000.00", day=31),
@@ -351,8 +353,9 @@ def test_only_the_months_payments_count_and_a_closed_contract_counts() -> None:
 
     sheet = commission_sheet(REP, MAY, payments, CONTRACTS, TWO)
 
-    assert [(line.payment_ids, line.commission) for line in sheet.lines] == [((1, 2), D("40.00"))]
-    assert sheet.excluded == (3, 4)
+    lines = [(line.payment_ids, line.commission) for line in sheet.lines]
+    assert lines == [((1, 2, 3), D("60.00"))]
+    assert sheet.excluded == (4,)
 
 
 def test_a_contract_may_have_its_own_rate_and_each_line_is_rounded_once() -> None:

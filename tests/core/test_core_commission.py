@@ -251,3 +251,22 @@ async def test_the_rep_sees_the_sheet_and_may_not_act_on_it() -> None:
     assert (screen.may_check, screen.may_return, screen.may_pay) == (False, False, False)
     ace = await commission_chain.sheet_screen(uow, actor_id=ACE, sheet_id=sheet_id, policy=POLICY)
     assert (ace.may_check, ace.may_return) == (True, True)
+
+
+async def test_a_payment_recorded_after_its_month_was_filed_is_paid_with_the_next_sheet() -> None:
+    """December's sheet counted the 12-10 payment; one dated 12-28 is recorded in January,
+    after it was filed: January's sheet pays it, and never the 12-10 one again."""
+    uow, contract_id = await december_world()
+    await filed(uow)
+    late = PaymentDraft(contract_id, D(500), date(2026, 12, 28), PaymentMethod.cash, "BK-2")
+    recorded = await uow.payments.add(late, recorded_by=ACE, now=LATER)
+    view = await commission.commission_draft(
+        uow,
+        actor_id=DEE,
+        rep_id=ROB,
+        month=date(2027, 1, 1),
+        policy=POLICY,
+        today=date(2027, 2, 3),
+    )
+    counted = [p for line in view.sheet.lines for p in line.payment_ids]
+    assert counted == [recorded.id]

@@ -24,6 +24,7 @@ from bot.core.commission import (
     SheetDraft,
     SheetRecord,
     SheetStatus,
+    last_month,
     month_deduction,
     month_end,
     month_start,
@@ -128,10 +129,25 @@ async def _deductions(
     return found
 
 
+# How far back a sheet looks for money no sheet counted yet: the desk files up to a year back.
+LOOKBACK_MONTHS = 12
+
+
 async def month_payments(uow: UnitOfWork, rep_id: int, month: date) -> list[Payment]:
-    return list(
-        await uow.payments.paid_between(month_start(month), month_end(month), owner_ids={rep_id})
-    )
+    """The payments the rep's sheet for the month may count: paid in the month, and paid in
+    the LOOKBACK_MONTHS before it but on no live sheet yet (recorded late, or on a contract
+    co-signed late). Two reads, whatever the rep's history within that window."""
+    since = month_start(month)
+    for _ in range(LOOKBACK_MONTHS):
+        since = last_month(since)
+    paid = await uow.payments.paid_between(since, month_end(month), owner_ids={rep_id})
+    counted = {
+        payment_id
+        for sheet in await uow.commission_sheets.live_of(rep_id)
+        for line in sheet.lines
+        for payment_id in line.payment_ids
+    }
+    return [p for p in paid if p.id not in counted]
 
 
 async def _generated(uow: UnitOfWork, rep_id: int, month: date, policy: Policy) -> SheetView:
