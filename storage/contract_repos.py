@@ -173,8 +173,11 @@ class SqlContracts:
         offset: int = 0,
         customer_ids: Collection[int] | None = None,
         due_before: date | None = None,
+        below_id: int | None = None,
     ) -> Sequence[Contract]:
         query = select(ContractRow)
+        if below_id is not None:
+            query = query.where(ContractRow.id < below_id)
         if customer_ids is not None:
             query = query.where(ContractRow.customer_id.in_(sorted(set(customer_ids))))
         if due_before is not None:

@@ -456,10 +456,12 @@ class ContractRepo(Protocol):
         offset: int = 0,
         customer_ids: Collection[int] | None = None,
         due_before: date | None = None,
+        below_id: int | None = None,
     ) -> Sequence[Contract]:
         """Newest first; a filter left None does not filter (owner_ids None: everyone's).
         `due_before`: only contracts with an instalment due before that day (the ones that
-        can be overdue on it)."""
+        can be overdue on it). `below_id`: the next batch after the one ending at that id,
+        so a contract coming into force meanwhile neither repeats nor hides a row."""
         ...
 
     async def flag_legal(self, contract_ids: Collection[int], now: datetime) -> set[int]:

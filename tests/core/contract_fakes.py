@@ -130,11 +130,13 @@ class FakeContracts:
         offset: int = 0,
         customer_ids: Collection[int] | None = None,
         due_before: date | None = None,
+        below_id: int | None = None,
     ) -> Sequence[Contract]:
         found = [
             c
             for c in sorted(self.rows.values(), key=lambda c: c.id, reverse=True)
-            if (owner_ids is None or c.owner_id in owner_ids)
+            if (below_id is None or c.id < below_id)
+            and (owner_ids is None or c.owner_id in owner_ids)
             and (customer_id is None or c.customer_id == customer_id)
             and (statuses is None or c.status in statuses)
             and (customer_ids is None or c.customer_id in customer_ids)

@@ -451,3 +451,18 @@ async def test_the_production_and_delivery_queues_read_by_step_and_status(
         assert [n.id for n in await uow.deliveries.in_status({DS.filed, DS.signed})] == [a.id, b.id]
         assert [n.id for n in await uow.deliveries.in_status({DS.signed})] == [b.id]
         assert await uow.deliveries.in_status({DS.booked}) == []
+
+
+async def test_the_ledger_pages_by_id_so_a_new_contract_neither_repeats_nor_hides_one(
+    sessionmaker: Sessions,
+    org: dict[str, int],  # noqa: F811
+) -> None:
+    first = await add_contract(sessionmaker, org)
+    second = await add_contract(sessionmaker, org, customer_id=first.customer_id)
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        (newest,) = await uow.contracts.ledger(limit=1)
+    await add_contract(sessionmaker, org, customer_id=first.customer_id)  # meanwhile
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        rest = await uow.contracts.ledger(limit=10, below_id=newest.id)
+    assert newest.id == second.id
+    assert [c.id for c in rest] == [first.id]

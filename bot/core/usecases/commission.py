@@ -107,7 +107,7 @@ async def _owned(uow: UnitOfWork, rep_id: int, end: date) -> list[Contract]:
             statuses=COMMISSION_STATUSES,
             due_before=end,
             limit=OWNED_BATCH,
-            offset=len(found),
+            below_id=found[-1].id if found else None,
         )
         found += batch
         if len(batch) < OWNED_BATCH:

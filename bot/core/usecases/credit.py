@@ -35,7 +35,7 @@ async def contracts_with_figures(
     due_before: date | None = None,
 ) -> AsyncIterator[list[tuple[Contract, LedgerFigures]]]:
     """The matching contracts with their figures, BATCH at a time: four reads a batch."""
-    offset = 0
+    below: int | None = None
     while True:
         batch = await uow.contracts.ledger(
             customer_ids=customer_ids,
@@ -43,12 +43,12 @@ async def contracts_with_figures(
             statuses=statuses,
             due_before=due_before,
             limit=BATCH,
-            offset=offset,
+            below_id=below,
         )
         yield await with_figures(uow, batch, today)
         if len(batch) < BATCH:
             return
-        offset += BATCH
+        below = batch[-1].id
 
 
 async def credit_of(

@@ -47,7 +47,7 @@ async def _in_force(uow: UnitOfWork) -> list[Contract]:
     found: list[Contract] = []
     while True:
         batch = await uow.contracts.ledger(
-            statuses=COMMISSION_STATUSES, limit=BATCH, offset=len(found)
+            statuses=COMMISSION_STATUSES, limit=BATCH, below_id=found[-1].id if found else None
         )
         found += batch
         if len(batch) < BATCH:
