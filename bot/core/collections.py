@@ -93,8 +93,8 @@ def accrued_interest(
     ÷ 365, summed, rounded once at the end. A day's overdue amount is `payments.overdue`
     with the money that arrived BEFORE that day (deposit first, then oldest instalment
     first), so money paid late still costs the days it was late: paid the day after its due
-    date is one day of interest, as `days_late` counts. The deposit received is a receipt on
-    `date.min`.
+    date is one day of interest, as `days_late` counts. The deposit is a receipt on the
+    day it was received (`receipts_of`).
 
     Worked examples at 6 %: deposit 30,000, instalments 40,000 due 03-01 and 30,000 due
     04-01, 50,000 collected before March, until 04-15 → 20,000 for 45 days (147.945…) plus
@@ -128,10 +128,10 @@ def overdue_interest(
     return accrued_interest(schedule, [(date.min, collected)], today, annual_rate)
 
 
-def receipts_of(deposit_received: Decimal, payments: Iterable[Payment]) -> list[Receipt]:
-    """A contract's money as `accrued_interest` reads it: the deposit first, then each
-    payment on its day."""
-    return [(date.min, deposit_received)] + [(p.paid_on, p.amount) for p in payments]
+def receipts_of(deposit: Receipt | None, payments: Iterable[Payment]) -> list[Receipt]:
+    """A contract's money as `accrued_interest` reads it: the deposit on the day it was
+    received (定金, usually before the contract), then each payment on its day."""
+    return ([deposit] if deposit is not None else []) + [(p.paid_on, p.amount) for p in payments]
 
 
 def interest_deduction(interest: Decimal, share: Decimal) -> Decimal:

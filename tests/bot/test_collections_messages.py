@@ -98,7 +98,8 @@ def test_the_longest_contract_card_with_its_money_lines_fits(renderer: Renderer)
     credit = CreditInfo(
         CreditStanding.hold, 999, AMOUNT_MAX, Decimal(0), AMOUNT_MAX, AMOUNT_MAX, None, 3650
     )
-    receipts = receipts_of(file.figures.deposit_received, file.payments)
+    deposit = (file.deposit.paid_on, file.deposit.amount) if file.deposit else None
+    receipts = receipts_of(deposit, file.payments)
     money = contract_money(file.contract, file.figures, receipts, credit, TODAY, Collections())
     assert money.interest > 0
     shown = renderer.render_within("contract_card", {"file": file, "money": money}, WINDOW_LIMIT)

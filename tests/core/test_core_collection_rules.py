@@ -186,10 +186,17 @@ def test_no_interest_before_anything_falls_due_or_without_instalments() -> None:
     assert accrued_interest(deposit_only, [], date(2027, 1, 9), RATE) == D("0.00")
 
 
+def test_a_deposit_received_after_the_first_due_date_costs_its_late_days() -> None:
+    # the 30,000 deposit came on 01-05: until then nothing covered the 20,000 due 12-31
+    # (money pays the deposit first): 20,000 × 0.06 × 5 ÷ 365 = 16.44
+    late = [(date(2027, 1, 5), D(30000)), (date(2026, 12, 1), D(20000))]
+    assert accrued_interest(LATE, late, date(2027, 1, 31), RATE) == D("16.44")
+
+
 def test_the_receipts_of_a_contract_put_the_deposit_first() -> None:
     payment = Payment(7, 3, D(20000), date(2027, 1, 10), PaymentMethod.bank_transfer, None, 1, NOW)
-    assert receipts_of(D(30000), [payment]) == [
-        (date.min, D(30000)),
+    assert receipts_of((date(2026, 11, 23), D(30000)), [payment]) == [
+        (date(2026, 11, 23), D(30000)),
         (date(2027, 1, 10), D(20000)),
     ]
 

@@ -119,10 +119,10 @@ async def _deductions(
 ) -> dict[int, Decimal]:
     owned = await _owned(uow, rep_id, month_end(month))
     payments = await uow.payments.for_contracts([c.id for c in owned])
-    deposits = await uow.deals.deposits({c.deal_id for c in owned})
+    deposits = await uow.deals.deposit_receipts({c.deal_id for c in owned})
     found: dict[int, Decimal] = {}
     for c in owned:
-        receipts = receipts_of(deposits.get(c.deal_id, Decimal(0)), payments.get(c.id, []))
+        receipts = receipts_of(deposits.get(c.deal_id), payments.get(c.id, []))
         cut = month_deduction(c.schedule, receipts, month, policy.collections)
         if cut > 0:
             found[c.id] = cut

@@ -74,7 +74,10 @@ async def money_of(
     """The contract card's money lines: interest to date, the deduction, the customer's
     credit (one `credit_of` read)."""
     credit = await credit_of(uow, [file.contract.customer_id], today, policy)
-    receipts = receipts_of(file.figures.deposit_received, file.payments)
+    deposit = file.deposit
+    receipts = receipts_of(
+        (deposit.paid_on, deposit.amount) if deposit is not None else None, file.payments
+    )
     return contract_money(
         file.contract,
         file.figures,
