@@ -74,6 +74,10 @@ class SqlInvoices:
         found = await self._where(InvoiceRow.request_id == request_id)
         return found[0] if found else None
 
+    async def by_number(self, number: str) -> Invoice | None:
+        found = await self._where(InvoiceRow.number == number)
+        return found[0] if found else None
+
     async def by_requests(self, request_ids: Collection[int]) -> Sequence[Invoice]:
         return await self._where(InvoiceRow.request_id.in_(sorted(request_ids)))
 

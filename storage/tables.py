@@ -529,7 +529,10 @@ class WorkOrderRow(Base):
 class InvoiceRow(Base):
     __tablename__ = "invoices"
     # the accountant's queue: the signed invoices, oldest first
-    __table_args__ = (Index("ix_invoices_status", "status", "id"),)
+    __table_args__ = (
+        Index("ix_invoices_status", "status", "id"),
+        Index("uq_invoices_number", "number", unique=True),  # a 发票号码 is recorded once
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)

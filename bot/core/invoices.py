@@ -81,6 +81,18 @@ class FullyInvoiced(DomainError):
         self.number = number
 
 
+class InvoiceNumberTaken(DomainError):
+    """An invoice number (发票号码) is recorded once: the same number on two invoices is a
+    typing slip, or the same paper booked twice."""
+
+    code = "invoice_number_taken"
+
+    def __init__(self, number: str, contract: str | None) -> None:
+        super().__init__(number=number, contract=contract)
+        self.number = number
+        self.contract = contract
+
+
 def may_ask(actor: Person, owner_id: int) -> bool:
     """Who asks for an invoice: the sales desk, or the rep who owns the contract."""
     return actor.role is Role.sales_desk or actor.id == owner_id

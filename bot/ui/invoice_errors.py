@@ -6,10 +6,21 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.core.collections import InvoiceTooEarly
 from bot.core.errors import DomainError
-from bot.core.invoices import FullyInvoiced, InvoiceAlreadyMoved, InvoiceAmount
+from bot.core.invoices import (
+    FullyInvoiced,
+    InvoiceAlreadyMoved,
+    InvoiceAmount,
+    InvoiceNumberTaken,
+)
 from bot.rendering import money
 
-INVOICE_ERRORS = (InvoiceTooEarly, InvoiceAmount, InvoiceAlreadyMoved, FullyInvoiced)
+INVOICE_ERRORS = (
+    InvoiceTooEarly,
+    InvoiceAmount,
+    InvoiceAlreadyMoved,
+    FullyInvoiced,
+    InvoiceNumberTaken,
+)
 
 
 def invoice_sentence(error: DomainError, currency: str) -> str:
@@ -25,6 +36,11 @@ def invoice_sentence(error: DomainError, currency: str) -> str:
         return _("The invoice amount is above zero and at most %(room)s, not %(asked)s.") % {
             "room": money(error.room, currency),
             "asked": money(error.asked, currency),
+        }
+    if isinstance(error, InvoiceNumberTaken):
+        return _("Invoice No. %(number)s is already recorded, on contract %(contract)s.") % {
+            "number": error.number,
+            "contract": error.contract or "—",
         }
     if isinstance(error, FullyInvoiced):
         return _("Contract %(number)s is invoiced in full already.") % {

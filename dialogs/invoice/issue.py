@@ -14,12 +14,18 @@ from aiogram_dialog.widgets.input import ManagedTextInput
 from aiogram_dialog.widgets.kbd import Button, Cancel, Row, SwitchTo
 
 from bot.core.deals import InputProblem
-from bot.core.invoices import ISSUE_BACK_DAYS, check_issue_date, clean_number
+from bot.core.invoices import (
+    ISSUE_BACK_DAYS,
+    InvoiceNumberTaken,
+    check_issue_date,
+    clean_number,
+)
 from bot.core.usecases import invoices
 from bot.labels import day_label
 from bot.rendering import money
 from bot.ui.calendar import day_calendar
 from bot.ui.inputs import input_problem_text, text_field
+from bot.ui.invoice_errors import invoice_sentence
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only
 from dialogs.common import ends_if_refused, now_of, person_of, policy_of, uow_of
@@ -48,6 +54,11 @@ async def on_start(data: Any, manager: DialogManager) -> None:
 async def on_number(
     message: Message, _w: ManagedTextInput[str], manager: DialogManager, value: str
 ) -> None:
+    try:
+        await invoices.check_number_free(uow_of(manager), value)
+    except InvoiceNumberTaken as taken:
+        await message.answer(invoice_sentence(taken, policy_of(manager).currency))
+        return  # the number is asked again
     manager.dialog_data["number"] = value
     await manager.switch_to(InvoiceIssueSG.confirm)
 

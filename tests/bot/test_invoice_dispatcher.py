@@ -122,11 +122,20 @@ async def test_asked_signed_issued_and_the_balance_followed(fed: Fed) -> None:
     assert "发票号码？" in window_text(fed, ACCOUNTANT)
     await fed.send(ACCOUNTANT, "FP-1")  # a dash: refused, asked again
     assert "字母和数字" in fed.replies(ACCOUNTANT)[-1]
+    with sqlite3.connect(fed.db_path) as db:  # an earlier invoice of the contract, issued
+        db.execute(
+            "INSERT INTO invoices (contract_id, amount, collected, status, asked_by, asked_at,"
+            " number) VALUES (1, 1.00, 1.00, 'issued', 6, '2026-11-23 02:00:00', 'FP7')"
+        )
+    await fed.send(ACCOUNTANT, "fp7")  # that number again: refused, asked again
+    assert "FP7" in fed.replies(ACCOUNTANT)[-1]
+    assert "HT-2026-0001" in fed.replies(ACCOUNTANT)[-1]
+    assert "发票号码？" in window_text(fed, ACCOUNTANT)
     await fed.send(ACCOUNTANT, "fp20261130")
     assert "号码 FP20261130" in window_text(fed, ACCOUNTANT)
     await fed.click(ACCOUNTANT, "💾")
 
-    assert rows(fed, "SELECT status, number, issued_by FROM invoices") == [
+    assert rows(fed, "SELECT status, number, issued_by FROM invoices WHERE id = 1") == [
         ("issued", "FP20261130", ACCOUNTANT_ID)
     ]
     told = rows(fed, "SELECT recipient_id FROM outbox WHERE template = 'invoice_issued'")

@@ -367,6 +367,9 @@ class FakeInvoices:
     async def by_request(self, request_id: int) -> Invoice | None:
         return next((i for i in self.rows.values() if i.request_id == request_id), None)
 
+    async def by_number(self, number: str) -> Invoice | None:
+        return next((i for i in self.rows.values() if i.number == number), None)
+
     async def by_requests(self, request_ids: Collection[int]) -> Sequence[Invoice]:
         return [i for i in self.rows.values() if i.request_id in request_ids]
 

@@ -19,7 +19,12 @@ from bot.core.collections import InvoiceTooEarly
 from bot.core.contracts import ContractNotInForce, ContractStatus
 from bot.core.deals import InputProblem
 from bot.core.errors import NotAllowed
-from bot.core.invoices import InvoiceAlreadyMoved, InvoiceAmount, InvoiceStatus
+from bot.core.invoices import (
+    InvoiceAlreadyMoved,
+    InvoiceAmount,
+    InvoiceNumberTaken,
+    InvoiceStatus,
+)
 from bot.core.orders import PaymentMethod
 from bot.core.payments import PaymentDraft
 from bot.core.policy import Policy
@@ -306,3 +311,32 @@ async def test_a_bad_number_or_date_is_refused(number: str, issued_on: object) -
         now=NOW,
     )
     await assert_refused(uow, issue, InputProblem)
+
+
+async def test_a_number_already_on_another_invoice_is_refused_naming_its_contract() -> None:
+    uow, invoice_id = await approved_world()
+    first = await invoices.issue_invoice(
+        uow,
+        actor_id=ACE,
+        invoice_id=invoice_id,
+        number="FP1",
+        issued_on=TODAY,
+        today=TODAY,
+        now=NOW,
+    )
+    other = replace(first, id=invoice_id + 1, status=InvoiceStatus.approved, number=None)
+    uow.invoices.rows[other.id] = other
+    uow.baseline()
+
+    twice = invoices.issue_invoice(
+        uow,
+        actor_id=ACE,
+        invoice_id=other.id,
+        number=" fp1 ",
+        issued_on=TODAY,
+        today=TODAY,
+        now=NOW,
+    )
+
+    taken = await assert_refused(uow, twice, InvoiceNumberTaken)
+    assert (taken.number, taken.contract) == ("FP1", "HT-2026-0007")

@@ -17,8 +17,10 @@ from bot.core.invoices import (
     FullyInvoiced,
     Invoice,
     InvoiceAlreadyMoved,
+    InvoiceNumberTaken,
     InvoiceStatus,
     check_amount,
+    clean_number,
     issue,
     may_ask,
     room,
@@ -169,6 +171,14 @@ async def issue_file(uow: UnitOfWork, actor_id: int, invoice_id: int) -> IssueFi
     return file
 
 
+async def check_number_free(uow: UnitOfWork, number: str) -> None:
+    """Refuse a number another invoice already carries (the form asks again at once)."""
+    taken = await uow.invoices.by_number(clean_number(number))
+    if taken is not None:
+        contract = await uow.contracts.get(taken.contract_id)
+        raise InvoiceNumberTaken(taken.number or number, contract.number if contract else None)
+
+
 async def issue_invoice(
     uow: UnitOfWork,
     *,
@@ -187,6 +197,7 @@ async def issue_invoice(
     issued = issue(
         file.invoice, number=number, issued_on=issued_on, by=actor.id, today=today, now=now
     )
+    await check_number_free(uow, issued.number or number)
     if not await uow.invoices.save(issued, expected=InvoiceStatus.approved):
         raise InvoiceAlreadyMoved(None)
     await uow.outbox.add_many(await _issued_notices(uow, file, issued, actor), now)
