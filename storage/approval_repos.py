@@ -66,7 +66,8 @@ STEP_FIELDS = (
 )
 
 
-STEP_COLUMNS = ("id", "request_id", *STEP_FIELDS)
+# `urged_at` is read, never written back by `save`: only `claim_urge` sets it.
+STEP_COLUMNS = ("id", "request_id", *STEP_FIELDS, "urged_at")
 TERMS_FIELDS = (
     "customer_id",
     "product",
@@ -279,6 +280,16 @@ class SqlStepRepo:
             update(StepRow)
             .where(StepRow.id == step_id, StepRow.status == StepStatus.pending.value)
             .values(status=status.value, decided_by=actor_id, decided_at=now, comment=comment)
+            .returning(StepRow.id)
+        )
+        return result.scalar_one_or_none() is not None
+
+    async def claim_urge(self, step_id: int, *, seen: datetime | None, now: datetime) -> bool:
+        last = StepRow.urged_at.is_(None) if seen is None else StepRow.urged_at == seen
+        result = await self._session.execute(
+            update(StepRow)
+            .where(StepRow.id == step_id, StepRow.status == StepStatus.pending.value, last)
+            .values(urged_at=now)
             .returning(StepRow.id)
         )
         return result.scalar_one_or_none() is not None

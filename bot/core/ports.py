@@ -234,6 +234,11 @@ class StepRepo(Protocol):
         """Decide a step only if it is still pending: of two concurrent taps, one wins."""
         ...
 
+    async def claim_urge(self, step_id: int, *, seen: datetime | None, now: datetime) -> bool:
+        """Record an urge on a pending step only if its last urge is still `seen`: of two
+        concurrent taps, one urges."""
+        ...
+
     async def open_for(self, person_id: int) -> Sequence[ApprovalStep]:
         """Pending steps this person decides (as approver without delegate, or as delegate)."""
         ...

@@ -155,6 +155,8 @@ class FakeSteps:
         # Steps another sweep hands on between `stale_deciders` and `change_deciders`:
         # step id -> the acting person the other sweep wrote. The change then fails.
         self.moved_elsewhere: dict[int, int | None] = {}
+        # Steps another tap urges between this tap's `get` and its `claim_urge`: step id -> when.
+        self.urged_elsewhere: dict[int, datetime] = {}
 
     async def add(self, step: ApprovalStep) -> ApprovalStep:
         stored = replace(_copy_step(step), id=max(self.rows, default=0) + 1)
@@ -178,7 +180,19 @@ class FakeSteps:
     async def save(self, step: ApprovalStep) -> None:
         old = self.rows.get(step.id)
         if old is not None:
-            self.rows[step.id] = replace(_copy_step(step), request_id=old.request_id)
+            # UPDATE … WHERE id writes neither the request nor the last urge (`claim_urge`)
+            self.rows[step.id] = replace(
+                _copy_step(step), request_id=old.request_id, urged_at=old.urged_at
+            )
+
+    async def claim_urge(self, step_id: int, *, seen: datetime | None, now: datetime) -> bool:
+        step = self.rows.get(step_id)
+        if step_id in self.urged_elsewhere and step is not None:
+            step.urged_at = self.urged_elsewhere.pop(step_id)
+        if step is None or step.status is not StepStatus.pending or step.urged_at != seen:
+            return False
+        step.urged_at = now
+        return True
 
     async def claim_decision(
         self, step_id: int, *, status: StepStatus, actor_id: int, comment: str | None, now: datetime
