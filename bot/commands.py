@@ -92,6 +92,11 @@ ANALYSIS_HINT = N_(
     "working day."
 )
 
+MOVES_HINT = N_(
+    "On an approval card, 🔀 Transfer hands the step, with a reason, to a colleague in your "
+    "role or above you who may decide it."
+)
+
 QUEUE_HINTS: dict[Role, str] = {
     Role.accountant: N_(
         "In /pending: deposits expected, contracts to co-sign, payments to record, "

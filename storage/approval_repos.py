@@ -284,6 +284,18 @@ class SqlStepRepo:
         )
         return result.scalar_one_or_none() is not None
 
+    async def claim_transfer(self, step_id: int, *, seen_acting: int | None, to_id: int) -> bool:
+        seen = (
+            StepRow.acting_id.is_(None) if seen_acting is None else StepRow.acting_id == seen_acting
+        )
+        result = await self._session.execute(
+            update(StepRow)
+            .where(StepRow.id == step_id, StepRow.status == StepStatus.pending.value, seen)
+            .values(acting_id=to_id, moved=Moved.transferred.value)
+            .returning(StepRow.id)
+        )
+        return result.scalar_one_or_none() is not None
+
     async def claim_urge(self, step_id: int, *, seen: datetime | None, now: datetime) -> bool:
         last = StepRow.urged_at.is_(None) if seen is None else StepRow.urged_at == seen
         result = await self._session.execute(

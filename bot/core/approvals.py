@@ -35,6 +35,7 @@ class Moved(StrEnum):
 
     deactivated = "deactivated"
     unreachable = "unreachable"  # the bot could not reach them by the step's deadline
+    transferred = "transferred"  # 转交: the decider handed the step to someone allowed to decide it
 
 
 class Decision(StrEnum):

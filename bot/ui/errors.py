@@ -197,9 +197,12 @@ def explain(error: DomainError, currency: str = "CNY") -> str:
             "not_submitted": _("This plan is not waiting for a review."),
             "day_outside_week": _("Please pick a day of the planned week."),
             "too_many_items": _("A weekly plan holds at most 60 visits."),
+            "too_long": _("That text is too long. Please shorten it."),
         }.get(error.reason, _("That change is not possible."))
     if error.code == "not_allowed" and error.details.get("action") == "decide":
         return _("This request is not waiting for your decision.")
+    if error.code == "not_allowed" and error.details.get("action") == "transfer_to":
+        return _("That person cannot decide this step.")
     if error.code == "not_allowed" and error.details.get("action") == "urge":
         return _("This request is not waiting for anyone's decision: there is nobody to urge.")
     if error.code == "not_allowed" and error.details.get("action") == "check_commission":

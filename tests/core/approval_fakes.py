@@ -24,6 +24,7 @@ from bot.core.approvals import (
     ApprovalStep,
     DeciderChange,
     Delegation,
+    Moved,
     NudgeClaim,
     RequestStatus,
     StepStatus,
@@ -184,6 +185,16 @@ class FakeSteps:
             self.rows[step.id] = replace(
                 _copy_step(step), request_id=old.request_id, urged_at=old.urged_at
             )
+
+    async def claim_transfer(self, step_id: int, *, seen_acting: int | None, to_id: int) -> bool:
+        step = self.rows.get(step_id)
+        if step_id in self.decided_elsewhere and step is not None:
+            by, at = self.decided_elsewhere.pop(step_id)
+            step.status, step.decided_by, step.decided_at = StepStatus.approved, by, at
+        if step is None or step.status is not StepStatus.pending or step.acting_id != seen_acting:
+            return False
+        step.acting_id, step.moved = to_id, Moved.transferred
+        return True
 
     async def claim_urge(self, step_id: int, *, seen: datetime | None, now: datetime) -> bool:
         step = self.rows.get(step_id)
@@ -436,5 +447,18 @@ def approval_world(owner_id: int = ROB, customer_name: str = "Acme Trading") -> 
         status=CustomerStatus.prospect,
         created_at=MONDAY_10 - timedelta(days=3),
     )
+    uow.baseline()
+    return uow
+
+
+async def one_request_world() -> ApprovalUnitOfWork:
+    """`approval_world` with Rob's special terms request #1 filed on Monday 10:00 (Sue decides
+    its open step), what that queued forgotten and taken as committed."""
+    from bot.core.policy import Policy
+    from bot.core.usecases.approvals import submit
+
+    uow = approval_world()
+    await submit(uow, requester_id=ROB, terms=make_terms(), policy=Policy(), now=MONDAY_10)
+    uow.clear_outbox()
     uow.baseline()
     return uow

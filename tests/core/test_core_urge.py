@@ -7,14 +7,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from approval_fakes import HOUR, MINUTE, MONDAY_10, ApprovalUnitOfWork, approval_world, make_terms
+from approval_fakes import HOUR, MINUTE, MONDAY_10, ApprovalUnitOfWork, one_request_world
 from fakes import ROB, SAM, SID, SUE
 from refusals import assert_refused
 
 from bot.core.approvals import Decision, StepStatus, UrgeTooSoon, next_urge_at
 from bot.core.errors import NotAllowed, NotFound
 from bot.core.policy import Policy
-from bot.core.usecases.approvals import decide, submit, withdraw
+from bot.core.usecases.approvals import decide, withdraw
 from bot.core.usecases.delegation import set_away
 from bot.core.usecases.reminders import sweep_deadlines
 from bot.core.usecases.urge import urge
@@ -25,11 +25,7 @@ AT = MONDAY_10 + 10 * MINUTE
 
 @pytest.fixture
 async def uow() -> ApprovalUnitOfWork:
-    world = approval_world()
-    await submit(world, requester_id=ROB, terms=make_terms(), policy=POLICY, now=MONDAY_10)
-    world.clear_outbox()
-    world.baseline()
-    return world
+    return await one_request_world()
 
 
 def open_step(uow: ApprovalUnitOfWork) -> int:
