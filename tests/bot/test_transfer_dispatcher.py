@@ -59,3 +59,12 @@ async def test_someone_not_deciding_the_step_cannot_transfer_it(fed: Fed) -> Non
     assert answer is not None
     assert answer.text == "This request is not waiting for your decision."
     assert fed.rows() == before
+
+
+async def test_pending_offers_the_transfer_too(fed: Fed) -> None:
+    await fed.send(SUPERVISOR, "/pending")
+    await fed.click(SUPERVISOR, "#1")
+    await fed.click(SUPERVISOR, "🔀 Transfer")
+    assert window_text(fed, SUPERVISOR) == "Who should decide this step instead of you?"
+    await fed.click(SUPERVISOR, name_of(fed, MANAGER))
+    assert window_text(fed, SUPERVISOR).startswith(f"Why hand it to {name_of(fed, MANAGER)}?")
