@@ -276,9 +276,15 @@ class SqlStepRepo:
     async def claim_decision(
         self, step_id: int, *, status: StepStatus, actor_id: int, comment: str | None, now: datetime
     ) -> bool:
+        # A step transferred meanwhile is its new decider's alone (see `claim_transfer`).
+        theirs = or_(
+            StepRow.moved.is_(None),
+            StepRow.moved != Moved.transferred.value,
+            StepRow.acting_id == actor_id,
+        )
         result = await self._session.execute(
             update(StepRow)
-            .where(StepRow.id == step_id, StepRow.status == StepStatus.pending.value)
+            .where(StepRow.id == step_id, StepRow.status == StepStatus.pending.value, theirs)
             .values(status=status.value, decided_by=actor_id, decided_at=now, comment=comment)
             .returning(StepRow.id)
         )

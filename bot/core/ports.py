@@ -231,7 +231,8 @@ class StepRepo(Protocol):
     async def claim_decision(
         self, step_id: int, *, status: StepStatus, actor_id: int, comment: str | None, now: datetime
     ) -> bool:
-        """Decide a step only if it is still pending: of two concurrent taps, one wins."""
+        """Decide a step only if it is still pending (and, once transferred, only by the person
+        it was transferred to): of two concurrent taps, or a tap and a transfer, one wins."""
         ...
 
     async def claim_transfer(self, step_id: int, *, seen_acting: int | None, to_id: int) -> bool:

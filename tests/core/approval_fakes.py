@@ -211,6 +211,8 @@ class FakeSteps:
         step = self.rows.get(step_id)
         if step is None or step.status is not StepStatus.pending:
             return False
+        if step.moved is Moved.transferred and step.acting_id != actor_id:
+            return False
         if step_id in self.decided_elsewhere:
             by, at = self.decided_elsewhere.pop(step_id)
             step.status, step.decided_by, step.decided_at = StepStatus.approved, by, at

@@ -140,3 +140,12 @@ async def test_the_new_decider_may_transfer_on_up_the_line(uow: ApprovalUnitOfWo
     await hand(uow, actor=SID, to=SAM, reason="Sam knows this customer")
     (step_id,) = open_steps(uow)
     assert uow.steps.rows[step_id].acting_id == SAM
+
+
+async def test_a_transfer_just_before_the_old_deciders_tap_wins(uow: ApprovalUnitOfWork) -> None:
+    (step_id,) = open_steps(uow)
+    assert await uow.steps.claim_transfer(step_id, seen_acting=None, to_id=SID)
+    assert not await uow.steps.claim_transfer(step_id, seen_acting=None, to_id=SAM), "once"
+    claim = {"status": StepStatus.approved, "comment": None, "now": AT}
+    assert not await uow.steps.claim_decision(step_id, actor_id=SUE, **claim)  # type: ignore[arg-type]
+    assert await uow.steps.claim_decision(step_id, actor_id=SID, **claim)  # type: ignore[arg-type]

@@ -282,6 +282,9 @@ async def decide(
         step_id, status=decision.step_status, actor_id=actor_id, comment=comment, now=now
     )
     if not claimed:
+        fresh = await uow.steps.get(step_id)
+        if fresh is not None and fresh.status is StepStatus.pending:
+            raise NotAllowed(action="decide")  # transferred away meanwhile
         raise await _already(uow, step, policy)
     view = await _after_decision(uow, step, decision, actor_id, policy, now)
     await uow.audit.add(
