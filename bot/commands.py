@@ -60,7 +60,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("plan", N_("Next week's plan, team plans and targets"), PLANNERS),
     CommandSpec("deal", N_("Ask for special terms on a deal"), REQUESTERS),
     CommandSpec("pending", N_("What waits for you: decisions and work to do"), QUEUE_HOLDERS),
-    CommandSpec("my", N_("Your requests and where each stands"), REQUESTERS),
+    CommandSpec(
+        "my", N_("Your requests and where each stands; 📣 Urge whoever decides one"), REQUESTERS
+    ),
     CommandSpec(
         "contract",
         N_("The contract ledger: contracts, deliveries, payments, overdue money and credit"),
@@ -90,6 +92,11 @@ ANALYSIS_HINT = N_(
     "working day."
 )
 
+MOVES_HINT = N_(
+    "On an approval card, 🔀 Transfer hands the step, with a reason, to a colleague in your "
+    "role or above you who may decide it."
+)
+
 QUEUE_HINTS: dict[Role, str] = {
     Role.accountant: N_(
         "In /pending: deposits expected, contracts to co-sign, payments to record, "
@@ -116,7 +123,8 @@ QUEUE_HINTS: dict[Role, str] = {
     ),
     Role.customer_service: N_("In /pending: the work orders assigned to you."),
     Role.rep: N_(
-        "In /my: your requests; on an approved one record the deal, then the signed "
+        "In /my: your requests; 📣 Urge nudges whoever decides a pending one; on an approved "
+        "one record the deal, then the signed "
         "reservation from the customer's card. Ask for an invoice from a contract's card "
         "in /contract."
     ),

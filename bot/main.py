@@ -91,6 +91,7 @@ from dialogs.register import register_dialog
 from dialogs.reservation import reservation_dialog
 from dialogs.settings import settings_dialog
 from dialogs.team import team_dialog
+from dialogs.transfer import transfer_dialog
 from dialogs.visit import visit_dialog
 from dialogs.work_order import work_order_dialog, work_order_filing_dialog
 from handlers import (
@@ -239,6 +240,7 @@ def build_dispatcher(
         settings_dialog(),
         deal_dialog(),
         reason_dialog(),
+        transfer_dialog(),
         discard_dialog(),
         pending_dialog(),
         my_requests_dialog(),

@@ -59,6 +59,19 @@ class DecideStep(StartData):
 
 
 @dataclass(frozen=True, slots=True)
+class TransferStep(StartData):
+    """A card's Transfer: whom to hand the step to, then why."""
+
+    step: int
+
+    @classmethod
+    def read(cls, data: object) -> Self:
+        if not isinstance(data, dict):
+            raise TypeError("the transfer form needs the step")
+        return cls(int(data["step"]))
+
+
+@dataclass(frozen=True, slots=True)
 class ReviewPlan(StartData):
     """A plan card's Comment or Return: the text for that plan."""
 

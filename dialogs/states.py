@@ -26,6 +26,11 @@ class ReasonSG(StatesGroup):
     reason = State()
 
 
+class TransferSG(StatesGroup):
+    person = State()
+    reason = State()
+
+
 class DiscardSG(StatesGroup):
     ask = State()
 

@@ -13,11 +13,11 @@ from aiogram_dialog import DialogManager
 from bot.core.models import Person
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
-from bot.core.usecases import approvals
-from bot.ui.cards import ApprovalCb
+from bot.core.usecases import approvals, transfer
+from bot.ui.cards import Act, ApprovalCb
 from dialogs.common import open_below
-from dialogs.starts import DecideStep
-from dialogs.states import ReasonSG
+from dialogs.starts import DecideStep, TransferStep
+from dialogs.states import ReasonSG, TransferSG
 
 
 def router() -> Router:
@@ -35,6 +35,14 @@ async def on_card(
     now: datetime,
     dialog_manager: DialogManager,
 ) -> None:
+    if callback_data.act is Act.transfer:
+        await transfer.transfer_candidates(
+            uow, step_id=callback_data.step, actor_id=person.id, policy=policy, now=now
+        )
+        await open_below(
+            callback, dialog_manager, TransferSG.person, TransferStep(callback_data.step)
+        )
+        return
     decision = callback_data.act.decision
     if not callback_data.act.asks_text:
         await approvals.decide(

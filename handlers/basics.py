@@ -6,7 +6,7 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager
 
-from bot.commands import ANALYSIS_HINT, QUEUE_HINTS, commands_for
+from bot.commands import ANALYSIS_HINT, APPROVERS, MOVES_HINT, QUEUE_HINTS, commands_for
 from bot.core.models import Person
 from bot.core.usecases.collection_report import ANALYSTS
 from bot.rendering import Renderer
@@ -29,6 +29,7 @@ async def help_command(message: Message, person: Person, renderer: Renderer) -> 
             commands=commands,
             queue=_(hint) if hint else None,
             analysis=_(ANALYSIS_HINT) if person.role in ANALYSTS else None,
+            moves=_(MOVES_HINT) if person.role in APPROVERS else None,
         )
     )
 

@@ -66,7 +66,8 @@ STEP_FIELDS = (
 )
 
 
-STEP_COLUMNS = ("id", "request_id", *STEP_FIELDS)
+# `urged_at` is read, never written back by `save`: only `claim_urge` sets it.
+STEP_COLUMNS = ("id", "request_id", *STEP_FIELDS, "urged_at")
 TERMS_FIELDS = (
     "customer_id",
     "product",
@@ -275,10 +276,38 @@ class SqlStepRepo:
     async def claim_decision(
         self, step_id: int, *, status: StepStatus, actor_id: int, comment: str | None, now: datetime
     ) -> bool:
+        # A step transferred meanwhile is its new decider's alone (see `claim_transfer`).
+        theirs = or_(
+            StepRow.moved.is_(None),
+            StepRow.moved != Moved.transferred.value,
+            StepRow.acting_id == actor_id,
+        )
         result = await self._session.execute(
             update(StepRow)
-            .where(StepRow.id == step_id, StepRow.status == StepStatus.pending.value)
+            .where(StepRow.id == step_id, StepRow.status == StepStatus.pending.value, theirs)
             .values(status=status.value, decided_by=actor_id, decided_at=now, comment=comment)
+            .returning(StepRow.id)
+        )
+        return result.scalar_one_or_none() is not None
+
+    async def claim_transfer(self, step_id: int, *, seen_acting: int | None, to_id: int) -> bool:
+        seen = (
+            StepRow.acting_id.is_(None) if seen_acting is None else StepRow.acting_id == seen_acting
+        )
+        result = await self._session.execute(
+            update(StepRow)
+            .where(StepRow.id == step_id, StepRow.status == StepStatus.pending.value, seen)
+            .values(acting_id=to_id, moved=Moved.transferred.value)
+            .returning(StepRow.id)
+        )
+        return result.scalar_one_or_none() is not None
+
+    async def claim_urge(self, step_id: int, *, seen: datetime | None, now: datetime) -> bool:
+        last = StepRow.urged_at.is_(None) if seen is None else StepRow.urged_at == seen
+        result = await self._session.execute(
+            update(StepRow)
+            .where(StepRow.id == step_id, StepRow.status == StepStatus.pending.value, last)
+            .values(urged_at=now)
             .returning(StepRow.id)
         )
         return result.scalar_one_or_none() is not None

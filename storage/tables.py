@@ -230,6 +230,7 @@ class StepRow(Base):
     decided_at: Mapped[datetime | None]
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     comment: Mapped[str | None] = mapped_column(String(500))
+    urged_at: Mapped[datetime | None]
 
 
 class DelegationRow(Base):

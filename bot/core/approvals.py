@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 from bot.core.deals import DealTerms
+from bot.core.errors import DomainError
 from bot.core.roles import Role
 
 
@@ -34,6 +35,7 @@ class Moved(StrEnum):
 
     deactivated = "deactivated"
     unreachable = "unreachable"  # the bot could not reach them by the step's deadline
+    transferred = "transferred"  # 转交: the decider handed the step to someone allowed to decide it
 
 
 class Decision(StrEnum):
@@ -87,6 +89,7 @@ class ApprovalStep:
     decided_at: datetime | None = None
     decided_by: int | None = None
     comment: str | None = None
+    urged_at: datetime | None = None  # the requester's last 催办 (urge) on this step
 
     @property
     def decider_id(self) -> int:
@@ -162,3 +165,21 @@ class RequestView:
 
 def money_str(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
+
+
+class UrgeTooSoon(DomainError):
+    """The requester urged this step less than the policy's interval ago; `again_at` (local)
+    is when they may urge again."""
+
+    code = "urge_too_soon"
+
+    def __init__(self, again_at: datetime) -> None:
+        super().__init__(again_at=again_at)
+        self.again_at = again_at
+
+
+def next_urge_at(last_urge: datetime | None, interval_minutes: int) -> datetime | None:
+    """催办 (urge) is a nudge from the requester, not a deadline reminder: it may come once per
+    interval per step, so a decider is not flooded. With a 60-minute interval, an urge at
+    10:00 allows the next at 10:00 + 60 min = 11:00 exactly (None: never urged, urge now)."""
+    return None if last_urge is None else last_urge + timedelta(minutes=interval_minutes)

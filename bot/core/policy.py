@@ -54,6 +54,8 @@ class Deadlines:
     next_day_due: time = time(12, 0)
     remind_before_minutes: int = 60
     max_reminders: int = 2
+    # 催办: a requester urges the step's decider at most once this often (not a reminder).
+    urge_interval_minutes: int = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -396,6 +398,7 @@ _DEADLINES = _section(
         "next_day_due": _time,
         "remind_before_minutes": _int(0, 24 * 60),
         "max_reminders": _int(0, 20),
+        "urge_interval_minutes": _int(1, 7 * 24 * 60),
     },
 )
 _REMINDERS = _section(

@@ -231,7 +231,18 @@ class StepRepo(Protocol):
     async def claim_decision(
         self, step_id: int, *, status: StepStatus, actor_id: int, comment: str | None, now: datetime
     ) -> bool:
-        """Decide a step only if it is still pending: of two concurrent taps, one wins."""
+        """Decide a step only if it is still pending (and, once transferred, only by the person
+        it was transferred to): of two concurrent taps, or a tap and a transfer, one wins."""
+        ...
+
+    async def claim_transfer(self, step_id: int, *, seen_acting: int | None, to_id: int) -> bool:
+        """Hand a pending step to `to_id` only if it is still pending with `seen_acting` acting:
+        of a decision and a transfer at the same moment, one happens."""
+        ...
+
+    async def claim_urge(self, step_id: int, *, seen: datetime | None, now: datetime) -> bool:
+        """Record an urge on a pending step only if its last urge is still `seen`: of two
+        concurrent taps, one urges."""
         ...
 
     async def open_for(self, person_id: int) -> Sequence[ApprovalStep]:

@@ -27,6 +27,7 @@ class Act(StrEnum):
     opinion = "o"  # approve, signing an opinion (签署意见) typed next
     reject = "r"
     back = "c"
+    transfer = "t"  # 转交: hand the step to someone else allowed to decide it
 
     @property
     def decision(self) -> Decision:
@@ -60,6 +61,7 @@ def decision_keyboard(step_id: int, customer_id: int | None = None) -> InlineKey
     rows = [
         [button(_("✅ Approve"), Act.approve), button(_("✍️ Approve with opinion"), Act.opinion)],
         [button(_("❌ Reject"), Act.reject), button(_("↩️ Return for changes"), Act.back)],
+        [button(_("🔀 Transfer"), Act.transfer)],
     ]
     if customer_id is not None:
         look = CustomerCb(customer=customer_id).pack()
@@ -70,6 +72,8 @@ def decision_keyboard(step_id: int, customer_id: int | None = None) -> InlineKey
 def card_keyboard(item: OutboxItem) -> InlineKeyboardMarkup | None:
     step = item.params.get("step", {})
     if step.get("status") != "pending" or item.params.get("status") != "pending":
+        return None
+    if item.params.get("handed_over"):  # transferred away: the card only says to whom
         return None
     customer = item.params.get("customer_id")
     return decision_keyboard(int(step["id"]), int(customer) if customer else None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
 
+from bot.core.approvals import UrgeTooSoon
 from bot.core.contracts import ContractNotInForce, ContractStatus, ContractStatusOrder
 from bot.core.errors import (
     AlreadyDecided,
@@ -149,6 +150,10 @@ def explain(error: DomainError, currency: str = "CNY") -> str:
             at = day_label(error.at, clock=True)
             return _("Already decided by %(name)s at %(at)s.") % {"name": error.by, "at": at}
         return _("This request is closed; nothing is left to decide.")
+    if isinstance(error, UrgeTooSoon):
+        return _("You urged this step a short while ago; you can urge again from %(at)s.") % {
+            "at": day_label(error.again_at, clock=True)
+        }
     if isinstance(error, CustomerTaken):
         return _(
             "“%(name)s” is already registered by %(owner)s. Please talk to them or your "
@@ -192,9 +197,14 @@ def explain(error: DomainError, currency: str = "CNY") -> str:
             "not_submitted": _("This plan is not waiting for a review."),
             "day_outside_week": _("Please pick a day of the planned week."),
             "too_many_items": _("A weekly plan holds at most 60 visits."),
+            "too_long": _("That text is too long. Please shorten it."),
         }.get(error.reason, _("That change is not possible."))
     if error.code == "not_allowed" and error.details.get("action") == "decide":
         return _("This request is not waiting for your decision.")
+    if error.code == "not_allowed" and error.details.get("action") == "transfer_to":
+        return _("That person cannot decide this step.")
+    if error.code == "not_allowed" and error.details.get("action") == "urge":
+        return _("This request is not waiting for anyone's decision: there is nobody to urge.")
     if error.code == "not_allowed" and error.details.get("action") == "check_commission":
         return _("This commission sheet is not waiting for your check.")
     if error.code == "not_allowed" and error.details.get("action") == "delegate_to":

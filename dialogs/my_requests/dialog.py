@@ -12,7 +12,7 @@ from aiogram_dialog.widgets.kbd import Button, Cancel, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from bot.core.approvals import RequestStatus
-from bot.core.usecases import approvals, customer_register, orders
+from bot.core.usecases import approvals, customer_register, orders, urge
 from bot.core.usecases.approval_views import request_snapshot, view_for
 from bot.rendering import money
 from bot.ui.fit import WINDOW_LIMIT
@@ -62,6 +62,7 @@ async def detail_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, 
         "detail": text,
         "more_history": more_history(snapshot),
         "pending": view.request.status is RequestStatus.pending,
+        "urgeable": view.request.status is RequestStatus.pending and view.open_step() is not None,
         # Only special terms are edited here; a returned application or invoice is filed anew.
         "returned": view.request.status is RequestStatus.returned
         and view.request.kind == approvals.KIND,
@@ -100,6 +101,18 @@ async def on_withdraw(callback: CallbackQuery, _b: Button, manager: DialogManage
         now=now_of(manager),
     )
     await manager.switch_to(MyRequestsSG.detail)
+
+
+async def on_urge(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    """A refusal (too soon, or nobody decides any more) is the error handler's alert."""
+    urged = await urge.urge(
+        uow_of(manager),
+        request_id=int(manager.dialog_data["request"]),
+        actor_id=person_of(manager).id,
+        policy=policy_of(manager),
+        now=now_of(manager),
+    )
+    await callback.answer(_("📣 %(name)s has your nudge to decide.") % {"name": urged})
 
 
 async def on_resubmit(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
@@ -145,6 +158,7 @@ def my_requests_dialog() -> Dialog:
         ),
         Window(
             Format("{detail}"),
+            Button(Label("📣 Urge"), id="urge", on_click=on_urge, when="urgeable"),
             SwitchTo(Label("🚫 Withdraw"), id="wd", state=MyRequestsSG.withdraw, when="pending"),
             Button(
                 Label("✏️ Edit and send again"), id="again", on_click=on_resubmit, when="returned"

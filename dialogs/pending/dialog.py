@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, StartMode, Window
@@ -30,13 +31,14 @@ from dialogs.contract.handlers import send_contract_pdf
 from dialogs.delivery.pending import delivery_pending, delivery_sections
 from dialogs.history import history_button, history_pages, more_history
 from dialogs.invoice.pending import invoice_pending, invoice_section
-from dialogs.starts import AtCustomer, AtDeal, AtWorkOrder, DecideStep
+from dialogs.starts import AtCustomer, AtDeal, AtWorkOrder, DecideStep, StartData, TransferStep
 from dialogs.states import (
     CustomerSG,
     DepositSG,
     PaymentSG,
     PendingSG,
     ReasonSG,
+    TransferSG,
     WorkOrderFileSG,
     WorkOrderSG,
 )
@@ -271,19 +273,27 @@ async def on_approve(callback: CallbackQuery, _b: Button, manager: DialogManager
     await manager.switch_to(PendingSG.list)
 
 
-async def _ask_text(manager: DialogManager, decision: Decision) -> None:
-    step_id = int(manager.dialog_data["step"])
+async def _open_on_step(manager: DialogManager, state: State, start: StartData) -> None:
+    """A form about the step shown (a reason, a transfer), if the person decides it now."""
     await approvals.ensure_decider(
         uow_of(manager),
-        step_id=step_id,
+        step_id=int(manager.dialog_data["step"]),
         actor_id=person_of(manager).id,
         policy=policy_of(manager),
         now=now_of(manager),
     )
     await manager.switch_to(PendingSG.list)
-    await manager.start(
-        ReasonSG.reason, data=DecideStep(step_id, decision).data(), mode=StartMode.NORMAL
-    )
+    await manager.start(state, data=start.data(), mode=StartMode.NORMAL)
+
+
+async def _ask_text(manager: DialogManager, decision: Decision) -> None:
+    start = DecideStep(int(manager.dialog_data["step"]), decision)
+    await _open_on_step(manager, ReasonSG.reason, start)
+
+
+async def on_transfer(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    start = TransferStep(int(manager.dialog_data["step"]))
+    await _open_on_step(manager, TransferSG.person, start)
 
 
 async def on_opinion(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
@@ -367,6 +377,7 @@ def pending_dialog() -> Dialog:
                 Button(Label("❌ Reject"), id="no", on_click=on_reject, when="open"),
                 Button(Label("↩️ Return for changes"), id="back", on_click=on_return, when="open"),
             ),
+            Button(Label("🔀 Transfer"), id="transfer", on_click=on_transfer, when="open"),
             Button(Label("📇 Customer and visits"), id="cust", on_click=on_customer),
             Button(
                 Label("📄 Application PDF"),

@@ -34,7 +34,11 @@ REJECT_PROMPT = (
 )
 RETURN_PROMPT = f"What should change in request #1 ({CUSTOMER})?\nType it, up to 500 characters."
 DECISION_BUTTONS = ["✅ Approve", "✍️ Approve with opinion", "❌ Reject", "↩️ Return for changes"]
-CARD_BUTTONS = [*DECISION_BUTTONS, "📇 Customer and visits"]  # the customer one tap away
+CARD_BUTTONS = [
+    *DECISION_BUTTONS,
+    "🔀 Transfer",
+    "📇 Customer and visits",
+]  # the customer one tap away
 NOT_ALLOWED = "This request is not waiting for your decision."
 
 
@@ -577,6 +581,7 @@ async def test_an_away_manager_s_step_goes_to_the_delegate(demo: Sandbox) -> Non
         "✍️ 附意见同意",
         "❌ 驳回",
         "↩️ 退回修改",
+        "🔀 转交",
         "📇 客户与拜访记录",
     ]
     assert not [m for m in mgr.bot_messages() if m.buttons and "#1" in m.text]

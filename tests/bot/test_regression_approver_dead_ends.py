@@ -118,6 +118,7 @@ async def test_regression_an_unreachable_person_who_writes_again_gets_their_open
         "✍️ Approve with opinion",
         "❌ Reject",
         "↩️ Return for changes",
+        "🔀 Transfer",
         "📇 Customer and visits",
     ]
     await sup.send("/help")

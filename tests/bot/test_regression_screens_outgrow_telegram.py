@@ -47,6 +47,7 @@ from bot.core.orders import Deal, DealStage
 from bot.core.plans import GOALS_MAX, MAX_PLAN_ITEMS, PURPOSE_MAX
 from bot.core.roles import Role
 from bot.core.usecases.approval_views import card_params, request_snapshot
+from bot.core.usecases.transfer import REASON_MAX
 from bot.i18n import make_i18n
 from bot.rendering import Renderer, make_env
 from bot.ui.fit import MESSAGE_LIMIT, WINDOW_LIMIT, fits, visible_length
@@ -318,3 +319,19 @@ def test_regression_the_duplicates_warning_fits_a_window(renderer: Renderer) -> 
         for n in range(40)
     ]
     assert_fits(renderer.render("customer_duplicates", hits=hits), WINDOW_LIMIT)
+
+
+def test_a_card_transferred_with_the_longest_reason_fits(renderer: Renderer) -> None:
+    view = six_times_returned()
+    step = view.open_step()
+    assert step is not None
+    note = {
+        "by": longest("Person 1", NAME_MAX),
+        "to": longest("Person 2", NAME_MAX),
+        "reason": longest("Transfer", REASON_MAX),
+    }
+    for handed_over in (True, False):
+        params = {**card_params(view, step), "transfer": note, "handed_over": handed_over}
+        card = renderer.render("notifications/approval_card", **params)
+        assert_fits(card)
+        assert f"↪️ {note['by']}" in card or "↪️ Transferred to " in card

@@ -74,3 +74,26 @@ def test_the_digest_names_each_kind(reader: tuple[str, Renderer]) -> None:
     lines = text.splitlines()
     for start in DIGEST[language]:
         assert any(line.startswith(start) for line in lines), (start, text)
+
+
+@pytest.mark.parametrize("kind", ["special_terms", "contract", "invoice"])
+def test_an_urge_names_who_urges_and_what_waits(reader: tuple[str, Renderer], kind: str) -> None:
+    language, renderer = reader
+    text = renderer.render("notifications/step_urged", **headline(kind), urged_by="Zhao Lei")
+    assert NOUNS[language][kind] in text
+    assert "Zhao Lei" in text
+    assert "/pending" in text
+    assert "📣" in text
+
+
+def test_the_requester_reads_who_transferred_the_step_to_whom(
+    reader: tuple[str, Renderer],
+) -> None:
+    _language, renderer = reader
+    note = {"by": "Chen Jing", "to": "Liu Yang", "reason": "at the fair"}
+    text = renderer.render(
+        "notifications/step_moved", **headline("special_terms"), why="transferred", transfer=note
+    )
+    assert text.startswith("↪️ ")
+    for part in note.values():
+        assert part in text

@@ -28,6 +28,7 @@ async def test_the_demo_morning_is_live_through_the_bot(demo: Sandbox) -> None:
         "✍️ Approve with opinion",
         "❌ Reject",
         "↩️ Return for changes",
+        "🔀 Transfer",
         "📇 Customer and visits",
     ]
     prospects = [m for m in supervisor.bot_messages() if "to confirm" in m.text]

@@ -24,6 +24,7 @@ from bot.core.approvals import (
     ApprovalStep,
     DeciderChange,
     Delegation,
+    Moved,
     NudgeClaim,
     RequestStatus,
     StepStatus,
@@ -155,6 +156,8 @@ class FakeSteps:
         # Steps another sweep hands on between `stale_deciders` and `change_deciders`:
         # step id -> the acting person the other sweep wrote. The change then fails.
         self.moved_elsewhere: dict[int, int | None] = {}
+        # Steps another tap urges between this tap's `get` and its `claim_urge`: step id -> when.
+        self.urged_elsewhere: dict[int, datetime] = {}
 
     async def add(self, step: ApprovalStep) -> ApprovalStep:
         stored = replace(_copy_step(step), id=max(self.rows, default=0) + 1)
@@ -178,13 +181,37 @@ class FakeSteps:
     async def save(self, step: ApprovalStep) -> None:
         old = self.rows.get(step.id)
         if old is not None:
-            self.rows[step.id] = replace(_copy_step(step), request_id=old.request_id)
+            # UPDATE … WHERE id writes neither the request nor the last urge (`claim_urge`)
+            self.rows[step.id] = replace(
+                _copy_step(step), request_id=old.request_id, urged_at=old.urged_at
+            )
+
+    async def claim_transfer(self, step_id: int, *, seen_acting: int | None, to_id: int) -> bool:
+        step = self.rows.get(step_id)
+        if step_id in self.decided_elsewhere and step is not None:
+            by, at = self.decided_elsewhere.pop(step_id)
+            step.status, step.decided_by, step.decided_at = StepStatus.approved, by, at
+        if step is None or step.status is not StepStatus.pending or step.acting_id != seen_acting:
+            return False
+        step.acting_id, step.moved = to_id, Moved.transferred
+        return True
+
+    async def claim_urge(self, step_id: int, *, seen: datetime | None, now: datetime) -> bool:
+        step = self.rows.get(step_id)
+        if step_id in self.urged_elsewhere and step is not None:
+            step.urged_at = self.urged_elsewhere.pop(step_id)
+        if step is None or step.status is not StepStatus.pending or step.urged_at != seen:
+            return False
+        step.urged_at = now
+        return True
 
     async def claim_decision(
         self, step_id: int, *, status: StepStatus, actor_id: int, comment: str | None, now: datetime
     ) -> bool:
         step = self.rows.get(step_id)
         if step is None or step.status is not StepStatus.pending:
+            return False
+        if step.moved is Moved.transferred and step.acting_id != actor_id:
             return False
         if step_id in self.decided_elsewhere:
             by, at = self.decided_elsewhere.pop(step_id)
@@ -422,5 +449,18 @@ def approval_world(owner_id: int = ROB, customer_name: str = "Acme Trading") -> 
         status=CustomerStatus.prospect,
         created_at=MONDAY_10 - timedelta(days=3),
     )
+    uow.baseline()
+    return uow
+
+
+async def one_request_world() -> ApprovalUnitOfWork:
+    """`approval_world` with Rob's special terms request #1 filed on Monday 10:00 (Sue decides
+    its open step), what that queued forgotten and taken as committed."""
+    from bot.core.policy import Policy
+    from bot.core.usecases.approvals import submit
+
+    uow = approval_world()
+    await submit(uow, requester_id=ROB, terms=make_terms(), policy=Policy(), now=MONDAY_10)
+    uow.clear_outbox()
     uow.baseline()
     return uow

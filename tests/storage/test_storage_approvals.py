@@ -843,3 +843,68 @@ async def test_regression_my_requests_reads_the_same_statements_for_2_or_12_requ
 async def _requests_of(sessionmaker: Sessions, person_id: int) -> list[ApprovalRequest]:
     async with SqlUnitOfWork(sessionmaker) as uow:
         return list(await uow.requests.by_requester(person_id))
+
+
+async def test_ten_concurrent_urges_of_one_step_have_one_winner_and_save_keeps_it(
+    sessionmaker: Sessions, org: dict[str, int]
+) -> None:
+    request_id = await add_request(sessionmaker, org)
+    open_step, waiting = await add_steps(
+        sessionmaker,
+        step(request_id, org["sup"]),
+        step(request_id, org["mgr"], position=1, status=StepStatus.waiting),
+    )
+
+    async def claim(i: int) -> bool:
+        async with SqlUnitOfWork(sessionmaker) as uow:
+            won = await uow.steps.claim_urge(
+                open_step.id, seen=None, now=NOW + i * timedelta(seconds=1)
+            )
+            await uow.commit()
+            return won
+
+    results = await asyncio.gather(*(claim(i) for i in range(RACERS)))
+
+    assert results.count(True) == 1
+    urged_at = NOW + results.index(True) * timedelta(seconds=1)
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        assert not await uow.steps.claim_urge(open_step.id, seen=None, now=NOW + HOUR)
+        assert not await uow.steps.claim_urge(waiting.id, seen=None, now=NOW + HOUR)
+        await uow.steps.save(replace(open_step, reminders_sent=1))  # a reminder meanwhile
+        assert await uow.steps.claim_urge(open_step.id, seen=urged_at, now=NOW + HOUR)
+        await uow.commit()
+    assert (await get_step(sessionmaker, open_step.id)).urged_at == NOW + HOUR
+
+
+async def test_a_transfer_and_a_decision_at_once_have_one_winner(
+    sessionmaker: Sessions, org: dict[str, int]
+) -> None:
+    request_id = await add_request(sessionmaker, org)
+    (open_step,) = await add_steps(sessionmaker, step(request_id, org["sup"]))
+
+    async def hand_over() -> bool:
+        async with SqlUnitOfWork(sessionmaker) as uow:
+            won = await uow.steps.claim_transfer(open_step.id, seen_acting=None, to_id=org["sid"])
+            await uow.commit()
+            return won
+
+    async def approve() -> bool:
+        async with SqlUnitOfWork(sessionmaker) as uow:
+            won = await uow.steps.claim_decision(
+                open_step.id, status=StepStatus.approved, actor_id=org["sup"], comment=None, now=NOW
+            )
+            await uow.commit()
+            return won
+
+    results = await asyncio.gather(hand_over(), approve(), hand_over())
+
+    assert results.count(True) == 1
+    stored = await get_step(sessionmaker, open_step.id)
+    if results[1]:
+        assert (stored.status, stored.acting_id) == (StepStatus.approved, None)
+    else:
+        assert (stored.status, stored.acting_id, stored.moved) == (
+            StepStatus.pending,
+            org["sid"],
+            Moved.transferred,
+        )

@@ -10,6 +10,7 @@ from bot.core.approvals import (
     ApprovalRequest,
     ApprovalStep,
     Decision,
+    Moved,
     RequestStatus,
     RequestView,
     StepStatus,
@@ -228,7 +229,10 @@ async def file_request(
 
 def _may_decide(step: ApprovalStep, actor_id: int, delegate_now: int | None) -> bool:
     """The approver always may; a delegate only while their delegation covers now; the
-    stand-in of a step that moved away from its approver, for as long as it is theirs."""
+    stand-in of a step that moved away from its approver, for as long as it is theirs. A step
+    transferred (转交) is the new decider's alone: the approver handed it over on purpose."""
+    if step.moved is Moved.transferred:
+        return actor_id == step.acting_id
     deputy = step.acting_id if step.moved else delegate_now
     return actor_id == step.approver_id or (deputy is not None and actor_id == deputy)
 
@@ -278,6 +282,9 @@ async def decide(
         step_id, status=decision.step_status, actor_id=actor_id, comment=comment, now=now
     )
     if not claimed:
+        fresh = await uow.steps.get(step_id)
+        if fresh is not None and fresh.status is StepStatus.pending:
+            raise NotAllowed(action="decide")  # transferred away meanwhile
         raise await _already(uow, step, policy)
     view = await _after_decision(uow, step, decision, actor_id, policy, now)
     await uow.audit.add(

@@ -1,7 +1,7 @@
 """an invoice number (发票号码) is recorded once
 
 Revision ID: 0028
-Revises: 0026
+Revises: 0027
 Create Date: 2026-11-29 06:00:00
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0028"
-down_revision: str | None = "0026"
+down_revision: str | None = "0027"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
