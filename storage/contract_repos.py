@@ -220,6 +220,12 @@ class SqlContracts:
             query = query.where(ContractRow.owner_id.in_(sorted(set(owner_ids))))
         return await self._read(query.order_by(ContractRow.id))
 
+    async def any_cosigned_before(self, end: datetime) -> bool:
+        found = await self._session.scalar(
+            select(ContractRow.id).where(ContractRow.cosigned_at < end).limit(1)
+        )
+        return found is not None
+
     async def cosigned_between(self, start: datetime, end: datetime) -> Sequence[Contract]:
         statuses = sorted(s.value for s in (ContractStatus.in_force, ContractStatus.closed))
         query = select(ContractRow).where(

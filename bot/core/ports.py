@@ -490,6 +490,10 @@ class ContractRepo(Protocol):
         `end`, in one read: a month's new contracts."""
         ...
 
+    async def any_cosigned_before(self, end: datetime) -> bool:
+        """Whether any contract was co-signed before `end` (one LIMIT 1 read)."""
+        ...
+
     async def find(
         self,
         text: str,

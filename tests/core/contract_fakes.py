@@ -169,6 +169,9 @@ class FakeContracts:
             )
         ]
 
+    async def any_cosigned_before(self, end: datetime) -> bool:
+        return any(c.cosigned_at is not None and c.cosigned_at < end for c in self.rows.values())
+
     async def cosigned_between(self, start: datetime, end: datetime) -> Sequence[Contract]:
         return [
             c

@@ -149,3 +149,12 @@ async def test_a_month_already_reconciled_is_not_prompted() -> None:
     december_2 = datetime(2026, 12, 2, 2, tzinfo=UTC)
     assert await reconciliation.prompt_reconciliation(uow, policy=POLICY, now=december_2) == 0
     assert len(uow.outbox.queued) == before
+
+
+async def test_nothing_to_reconcile_before_the_ledger_holds_a_contract() -> None:
+    """October, before the first contract was co-signed (11-23): neither in /pending nor
+    prompted."""
+    uow = await november()
+    october_31 = datetime(2026, 10, 31, 2, tzinfo=UTC)  # a Saturday, October's last working day
+    assert await reconciliation.reconciliation_due(uow, DEE, date(2026, 11, 2), POLICY) is None
+    assert await reconciliation.prompt_reconciliation(uow, policy=POLICY, now=october_31) == 0

@@ -67,6 +67,9 @@ async def test_the_month_s_new_contracts_and_deposits(
         start = datetime(2026, 4, 30, 16, tzinfo=UTC)  # May 1st in Shanghai
         signed = await uow.contracts.cosigned_between(start, datetime(2026, 5, 31, 16, tzinfo=UTC))
         deposits = await uow.deals.deposits_between(MAY, date(2026, 5, 31))
+        ledger_before = await uow.contracts.any_cosigned_before(NOW)  # `outside`: at NOW
+        ledger_by_may = await uow.contracts.any_cosigned_before(start)
+    assert (ledger_before, ledger_by_may) == (False, True)
     assert [c.id for c in signed] == [inside.id]
     assert deposits == [D(500)]
 

@@ -247,16 +247,25 @@ async def reconciliation_due(
     uow: UnitOfWork, actor_id: int, today: date, policy: Policy
 ) -> date | None:
     """The month the actor has still to confirm: the current one from its last working day
-    on (when the prompt comes), else the month just ended."""
+    on (when the prompt comes), else the month just ended; none before the ledger holds a
+    contract (a company starting out has nothing to reconcile)."""
     actor = await active_person(uow, actor_id)
     if actor.role not in RECONCILERS:
         return None
     ending = today >= last_working_day(today, policy)
     month = month_start(today) if ending else last_month(today)
+    if not await _ledger_by(uow, month, policy):
+        return None
     record = await uow.reconciliations.get(month)
     if record is not None and actor.role in record.confirmations:
         return None
     return month
+
+
+async def _ledger_by(uow: UnitOfWork, month: date, policy: Policy) -> bool:
+    """Whether the ledger held a contract by the month's end: before, nothing to reconcile."""
+    end = datetime.combine(month_end(month) + timedelta(days=1), time(), tzinfo=policy.tz)
+    return await uow.contracts.any_cosigned_before(end)
 
 
 CATCH_UP_DAYS = 7
@@ -278,7 +287,7 @@ async def prompt_reconciliation(uow: UnitOfWork, *, policy: Policy, now: datetim
     (claimed), the desk and the accountants are asked to reconcile it; a month already
     reconciled is not prompted."""
     month = prompt_month(local(now, policy).date(), policy)
-    if month is None:
+    if month is None or not await _ledger_by(uow, month, policy):
         return 0
     record = await uow.reconciliations.get(month)
     if record is not None and record.reconciled:
