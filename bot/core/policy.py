@@ -40,8 +40,15 @@ class Band:
 
 @dataclass(frozen=True, slots=True)
 class ApprovalRule:
+    """`cc` (抄送) names who is told a request's outcome without deciding it: role names, or
+    `REQUESTER_SUPERVISOR` for whoever the requester reports to."""
+
     chain: tuple[Role, ...]
     bands: tuple[Band, ...] = ()
+    cc: tuple[str, ...] = ()
+
+
+REQUESTER_SUPERVISOR = "requester_supervisor"
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +193,9 @@ def _default_approval() -> dict[str, ApprovalRule]:
         "special_terms": ApprovalRule(
             chain=(Role.supervisor, Role.sales_manager, Role.marketing_vp, Role.general_manager)
         ),
-        "contract": ApprovalRule(chain=(Role.sales_manager, Role.general_manager)),
+        "contract": ApprovalRule(
+            chain=(Role.sales_manager, Role.general_manager), cc=(REQUESTER_SUPERVISOR,)
+        ),
         "invoice": ApprovalRule(chain=(Role.finance_vp,)),
         "commission": ApprovalRule(chain=(Role.accountant, Role.finance_vp, Role.general_manager)),
     }
@@ -328,6 +337,15 @@ def _roles(key: str, value: object) -> tuple[Role, ...]:
     return tuple(roles)
 
 
+def _cc(key: str, value: object) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise PolicyError(key, f"expected a list of roles or {REQUESTER_SUPERVISOR!r}")
+    for item in value:
+        if item != REQUESTER_SUPERVISOR and item not in Role.__members__:
+            raise PolicyError(key, f"unknown role {item!r}")
+    return tuple(dict.fromkeys(value))
+
+
 def _table(key: str, value: object) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise PolicyError(key, "expected a table")
@@ -363,11 +381,15 @@ def _bands(key: str, value: object) -> tuple[Band, ...]:
 
 
 def _approval_rule(key: str, value: object, default: ApprovalRule | None) -> ApprovalRule:
-    fields = _fields(key, value, {"chain": _roles, "bands": _bands})
+    fields = _fields(key, value, {"chain": _roles, "bands": _bands, "cc": _cc})
     chain = fields.get("chain", default.chain if default else None)
     if chain is None:
         raise PolicyError(f"{key}.chain", "is required")
-    return ApprovalRule(chain=chain, bands=fields.get("bands", default.bands if default else ()))
+    return ApprovalRule(
+        chain=chain,
+        bands=fields.get("bands", default.bands if default else ()),
+        cc=fields.get("cc", default.cc if default else ()),
+    )
 
 
 def _approval(key: str, value: object) -> dict[str, ApprovalRule]:

@@ -295,7 +295,9 @@ async def form_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
 
 async def done_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
     request_id = int(dialog_manager.dialog_data["submitted"])
-    view = await view_for(uow_of(dialog_manager), person_of(dialog_manager).id, request_id)
+    view = await view_for(
+        uow_of(dialog_manager), person_of(dialog_manager).id, request_id, policy_of(dialog_manager)
+    )
     step = view.open_step()
     return {
         "request_id": request_id,

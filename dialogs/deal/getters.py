@@ -10,7 +10,7 @@ from bot.core.deals import net_amount_of
 from bot.core.usecases.approval_views import view_for
 from bot.labels import DEAL_FIELD_LABELS
 from bot.ui.fit import BUTTON_TEXT_MAX, clip
-from dialogs.common import person_of, renderer_of, uow_of
+from dialogs.common import person_of, policy_of, renderer_of, uow_of
 
 
 async def field_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
@@ -38,7 +38,9 @@ async def summary_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str,
 
 async def done_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
     request_id = int(dialog_manager.dialog_data["submitted"])
-    view = await view_for(uow_of(dialog_manager), person_of(dialog_manager).id, request_id)
+    view = await view_for(
+        uow_of(dialog_manager), person_of(dialog_manager).id, request_id, policy_of(dialog_manager)
+    )
     step = view.open_step()
     return {
         "request_id": request_id,

@@ -53,6 +53,7 @@ async def detail_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, 
         uow_of(dialog_manager),
         person_of(dialog_manager).id,
         int(dialog_manager.dialog_data["request"]),
+        policy_of(dialog_manager),
     )
     snapshot = request_snapshot(view)
     text = renderer_of(dialog_manager).render_within(
@@ -81,6 +82,7 @@ async def history_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str,
         uow_of(dialog_manager),
         person_of(dialog_manager).id,
         int(dialog_manager.dialog_data["request"]),
+        policy_of(dialog_manager),
     )
     return history_pages(dialog_manager, view)
 

@@ -63,7 +63,13 @@ def test_an_empty_file_gives_the_defaults() -> None:
         (
             {"approval": {"contract": {"chain": ["general_manager"]}}},
             lambda p: p.approval["contract"],
-            ApprovalRule(chain=(Role.general_manager,)),
+            # the kind's other settings keep their defaults: 抄送 the requester's supervisor
+            ApprovalRule(chain=(Role.general_manager,), cc=("requester_supervisor",)),
+        ),
+        (
+            {"approval": {"contract": {"cc": []}}},
+            lambda p: p.approval["contract"].cc,
+            (),
         ),
         (
             {

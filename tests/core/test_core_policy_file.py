@@ -56,6 +56,8 @@ def test_a_valid_file_overrides_the_defaults(tmp_path: Path) -> None:
         ("[meeting\nweekday = 'sat'\n", "POLICY_FILE"),
         ("invoice_threshold = 1.5\n", "invoice_threshold"),
         ('[meeting]\nweekday = "caturday"\n', "meeting.weekday"),
+        ('[approval.contract]\ncc = ["boss"]\n', "approval.contract.cc"),
+        ('[approval.invoice]\ncc = "finance_vp"\n', "approval.invoice.cc"),
     ],
 )
 def test_a_bad_file_names_what_is_wrong(tmp_path: Path, text: str, key: str) -> None:
@@ -82,3 +84,13 @@ def test_a_file_that_is_not_utf8_is_named(tmp_path: Path) -> None:
         load_policy(path)
 
     assert caught.value.key == "POLICY_FILE"
+
+
+def test_cc_names_roles_or_the_requesters_supervisor(tmp_path: Path) -> None:
+    text = '[approval.invoice]\ncc = ["accountant", "requester_supervisor"]\n'
+
+    policy = load_policy(write(tmp_path, text))
+
+    assert policy.approval["invoice"].cc == ("accountant", "requester_supervisor")
+    assert policy.approval["contract"].cc == ("requester_supervisor",)
+    assert policy.approval["special_terms"].cc == ()

@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.core.approvals import ApprovalRequest, ApprovalStep, RequestView, StepStatus, money_str
 from bot.core.calendar import local
+from bot.core.cc import cc_ids
 from bot.core.collections import CreditStanding, collected_percent
 from bot.core.contracts import Contract
 from bot.core.credit import CreditInfo
@@ -184,18 +185,24 @@ async def headline_views(
     }
 
 
-def sees_request(actor: Person, view: RequestView, people: Iterable[Person]) -> bool:
-    """Who may read a request: the requester, anyone in its chain, or their managers."""
+def sees_request(
+    actor: Person, view: RequestView, people: Iterable[Person], cc: Collection[str] = ()
+) -> bool:
+    """Who may read a request: the requester, anyone in its chain, their managers, or whom
+    the kind's `cc` codes name (抄送: they read it, they never decide it)."""
+    everyone = list(people)
     involved = {view.request.requester_id} | {s.approver_id for s in view.steps}
     involved |= {s.acting_id for s in view.steps if s.acting_id is not None}
-    return actor.id in involved or view.request.requester_id in visible_ids(actor, people)
+    involved |= cc_ids(cc, view.request.requester_id, everyone)
+    return actor.id in involved or view.request.requester_id in visible_ids(actor, everyone)
 
 
-async def view_for(uow: UnitOfWork, actor_id: int, request_id: int) -> RequestView:
+async def view_for(uow: UnitOfWork, actor_id: int, request_id: int, policy: Policy) -> RequestView:
     """A request as the actor may see it (`sees_request`)."""
     actor = await active_person(uow, actor_id)
     view = await load_view(uow, request_id)
-    if not sees_request(actor, view, await uow.people.all()):
+    rule = policy.approval.get(view.request.kind)
+    if not sees_request(actor, view, await uow.people.all(), rule.cc if rule else ()):
         raise NotAllowed(action="view_request")
     return view
 

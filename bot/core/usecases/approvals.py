@@ -16,6 +16,7 @@ from bot.core.approvals import (
     StepStatus,
 )
 from bot.core.calendar import local, next_nudge_time, step_due
+from bot.core.cc import cc_ids
 from bot.core.deals import DealTerms, check_terms
 from bot.core.errors import AlreadyDecided, NotAllowed, NotFound, ReasonRequired
 from bot.core.models import AuditEntry, Notification, Person
@@ -333,6 +334,8 @@ async def _after_decision(
         Decision.return_for_changes: RequestStatus.returned,
     }[decision]
     view = await _close(uow, request, final, step, waiting, now)
+    if final is not RequestStatus.returned:
+        await _tell_cc(uow, view, policy, now)
     await settle(uow, view, policy, now)
     return view
 
@@ -385,6 +388,22 @@ async def _close(
         for earlier in {s.decider_id for s in decided} - {request.requester_id} - last:
             await uow.outbox.add(Notification(earlier, "request_settled", snapshot), now)
     return view
+
+
+async def _tell_cc(uow: UnitOfWork, view: RequestView, policy: Policy, now: datetime) -> None:
+    """抄送: whom the kind's `cc` names hear the outcome once; a decider already heard it."""
+    rule = policy.approval.get(view.request.kind)
+    if rule is None or not rule.cc:
+        return
+    told = {i for s in view.current_round() if s.decided_by for i in (s.approver_id, s.decider_id)}
+    people = await uow.people.all()
+    recipients = cc_ids(rule.cc, view.request.requester_id, people) - told
+    if not recipients:
+        return
+    snapshot = request_snapshot(view)
+    await uow.outbox.add_many(
+        [Notification(person_id, "request_cc", snapshot) for person_id in sorted(recipients)], now
+    )
 
 
 async def _own(uow: UnitOfWork, requester_id: int, request_id: int) -> ApprovalRequest:

@@ -1,0 +1,62 @@
+"""抄送 (CC) on a phone (dispatcher tier): with the accountant CC'd on special terms, her forged
+decision taps on the demo's request #1 are refused and change nothing; when the chain approves
+it she is told the outcome once."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from feed import ACCOUNTANT, GM, MANAGER, SUPERVISOR, VP, Fed
+
+from bot.ui.cards import Act, ApprovalCb
+
+
+@pytest.fixture
+def cc_accountant(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "policy.toml"
+    path.write_text('[approval.special_terms]\ncc = ["accountant"]\n', encoding="utf-8")
+    monkeypatch.setenv("POLICY_FILE", str(path))
+
+
+def sql(fed: Fed, query: str, *args: object) -> list[tuple[object, ...]]:
+    with sqlite3.connect(fed.db_path) as db:
+        return db.execute(query, args).fetchall()
+
+
+def open_step(fed: Fed) -> int:
+    ((step_id,),) = sql(
+        fed, "SELECT id FROM approval_steps WHERE request_id = 1 AND status = 'pending'"
+    )
+    return int(str(step_id))
+
+
+def told_cc(fed: Fed) -> list[tuple[object, ...]]:
+    return sql(
+        fed,
+        "SELECT p.telegram_id FROM outbox o JOIN people p ON p.id = o.recipient_id "
+        "WHERE o.template = 'request_cc'",
+    )
+
+
+@pytest.mark.parametrize("act", [Act.approve, Act.opinion, Act.reject])
+async def test_a_ccd_person_cannot_decide_even_with_forged_data(
+    cc_accountant: None, fed: Fed, act: Act
+) -> None:
+    before = fed.rows()
+
+    callback = await fed.tap(ACCOUNTANT, ApprovalCb(step=open_step(fed), act=act).pack())
+
+    answer = fed.answer(callback)
+    assert answer is not None
+    assert answer.text == "该申请不在等待您审核。"  # the demo accountant reads Chinese
+    assert fed.rows() == before
+
+
+async def test_the_ccd_person_hears_the_outcome_once(cc_accountant: None, fed: Fed) -> None:
+    for approver in (SUPERVISOR, MANAGER, VP, GM):
+        await fed.tap(approver, ApprovalCb(step=open_step(fed), act=Act.approve).pack())
+
+    assert sql(fed, "SELECT status FROM approval_requests WHERE id = 1") == [("approved",)]
+    assert told_cc(fed) == [(ACCOUNTANT,)]
