@@ -4,11 +4,11 @@ it she is told the outcome once."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 from feed import ACCOUNTANT, GM, MANAGER, SUPERVISOR, VP, Fed
+from test_transfer_dispatcher import open_step, sql
 
 from bot.ui.cards import Act, ApprovalCb
 
@@ -18,18 +18,6 @@ def cc_accountant(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "policy.toml"
     path.write_text('[approval.special_terms]\ncc = ["accountant"]\n', encoding="utf-8")
     monkeypatch.setenv("POLICY_FILE", str(path))
-
-
-def sql(fed: Fed, query: str, *args: object) -> list[tuple[object, ...]]:
-    with sqlite3.connect(fed.db_path) as db:
-        return db.execute(query, args).fetchall()
-
-
-def open_step(fed: Fed) -> int:
-    ((step_id,),) = sql(
-        fed, "SELECT id FROM approval_steps WHERE request_id = 1 AND status = 'pending'"
-    )
-    return int(str(step_id))
 
 
 def told_cc(fed: Fed) -> list[tuple[object, ...]]:
