@@ -134,3 +134,25 @@ def first_working_day(year: int, month: int, policy: Policy) -> date:
     starting on a Sunday, Mon–Sat working, begins work on the 2nd)."""
     first = date(year, month, 1)
     return first if is_working_day(first, policy) else next_working_day(first, policy)
+
+
+# A monthly job a worker missed (down on its day) catches up within this many days.
+MONTHLY_CATCH_UP_DAYS = 7
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def month_end(day: date) -> date:
+    """The last day of `day`'s month: 2026-02-10 → 2026-02-28."""
+    return next_month(day) - timedelta(days=1)
+
+
+def last_month(today: date) -> date:
+    """The month just ended, as its first day: 2026-03-01 → 2026-02-01."""
+    return month_start(month_start(today) - timedelta(days=1))

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
+from bot.core.calendar import month_end, month_start, next_month
 from bot.core.collections import collected_percent, days_late
 from bot.core.contract_terms import PaymentSchedule
 from bot.core.payments import Mark, ScheduleState, schedule_states
@@ -48,9 +49,7 @@ class MonthWindow:
 
 
 def month_window(month: date, today: date) -> MonthWindow:
-    first = month.replace(day=1)
-    following = (first + timedelta(days=32)).replace(day=1)
-    return MonthWindow(first, following - timedelta(days=1), min(following, today))
+    return MonthWindow(month_start(month), month_end(month), min(next_month(month), today))
 
 
 @dataclass(frozen=True, slots=True)

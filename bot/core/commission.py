@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from bot.core.calendar import month_end, month_start
 from bot.core.collections import (
     Commission,
     CommissionSheet,
@@ -104,24 +105,6 @@ class NothingToFile(DomainError):
     """No money collected and no deduction: an empty sheet is not filed."""
 
     code = "commission_nothing"
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def month_end(day: date) -> date:
-    """The last day of `day`'s month: 2026-02-10 → 2026-02-28."""
-    return next_month(day) - timedelta(days=1)
-
-
-def next_month(day: date) -> date:
-    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
-def last_month(today: date) -> date:
-    """The month just ended, as its first day: 2026-03-01 → 2026-02-01."""
-    return month_start(month_start(today) - timedelta(days=1))
 
 
 def waits_for(sheet: SheetRecord, chain: tuple[Role, ...]) -> Role | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from bot.core.models import Person
+from bot.core.roles import Role
 
 
 def children_index(people: Iterable[Person]) -> dict[int | None, list[Person]]:
@@ -79,3 +80,8 @@ def tree_rows(people: Iterable[Person]) -> list[tuple[int, Person]]:
         rows.append((depth, person))
         stack.extend((depth + 1, child) for child in reversed(index.get(person.id, [])))
     return rows
+
+
+def holding(people: Iterable[Person], role: Role) -> list[Person]:
+    """The active people in `role`."""
+    return [p for p in people if p.active and p.role is role]

@@ -12,7 +12,7 @@ from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, Cancel, Row, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
-from bot.core.commission import last_month, month_start
+from bot.core.calendar import last_month, month_start
 from bot.core.usecases import commission
 from bot.ui.paging import pager
 from bot.ui.text import Label, Tr

@@ -13,6 +13,7 @@ from follow_on_world import contract_world
 from refusals import assert_refused
 from routine_fakes import RoutineUnitOfWork, make_customer
 
+from bot.core.calendar import MONTHLY_CATCH_UP_DAYS
 from bot.core.contracts import ContractStatus
 from bot.core.errors import NotAllowed
 from bot.core.orders import PaymentMethod
@@ -21,7 +22,6 @@ from bot.core.plans import MonthlyTarget
 from bot.core.policy import Policy
 from bot.core.targets import Actuals, progress_of
 from bot.core.usecases.collection_report import (
-    CATCH_UP_DAYS,
     collection_report,
     send_collection_analysis,
 )
@@ -107,7 +107,7 @@ async def test_a_supervisor_never_sees_another_teams_reps() -> None:
 async def test_nothing_is_sent_before_the_first_working_day_or_after_the_first_week() -> None:
     uow = await december_world()
     before = FIRST_WORKING_DAY - timedelta(days=1)
-    late = FIRST_WORKING_DAY + timedelta(days=CATCH_UP_DAYS)
+    late = FIRST_WORKING_DAY + timedelta(days=MONTHLY_CATCH_UP_DAYS)
     assert await send_collection_analysis(uow, policy=POLICY, now=before) == 0
     assert await send_collection_analysis(uow, policy=POLICY, now=late) == 0
     assert uow.outbox.recipients() == []

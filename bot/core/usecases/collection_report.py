@@ -14,7 +14,13 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from bot.core.calendar import at_local, first_working_day, local
+from bot.core.calendar import (
+    MONTHLY_CATCH_UP_DAYS,
+    at_local,
+    first_working_day,
+    last_month,
+    local,
+)
 from bot.core.collection_analysis import (
     CollectionAnalysis,
     CollectionFigures,
@@ -41,10 +47,6 @@ PUSHED_TO = SUBTREE_ANALYSTS | {Role.general_manager, Role.finance_vp}
 ANALYSTS = PUSHED_TO | {Role.accountant}
 DIGEST_KIND = "collections_month"
 TEMPLATE = "collection_analysis"
-
-
-def previous_month(day: date) -> date:
-    return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
 def may_analyse(person: Person) -> bool:
@@ -144,7 +146,7 @@ async def collection_report(
     people = list(await uow.people.all())
     scope = scope_of(actor, people)
     today = local(now, policy).date()
-    window = month_window(today if this_month else previous_month(today), today)
+    window = month_window(today if this_month else last_month(today), today)
     money = await contracts_money(uow, scope, window, policy)
     names = {p.id: p.full_name for p in people}
     return (await _named(uow, [analyse(money, window)], names))[0]
@@ -175,21 +177,18 @@ def _by_reader(
     return {p.id: found[p.id] if p.role in SUBTREE_ANALYSTS else list(figures) for p in recipients}
 
 
-CATCH_UP_DAYS = 7
-
-
 async def send_collection_analysis(uow: UnitOfWork, *, policy: Policy, now: datetime) -> int:
     """On the month's first working day each manager and the finance VP get last month's
     analysis for their scope, once (claimed per person and month in the same transaction as
     the message). One read of the company's contracts serves every recipient; a recipient
     whose scope had nothing due, received or overdue gets nothing. A worker down that day
-    catches up within the month's first CATCH_UP_DAYS days (the claims keep it once); later
+    catches up within the month's first MONTHLY_CATCH_UP_DAYS days (the claims keep it once); later
     the analysis would be stale news, and the job would read the company every day for it."""
     today = local(now, policy).date()
     first = first_working_day(today.year, today.month, policy)
-    if not first <= today < first + timedelta(days=CATCH_UP_DAYS):
+    if not first <= today < first + timedelta(days=MONTHLY_CATCH_UP_DAYS):
         return 0
-    window = month_window(previous_month(today), today)
+    window = month_window(last_month(today), today)
     people = {p.id: p for p in await uow.people.all()}
     recipients = [p for p in people.values() if p.active and p.role in PUSHED_TO]
     if not recipients:

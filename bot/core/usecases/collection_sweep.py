@@ -19,7 +19,7 @@ from bot.core.collections import days_late
 from bot.core.contracts import Contract, ContractStatus
 from bot.core.deals import to_cent
 from bot.core.models import AuditEntry, Notification, Person
-from bot.core.org import line_above
+from bot.core.org import holding, line_above
 from bot.core.payments import LedgerFigures
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
@@ -152,8 +152,8 @@ def _legal_managers(owner_id: int, people: Mapping[int, Person]) -> list[int]:
     above = [
         p.id for p in line_above(owner_id, people) if p.role is Role.sales_manager and p.active
     ]
-    return above or _holding(people, Role.sales_manager) or _holding(people, Role.general_manager)
+    return above or _ids(people, Role.sales_manager) or _ids(people, Role.general_manager)
 
 
-def _holding(people: Mapping[int, Person], role: Role) -> list[int]:
-    return sorted(p.id for p in people.values() if p.role is role and p.active)
+def _ids(people: Mapping[int, Person], role: Role) -> list[int]:
+    return sorted(p.id for p in holding(people.values(), role))

@@ -6,12 +6,11 @@ the accountant marks it paid. The rep is told at approval and at payment."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from bot.core.calendar import local
+from bot.core.calendar import last_month, local, month_end, month_start
 from bot.core.collections import (
     COMMISSION_STATUSES,
     commission_sheet,
@@ -24,16 +23,14 @@ from bot.core.commission import (
     SheetDraft,
     SheetRecord,
     SheetStatus,
-    last_month,
     month_deduction,
-    month_end,
-    month_start,
     waits_for,
 )
 from bot.core.contracts import Contract
 from bot.core.errors import NotAllowed, NotFound
 from bot.core.models import AuditEntry, Person
 from bot.core.orders import may_file
+from bot.core.org import holding
 from bot.core.payments import Payment
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
@@ -79,10 +76,6 @@ class CommissionQueue:
 
 def chain(policy: Policy) -> tuple[Role, ...]:
     return policy.approval["commission"].chain
-
-
-def holding(people: Iterable[Person], role: Role) -> list[Person]:
-    return [p for p in people if p.active and p.role is role]
 
 
 def _check_filer(actor: Person, rep: Person, policy: Policy, people: dict[int, Person]) -> None:

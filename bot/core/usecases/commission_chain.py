@@ -9,21 +9,20 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
+from bot.core.calendar import last_month, month_end, month_start
 from bot.core.collections import COMMISSION_STATUSES, CommissionSheet
 from bot.core.commission import (
     SheetMoved,
     SheetRecord,
     SheetStatus,
     check_sheet,
-    last_month,
-    month_end,
-    month_start,
     pay_sheet,
     return_sheet,
     waits_for,
 )
 from bot.core.errors import NotAllowed, NotFound
 from bot.core.models import AuditEntry, Notification, Person
+from bot.core.org import holding
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
 from bot.core.roles import Role
@@ -33,7 +32,6 @@ from bot.core.usecases.commission import (
     RepDue,
     SheetScreen,
     chain,
-    holding,
     month_payments,
     tell_checkers,
 )

@@ -12,7 +12,7 @@ from bot.core.deliveries import DeliveryNote
 from bot.core.errors import NotFound
 from bot.core.models import Person
 from bot.core.orders import may_file
-from bot.core.org import line_above
+from bot.core.org import holding, line_above
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
 from bot.core.roles import Role
@@ -37,7 +37,7 @@ def signers(role: Role, owner_id: int, people: People) -> list[Person]:
     for person in line_above(owner_id, people):
         if person.active and person.role is role:
             return [person]
-    return [p for p in people.values() if p.active and p.role is role]
+    return holding(people.values(), role)
 
 
 def is_signer(actor: Person, role: Role, owner_id: int, people: People) -> bool:

@@ -11,9 +11,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from bot.core.calendar import last_working_day, local
+from bot.core.calendar import (
+    MONTHLY_CATCH_UP_DAYS,
+    last_month,
+    last_working_day,
+    local,
+    month_end,
+    month_start,
+)
 from bot.core.collections import COMMISSION_STATUSES
-from bot.core.commission import last_month, month_end, month_start
 from bot.core.contracts import Contract
 from bot.core.deals import to_cent
 from bot.core.errors import NotAllowed
@@ -268,16 +274,13 @@ async def _ledger_by(uow: UnitOfWork, month: date, policy: Policy) -> bool:
     return await uow.contracts.any_cosigned_before(end)
 
 
-CATCH_UP_DAYS = 7
-
-
 def prompt_month(today: date, policy: Policy) -> date | None:
     """The month the prompt is for: the current one from its last working day on; in the
-    next month's first CATCH_UP_DAYS days the one just ended (a worker down on the last
+    next month's first MONTHLY_CATCH_UP_DAYS days the one just ended (a worker down on the last
     working day catches up); else none."""
     if today >= last_working_day(today, policy):
         return month_start(today)
-    if today.day <= CATCH_UP_DAYS:
+    if today.day <= MONTHLY_CATCH_UP_DAYS:
         return last_month(today)
     return None
 
