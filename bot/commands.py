@@ -94,7 +94,8 @@ ANALYSIS_HINT = N_(
 
 MOVES_HINT = N_(
     "On an approval card, 🔀 Transfer hands the step, with a reason, to a colleague in your "
-    "role or above you who may decide it."
+    "role or above you who may decide it; ➕ Add approver asks a colleague to review the "
+    "request before you or after you."
 )
 
 QUEUE_HINTS: dict[Role, str] = {

@@ -27,7 +27,10 @@ class ReasonSG(StatesGroup):
 
 
 class TransferSG(StatesGroup):
+    """转交 (transfer) and 加签 (add an approver): whom, before or after (加签), and why."""
+
     person = State()
+    placement = State()
     reason = State()
 
 

@@ -13,7 +13,7 @@ from aiogram_dialog import DialogManager
 from bot.core.models import Person
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
-from bot.core.usecases import approvals, transfer
+from bot.core.usecases import approvals
 from bot.ui.cards import Act, ApprovalCb
 from dialogs.common import open_below
 from dialogs.starts import DecideStep, TransferStep
@@ -35,13 +35,12 @@ async def on_card(
     now: datetime,
     dialog_manager: DialogManager,
 ) -> None:
-    if callback_data.act is Act.transfer:
-        await transfer.transfer_candidates(
+    if callback_data.act in (Act.transfer, Act.add):
+        await approvals.ensure_decider(
             uow, step_id=callback_data.step, actor_id=person.id, policy=policy, now=now
         )
-        await open_below(
-            callback, dialog_manager, TransferSG.person, TransferStep(callback_data.step)
-        )
+        start = TransferStep(callback_data.step, add=callback_data.act is Act.add)
+        await open_below(callback, dialog_manager, TransferSG.person, start)
         return
     decision = callback_data.act.decision
     if not callback_data.act.asks_text:

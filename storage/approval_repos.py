@@ -302,6 +302,41 @@ class SqlStepRepo:
         )
         return result.scalar_one_or_none() is not None
 
+    async def claim_add_approver(
+        self, step_id: int, *, seen_acting: int | None, hold: bool
+    ) -> bool:
+        seen = (
+            StepRow.acting_id.is_(None) if seen_acting is None else StepRow.acting_id == seen_acting
+        )
+        held = {
+            "status": StepStatus.waiting.value,
+            "opened_at": None,
+            "due_at": None,
+            "next_nudge_at": None,
+            "reminders_sent": 0,
+            "escalated_at": None,
+            "urged_at": None,
+        }
+        result = await self._session.execute(
+            update(StepRow)
+            .where(StepRow.id == step_id, StepRow.status == StepStatus.pending.value, seen)
+            # Not holding, the no-op write still locks the row against a decision meanwhile.
+            .values(**held if hold else {"acting_id": StepRow.acting_id})
+            .returning(StepRow.id)
+        )
+        return result.scalar_one_or_none() is not None
+
+    async def make_room(self, request_id: int, round: int, position: int) -> None:
+        await self._session.execute(
+            update(StepRow)
+            .where(
+                StepRow.request_id == request_id,
+                StepRow.round == round,
+                StepRow.position >= position,
+            )
+            .values(position=StepRow.position + 1)
+        )
+
     async def claim_urge(self, step_id: int, *, seen: datetime | None, now: datetime) -> bool:
         last = StepRow.urged_at.is_(None) if seen is None else StepRow.urged_at == seen
         result = await self._session.execute(

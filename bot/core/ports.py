@@ -240,6 +240,19 @@ class StepRepo(Protocol):
         of a decision and a transfer at the same moment, one happens."""
         ...
 
+    async def claim_add_approver(
+        self, step_id: int, *, seen_acting: int | None, hold: bool
+    ) -> bool:
+        """Reserve a pending step for 加签 only if it is still pending with `seen_acting`
+        acting: of a decision, a transfer and an added approver at the same moment, one
+        happens. `hold` puts the step back to waiting, with its deadline cleared, while the
+        added reviewer goes first."""
+        ...
+
+    async def make_room(self, request_id: int, round: int, position: int) -> None:
+        """Move the round's steps at `position` and after one place down the chain."""
+        ...
+
     async def claim_urge(self, step_id: int, *, seen: datetime | None, now: datetime) -> bool:
         """Record an urge on a pending step only if its last urge is still `seen`: of two
         concurrent taps, one urges."""

@@ -196,6 +196,30 @@ class FakeSteps:
         step.acting_id, step.moved = to_id, Moved.transferred
         return True
 
+    async def claim_add_approver(
+        self, step_id: int, *, seen_acting: int | None, hold: bool
+    ) -> bool:
+        step = self.rows.get(step_id)
+        if step_id in self.decided_elsewhere and step is not None:
+            by, at = self.decided_elsewhere.pop(step_id)
+            step.status, step.decided_by, step.decided_at = StepStatus.approved, by, at
+        if step is None or step.status is not StepStatus.pending or step.acting_id != seen_acting:
+            return False
+        if hold:
+            step.status, step.opened_at, step.due_at, step.next_nudge_at = (
+                StepStatus.waiting,
+                None,
+                None,
+                None,
+            )
+            step.reminders_sent, step.escalated_at, step.urged_at = 0, None, None
+        return True
+
+    async def make_room(self, request_id: int, round: int, position: int) -> None:
+        for step in self.rows.values():
+            if (step.request_id, step.round) == (request_id, round) and step.position >= position:
+                step.position += 1
+
     async def claim_urge(self, step_id: int, *, seen: datetime | None, now: datetime) -> bool:
         step = self.rows.get(step_id)
         if step_id in self.urged_elsewhere and step is not None:

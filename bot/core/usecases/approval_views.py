@@ -225,8 +225,15 @@ def step_snapshot(step: ApprovalStep, names: dict[int, str]) -> dict[str, Any]:
         "decided_at": _iso(step.decided_at),
         "due_at": _iso(step.due_at),
         "comment": step.comment,
-        "reason": step.reason,
+        "reason": _reason(step, names),
     }
+
+
+def _reason(step: ApprovalStep, names: dict[int, str]) -> dict[str, str | None]:
+    """Why the step is there; an added reviewer's (加签) names who asked, not their id."""
+    if step.reason.get("kind") != "added":
+        return step.reason
+    return {**step.reason, "by": names.get(int(step.reason.get("by") or 0), "—")}
 
 
 def _shown(terms: DealTerms, name: str, customer: str | None) -> str | None:

@@ -88,7 +88,7 @@ async def _delegate(
     return delegate.id
 
 
-async def _open(
+async def open_step(
     uow: UnitOfWork, step: ApprovalStep, kind: str, policy: Policy, now: datetime
 ) -> ApprovalStep:
     due = step_due(now, policy)
@@ -145,7 +145,7 @@ async def _start_round(
         policy=policy,
     )
     steps = await _add_steps(uow, request, plan)
-    opened = await _open(uow, steps[0], request.kind, policy, now)
+    opened = await open_step(uow, steps[0], request.kind, policy, now)
     view = await _view_with_credit(uow, request.id, now, policy)
     await _card(uow, view, opened, now)
     await _status(uow, view, now)
@@ -320,12 +320,14 @@ async def _after_decision(
     ]
     if decision is Decision.approve:
         while waiting:
-            opened = await _open(uow, waiting.pop(0), request.kind, policy, now)
+            opened = await open_step(uow, waiting.pop(0), request.kind, policy, now)
             if opened.decider_id != actor_id:
                 view = await _view_with_credit(uow, request.id, now, policy)
                 await _card_closed(uow, view, _find(view, step.id), now)
                 await _card(uow, view, opened, now)
                 await _status(uow, view, now)
+                if step.reason.get("kind") == "added" and step.reason.get("value") == "before":
+                    await _back(uow, view, opened, actor_id, now)  # 加签: reviewed first
                 return view
             await _approve_again(uow, opened, actor_id, now)
     final = {
@@ -359,6 +361,15 @@ async def _approve_again(uow: UnitOfWork, step: ApprovalStep, actor_id: int, now
     )
 
 
+async def _back(
+    uow: UnitOfWork, view: RequestView, opened: ApprovalStep, reviewer_id: int, now: datetime
+) -> None:
+    """A step held for an added reviewer (加签 before) opens again: its card turns live in
+    place, which Telegram does not announce, so a short message says it is back."""
+    params = {**card_params(view, opened), "reviewer": view.names.get(reviewer_id, "—")}
+    await uow.outbox.add(Notification(opened.decider_id, "step_back", params), now)
+
+
 def _find(view: RequestView, step_id: int) -> ApprovalStep:
     return next(s for s in view.steps if s.id == step_id)
 
@@ -385,9 +396,16 @@ async def _close(
     if status is not RequestStatus.returned:
         # Seed: the decision comes back down the chain to those who reviewed it.
         last = {decided[-1].decider_id} if decided else set()
-        for earlier in {s.decider_id for s in decided} - {request.requester_id} - last:
+        reviewed = {s.decider_id for s in decided} | _adders(view.current_round())
+        for earlier in reviewed - {request.requester_id} - last:
             await uow.outbox.add(Notification(earlier, "request_settled", snapshot), now)
     return view
+
+
+def _adders(steps: list[ApprovalStep]) -> set[int]:
+    """Who asked for an added reviewer (加签) this round: their own step may have been held
+    and then closed undecided, so they hear the outcome as a reviewer does."""
+    return {int(s.reason["by"] or 0) for s in steps if s.reason.get("kind") == "added"} - {0}
 
 
 async def _tell_cc(uow: UnitOfWork, view: RequestView, policy: Policy, now: datetime) -> None:
