@@ -58,6 +58,7 @@ from bot.ui.cards import (
     plan_keyboard,
     production_keyboard,
     prospects_keyboard,
+    request_keyboard,
     target_keyboard,
     work_order_keyboard,
     work_order_sign_keyboard,
@@ -88,6 +89,7 @@ from dialogs.plan import plan_dialog, team_plans_dialog
 from dialogs.pool import pool_dialog
 from dialogs.reconcile import reconcile_dialog
 from dialogs.register import register_dialog
+from dialogs.request_view import request_view_dialog
 from dialogs.reservation import reservation_dialog
 from dialogs.settings import settings_dialog
 from dialogs.team import team_dialog
@@ -241,6 +243,7 @@ def build_dispatcher(
         deal_dialog(),
         reason_dialog(),
         transfer_dialog(),
+        request_view_dialog(),
         discard_dialog(),
         pending_dialog(),
         my_requests_dialog(),
@@ -335,6 +338,7 @@ def build_app(
         limits=limits,
         keyboards={
             "approval_card": card_keyboard,
+            "request_cc": request_keyboard,
             "followups_digest": follow_ups_keyboard,
             "prospect_to_confirm": prospects_keyboard,
             "customer_file": open_customer_keyboard,

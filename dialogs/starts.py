@@ -74,6 +74,19 @@ class TransferStep(StartData):
 
 
 @dataclass(frozen=True, slots=True)
+class OpenRequest(StartData):
+    """A request opened read-only from a message about it (a CC'd outcome)."""
+
+    request: int
+
+    @classmethod
+    def read(cls, data: object) -> Self:
+        if not isinstance(data, dict):
+            raise TypeError("the request view needs the request")
+        return cls(int(data["request"]))
+
+
+@dataclass(frozen=True, slots=True)
 class ReviewPlan(StartData):
     """A plan card's Comment or Return: the text for that plan."""
 

@@ -34,6 +34,13 @@ class TransferSG(StatesGroup):
     reason = State()
 
 
+class RequestViewSG(StatesGroup):
+    """A request read-only: a CC'd colleague opens it from the outcome message."""
+
+    detail = State()
+    history = State()
+
+
 class DiscardSG(StatesGroup):
     ask = State()
 

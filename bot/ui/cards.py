@@ -70,6 +70,19 @@ def decision_keyboard(step_id: int, customer_id: int | None = None) -> InlineKey
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
+class RequestCb(CallbackData, prefix="rq"):
+    """A request opened read-only (a CC'd colleague's outcome message)."""
+
+    request: RecordId
+
+
+def request_keyboard(item: OutboxItem) -> InlineKeyboardMarkup:
+    look = RequestCb(request=int(item.params["request_id"])).pack()
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text=_("📄 Open the request"), callback_data=look)]]
+    )
+
+
 def card_keyboard(item: OutboxItem) -> InlineKeyboardMarkup | None:
     step = item.params.get("step", {})
     if step.get("status") != "pending" or item.params.get("status") != "pending":
