@@ -124,6 +124,7 @@ QUEUE_HINTS: dict[Role, str] = {
     ),
     Role.customer_service: N_("In /pending: the work orders assigned to you."),
     Role.rep: N_(
+        "On a request's summary, 👥 Inform colleagues adds whom to tell the outcome (CC). "
         "In /my: your requests; 📣 Urge nudges whoever decides a pending one; on an approved "
         "one record the deal, then the signed "
         "reservation from the customer's card. Ask for an invoice from a contract's card "

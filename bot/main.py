@@ -72,6 +72,7 @@ from bot.updates import UpdateIntake
 from bot.webhook import webhook_handler
 from dialogs.application import application_dialog
 from dialogs.away import away_dialog
+from dialogs.cc_pick import cc_pick_dialog
 from dialogs.commission import commission_dialog, commission_filing_dialog
 from dialogs.contract import contract_dialog
 from dialogs.customer import customer_dialog
@@ -244,6 +245,7 @@ def build_dispatcher(
         reason_dialog(),
         transfer_dialog(),
         request_view_dialog(),
+        cc_pick_dialog(),
         discard_dialog(),
         pending_dialog(),
         my_requests_dialog(),

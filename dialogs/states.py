@@ -34,6 +34,12 @@ class TransferSG(StatesGroup):
     reason = State()
 
 
+class CcPickSG(StatesGroup):
+    """The colleagues a requester adds to inform (抄送) while filing."""
+
+    pick = State()
+
+
 class RequestViewSG(StatesGroup):
     """A request read-only: a CC'd colleague opens it from the outcome message."""
 

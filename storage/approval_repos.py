@@ -14,6 +14,7 @@ from sqlalchemy import (
     cast,
     exists,
     func,
+    insert,
     null,
     or_,
     select,
@@ -38,7 +39,15 @@ from bot.core.approvals import (
 from bot.core.deals import DealTerms
 from bot.core.roles import Role
 from storage.batches import batches, id_batches
-from storage.tables import Base, DelegationRow, DigestRow, PersonRow, RequestRow, StepRow
+from storage.tables import (
+    Base,
+    DelegationRow,
+    DigestRow,
+    PersonRow,
+    RequestCcRow,
+    RequestRow,
+    StepRow,
+)
 
 # The sweep's and the digest's reads go through Core (and their claims skip the session's
 # bookkeeping): no ORM identity map to fill for thousands of rows, a few times faster per row.
@@ -232,6 +241,25 @@ class SqlRequestRepo:
             .limit(limit)
         )
         return [_request(row) for row in rows]
+
+    async def add_cc(self, request_id: int, person_ids: Collection[int]) -> None:
+        if person_ids:
+            await self._session.execute(
+                insert(RequestCcRow),
+                [{"request_id": request_id, "person_id": i} for i in sorted(set(person_ids))],
+            )
+
+    async def cc_of(self, request_ids: Collection[int]) -> dict[int, tuple[int, ...]]:
+        found: dict[int, list[int]] = {}
+        for batch in id_batches(request_ids):
+            rows = await self._session.execute(
+                select(RequestCcRow.request_id, RequestCcRow.person_id)
+                .where(RequestCcRow.request_id.in_(batch))
+                .order_by(RequestCcRow.request_id, RequestCcRow.person_id)
+            )
+            for request_id, person_id in rows:
+                found.setdefault(request_id, []).append(person_id)
+        return {request_id: tuple(ids) for request_id, ids in found.items()}
 
 
 class SqlStepRepo:

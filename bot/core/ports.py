@@ -214,6 +214,14 @@ class RequestRepo(Protocol):
         self, customer_id: int, limit: int = 50
     ) -> Sequence[ApprovalRequest]: ...
 
+    async def add_cc(self, request_id: int, person_ids: Collection[int]) -> None:
+        """Whom the requester adds to inform (抄送) of the request."""
+        ...
+
+    async def cc_of(self, request_ids: Collection[int]) -> dict[int, tuple[int, ...]]:
+        """The people the requester added to inform, by request (requests without: absent)."""
+        ...
+
 
 class StepRepo(Protocol):
     async def add(self, step: ApprovalStep) -> ApprovalStep: ...

@@ -212,6 +212,8 @@ def explain(error: DomainError, currency: str = "CNY") -> str:
         )
     if error.code == "not_allowed" and error.details.get("action") == "transfer_to":
         return _("That person cannot decide this step.")
+    if error.code == "not_allowed" and error.details.get("action") == "cc":
+        return _("You can inform up to five active colleagues, not yourself. Please choose again.")
     if error.code == "not_allowed" and error.details.get("action") == "urge":
         return _("This request is not waiting for anyone's decision: there is nobody to urge.")
     if error.code == "not_allowed" and error.details.get("action") == "check_commission":

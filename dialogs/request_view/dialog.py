@@ -39,7 +39,7 @@ async def detail_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, 
         return {"detail": explain(error), "more_history": False}
     snapshot = request_snapshot(view)
     text = renderer_of(dialog_manager).render_within(
-        "notifications/request_status", snapshot, WINDOW_LIMIT
+        "notifications/request_status", {**snapshot, "read_only": True}, WINDOW_LIMIT
     )
     return {"detail": text, "more_history": more_history(snapshot)}
 

@@ -94,6 +94,7 @@ class FakeCustomers:
 class FakeRequests:
     def __init__(self) -> None:
         self.rows: dict[int, ApprovalRequest] = {}
+        self.cc: dict[int, set[int]] = {}
 
     async def add(
         self, *, kind: str, requester_id: int, terms: DealTerms, now: datetime
@@ -130,6 +131,13 @@ class FakeRequests:
     async def for_customer(self, customer_id: int, limit: int = 50) -> Sequence[ApprovalRequest]:
         theirs = [r for r in self.rows.values() if r.terms.customer_id == customer_id]
         return [replace(r) for r in sorted(theirs, key=lambda r: -r.id)[:limit]]
+
+    async def add_cc(self, request_id: int, person_ids: Iterable[int]) -> None:
+        self.cc.setdefault(request_id, set()).update(person_ids)
+
+    async def cc_of(self, request_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
+        wanted = set(request_ids)
+        return {r: tuple(sorted(ids)) for r, ids in self.cc.items() if r in wanted and ids}
 
     def __getitem__(self, request_id: int) -> ApprovalRequest:
         return self.rows[request_id]

@@ -960,3 +960,16 @@ async def test_make_room_moves_the_round_down_from_a_position(
         await uow.commit()
     positions = [(await get_step(sessionmaker, s.id)).position for s in (first, second, earlier)]
     assert positions == [0, 2, 1], "only this round, only from the position on"
+
+
+async def test_the_people_a_requester_informs_are_kept_by_request(
+    sessionmaker: Sessions, org: dict[str, int]
+) -> None:
+    first, second = await add_request(sessionmaker, org), await add_request(sessionmaker, org)
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        await uow.requests.add_cc(first, [org["sid"], org["mgr"], org["sid"]])
+        await uow.requests.add_cc(second, [])
+        await uow.commit()
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        found = await uow.requests.cc_of([first, second])
+    assert found == {first: tuple(sorted((org["sid"], org["mgr"])))}

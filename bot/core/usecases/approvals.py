@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -35,6 +35,8 @@ from bot.core.usecases.guards import active_person
 from bot.core.usecases.request_settle import settle, settle_ended
 
 KIND = "special_terms"
+# Colleagues a requester may add to inform of one request (抄送).
+MAX_CC = 5
 # The kinds a delegate is chosen for (the everyday special terms); a step of another kind
 # (a contract application) goes to the delegate only where its order trusts them
 # (`trusted_deputy`), else it stays with the approver.
@@ -196,13 +198,19 @@ async def _status(uow: UnitOfWork, view: RequestView, now: datetime) -> None:
 
 
 async def submit(
-    uow: UnitOfWork, *, requester_id: int, terms: DealTerms, policy: Policy, now: datetime
+    uow: UnitOfWork,
+    *,
+    requester_id: int,
+    terms: DealTerms,
+    policy: Policy,
+    now: datetime,
+    cc: Collection[int] = (),
 ) -> ApprovalRequest:
     await active_person(uow, requester_id)
     check_terms(terms)
     await _owned_customer(uow, requester_id, terms.customer_id)
     request = await file_request(
-        uow, kind=KIND, requester_id=requester_id, terms=terms, policy=policy, now=now
+        uow, kind=KIND, requester_id=requester_id, terms=terms, policy=policy, now=now, cc=cc
     )
     await uow.commit()
     return request
@@ -217,15 +225,42 @@ async def file_request(
     policy: Policy,
     now: datetime,
     attach: Callable[[ApprovalRequest], Awaitable[None]] | None = None,
+    cc: Collection[int] = (),
 ) -> ApprovalRequest:
-    """A request of any kind onto its chain (cards, deadlines, delegation, audit); the caller
-    has checked what its kind needs, and commits."""
+    """A request of any kind onto its chain (cards, deadlines, delegation, audit), with the
+    colleagues the requester adds to inform (`cc`); the caller has checked what its kind
+    needs, and commits."""
+    informed = await cc_colleagues(uow, requester_id, cc)
     request = await uow.requests.add(kind=kind, requester_id=requester_id, terms=terms, now=now)
+    await uow.requests.add_cc(request.id, informed)
     if attach is not None:
         await attach(request)  # what the cards show with it exists before the first card
     await _start_round(uow, request, policy, now)
     await uow.audit.add(AuditEntry("submitted", requester_id, now, f"request:{request.id}"))
     return request
+
+
+async def cc_colleagues(uow: UnitOfWork, requester_id: int, cc: Collection[int]) -> set[int]:
+    """Whom a requester may add to inform (抄送): up to MAX_CC active colleagues, never
+    themselves; anyone else (a forged id, someone deactivated meanwhile) refuses the filing."""
+    wanted = set(cc)
+    if len(wanted) > MAX_CC or requester_id in wanted:
+        raise NotAllowed(action="cc")
+    found = {p.id for p in await uow.people.by_ids(wanted) if p.active}
+    if found != wanted:
+        raise NotAllowed(action="cc")
+    return wanted
+
+
+async def cc_choices(uow: UnitOfWork, requester_id: int) -> list[Person]:
+    """Whom the requester may inform (抄送): every active colleague but themselves, by name."""
+    people = [p for p in await uow.people.all() if p.active and p.id != requester_id]
+    return sorted(people, key=lambda p: p.full_name.casefold())
+
+
+async def people_named(uow: UnitOfWork, person_ids: Collection[int]) -> list[Person]:
+    """Colleagues by id, for a form that shows whom it has chosen."""
+    return list(await uow.people.by_ids(set(person_ids)))
 
 
 def _may_decide(step: ApprovalStep, actor_id: int, delegate_now: int | None) -> bool:
@@ -409,13 +444,16 @@ def _adders(steps: list[ApprovalStep]) -> set[int]:
 
 
 async def _tell_cc(uow: UnitOfWork, view: RequestView, policy: Policy, now: datetime) -> None:
-    """抄送: whom the kind's `cc` names hear the outcome once; a decider already heard it."""
+    """抄送: whom the kind's `cc` names or the requester added hear the outcome once; a
+    decider already heard it, and a colleague deactivated since hears nothing."""
     rule = policy.approval.get(view.request.kind)
-    if rule is None or not rule.cc:
+    if not view.cc and (rule is None or not rule.cc):
         return
     told = {i for s in view.current_round() if s.decided_by for i in (s.approver_id, s.decider_id)}
     people = await uow.people.all()
-    recipients = cc_ids(rule.cc, view.request.requester_id, people) - told
+    codes = rule.cc if rule else ()
+    added = {p.id for p in people if p.active and p.id in view.cc}
+    recipients = (cc_ids(codes, view.request.requester_id, people) | added) - told
     if not recipients:
         return
     snapshot = request_snapshot(view)
