@@ -21,6 +21,9 @@ class CommandSpec:
 
 
 REQUESTERS = frozenset({Role.rep, Role.supervisor})
+# Who follows requests of their own in /my: the sales desk files contract applications,
+# and invoice requests, and urges them on like anyone.
+FOLLOWERS = REQUESTERS | {Role.sales_desk}
 APPROVERS = frozenset(
     {
         Role.supervisor,
@@ -61,7 +64,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("deal", N_("Ask for special terms on a deal"), REQUESTERS),
     CommandSpec("pending", N_("What waits for you: decisions and work to do"), QUEUE_HOLDERS),
     CommandSpec(
-        "my", N_("Your requests and where each stands; 📣 Urge whoever decides one"), REQUESTERS
+        "my", N_("Your requests and where each stands; 📣 Urge whoever decides one"), FOLLOWERS
     ),
     CommandSpec(
         "contract",
