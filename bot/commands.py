@@ -21,7 +21,7 @@ class CommandSpec:
 
 
 REQUESTERS = frozenset({Role.rep, Role.supervisor})
-# Who follows requests of their own in /my: the sales desk files contract applications,
+# Who follows requests of their own in /my: the sales desk files contract applications
 # and invoice requests, and urges them on like anyone.
 FOLLOWERS = REQUESTERS | {Role.sales_desk}
 APPROVERS = frozenset(
