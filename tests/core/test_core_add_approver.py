@@ -145,6 +145,14 @@ async def test_a_rejection_by_the_added_reviewer_closes_and_tells_who_asked(
     assert uow.requests[1].status is RequestStatus.rejected
     assert [s for _, s in chain(uow)][:2] == ["rejected", "cancelled"]
     assert (SUE, "request_settled") in uow.queued(), "Sue's step closed undecided: she hears"
+    sue_card = [
+        n.notification
+        for n in uow.outbox.queued
+        if n.notification.recipient_id == SUE and n.notification.template == "approval_card"
+    ]
+    assert len(sue_card) == 1, "her card no longer says it comes back to her"
+    assert sue_card[0].edit_only
+    assert sue_card[0].params["step"]["status"] == "cancelled"
 
 
 async def test_one_decision_per_step_after_adds_and_a_transfer(uow: ApprovalUnitOfWork) -> None:

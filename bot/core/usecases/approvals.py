@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import replace
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 from bot.core.approvals import (
     ApprovalRequest,
@@ -423,6 +424,8 @@ async def _close(
     view = await load_view(uow, request.id)
     decided = [s for s in view.current_round() if s.decided_by is not None]
     await _card_closed(uow, view, _find(view, tapped.id), now)
+    for held in _held(view.current_round()):
+        await _card_closed(uow, view, held, now)
     await _status(uow, view, now)
     snapshot = request_snapshot(view)
     template = CLOSED_TEMPLATE.get(status)
@@ -435,6 +438,18 @@ async def _close(
         for earlier in reviewed - {request.requester_id} - last:
             await uow.outbox.add(Notification(earlier, "request_settled", snapshot), now)
     return view
+
+
+def _held(steps: list[ApprovalStep]) -> list[ApprovalStep]:
+    """Steps closed while held for an added reviewer (加签 before): their decider's card
+    still says the request comes back to them, so it is edited to say how it ended."""
+    return [
+        later
+        for earlier, later in pairwise(steps)
+        if earlier.reason.get("kind") == "added"
+        and earlier.reason.get("value") == "before"
+        and later.status is StepStatus.cancelled
+    ]
 
 
 def _adders(steps: list[ApprovalStep]) -> set[int]:
@@ -486,6 +501,8 @@ async def withdraw(
     for step in steps:
         if step.status is StepStatus.pending:
             await _card_closed(uow, view, _find(view, step.id), now)
+    for held in _held(view.current_round()):
+        await _card_closed(uow, view, held, now)
     await _status(uow, view, now)
     await settle_ended(uow, view, now)
     await uow.audit.add(AuditEntry("withdrawn", actor_id, now, f"request:{request_id}"))
