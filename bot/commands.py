@@ -92,6 +92,15 @@ ANALYSIS_HINT = N_(
     "working day."
 )
 
+EXPORT_CUSTOMERS_HINT = N_(
+    "In /customer, 📥 Export: the target customer table and the visit log of a period, as an "
+    "Excel or CSV file."
+)
+EXPORT_LEDGER_HINT = N_(
+    "In /contract, 📥 Export: the contract ledger, and for managers and finance collections "
+    "and ageing, as an Excel or CSV file; a commission sheet's screen has 📥 Excel."
+)
+
 MOVES_HINT = N_(
     "On an approval card, 🔀 Transfer hands the step, with a reason, to a colleague in your "
     "role or above you who may decide it."

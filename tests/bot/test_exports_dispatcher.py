@@ -1,0 +1,172 @@
+"""📥 Export through the bot (dispatcher tier): from /customer a rep gets the target customer
+table as a workbook that opens, with only their own customers; the visit log of a month as a
+CSV in Chinese for a reader of Chinese, a phone neutralised; from /contract the ledger with
+its figures; from a commission sheet's screen its workbook. A rep is offered no collections."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from decimal import Decimal
+
+from aiogram.methods import SendDocument
+from aiogram.types import BufferedInputFile
+from feed import ACCOUNTANT, REP, REP_ZH, SUPERVISOR, Fed
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+from order_builders import ACCOUNTANT_ID, SIGNED, contract_in_force
+from test_forms_dispatcher import buttons, window_text
+
+from bot.core.payments import PaymentDraft, PaymentMethod
+
+TODAY = "2026-11-23"  # the fake clock's day in Shanghai
+NUMBER = "HT-2026-0001"
+
+
+def document(fed: Fed, user_id: int) -> BufferedInputFile:
+    [sent] = [c for c in fed.session.calls if isinstance(c, SendDocument) and c.chat_id == user_id]
+    assert isinstance(sent.document, BufferedInputFile)
+    return sent.document
+
+
+def caption(fed: Fed, user_id: int) -> str:
+    [sent] = [c for c in fed.session.calls if isinstance(c, SendDocument) and c.chat_id == user_id]
+    return sent.caption or ""
+
+
+def sheet(file: BufferedInputFile, index: int = 0) -> Worksheet:
+    book = load_workbook(io.BytesIO(file.data))
+    found: Worksheet = book.worksheets[index]
+    return found
+
+
+def values(ws: Worksheet) -> list[list[object]]:
+    return [[c.value for c in row] for row in ws.iter_rows()]
+
+
+async def test_a_rep_exports_their_target_customers_as_excel(fed: Fed) -> None:
+    await fed.send(REP, "/customer")
+    await fed.click(REP, "📥 Export")
+    offered = buttons(fed, REP)
+    assert {"Target customers", "Visit log", "Contract ledger"} <= set(offered)
+    assert "Collections and ageing" not in offered, "a rep has no collection analysis"
+
+    await fed.click(REP, "Target customers")
+    await fed.click(REP, "📊 Excel")
+    file = document(fed, REP)
+    assert file.filename == f"target-customers-{TODAY}.xlsx"
+    assert "Target customers: 2 rows." in caption(fed, REP)
+    ws = sheet(file)
+    rows = values(ws)
+    assert rows[0][:4] == ["Customer", "Status", "Contact", "Phone"]
+    names = {r[0] for r in rows[1:]}
+    assert names == {"Minghua Trading Co., Ltd.", "Golden Dragon Pipes"}
+    assert "华东五金有限公司" not in names, "Sun Li's customer is not Zhao Lei's to export"
+    dragon = next(r for r in rows[1:] if r[0] == "Golden Dragon Pipes")
+    header = rows[0]
+    assert dragon[header.index("Phone")] == "+862168888888"
+    assert dragon[header.index("Visits")] == 1
+    assert dragon[header.index("Latest intent")] == "Low"
+    assert dragon[header.index("Last visit")] == datetime(2026, 11, 22)
+    assert ws.freeze_panes == "A2"
+    assert "Customers" in window_text(fed, REP), "the /customer menu is back below the file"
+
+
+async def test_the_visit_log_arrives_as_csv_in_chinese(fed: Fed) -> None:
+    await fed.send(REP_ZH, "/customer")
+    await fed.click(REP_ZH, "📥")
+    await fed.click(REP_ZH, "拜访记录")
+    await fed.click(REP_ZH, "本月")
+    await fed.click(REP_ZH, "📄 CSV")
+    file = document(fed, REP_ZH)
+    assert file.filename == "visit-log-2026-11-01_2026-11-30.csv"
+    assert file.data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(file.data.decode("utf-8-sig"))))
+    assert rows[0][0] == "日期"
+    assert rows[1:] == [], "Sun Li logged no visit; Zhao Lei's is not hers"
+
+    await fed.send(REP, "/customer")
+    await fed.click(REP, "📥 Export")
+    await fed.click(REP, "Visit log")
+    await fed.click(REP, "This month")
+    await fed.click(REP, "📄 CSV")
+    text = document(fed, REP).data.decode("utf-8-sig")
+    assert text.endswith("\r\n")
+    [_header, visit] = list(csv.reader(io.StringIO(text)))
+    assert visit[:5] == ["2026-11-22", "Zhao Lei", "Golden Dragon Pipes", "First visit", "Low"]
+
+
+async def test_the_customer_csv_neutralises_a_phone_that_starts_with_plus(fed: Fed) -> None:
+    await fed.send(REP, "/customer")
+    await fed.click(REP, "📥 Export")
+    await fed.click(REP, "Target customers")
+    await fed.click(REP, "📄 CSV")
+    text = document(fed, REP).data.decode("utf-8-sig")
+    assert ",'+8613800138000," in text
+    assert ",+8613800138000," not in text
+
+
+async def test_the_ledger_export_carries_the_ledgers_figures(fed: Fed) -> None:
+    await contract_in_force(fed)
+    async with fed.uow() as uow:
+        await uow.payments.add(
+            PaymentDraft(1, Decimal(5000), SIGNED.date(), PaymentMethod.bank_transfer, "HX-77"),
+            recorded_by=ACCOUNTANT_ID,
+            now=SIGNED,
+        )
+        await uow.commit()
+    await fed.send(ACCOUNTANT, "/contract")
+    await fed.click(ACCOUNTANT, "📥")
+    await fed.click(ACCOUNTANT, "合同台帐")
+    await fed.click(ACCOUNTANT, "📊 Excel")
+    file = document(fed, ACCOUNTANT)
+    assert file.filename == f"contract-ledger-{TODAY}.xlsx"
+    ws = sheet(file)
+    header = [c.value for c in ws[1]]
+    assert header[:3] == ["合同", "客户", "业务员"]
+    row = dict(zip(header, ws[2], strict=True))
+    assert row["合同"].value == NUMBER
+    amount = row["金额 (CNY)"]
+    assert amount.value == 102000
+    assert amount.data_type == "n"
+    assert amount.number_format == "#,##0.00"
+    assert row["已收 (CNY)"].value == 25000
+    assert row["回款比例"].value == 0.245  # 24.50 %
+    assert row["回款比例"].number_format == "0.00%"
+    assert row["未收 (CNY)"].value == 77000
+
+
+async def test_a_manager_exports_collections_and_ageing(fed: Fed) -> None:
+    await contract_in_force(fed)
+    await fed.send(SUPERVISOR, "/contract")
+    await fed.click(SUPERVISOR, "📥 Export")
+    await fed.click(SUPERVISOR, "Collections and ageing")
+    await fed.click(SUPERVISOR, "🗓")
+    offered = {int(b) for b in buttons(fed, SUPERVISOR) if b.strip("[] ").isdigit()}
+    assert offered == set(range(1, 24)), "no day after today"
+    await tap_day(fed, SUPERVISOR, 1)
+    await tap_day(fed, SUPERVISOR, 23)  # today
+    assert "2026-11-01 – 2026-11-23" in window_text(fed, SUPERVISOR)
+    await fed.click(SUPERVISOR, "📊 Excel")
+    file = document(fed, SUPERVISOR)
+    assert file.filename == "collections-ageing-2026-11-01_2026-11-23.xlsx"
+    header = values(sheet(file))[0]
+    assert header[-4:] == [
+        "Overdue 1–30 days (CNY)",
+        "Overdue 31–60 days (CNY)",
+        "Overdue 61–90 days (CNY)",
+        "Overdue over 90 days (CNY)",
+    ]
+
+
+async def tap_day(fed: Fed, user_id: int, day: int) -> None:
+    window = fed.window(user_id)
+    assert window.reply_markup is not None
+    [data] = [
+        b.callback_data
+        for row in window.reply_markup.inline_keyboard  # type: ignore[union-attr]
+        for b in row
+        if b.text.strip("[] ").lstrip("0") == str(day) and b.callback_data
+    ]
+    await fed.tap(user_id, data, message=window)
