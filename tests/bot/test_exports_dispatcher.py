@@ -10,18 +10,25 @@ import io
 from datetime import datetime
 from decimal import Decimal
 
+import pytest
 from aiogram.methods import SendDocument
 from aiogram.types import BufferedInputFile
+from aiogram_dialog.utils import CB_SEP
 from feed import ACCOUNTANT, REP, REP_ZH, SUPERVISOR, Fed
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from order_builders import ACCOUNTANT_ID, SIGNED, contract_in_force
+from test_commission_dispatcher import file_january
 from test_forms_dispatcher import buttons, window_text
 
+from bot.core.errors import NotAllowed, NotFound
 from bot.core.payments import PaymentDraft, PaymentMethod
+from bot.core.usecases import exports
+from bot.ui.commission_cards import CommissionAct, CommissionCb
 
 TODAY = "2026-11-23"  # the fake clock's day in Shanghai
 NUMBER = "HT-2026-0001"
+ZHAO_LEI_ID, SUN_LI_ID = 6, 7  # record ids (order_builders)
 
 
 def document(fed: Fed, user_id: int) -> BufferedInputFile:
@@ -170,3 +177,58 @@ async def tap_day(fed: Fed, user_id: int, day: int) -> None:
         if b.text.strip("[] ").lstrip("0") == str(day) and b.callback_data
     ]
     await fed.tap(user_id, data, message=window)
+
+
+async def test_a_commission_sheet_arrives_as_a_workbook_from_its_screen(fed: Fed) -> None:
+    """January's sheet of test_commission_dispatcher: ¥40,000 × 2 % = ¥800.00, less ¥67.40 of
+    overdue interest: ¥732.60 payable, the two payments traced."""
+    await file_january(fed)
+    await fed.tap(ACCOUNTANT, CommissionCb(sheet=1, act=CommissionAct.open).pack())
+    await fed.settle()
+    await fed.click(ACCOUNTANT, "📥 Excel")
+    file = document(fed, ACCOUNTANT)
+    assert file.filename == "commission-sheet-2027-01-Zhao Lei.xlsx"
+    book = load_workbook(io.BytesIO(file.data))
+    assert book.sheetnames == ["提成表", "合同", "付款"]
+    summary = values(book["提成表"])
+    assert summary[1] == ["Zhao Lei", "2027-01", 800, 67.4, 732.6]
+    [line] = values(book["合同"])[1:]
+    assert line[:4] == [NUMBER, "Minghua Trading Co., Ltd.", 2, 40000]
+    assert book["合同"]["E2"].number_format == "0.00%"
+    assert book["合同"]["E2"].value == 0.02
+    paid = values(book["付款"])[1:]
+    assert sorted((r[0], r[3], r[5]) for r in paid) == [
+        (datetime(2026, 12, 20), 30000, "BK-77"),
+        (datetime(2027, 1, 10), 10000, "BK-78"),
+    ]
+
+
+async def test_another_rep_may_not_export_a_sheet_that_is_not_theirs(fed: Fed) -> None:
+    await file_january(fed)
+    async with fed.uow() as uow:
+        with pytest.raises(NotFound):
+            await exports.commission_export(uow, SUN_LI_ID, 1, fed.app.policy)
+        view = await exports.commission_export(uow, ZHAO_LEI_ID, 1, fed.app.policy)
+    assert view.sheet.total.payable == Decimal("732.60"), "the rep's own sheet is theirs to export"
+
+
+async def test_a_forged_tap_on_an_export_not_offered_sends_nothing(fed: Fed) -> None:
+    """A rep is not offered collections; a tap forged with its item id is refused as a button
+    not on screen, and the use case refuses it too, whatever the form shows."""
+    await fed.send(REP, "/customer")
+    await fed.click(REP, "📥 Export")
+    window = fed.window(REP)
+    forged = fed.intent(window) + CB_SEP + "k:collections"
+    answer = fed.answer(await fed.tap(REP, forged, message=window))
+    assert answer is not None
+    assert (answer.text, answer.show_alert) == ("This button is no longer active.", True)
+    assert not [c for c in fed.session.calls if isinstance(c, SendDocument)]
+    async with fed.uow() as uow:
+        with pytest.raises(NotAllowed):
+            await exports.collections_export(
+                uow,
+                ZHAO_LEI_ID,
+                exports.Period(SIGNED.date(), SIGNED.date()),
+                SIGNED.date(),
+                fed.app.policy,
+            )

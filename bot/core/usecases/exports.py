@@ -11,7 +11,7 @@ query per row, and at most MAX_ROWS of them: a bigger export says it was cut."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import Generic, TypeVar
@@ -196,8 +196,15 @@ async def collections_export(
 async def commission_export(
     uow: UnitOfWork, actor_id: int, sheet_id: int, policy: Policy
 ) -> SheetView:
-    """A filed commission sheet, for whoever may open its screen."""
-    screen = await commission_chain.sheet_screen(
-        uow, actor_id=actor_id, sheet_id=sheet_id, policy=policy
-    )
-    return screen.view
+    """A filed commission sheet, for whoever may open its screen, with every payment it
+    names: the screen's view reads the month's payments not yet on a live sheet, which once
+    the sheet is filed leaves out its own; they are read here by their contracts, at once."""
+    view = (
+        await commission_chain.sheet_screen(
+            uow, actor_id=actor_id, sheet_id=sheet_id, policy=policy
+        )
+    ).view
+    named = {i for line in view.sheet.lines for i in line.payment_ids} | set(view.sheet.excluded)
+    by_contract = await uow.payments.for_contracts(list(view.contracts))
+    found = {p.id: p for paid in by_contract.values() for p in paid if p.id in named}
+    return replace(view, payments={**view.payments, **found})
