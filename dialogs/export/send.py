@@ -31,6 +31,7 @@ async def send_export(
 ) -> None:
     """`build` runs in a worker thread with the reader's language (the thread copies the
     context), and so does the file's writing."""
+    await callback.answer(_("Preparing the file…"))  # a big one takes seconds
     extension = name.rsplit(".", 1)[-1]
     tables = await asyncio.to_thread(build)
     data = await asyncio.to_thread(file_bytes, tables, extension)
