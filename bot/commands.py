@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.pool import POOL_READERS
-from bot.core.roles import MANAGING_ROLES, Role
+from bot.core.roles import MANAGING_ROLES, SALES_LINE, Role
 from bot.core.usecases.ledger import READERS as LEDGER_READERS
 from bot.i18n import N_
 
@@ -42,16 +42,7 @@ CUSTOMER_VIEWERS = FIELD | frozenset(
     {Role.marketing_vp, Role.general_manager, Role.customer_service}
 )
 
-PLANNERS = frozenset(
-    {
-        Role.rep,
-        Role.supervisor,
-        Role.sales_manager,
-        Role.marketing_vp,
-        Role.general_manager,
-        Role.admin,
-    }
-)
+PLANNERS = SALES_LINE
 
 COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("customer", N_("Register, find and open customers"), CUSTOMER_VIEWERS),

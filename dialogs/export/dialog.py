@@ -8,15 +8,27 @@ from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from aiogram import F
+from aiogram.fsm.state import State
 from aiogram_dialog import Dialog, Window
 from aiogram_dialog.widgets.kbd import Back, Button, Cancel, Column, Row, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
-from bot.ui.calendar import day_calendar
+from bot.ui.calendar import LocalCalendar, day_calendar
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only
 from dialogs.export import getters, handlers
 from dialogs.states import ExportSG
+
+
+def _day_window(prompt: Tr, calendar: LocalCalendar, state: State) -> Window:
+    return Window(
+        prompt,
+        calendar,
+        Back(Label("◀ Back")),
+        buttons_only(),
+        state=state,
+        getter=getters.chosen_getter,
+    )
 
 
 def export_dialog(timezone: ZoneInfo) -> Dialog:
@@ -50,21 +62,15 @@ def export_dialog(timezone: ZoneInfo) -> Dialog:
             state=ExportSG.period,
             getter=getters.chosen_getter,
         ),
-        Window(
+        _day_window(
             Tr("<b>{title}</b>\nFirst day?"),
             day_calendar("from", handlers.on_first_day, timezone, handlers.first_days),
-            Back(Label("◀ Back")),
-            buttons_only(),
-            state=ExportSG.first,
-            getter=getters.chosen_getter,
+            ExportSG.first,
         ),
-        Window(
+        _day_window(
             Tr("<b>{title}</b>\nLast day?"),
             day_calendar("to", handlers.on_last_day, timezone, handlers.last_days),
-            Back(Label("◀ Back")),
-            buttons_only(),
-            state=ExportSG.last,
-            getter=getters.chosen_getter,
+            ExportSG.last,
         ),
         Window(
             Tr("<b>{title}</b>{period}\nExcel or CSV?"),

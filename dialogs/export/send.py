@@ -11,7 +11,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, ShowMode
 
-from bot.core.usecases.exports import MAX_ROWS
+from bot.core.usecases import exports
 from bot.documents.sheets import Table, csv_bytes, xlsx_bytes
 
 XLSX, CSV = "xlsx", "csv"
@@ -41,7 +41,7 @@ async def send_export(
     if truncated:
         caption += "\n" + _(
             "Only the first {limit} rows fit in one file: choose a shorter period for the rest."
-        ).format(limit=f"{MAX_ROWS:,}")
+        ).format(limit=f"{exports.MAX_ROWS:,}")
     bot: Bot = manager.middleware_data["bot"]
     chat_id = callback.message.chat.id if callback.message else callback.from_user.id
     await bot.send_document(chat_id, BufferedInputFile(data, filename=name), caption=caption)

@@ -232,3 +232,40 @@ async def test_a_forged_tap_on_an_export_not_offered_sends_nothing(fed: Fed) -> 
                 SIGNED.date(),
                 fed.app.policy,
             )
+
+
+async def test_a_cut_export_says_so_under_the_file(
+    fed: Fed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await contract_in_force(fed)
+    await contract_in_force(fed, customer_id=2, number="HT-2026-0002")
+    monkeypatch.setattr(exports, "MAX_ROWS", 1)
+    await fed.send(ACCOUNTANT, "/contract")
+    await fed.click(ACCOUNTANT, "📥")
+    await fed.click(ACCOUNTANT, "合同台帐")
+    await fed.click(ACCOUNTANT, "📊 Excel")
+    assert caption(fed, ACCOUNTANT) == (
+        "📥 合同台帐：共 1 行。\n一个文件最多 1 行：其余数据请缩短时间段再导出。"
+    )
+    assert [r[0] for r in values(sheet(document(fed, ACCOUNTANT)))[1:]] == ["HT-2026-0002"]
+    monkeypatch.setattr(exports, "MAX_ROWS", 100_000)
+    await fed.send(REP, "/customer")
+    await fed.click(REP, "📥 Export")
+    await fed.click(REP, "Target customers")
+    monkeypatch.setattr(exports, "MAX_ROWS", 1)
+    await fed.click(REP, "📄 CSV")
+    assert len(document(fed, REP).data.decode("utf-8-sig").splitlines()) == 2, "header, 1 row"
+    assert caption(fed, REP).endswith(
+        "Only the first 1 rows fit in one file: choose a shorter period for the rest."
+    )
+
+
+async def test_help_says_where_exports_are_for_each_role(fed: Fed) -> None:
+    await fed.send(REP, "/help")
+    said = fed.replies(REP)[-1]
+    assert "In /customer, 📥 Export: the target customer table" in said
+    assert "In /contract, 📥 Export: the contract ledger" in said
+    await fed.send(ACCOUNTANT, "/help")
+    said = fed.replies(ACCOUNTANT)[-1]
+    assert "在 /contract 中点 📥 导出" in said
+    assert "在 /customer 中点" not in said, "finance keeps no customer register"

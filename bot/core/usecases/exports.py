@@ -23,7 +23,7 @@ from bot.core.errors import NotAllowed
 from bot.core.models import Person
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
-from bot.core.roles import Role
+from bot.core.roles import SALES_LINE
 from bot.core.usecases import collection_report, commission_chain, ledger
 from bot.core.usecases.commission_view import SheetView
 from bot.core.usecases.customer_register import visible_owner_ids
@@ -34,16 +34,7 @@ from bot.core.usecases.guards import active_person
 MAX_ROWS = 100_000
 BATCH = 1_000
 # The sales line keeps the customer register (customer service reads only what it was handed).
-CUSTOMER_EXPORTERS = frozenset(
-    {
-        Role.rep,
-        Role.supervisor,
-        Role.sales_manager,
-        Role.marketing_vp,
-        Role.general_manager,
-        Role.admin,
-    }
-)
+CUSTOMER_EXPORTERS = SALES_LINE
 LEDGER_STATUSES = frozenset({ContractStatus.in_force, ContractStatus.closed})
 T = TypeVar("T")
 K = TypeVar("K")
