@@ -187,7 +187,7 @@ async def test_statements_do_not_grow_with_rows(
     engine: AsyncEngine,
     org: dict[str, int],  # noqa: F811
 ) -> None:
-    seen: dict[int, tuple[int, int, int]] = {}
+    seen: dict[int, tuple[int, int, int, int]] = {}
     for total in (2, 6):
         while (made := await _customers(sessionmaker, org["rep"])) < total:
             contract = await in_force(sessionmaker, org, made)  # with a customer of its own
@@ -199,8 +199,12 @@ async def test_statements_do_not_grow_with_rows(
                 await exports.visit_log(uow, org["sup"], NOVEMBER)
             with statements(engine) as ledger:
                 found = await exports.ledger_export(uow, org["sup"], NOVEMBER.last)
-        assert len(found.rows) == total
-        seen[total] = (len(customers), len(visits), len(ledger))
+            with statements(engine) as money:
+                owed = await exports.collections_export(
+                    uow, org["sup"], NOVEMBER, NOVEMBER.last, POLICY
+                )
+        assert len(found.rows) == len(owed.rows) == total
+        seen[total] = (len(customers), len(visits), len(ledger), len(money))
     assert seen[2] == seen[6]
 
 
