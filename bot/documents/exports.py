@@ -13,16 +13,14 @@ from bot.core.collection_analysis import AGEING_LIMITS
 from bot.core.collections import collected_percent, days_late
 from bot.core.customers import CustomerLine, Visit
 from bot.core.policy import Policy
-from bot.core.usecases.commission_view import SheetView
 from bot.core.usecases.exports import ContractCollection, Export, ExportKind, Period
 from bot.core.usecases.ledger import LedgerRow
-from bot.documents.sheets import Column, Kind, Table, Value
+from bot.documents.sheets import Column, Kind, Table
 from bot.i18n import N_
 from bot.labels import (
     contract_status_label,
     intent_label,
     kind_label,
-    payment_method_label,
     pick_label,
     status_label,
 )
@@ -53,7 +51,7 @@ def file_name(slug: str, today: date, extension: str, period: Period | None = No
     return f"{slug}-{days}.{extension}"
 
 
-def _money(header: str, policy: Policy) -> Column:
+def money_column(header: str, policy: Policy) -> Column:
     return Column(f"{header} ({policy.currency})", MONEY)
 
 
@@ -152,14 +150,14 @@ def ledger_tables(export: Export[LedgerRow], policy: Policy, today: date) -> lis
         Column(_("Status")),
         Column(_("Signed"), AT),
         Column(_("Co-signed"), AT),
-        _money(_("Amount"), policy),
-        _money(_("Deposit"), policy),
-        _money(_("Collected"), policy),
+        money_column(_("Amount"), policy),
+        money_column(_("Deposit"), policy),
+        money_column(_("Collected"), policy),
         Column(_("Collected %"), PCT),
-        _money(_("Outstanding"), policy),
-        _money(_("Overdue"), policy),
+        money_column(_("Outstanding"), policy),
+        money_column(_("Overdue"), policy),
         Column(_("Days late"), INT),
-        _money(_("Invoiced"), policy),
+        money_column(_("Invoiced"), policy),
         Column(_("Legal follow-up")),
     )
     rows = [
@@ -203,12 +201,12 @@ def collection_tables(export: Export[ContractCollection], policy: Policy) -> lis
         Column(_("Contract")),
         Column(_("Customer")),
         Column(_("Rep")),
-        _money(_("Due in the period"), policy),
-        _money(_("Collected against due"), policy),
-        _money(_("Received"), policy),
+        money_column(_("Due in the period"), policy),
+        money_column(_("Collected against due"), policy),
+        money_column(_("Received"), policy),
         Column(_("Collection rate"), PCT),
-        _money(_("Overdue"), policy),
-        *(_money(h, policy) for h in ageing_headers()),
+        money_column(_("Overdue"), policy),
+        *(money_column(h, policy) for h in ageing_headers()),
     )
     rows = [
         (
@@ -225,88 +223,3 @@ def collection_tables(export: Export[ContractCollection], policy: Policy) -> lis
         for r in export.rows
     ]
     return [Table(export_title(ExportKind.collections), columns, rows)]
-
-
-def commission_tables(view: SheetView, policy: Policy) -> list[Table]:
-    """Three worksheets: the totals, a line per contract, and every payment the lines count."""
-    total = view.sheet.total
-    summary = Table(
-        _("Commission sheet"),
-        (
-            Column(_("Rep")),
-            Column(_("Month")),
-            _money(_("Commission"), policy),
-            _money(_("Overdue deductions"), policy),
-            _money(_("Payable"), policy),
-        ),
-        [
-            (
-                view.name(view.rep_id),
-                view.month.strftime("%Y-%m"),
-                total.commission,
-                total.deduction,
-                total.payable,
-            )
-        ],
-    )
-    lines = Table(
-        _("Contracts"),
-        (
-            Column(_("Contract")),
-            Column(_("Customer")),
-            Column(_("Payments"), INT),
-            _money(_("Collected"), policy),
-            Column(_("Rate"), PCT),
-            _money(_("Commission"), policy),
-            _money(_("Overdue deductions"), policy),
-        ),
-        [
-            (
-                file.contract.number if file else None,
-                file.customer_name if file else "—",
-                len(line.payment_ids),
-                line.collected,
-                line.rate * 100,
-                line.commission,
-                line.deduction,
-            )
-            for line in view.sheet.lines
-            for file in (view.contracts.get(line.contract_id),)
-        ],
-    )
-    return [summary, lines, _payments(view, policy)]
-
-
-def _payments(view: SheetView, policy: Policy) -> Table:
-    counted = [(i, True) for line in view.sheet.lines for i in line.payment_ids]
-    listed = [*counted, *((i, False) for i in view.sheet.excluded)]
-    rows: list[tuple[Value, ...]] = []
-    for payment_id, counts in listed:
-        p = view.payments.get(payment_id)
-        if p is None:
-            continue
-        file = view.contracts.get(p.contract_id)
-        rows.append(
-            (
-                p.paid_on,
-                file.contract.number if file else None,
-                file.customer_name if file else "—",
-                p.amount,
-                payment_method_label(p.method),
-                p.reference,
-                counts,
-            )
-        )
-    return Table(
-        _("Payments"),
-        (
-            Column(_("Paid on"), DAY),
-            Column(_("Contract")),
-            Column(_("Customer")),
-            _money(_("Amount"), policy),
-            Column(_("Method")),
-            Column(_("Reference")),
-            Column(_("Counted")),
-        ),
-        rows,
-    )

@@ -16,7 +16,7 @@ from aiogram_dialog.widgets.text import Format
 
 from bot.core.commission import PAID_REFERENCE_MAX, RETURN_REASON_MAX
 from bot.core.usecases import commission_chain, exports
-from bot.documents.exports import commission_tables
+from bot.documents.commission_export import commission_tables
 from bot.ui.inputs import text_field
 from bot.ui.paging import pager
 from bot.ui.text import Label, Tr

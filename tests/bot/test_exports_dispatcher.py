@@ -17,12 +17,11 @@ from aiogram_dialog.utils import CB_SEP
 from feed import ACCOUNTANT, REP, REP_ZH, SUPERVISOR, Fed
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
-from order_builders import ACCOUNTANT_ID, SIGNED, contract_in_force
+from order_builders import SIGNED, contract_in_force, record_payment
 from test_commission_dispatcher import file_january
 from test_forms_dispatcher import buttons, window_text
 
 from bot.core.errors import NotAllowed, NotFound
-from bot.core.payments import PaymentDraft, PaymentMethod
 from bot.core.usecases import exports
 from bot.ui.commission_cards import CommissionAct, CommissionCb
 
@@ -116,13 +115,7 @@ async def test_the_customer_csv_neutralises_a_phone_that_starts_with_plus(fed: F
 
 async def test_the_ledger_export_carries_the_ledgers_figures(fed: Fed) -> None:
     await contract_in_force(fed)
-    async with fed.uow() as uow:
-        await uow.payments.add(
-            PaymentDraft(1, Decimal(5000), SIGNED.date(), PaymentMethod.bank_transfer, "HX-77"),
-            recorded_by=ACCOUNTANT_ID,
-            now=SIGNED,
-        )
-        await uow.commit()
+    await record_payment(fed, Decimal(5000), "HX-77")
     await fed.send(ACCOUNTANT, "/contract")
     await fed.click(ACCOUNTANT, "📥")
     await fed.click(ACCOUNTANT, "合同台帐")
