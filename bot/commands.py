@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.pool import POOL_READERS
-from bot.core.roles import MANAGING_ROLES, Role
+from bot.core.roles import MANAGING_ROLES, SALES_LINE, Role
 from bot.core.usecases.ledger import READERS as LEDGER_READERS
 from bot.i18n import N_
 
@@ -45,16 +45,7 @@ CUSTOMER_VIEWERS = FIELD | frozenset(
     {Role.marketing_vp, Role.general_manager, Role.customer_service}
 )
 
-PLANNERS = frozenset(
-    {
-        Role.rep,
-        Role.supervisor,
-        Role.sales_manager,
-        Role.marketing_vp,
-        Role.general_manager,
-        Role.admin,
-    }
-)
+PLANNERS = SALES_LINE
 
 COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("customer", N_("Register, find and open customers"), CUSTOMER_VIEWERS),
@@ -93,6 +84,15 @@ ANALYSIS_HINT = N_(
     "In /contract, 📈 Collections: what was due, collected and overdue by rep and customer, "
     "for last month or this month so far. Last month's arrives on each month's first "
     "working day."
+)
+
+EXPORT_CUSTOMERS_HINT = N_(
+    "In /customer, 📥 Export: the target customer table and the visit log of a period, as an "
+    "Excel or CSV file."
+)
+EXPORT_LEDGER_HINT = N_(
+    "In /contract, 📥 Export: the contract ledger, and for managers and finance collections "
+    "and ageing, as an Excel or CSV file; a commission sheet's screen has 📥 Excel."
 )
 
 MOVES_HINT = N_(

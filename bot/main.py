@@ -81,6 +81,7 @@ from dialogs.decision import reason_dialog
 from dialogs.delivery import delivery_dialog, delivery_note_dialog
 from dialogs.deposit import deposit_dialog
 from dialogs.discard import discard_dialog
+from dialogs.export import export_dialog
 from dialogs.invite import invite_dialog
 from dialogs.invoice import invoice_ask_dialog, invoice_issue_dialog
 from dialogs.my_requests import my_requests_dialog
@@ -270,6 +271,7 @@ def build_dispatcher(
         commission_filing_dialog(),
         commission_dialog(),
         reconcile_dialog(),
+        export_dialog(policy.tz),
     ):
         # A mistyped command is not an answer to the open form: the fallback names it.
         dialog.message.filter(~F.text.startswith("/"))

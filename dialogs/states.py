@@ -268,3 +268,11 @@ class PoolSG(StatesGroup):
     list = State()
     card = State()
     assign = State()
+
+
+class ExportSG(StatesGroup):
+    kind = State()
+    period = State()
+    first = State()
+    last = State()
+    format = State()

@@ -20,7 +20,14 @@ from bot.core.collection_dues import DueItem, DueKey
 from bot.core.commission import SheetDraft, SheetRecord, SheetStatus
 from bot.core.contract_terms import ContractLine, PaymentSchedule
 from bot.core.contracts import Contract, ContractDraft, ContractStatus, ProductionStep
-from bot.core.customers import Customer, CustomerDraft, CustomerEvent, Visit, VisitDraft
+from bot.core.customers import (
+    Customer,
+    CustomerDraft,
+    CustomerEvent,
+    CustomerLine,
+    Visit,
+    VisitDraft,
+)
 from bot.core.deals import DealTerms
 from bot.core.deliveries import DeliveryNote, DeliveryStatus
 from bot.core.invoices import Invoice, InvoiceStatus
@@ -128,6 +135,13 @@ class CustomerRepo(Protocol):
 
     async def follow_ups_due(self, day: date) -> Sequence[Customer]: ...
 
+    async def listing(
+        self, owner_ids: Collection[int], *, after_id: int, limit: int
+    ) -> Sequence[CustomerLine]:
+        """The owners' customers (not those in the pool) with id above `after_id`, by id, each
+        with its visits counted and its latest visit's intent, in one statement."""
+        ...
+
 
 class CustomerPool(Protocol):
     """The customer pool's reads and compare-and-set moves (bot/core/pool.py)."""
@@ -195,6 +209,19 @@ class VisitRepo(Protocol):
     async def for_customer(self, customer_id: int, limit: int = 5) -> Sequence[Visit]: ...
 
     async def by_rep_between(self, rep_id: int, first: date, last: date) -> Sequence[Visit]: ...
+
+    async def logged(
+        self,
+        rep_ids: Collection[int],
+        first: date,
+        last: date,
+        *,
+        after: tuple[date, int] | None,
+        limit: int,
+    ) -> Sequence[Visit]:
+        """The reps' visits from `first` to `last`, by day then id, after the (day, id) key
+        `after` (None: from the start): one batch of the visit log."""
+        ...
 
 
 class RequestRepo(Protocol):
