@@ -6,7 +6,15 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager
 
-from bot.commands import ANALYSIS_HINT, APPROVERS, MOVES_HINT, QUEUE_HINTS, commands_for
+from bot.commands import (
+    ANALYSIS_HINT,
+    APPROVERS,
+    MEETING_HINT,
+    MOVES_HINT,
+    QUEUE_HINTS,
+    RECEPTION_HINT,
+    commands_for,
+)
 from bot.core.models import Person
 from bot.core.usecases.collection_report import ANALYSTS
 from bot.rendering import Renderer
@@ -20,7 +28,9 @@ def router() -> Router:
 
 
 async def help_command(message: Message, person: Person, renderer: Renderer) -> None:
-    commands = [(c.name, _(c.description)) for c in commands_for(person.role)]
+    allowed = commands_for(person.role)
+    commands = [(c.name, _(c.description)) for c in allowed]
+    names = {c.name for c in allowed}
     hint = QUEUE_HINTS.get(person.role)
     await message.answer(
         renderer.render(
@@ -30,6 +40,8 @@ async def help_command(message: Message, person: Person, renderer: Renderer) -> 
             queue=_(hint) if hint else None,
             analysis=_(ANALYSIS_HINT) if person.role in ANALYSTS else None,
             moves=_(MOVES_HINT) if person.role in APPROVERS else None,
+            meeting=_(MEETING_HINT) if person.manages and "plan" in names else None,
+            reception=_(RECEPTION_HINT) if "customer" in names else None,
         )
     )
 
