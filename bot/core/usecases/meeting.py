@@ -14,7 +14,7 @@ from bot.core.calendar import local
 from bot.core.collections import days_late
 from bot.core.contracts import ContractStatus
 from bot.core.customers import Visit
-from bot.core.deals import clean_text, net_amount
+from bot.core.deals import clean_text, net_amount, to_cent
 from bot.core.errors import NotAllowed, NotFound
 from bot.core.meeting import (
     TOPIC_MAX,
@@ -228,6 +228,10 @@ async def set_topic(
     return TopicView(week, meeting_at(week, policy), text)
 
 
+def _cents(amount: Decimal) -> str:
+    return str(to_cent(amount))
+
+
 def summary_params(pack: MeetingPack) -> dict[str, Any]:
     """The short message's parameters (JSON for the outbox): the team's headline, one line
     per rep, the topic. Everything else is in the PDF."""
@@ -240,8 +244,8 @@ def summary_params(pack: MeetingPack) -> dict[str, Any]:
         "done": sum(r.done for r in reps),
         "planned": sum(len(r.planned) for r in reps),
         "deals": sum(len(r.deals) for r in reps),
-        "deals_amount": str(sum((r.deals_amount for r in reps), Decimal(0))),
-        "overdue": str(sum((r.overdue_amount for r in reps), Decimal(0))),
+        "deals_amount": _cents(sum((r.deals_amount for r in reps), Decimal(0))),
+        "overdue": _cents(sum((r.overdue_amount for r in reps), Decimal(0))),
         "reps": [
             {
                 "name": r.name,
@@ -252,8 +256,8 @@ def summary_params(pack: MeetingPack) -> dict[str, Any]:
                 "completion": r.completion,
                 "unplanned": len(r.unplanned),
                 "deals": len(r.deals),
-                "deals_amount": str(r.deals_amount),
-                "overdue": str(r.overdue_amount),
+                "deals_amount": _cents(r.deals_amount),
+                "overdue": _cents(r.overdue_amount),
                 "days": r.most_days,
             }
             for r in reps
