@@ -18,15 +18,19 @@ from bot.labels import intent_label, kind_label, pick_label, status_label
 
 
 def _visit_row(visit: Visit, names: dict[int, str]) -> tuple[str, ...]:
+    """The short facts in narrow columns; what happened and what comes next share the one wide
+    column, so a long outcome wraps in half the lines it would take in a column of its own."""
+    said = visit.outcome
+    if visit.next_step:
+        said += "\n→ " + visit.next_step
     return (
         visit.visited_on.isoformat(),
         kind_label(visit.kind),
         names.get(visit.rep_id, "—"),
-        visit.outcome,
         intent_label(visit.intent),
-        visit.next_step or "",
         visit.next_follow_up.isoformat() if visit.next_follow_up else "",
         _("far") if visit.far else "",
+        said,
     )
 
 
@@ -57,13 +61,12 @@ def reception_document(record: ReceptionRecord, tz: ZoneInfo, issued: datetime) 
                     _("Date"),
                     _("Kind"),
                     _("Rep"),
-                    _("Outcome"),
                     _("Intent"),
-                    _("Next step"),
                     _("Follow-up"),
                     _("Far"),
+                    _("Outcome → next step"),
                 ),
-                rows or ((_("No visits recorded yet"), "", "", "", "", "", "", ""),),
+                rows or ((_("No visits recorded yet"), "", "", "", "", "", ""),),
                 title=_("Visits, newest first"),
             ),
         ),
