@@ -47,8 +47,12 @@ def documents(fed: Fed) -> list[SendDocument]:
     return [c for c in fed.session.calls if isinstance(c, SendDocument)]
 
 
-def pdf_text(sent: SendDocument) -> str:
+def printed_to(fed: Fed, chat_id: int, filename: str) -> str:
+    """The one PDF the bot sent, to `chat_id` under `filename`, read back as text."""
+    [sent] = documents(fed)
+    assert sent.chat_id == chat_id
     assert isinstance(sent.document, BufferedInputFile)
+    assert sent.document.filename == filename
     return "".join(p.extract_text() for p in PdfReader(BytesIO(sent.document.data)).pages)
 
 
@@ -83,11 +87,7 @@ async def test_the_manager_opens_the_pack_sets_the_topic_and_prints_it(fed: Fed)
 
     await fed.click(MANAGER, "📄 Full pack (PDF)")
 
-    [sent] = documents(fed)
-    assert sent.chat_id == MANAGER
-    assert isinstance(sent.document, BufferedInputFile)
-    assert sent.document.filename == "Weekly meeting pack 2026-11-30.pdf"
-    text = pdf_text(sent)
+    text = printed_to(fed, MANAGER, "Weekly meeting pack 2026-11-30.pdf")
     for printed in (
         "Weekly meeting pack",
         "Handling price objections",
@@ -124,9 +124,7 @@ async def test_the_saturday_message_buttons_print_the_pack_and_open_the_topic(fe
 
     await fed.tap(VP, pdf)
 
-    [sent] = documents(fed)
-    assert sent.chat_id == VP
-    text = pdf_text(sent)
+    text = printed_to(fed, VP, "周例会资料 2026-11-30.pdf")
     for printed in (
         "周例会资料",
         "培训主题",
@@ -154,11 +152,7 @@ async def test_the_reception_record_prints_every_visit(fed: Fed) -> None:
 
     await fed.click(REP, "🖨 Reception record")
 
-    [sent] = documents(fed)
-    assert sent.chat_id == REP
-    assert isinstance(sent.document, BufferedInputFile)
-    assert sent.document.filename == "Reception record Golden Dragon Pipes.pdf"
-    text = pdf_text(sent)
+    text = printed_to(fed, REP, "Reception record Golden Dragon Pipes.pdf")
     for printed in (
         "Reception record",
         "Golden Dragon Pipes",
@@ -188,10 +182,7 @@ async def test_the_reception_record_in_chinese_newest_first(fed: Fed) -> None:
 
     await fed.click(REP_ZH, "🖨 接待记录")
 
-    [sent] = documents(fed)
-    assert isinstance(sent.document, BufferedInputFile)
-    assert sent.document.filename == "接待记录 华东五金有限公司.pdf"
-    text = pdf_text(sent)
+    text = printed_to(fed, REP_ZH, "接待记录 华东五金有限公司.pdf")
     for printed in (
         "接待记录",
         "华东五金有限公司",
