@@ -7,6 +7,7 @@ of Monday 11-30."""
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from datetime import UTC, date, datetime
 from io import BytesIO
@@ -209,3 +210,21 @@ async def test_the_record_is_for_whoever_may_open_the_card(fed: Fed, reader: int
             assert [v.outcome for v in record.visits] == [
                 "Met the buyer; they compare three suppliers."
             ]
+
+
+@pytest.mark.parametrize(
+    "week",
+    [date(1, 1, 1), date(2026, 12, 7), date(2026, 12, 1), date(2025, 11, 17)],
+    ids=["the calendar's first monday", "a week not planned yet", "a tuesday", "over a year ago"],
+)
+async def test_a_pack_button_for_a_week_it_never_had_finds_nothing(
+    fed: Fed, caplog: pytest.LogCaptureFixture, week: date
+) -> None:
+    """The week parses (a day number within the calendar) but no message ever carried it."""
+    callback = await fed.tap(MANAGER, MeetingCb(act=MeetingAct.pdf, week=week.toordinal()).pack())
+
+    answer = fed.answer(callback)
+    assert answer is not None
+    assert answer.text == "I could not find that. It may have been changed or removed."
+    assert documents(fed) == []
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
