@@ -95,6 +95,17 @@ EXPORT_LEDGER_HINT = N_(
     "and ageing, as an Excel or CSV file; a commission sheet's screen has 📥 Excel."
 )
 
+# Managers: the Saturday meeting pack on demand and the training topic (/plan's team view).
+MEETING_HINT = N_(
+    "In /plan, 👥 Team plans and targets → 🗓 Meeting pack: the Saturday meeting pack before "
+    "the meeting (📄 the full pack as a PDF) and 🎓 the training topic for the coming meeting."
+)
+
+# Whoever opens customers' cards: the printable record of the visits.
+RECEPTION_HINT = N_(
+    "On a customer's card in /customer, 🖨 Reception record sends every visit as a PDF to print."
+)
+
 MOVES_HINT = N_(
     "On an approval card, 🔀 Transfer hands the step, with a reason, to a colleague in your "
     "role or above you who may decide it; ➕ Add approver asks a colleague to review the "

@@ -229,3 +229,14 @@ class AtMonth(StartData):
         if isinstance(data, dict) and data.get("month"):
             return cls(str(data["month"]))
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class EditTopic(StartData):
+    """The meeting pack message's Training topic: the topic form for the coming meeting."""
+
+    topic: bool = True
+
+    @classmethod
+    def read(cls, data: object) -> Self | None:
+        return cls() if isinstance(data, dict) and data.get("topic") else None

@@ -157,6 +157,8 @@ class TeamPlansSG(StatesGroup):
     target_collection = State()
     target_confirm = State()
     progress = State()
+    pack = State()
+    topic = State()
 
 
 class ReservationSG(StatesGroup):

@@ -11,8 +11,10 @@ from bot.commands import (
     APPROVERS,
     EXPORT_CUSTOMERS_HINT,
     EXPORT_LEDGER_HINT,
+    MEETING_HINT,
     MOVES_HINT,
     QUEUE_HINTS,
+    RECEPTION_HINT,
     commands_for,
 )
 from bot.core.models import Person
@@ -30,7 +32,9 @@ def router() -> Router:
 
 
 async def help_command(message: Message, person: Person, renderer: Renderer) -> None:
-    commands = [(c.name, _(c.description)) for c in commands_for(person.role)]
+    allowed = commands_for(person.role)
+    commands = [(c.name, _(c.description)) for c in allowed]
+    names = {c.name for c in allowed}
     hint = QUEUE_HINTS.get(person.role)
     await message.answer(
         renderer.render(
@@ -48,6 +52,8 @@ async def help_command(message: Message, person: Person, renderer: Renderer) -> 
                 )
                 if person.role in roles
             ],
+            meeting=_(MEETING_HINT) if person.manages and "plan" in names else None,
+            reception=_(RECEPTION_HINT) if "customer" in names else None,
         )
     )
 

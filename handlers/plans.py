@@ -1,10 +1,11 @@
-"""Taps on plan cards (the manager's review) and on target notifications (the rep's receipt)."""
+"""Taps on plan cards (the manager's review), on target notifications (the rep's receipt) and
+on the meeting pack message (the PDF, the training topic)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, StartMode
@@ -12,10 +13,11 @@ from aiogram_dialog import DialogManager, StartMode
 from bot.core.models import Person
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
-from bot.core.usecases import plans, targets
-from bot.ui.cards import PlanAct, PlanCb, TargetCb
+from bot.core.usecases import meeting, plans, targets
+from bot.ui.cards import MeetingAct, MeetingCb, PlanAct, PlanCb, TargetCb
 from dialogs.common import open_below
-from dialogs.starts import ReviewPlan
+from dialogs.plan.meeting import send_pack
+from dialogs.starts import EditTopic, ReviewPlan
 from dialogs.states import TeamPlansSG
 
 
@@ -23,6 +25,7 @@ def router() -> Router:
     r = Router(name="plans")
     r.callback_query.register(on_plan_card, PlanCb.filter())
     r.callback_query.register(on_target, TargetCb.filter())
+    r.callback_query.register(on_meeting, MeetingCb.filter())
     return r
 
 
@@ -59,3 +62,25 @@ async def on_target(
     await callback.answer(_("Thank you: confirmed."))
     if isinstance(callback.message, Message):  # one too old to reach cannot be edited either
         await callback.message.edit_reply_markup(reply_markup=None)
+
+
+async def on_meeting(
+    callback: CallbackQuery,
+    callback_data: MeetingCb,
+    person: Person,
+    uow: UnitOfWork,
+    policy: Policy,
+    now: datetime,
+    bot: Bot,
+    dialog_manager: DialogManager,
+) -> None:
+    if callback_data.act is MeetingAct.topic:
+        await meeting.topic_view(uow, actor_id=person.id, policy=policy, now=now)
+        await open_below(
+            callback, dialog_manager, TeamPlansSG.topic, EditTopic(), StartMode.RESET_STACK
+        )
+        return
+    week = date.fromordinal(callback_data.week)
+    pack = await meeting.meeting_pack(uow, actor_id=person.id, policy=policy, now=now, week=week)
+    await send_pack(bot, callback.from_user.id, pack, policy, now)
+    await callback.answer()

@@ -283,7 +283,7 @@ class SqlVisitRepo:
         row = await self._session.get(VisitRow, visit_id)
         return _visit(row) if row else None
 
-    async def for_customer(self, customer_id: int, limit: int = 5) -> Sequence[Visit]:
+    async def for_customer(self, customer_id: int, limit: int | None = 5) -> Sequence[Visit]:
         rows = await self._session.scalars(
             select(VisitRow)
             .where(VisitRow.customer_id == customer_id)
@@ -318,6 +318,19 @@ class SqlVisitRepo:
             query.order_by(VisitRow.visited_on, VisitRow.id).limit(limit)
         )
         return [_visit(row) for row in rows]
+
+    async def of_reps_between(
+        self, rep_ids: Collection[int], first: date, last: date
+    ) -> Sequence[Visit]:
+        found: list[Visit] = []
+        for batch in id_batches(rep_ids):
+            rows = await self._session.scalars(
+                select(VisitRow)
+                .where(VisitRow.rep_id.in_(batch), VisitRow.visited_on.between(first, last))
+                .order_by(VisitRow.visited_on, VisitRow.id)
+            )
+            found += [_visit(row) for row in rows]
+        return found
 
 
 def contains(text: str) -> str:

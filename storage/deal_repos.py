@@ -87,6 +87,18 @@ class SqlDeals:
         )
         return [_deal(deal, deposit) for deal, deposit in rows]
 
+    async def open_of_owners(self, owner_ids: Collection[int]) -> Sequence[Deal]:
+        over = [DealStage.closed.value, DealStage.lost.value]
+        found: list[Deal] = []
+        for batch in id_batches(owner_ids):
+            rows = await self._session.execute(
+                _with_deposit()
+                .where(DealRow.owner_id.in_(batch), DealRow.stage.not_in(over))
+                .order_by(DealRow.opened_at, DealRow.id)
+            )
+            found += [_deal(deal, deposit) for deal, deposit in rows]
+        return found
+
     async def in_stage(self, stage: DealStage) -> Sequence[Deal]:
         rows = await self._session.execute(
             _with_deposit().where(DealRow.stage == stage.value).order_by(DealRow.stage_at)

@@ -24,7 +24,15 @@ from bot.core.plans import MonthlyTarget, PlanItem, PlanStatus, WeeklyPlan
 from bot.core.targets import Actuals, MonthSpan, Sale, TargetNudgeClaim
 from bot.core.usecases.approvals import KIND as SPECIAL_TERMS
 from storage.batches import batches, id_batches
-from storage.tables import PlanItemRow, PlanRow, RequestRow, TargetRow, VisitRow, WorkLogRow
+from storage.tables import (
+    MeetingTopicRow,
+    PlanItemRow,
+    PlanRow,
+    RequestRow,
+    TargetRow,
+    VisitRow,
+    WorkLogRow,
+)
 from storage.types import DecimalType
 
 
@@ -77,10 +85,25 @@ class SqlPlanRepo:
         return _plan(row, await self._items(row.id)) if row else None
 
     async def of_reps(self, rep_ids: Collection[int], week: date) -> Sequence[WeeklyPlan]:
-        rows = await self._session.scalars(
-            select(PlanRow).where(PlanRow.rep_id.in_(list(rep_ids)), PlanRow.week == week)
-        )
-        return [_plan(row, await self._items(row.id)) for row in rows]
+        """Two statements a batch of reps, whatever the number of plans: the plans, then
+        every item of them."""
+        found: list[WeeklyPlan] = []
+        for batch in id_batches(rep_ids):
+            rows = list(
+                await self._session.scalars(
+                    select(PlanRow).where(PlanRow.rep_id.in_(batch), PlanRow.week == week)
+                )
+            )
+            items: dict[int, list[PlanItem]] = {row.id: [] for row in rows}
+            if rows:
+                for item in await self._session.scalars(
+                    select(PlanItemRow)
+                    .where(PlanItemRow.plan_id.in_(list(items)))
+                    .order_by(PlanItemRow.day, PlanItemRow.id)
+                ):
+                    items[item.plan_id].append(_item(item))
+            found += [_plan(row, items[row.id]) for row in rows]
+        return found
 
     async def add(self, rep_id: int, week: date) -> WeeklyPlan:
         row = PlanRow(rep_id=rep_id, week=week, status=PlanStatus.draft.value)
@@ -274,6 +297,37 @@ def _dec(value: object) -> Decimal:
 
 def _opt_dec(value: object) -> Decimal | None:
     return None if value is None else _dec(value)
+
+
+class SqlMeetingTopics:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, manager_id: int, week: date) -> str | None:
+        return await self._session.scalar(
+            select(MeetingTopicRow.topic).where(
+                MeetingTopicRow.manager_id == manager_id, MeetingTopicRow.week == week
+            )
+        )
+
+    async def set(self, manager_id: int, week: date, topic: str | None, now: datetime) -> None:
+        if topic is None:
+            await self._session.execute(
+                delete(MeetingTopicRow).where(
+                    MeetingTopicRow.manager_id == manager_id, MeetingTopicRow.week == week
+                )
+            )
+            return
+        dialect = self._session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = insert(MeetingTopicRow).values(
+            manager_id=manager_id, week=week, topic=topic, set_at=now
+        )
+        await self._session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["manager_id", "week"], set_={"topic": topic, "set_at": now}
+            )
+        )
 
 
 class SqlWorkLogRepo:

@@ -164,6 +164,7 @@ class CustomerEventRow(Base):
 
 class VisitRow(Base):
     __tablename__ = "visits"
+    __table_args__ = (Index("ix_visits_rep_day", "rep_id", "visited_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
@@ -355,6 +356,17 @@ class WorkLogRow(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     note: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime]
+
+
+class MeetingTopicRow(Base):
+    """The training topic a manager set for the meeting before `week` (the planned week)."""
+
+    __tablename__ = "meeting_topics"
+
+    manager_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    week: Mapped[date] = mapped_column(Date, primary_key=True)
+    topic: Mapped[str] = mapped_column(String(200))
+    set_at: Mapped[datetime]
 
 
 class InboxRow(Base):

@@ -19,7 +19,7 @@ from storage.deal_repos import SqlDeals
 from storage.invoice_repos import SqlInvoices
 from storage.ledger_repos import SqlDeliveries, SqlPayments, SqlWorkOrders
 from storage.outbox_repo import SqlOutbox
-from storage.plan_repos import SqlPlanRepo, SqlTargetRepo, SqlWorkLogRepo
+from storage.plan_repos import SqlMeetingTopics, SqlPlanRepo, SqlTargetRepo, SqlWorkLogRepo
 from storage.pool_repos import SqlCustomerPool
 from storage.reconciliation_repo import SqlReconciliations
 from storage.scope import UpdateScope, current_scope
@@ -46,6 +46,7 @@ class SqlUnitOfWork:
     targets: SqlTargetRepo
     work_logs: SqlWorkLogRepo
     deals: SqlDeals
+    meeting_topics: SqlMeetingTopics
     contracts: SqlContracts
     payments: SqlPayments
     deliveries: SqlDeliveries
@@ -86,6 +87,7 @@ class SqlUnitOfWork:
         self.targets = SqlTargetRepo(session)
         self.work_logs = SqlWorkLogRepo(session)
         self.deals = SqlDeals(session)
+        self.meeting_topics = SqlMeetingTopics(session)
         self.contracts = SqlContracts(session)
         self.payments = SqlPayments(session)
         self.deliveries = SqlDeliveries(session)

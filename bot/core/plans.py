@@ -110,6 +110,7 @@ class PlanVersusActual:
     done: list[PlanItem]
     missed: list[PlanItem]
     unplanned: list[Visit]
+    fulfilled_by: dict[int, Visit] = field(default_factory=dict)  # plan item id → its visit
 
     @property
     def completion(self) -> int:
@@ -124,6 +125,7 @@ def plan_versus_actual(items: Sequence[PlanItem], visits: Sequence[Visit]) -> Pl
     remaining = list(visits)
     done: list[PlanItem] = []
     missed: list[PlanItem] = []
+    fulfilled_by: dict[int, Visit] = {}
     for item in sorted(items, key=lambda i: (i.day, i.id)):
         match = next((v for v in remaining if v.customer_id == item.customer_id), None)
         if match is None:
@@ -131,7 +133,8 @@ def plan_versus_actual(items: Sequence[PlanItem], visits: Sequence[Visit]) -> Pl
             continue
         remaining.remove(match)
         done.append(item)
-    return PlanVersusActual(len(items), done, missed, remaining)
+        fulfilled_by[item.id] = match
+    return PlanVersusActual(len(items), done, missed, remaining, fulfilled_by)
 
 
 def plan_snapshot(plan: WeeklyPlan) -> dict[str, Any]:

@@ -206,7 +206,9 @@ class VisitRepo(Protocol):
 
     async def get(self, visit_id: int) -> Visit | None: ...
 
-    async def for_customer(self, customer_id: int, limit: int = 5) -> Sequence[Visit]: ...
+    async def for_customer(self, customer_id: int, limit: int | None = 5) -> Sequence[Visit]:
+        """Newest first; `limit` None: all of them."""
+        ...
 
     async def by_rep_between(self, rep_id: int, first: date, last: date) -> Sequence[Visit]: ...
 
@@ -221,6 +223,12 @@ class VisitRepo(Protocol):
     ) -> Sequence[Visit]:
         """The reps' visits from `first` to `last`, by day then id, after the (day, id) key
         `after` (None: from the start): one batch of the visit log."""
+        ...
+
+    async def of_reps_between(
+        self, rep_ids: Collection[int], first: date, last: date
+    ) -> Sequence[Visit]:
+        """The visits these reps logged between the days (both included), by day."""
         ...
 
 
@@ -419,6 +427,10 @@ class DealRepo(Protocol):
     async def get(self, deal_id: int) -> Deal | None: ...
 
     async def for_customer(self, customer_id: int) -> Sequence[Deal]: ...
+
+    async def open_of_owners(self, owner_ids: Collection[int]) -> Sequence[Deal]:
+        """The deals these reps follow that are neither closed nor lost, oldest first."""
+        ...
 
     async def in_stage(self, stage: DealStage) -> Sequence[Deal]:
         """The deals at this stage, the longest waiting first."""
@@ -715,6 +727,14 @@ class WorkLogRepo(Protocol):
     async def set_note(self, rep_id: int, day: date, note: str, now: datetime) -> None: ...
 
 
+class MeetingTopicRepo(Protocol):
+    async def get(self, manager_id: int, week: date) -> str | None: ...
+
+    async def set(self, manager_id: int, week: date, topic: str | None, now: datetime) -> None:
+        """The manager's training topic for the meeting before `week`; None clears it."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """The repositories of one transaction. Read-only properties, so an implementation may
     hold its own concrete repository types (a property is covariant, an attribute is not)."""
@@ -766,6 +786,9 @@ class UnitOfWork(Protocol):
 
     @property
     def deals(self) -> DealRepo: ...
+
+    @property
+    def meeting_topics(self) -> MeetingTopicRepo: ...
 
     @property
     def contracts(self) -> ContractRepo: ...

@@ -7,6 +7,7 @@ refusal as a stale button, before anything reaches a use case or the database.""
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
@@ -308,3 +309,31 @@ def note_sign_keyboard(item: OutboxItem) -> InlineKeyboardMarkup:
 def note_keyboard(item: OutboxItem) -> InlineKeyboardMarkup:
     look = _note_button(_("🚚 Open the note"), int(item.params["note_id"]), NoteAct.open)
     return InlineKeyboardMarkup(inline_keyboard=[[look]])
+
+
+class MeetingAct(StrEnum):
+    pdf = "p"  # the full pack, printable
+    topic = "t"  # the training topic for the coming meeting
+
+
+# A week as its Monday's day number (date.toordinal), bounded to the calendar.
+WeekNo = Annotated[int, Field(ge=1, le=date.max.toordinal())]
+
+
+class MeetingCb(CallbackData, prefix="mt"):
+    act: MeetingAct
+    week: WeekNo
+
+
+def meeting_keyboard(item: OutboxItem) -> InlineKeyboardMarkup:
+    week = date.fromisoformat(str(item.params["week"])).toordinal()
+
+    def button(text: str, act: MeetingAct) -> InlineKeyboardButton:
+        return InlineKeyboardButton(text=text, callback_data=MeetingCb(act=act, week=week).pack())
+
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [button(_("📄 Full pack (PDF)"), MeetingAct.pdf)],
+            [button(_("🎓 Training topic"), MeetingAct.topic)],
+        ]
+    )

@@ -109,6 +109,7 @@ def customer_dialog() -> Dialog:
                 ),
                 Button(Label("✏️ Edit"), id="edit", on_click=handlers.on_edit, when="can_edit"),
             ),
+            Button(Label("🖨 Reception record"), id="rcpt", on_click=handlers.on_reception),
             SwitchTo(Label("🏆 Mark as won"), id="win", state=CustomerSG.won, when="can_win"),
             Button(
                 Label("✍️ Signed reservation"),

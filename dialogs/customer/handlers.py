@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
@@ -13,6 +14,9 @@ from aiogram_dialog.widgets.kbd import Button, Select
 from bot.core.customers import CustomerStatus
 from bot.core.errors import NotFound
 from bot.core.usecases import contract_application, customer_register, customers, orders
+from bot.documents.files import pdf_file
+from bot.documents.pdf import render_pdf
+from bot.documents.reception import reception_document, reception_filename
 from dialogs.application.dialog import start_application
 from dialogs.common import ends_if_refused, now_of, person_of, policy_of, uow_of
 from dialogs.customer.getters import HANDED
@@ -237,3 +241,19 @@ async def on_start(data: Any, manager: DialogManager) -> None:
             uow_of(manager), person_of(manager).id, start.customer
         )
         manager.dialog_data["customer"] = customer.id
+
+
+async def on_reception(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    """The reception record (接待记录) as a PDF in the reader's language, sent below; the card
+    comes back under it."""
+    async with _card_action(manager, callback):
+        record = await customers.reception_record(
+            uow_of(manager), person_of(manager).id, _customer(manager)
+        )
+        policy = policy_of(manager)
+        document = reception_document(record, policy.tz, now_of(manager))
+        data = await asyncio.to_thread(render_pdf, document)
+        bot: Bot = manager.middleware_data["bot"]
+        await bot.send_document(callback.from_user.id, pdf_file(data, reception_filename(record)))
+        await callback.answer()
+        manager.show_mode = ShowMode.SEND

@@ -27,6 +27,7 @@ from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list, text_up_to
 from dialogs.common import ends_if_refused, now_of, person_of, policy_of, uow_of
 from dialogs.plan.getters import plan_pages, progress_getter
+from dialogs.plan.meeting import pack_windows
 from dialogs.starts import ReviewPlan
 from dialogs.states import TeamPlansSG
 
@@ -232,6 +233,7 @@ def team_plans_dialog() -> Dialog:
             choice_list("rows", "p", on_open),
             SwitchTo(Label("🎯 Set a monthly target"), id="target", state=TeamPlansSG.target_rep),
             SwitchTo(Label("📊 Targets so far"), id="progress", state=TeamPlansSG.progress),
+            SwitchTo(Label("🗓 Meeting pack"), id="pack", state=TeamPlansSG.pack),
             Cancel(Label("Close")),
             buttons_only(),
             state=TeamPlansSG.list,
@@ -321,5 +323,6 @@ def team_plans_dialog() -> Dialog:
             TeamPlansSG.progress,
             progress_getter(targets.team_progress, mine=False),
         ),
+        *pack_windows(back),
         on_start=on_start,
     )

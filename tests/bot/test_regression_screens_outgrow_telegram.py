@@ -284,18 +284,6 @@ def test_regression_lists_in_one_message_end_in_and_n_more(renderer: Renderer, c
                 for n in range(count)
             ]
         },
-        "meeting_summary": {
-            "week": "2026-11-30",
-            "reps": [
-                {
-                    "name": longest(f"Rep {n}", NAME_MAX),
-                    "status": "late",
-                    "planned": 60,
-                    "actual": {"done": 60, "planned": 60, "completion": 100, "unplanned": 99},
-                }
-                for n in range(count)
-            ],
-        },
         "plans_missing": {
             "week": "2026-11-30",
             "names": [longest(f"Rep {n}", NAME_MAX) for n in range(count)],

@@ -56,9 +56,17 @@ async def test_a_week_of_plans(demo: Sandbox) -> None:
     demo.clock.advance(hours=14, minutes=30)  # Saturday 08:30
     assert await demo.run_job("meeting_summaries") == 1
     summary = manager.last_text()
-    assert "Before the weekly meeting: plans for the week of Mon 11-30" in summary
+    assert "Weekly meeting · Sat 11-28 09:00" in summary
+    assert "Plans for the week of Mon 11-30: 1 submitted, 0 late, 1 missing" in summary
     assert "Zhao Lei · submitted · 1 visit planned" in summary
     assert "Sun Li · missing · 0 visits planned" in summary
+    message = manager.last()
+    assert manager.buttons(message) == ["📄 Full pack (PDF)", "🎓 Training topic"]
+    await manager.tap("📄 Full pack (PDF)", message=message)
+    printed = manager.last()
+    assert printed.document is not None
+    assert printed.document.filename == "Weekly meeting pack 2026-11-30.pdf"
+    assert printed.document.data.startswith(b"%PDF")
     assert await demo.run_job("meeting_summaries") == 0, "one message per meeting"
 
 

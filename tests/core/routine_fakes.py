@@ -191,6 +191,10 @@ class FakeDeals:
     async def in_stage(self, stage: DealStage) -> Sequence[Deal]:
         return sorted((d for d in self.rows if d.stage is stage), key=lambda d: d.stage_at)
 
+    async def open_of_owners(self, owner_ids: Collection[int]) -> Sequence[Deal]:
+        found = [d for d in self.rows if d.owner_id in owner_ids and not d.over]
+        return sorted(found, key=lambda d: (d.opened_at, d.id))
+
     def _replace(self, deal_id: int, **changes: Any) -> None:
         self.rows = [replace(d, **changes) if d.id == deal_id else d for d in self.rows]
 
@@ -290,10 +294,18 @@ class FakeVisits:
         visit = self.rows.get(visit_id)
         return _copy_visit(visit) if visit else None
 
-    async def for_customer(self, customer_id: int, limit: int = 5) -> Sequence[Visit]:
+    async def for_customer(self, customer_id: int, limit: int | None = 5) -> Sequence[Visit]:
         found = [v for v in self.rows.values() if v.customer_id == customer_id]
         found.sort(key=lambda v: (v.visited_on, v.id), reverse=True)
         return [_copy_visit(v) for v in found[:limit]]
+
+    async def of_reps_between(
+        self, rep_ids: Collection[int], first: date, last: date
+    ) -> Sequence[Visit]:
+        found = [
+            v for v in self.rows.values() if v.rep_id in rep_ids and first <= v.visited_on <= last
+        ]
+        return [_copy_visit(v) for v in sorted(found, key=lambda v: (v.visited_on, v.id))]
 
     async def by_rep_between(self, rep_id: int, first: date, last: date) -> Sequence[Visit]:
         found = [
@@ -467,7 +479,23 @@ class FakeWorkLogs:
         self.rows[(rep_id, day)] = (note, now)
 
 
+class FakeMeetingTopics:
+    def __init__(self) -> None:
+        self.rows: dict[tuple[int, date], tuple[str, datetime]] = {}
+
+    async def get(self, manager_id: int, week: date) -> str | None:
+        found = self.rows.get((manager_id, week))
+        return found[0] if found else None
+
+    async def set(self, manager_id: int, week: date, topic: str | None, now: datetime) -> None:
+        if topic is None:
+            self.rows.pop((manager_id, week), None)
+        else:
+            self.rows[(manager_id, week)] = (topic, now)
+
+
 _TABLES = (
+    "meeting_topics",
     "customer_events",
     "visits",
     "plans",
@@ -496,6 +524,7 @@ class RoutineUnitOfWork(ApprovalUnitOfWork):
     plans: FakePlans = field(default_factory=FakePlans)
     targets: FakeTargets = field(default_factory=FakeTargets)
     work_logs: FakeWorkLogs = field(default_factory=FakeWorkLogs)
+    meeting_topics: FakeMeetingTopics = field(default_factory=FakeMeetingTopics)
     deals: FakeDeals = field(default_factory=FakeDeals)
     contracts: FakeContracts = field(default_factory=FakeContracts)
     payments: FakePayments = field(default_factory=FakePayments)

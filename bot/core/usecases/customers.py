@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.core.customers import Customer, CustomerDraft, CustomerEvent
+from bot.core.customers import Customer, CustomerDraft, CustomerEvent, Visit
 from bot.core.deals import CUSTOMER_NAME_MAX, clean_text
 from bot.core.errors import CustomerTaken, NotFound
 from bot.core.orders import DealStage, may_mark_lost
@@ -111,3 +112,22 @@ async def visit_photos(uow: UnitOfWork, actor_id: int, visit_id: int) -> list[st
         raise NotFound(what="visit")
     await readable_customer(uow, actor_id, visit.customer_id)
     return list(visit.photos)
+
+
+@dataclass(frozen=True, slots=True)
+class ReceptionRecord:
+    """The printable reception record (接待记录): the customer and all its visits, newest first."""
+
+    customer: Customer
+    owner: str
+    visits: Sequence[Visit]
+    names: dict[int, str]  # the reps who logged them
+
+
+async def reception_record(uow: UnitOfWork, actor_id: int, customer_id: int) -> ReceptionRecord:
+    """For whoever may open the customer's card (`readable_customer`), in three reads."""
+    customer = await readable_customer(uow, actor_id, customer_id)
+    visits = await uow.visits.for_customer(customer.id, limit=None)
+    wanted = {customer.owner_id, *(v.rep_id for v in visits)}
+    names = {p.id: p.full_name for p in await uow.people.by_ids(wanted)}
+    return ReceptionRecord(customer, names.get(customer.owner_id, "—"), visits, names)

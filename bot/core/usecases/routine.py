@@ -5,16 +5,16 @@ claimed per person and period, so a second run sends nothing twice."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
-from bot.core.calendar import local, week_start
+from bot.core.calendar import local
 from bot.core.models import Notification, Person
 from bot.core.org import subtree_ids
-from bot.core.plans import WeeklyPlan, is_late, plan_due, plan_versus_actual, planning_week
+from bot.core.plans import plan_due, planning_week
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
 from bot.core.roles import Role
+from bot.core.usecases import meeting
 from bot.core.usecases.plans import reviewer_of
 
 
@@ -78,48 +78,22 @@ def _summary_recipients(reps: list[Person], people: dict[int, Person]) -> dict[i
     return by_recipient
 
 
-async def _rep_line(
-    uow: UnitOfWork, rep: Person, plan: WeeklyPlan | None, last: WeeklyPlan | None, policy: Policy
-) -> dict[str, Any]:
-    status = "missing"
-    if plan is not None and plan.submitted:
-        status = "late" if is_late(plan, policy) else "submitted"
-    this_week = last.week if last else None
-    actual = None
-    if this_week is not None and last is not None:
-        visits = await uow.visits.by_rep_between(rep.id, this_week, this_week + timedelta(days=6))
-        result = plan_versus_actual(last.items, visits)
-        actual = {
-            "planned": result.planned,
-            "done": len(result.done),
-            "completion": result.completion,
-            "unplanned": len(result.unplanned),
-        }
-    return {
-        "name": rep.full_name,
-        "status": status,
-        "planned": len(plan.items) if plan else 0,
-        "actual": actual,
-    }
-
-
 async def send_meeting_summaries(uow: UnitOfWork, *, policy: Policy, now: datetime) -> int:
-    """One message per manager before the meeting: every rep's plan status (submitted, late,
-    missing), planned visit counts, and last week's plan versus actual."""
+    """One message per manager before the meeting: the team's headline, a line per rep (next
+    week's plan submitted, late or missing; this week's plan versus actual; open deals;
+    overdue money) and the training topic; the full pack is a PDF one tap away. Everyone's
+    part is read at once (`meeting.rep_packs`), then each manager's message is claimed."""
     week = planning_week(now, policy)
-    this_week = week_start(now, policy)
     reps, people = await _reps(uow)
-    plans = {p.rep_id: p for p in await uow.plans.of_reps([r.id for r in reps], week)}
-    last = {p.rep_id: p for p in await uow.plans.of_reps([r.id for r in reps], this_week)}
+    recipients = _summary_recipients(reps, people)
+    packs = await meeting.rep_packs(uow, reps, week, policy, now) if recipients else {}
     sent = 0
-    for recipient_id, team in _summary_recipients(reps, people).items():
+    for recipient_id, team in recipients.items():
         if not await uow.digests.claim(recipient_id, "meeting", week):
             continue
-        lines = [
-            await _rep_line(uow, rep, plans.get(rep.id), last.get(rep.id), policy)
-            for rep in sorted(team, key=lambda r: r.full_name)
-        ]
-        params = {"week": week.isoformat(), "reps": lines}
+        topic = await uow.meeting_topics.get(recipient_id, week)
+        pack = meeting.assemble(people[recipient_id], team, packs, week, topic, policy)
+        params = meeting.summary_params(pack)
         await uow.outbox.add(Notification(recipient_id, "meeting_summary", params), now)
         sent += 1
     await uow.commit()
