@@ -87,9 +87,10 @@ class RepPack:
         return sum(1 for p in self.planned if p.visit is not None)
 
     @property
-    def completion(self) -> int:
-        """Per cent of planned visits done, rounded down; 100 when nothing was planned."""
-        return self.done * 100 // len(self.planned) if self.planned else 100
+    def completion(self) -> int | None:
+        """Per cent of planned visits done, rounded down; None when nothing was planned (no
+        plan is not a plan fulfilled: the pack says "—", never 100 %)."""
+        return self.done * 100 // len(self.planned) if self.planned else None
 
     @property
     def deals_amount(self) -> Decimal:

@@ -27,7 +27,7 @@ def _glance(pack: MeetingPack, currency: str) -> Table:
             rep.name,
             _status(rep.status),
             str(len(rep.key_visits)),
-            f"{rep.done}/{len(rep.planned)} ({rep.completion} %)",
+            f"{rep.done}/{len(rep.planned)} ({rep.completion} %)" if rep.planned else "—",
             str(len(rep.unplanned)),
             f"{len(rep.deals)} · {money(rep.deals_amount, currency)}",
             money(rep.overdue_amount, currency) if rep.overdue else "—",
