@@ -47,6 +47,7 @@ PUSHED_TO = SUBTREE_ANALYSTS | {Role.general_manager, Role.finance_vp}
 ANALYSTS = PUSHED_TO | {Role.accountant}
 DIGEST_KIND = "collections_month"
 TEMPLATE = "collection_analysis"
+CHART_TEMPLATE = "collection_chart"  # the picture beside it, drawn at send time from its params
 
 
 def may_analyse(person: Person) -> bool:
@@ -177,6 +178,15 @@ def _by_reader(
     return {p.id: found[p.id] if p.role in SUBTREE_ANALYSTS else list(figures) for p in recipients}
 
 
+def _notifications(person_id: int, report: CollectionReport) -> list[Notification]:
+    """The analysis's text, then its chart when it has a rep to draw."""
+    params = report.params()
+    text = Notification(person_id, TEMPLATE, params)
+    if not report.analysis.reps.top:
+        return [text]
+    return [text, Notification(person_id, CHART_TEMPLATE, params)]
+
+
 async def send_collection_analysis(uow: UnitOfWork, *, policy: Policy, now: datetime) -> int:
     """On the month's first working day each manager and the finance VP get last month's
     analysis for their scope, once (claimed per person and month in the same transaction as
@@ -203,7 +213,11 @@ async def send_collection_analysis(uow: UnitOfWork, *, policy: Policy, now: date
     names = {p.id: p.full_name for p in people.values()}
     reports = await _named(uow, [analyses[pid] for pid in sent], names)
     await uow.outbox.add_many(
-        [Notification(pid, TEMPLATE, r.params()) for pid, r in zip(sent, reports, strict=True)],
+        [
+            note
+            for pid, report in zip(sent, reports, strict=True)
+            for note in _notifications(pid, report)
+        ],
         now,
     )
     await uow.commit()
