@@ -178,19 +178,10 @@ def _by_reader(
     return {p.id: found[p.id] if p.role in SUBTREE_ANALYSTS else list(figures) for p in recipients}
 
 
-def _notifications(person_id: int, report: CollectionReport) -> list[Notification]:
-    """The analysis's text, then its chart when it has a rep to draw."""
-    params = report.params()
-    text = Notification(person_id, TEMPLATE, params)
-    if not report.analysis.reps.top:
-        return [text]
-    return [text, Notification(person_id, CHART_TEMPLATE, params)]
-
-
 async def send_collection_analysis(uow: UnitOfWork, *, policy: Policy, now: datetime) -> int:
     """On the month's first working day each manager and the finance VP get last month's
     analysis for their scope, once (claimed per person and month in the same transaction as
-    the message). One read of the company's contracts serves every recipient; a recipient
+    the message), its text and then its chart. One read of the company's contracts serves every recipient; a recipient
     whose scope had nothing due, received or overdue gets nothing. A worker down that day
     catches up within the month's first MONTHLY_CATCH_UP_DAYS days (the claims keep it once); later
     the analysis would be stale news, and the job would read the company every day for it."""
@@ -214,9 +205,9 @@ async def send_collection_analysis(uow: UnitOfWork, *, policy: Policy, now: date
     reports = await _named(uow, [analyses[pid] for pid in sent], names)
     await uow.outbox.add_many(
         [
-            note
+            Notification(pid, template, report.params())
             for pid, report in zip(sent, reports, strict=True)
-            for note in _notifications(pid, report)
+            for template in (TEMPLATE, CHART_TEMPLATE)
         ],
         now,
     )
