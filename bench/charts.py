@@ -8,11 +8,10 @@ the four ageing bars under it (the analysis's whole photo)."""
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
-from collections.abc import Callable
 from decimal import Decimal
 
+from bench.documents import median_ms
 from bot.documents.charts import BarChart, Series, fold, render, system_font
 
 
@@ -35,15 +34,6 @@ def by_age() -> BarChart:
     return BarChart(
         "逾期账龄", ("1–30 天", "31–60 天", "61–90 天", "90 天以上"), (Series("逾期", values),), "¥"
     )
-
-
-def median_ms(draw: Callable[[], bytes], rounds: int) -> float:
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        draw()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
 
 
 def main() -> None:
