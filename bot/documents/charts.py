@@ -195,13 +195,13 @@ def _font_manager() -> Any:
     (about 0.2 s) and caches it under ~/.cache; where that cannot be written (a read-only home)
     matplotlib would fall back to a temporary directory with a long warning on every start, so
     it is told to use one quietly."""
-    _settle_config_dir()
+    settle_config_dir()
     from matplotlib import font_manager
 
     return font_manager
 
 
-def _settle_config_dir() -> None:
+def settle_config_dir() -> None:
     if "MPLCONFIGDIR" in os.environ:
         return
     try:

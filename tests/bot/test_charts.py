@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import warnings
 from dataclasses import replace
 from decimal import Decimal
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from PIL import Image, ImageChops
@@ -30,6 +32,7 @@ from bot.documents.charts import (
     load_font,
     render,
     render_png,
+    settle_config_dir,
     shorten,
     system_font,
     value_label,
@@ -181,3 +184,21 @@ async def test_two_renders_at_once_draw_what_each_draws_alone(cjk: ChartFont) ->
     together = await asyncio.gather(render_png(first), render_png(second))
     assert not differ(pixels(together[0]), pixels(render(first)))
     assert not differ(pixels(together[1]), pixels(render(second)))
+
+
+def test_a_home_matplotlib_cannot_write_to_sends_its_font_list_to_a_temporary_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MPLCONFIGDIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    settle_config_dir()
+    assert "MPLCONFIGDIR" not in os.environ, "a writable cache is left to matplotlib"
+    assert (tmp_path / "cache" / "matplotlib").is_dir()
+
+    (tmp_path / "file").write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file" / "cache"))
+    settle_config_dir()
+    folder = Path(os.environ["MPLCONFIGDIR"])
+    assert folder.is_dir()
+    assert folder.name.startswith("salesbot-matplotlib-")
+    folder.rmdir()
