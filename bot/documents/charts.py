@@ -54,12 +54,15 @@ class Series:
 @dataclass(frozen=True, slots=True)
 class BarChart:
     """Categories top to bottom, each with one bar per series; `unit` is written before each
-    value ("¥" → "¥50,000")."""
+    value ("¥" → "¥50,000"). With `rest` the last category sums many others ("286 more
+    reps"): it is drawn paler and does not set the scale, so the bars named stay readable
+    beside it; cut at the edge, it keeps its true value written inside."""
 
     title: str
     categories: tuple[str, ...]
     series: tuple[Series, ...]
     unit: str = ""
+    rest: bool = False
 
     def __post_init__(self) -> None:
         if not 1 <= len(self.categories) <= MAX_BARS:
@@ -88,11 +91,12 @@ def fold(
     20 reps, keep 15: the first 14 and "6 more reps" (their values summed)."""
     weights = list(counts) if counts is not None else [1] * len(rows)
     if len(rows) > keep:
+        weights = [*weights[: keep - 1], sum(weights[keep - 1 :])]
         rest = rows[keep - 1 :]
         summed = tuple(
             sum(column, Decimal(0)) for column in zip(*(v for _c, v in rest), strict=True)
         )
-        rows = [*rows[: keep - 1], (others(sum(weights[keep - 1 :])), summed)]
+        rows = [*rows[: keep - 1], (others(weights[-1]), summed)]
     return BarChart(
         title,
         tuple(category for category, _v in rows),
@@ -101,6 +105,7 @@ def fold(
             for i, name in enumerate(names)
         ),
         unit,
+        rest=len(rows) > 1 and weights[-1] > 1,
     )
 
 
@@ -262,31 +267,67 @@ def _properties(font: ChartFont, size: float) -> FontProperties:
 
 def _draw(ax: Axes, chart: BarChart, font: ChartFont) -> None:
     text = _properties(font, TEXT_PT)
-    rows = range(len(chart.categories))
+    low, high = _bounds(chart)
     thickness = 0.8 / len(chart.series)
-    largest = max((v for s in chart.series for v in s.values), default=Decimal(0))
-    smallest = min((v for s in chart.series for v in s.values), default=Decimal(0))
     for index, series in enumerate(chart.series):
         offset = (index - (len(chart.series) - 1) / 2) * thickness
-        bars = ax.barh(
-            [row + offset for row in rows],
-            [float(v) for v in series.values],
-            height=thickness,
-            color=PALETTE[index],
-            label=font.text(series.name),
-        )
-        ax.bar_label(
-            bars,
-            labels=[value_label(v, chart.unit) for v in series.values],
-            padding=4,
-            fontproperties=text,
-            parse_math=False,
-        )
+        for row, value in enumerate(series.values):
+            pale = chart.rest and row == len(chart.categories) - 1
+            ax.barh(
+                row + offset,
+                float(value),
+                height=thickness,
+                color=PALETTE[index],
+                alpha=0.55 if pale else 1.0,
+                label=font.text(series.name) if row == 0 else None,
+            )
+            _value(ax, (value, row + offset), value_label(value, chart.unit), (low, high), text)
+    rows = range(len(chart.categories))
     labels = [font.text(shorten(c)) for c in chart.categories]
     ax.set_yticks(list(rows), labels, fontproperties=text, parse_math=False)
     ax.set_ylim(len(chart.categories) - 0.5, -0.5)  # the first category on top
-    room = float(max(largest, -smallest, Decimal(1))) * 0.35  # for the value labels
-    ax.set_xlim(min(float(smallest) - room, 0.0) if smallest < 0 else 0.0, float(largest) + room)
+    ax.set_xlim(low, high)
+    _frame(ax, chart, font, text)
+
+
+def _bounds(chart: BarChart) -> tuple[float, float]:
+    """The value axis: from the smallest to the largest value (0 included), with room after
+    for the value labels; a `rest` bar does not count."""
+    scaled = len(chart.categories) - 1 if chart.rest else len(chart.categories)
+    values = [float(v) for s in chart.series for v in s.values[:scaled]]
+    low, high = min([*values, 0.0]), max([*values, 0.0])
+    room = max(high - low, 1.0) * 0.35
+    return (low - room if low < 0 else 0.0), high + room
+
+
+def _value(
+    ax: Axes,
+    at: tuple[Decimal, float],
+    label: str,
+    bounds: tuple[float, float],
+    text: FontProperties,
+) -> None:
+    """A value written after its bar's end, or inside the bar when the bar (a pale `rest`
+    one: the others set the scale) is cut at the edge."""
+    value, y = at
+    low, high = bounds
+    x = min(max(float(value), low), high)
+    cut = x != float(value)
+    ahead = (value >= 0) != cut  # written to the right of the point
+    ax.annotate(
+        label,
+        (x, y),
+        xytext=(4 if ahead else -4, 0),
+        textcoords="offset points",
+        ha="left" if ahead else "right",
+        va="center",
+        fontproperties=text,
+        parse_math=False,
+        annotation_clip=False,
+    )
+
+
+def _frame(ax: Axes, chart: BarChart, font: ChartFont, text: FontProperties) -> None:
     ax.xaxis.set_visible(False)
     for side in ("top", "right", "bottom"):
         ax.spines[side].set_visible(False)

@@ -202,3 +202,19 @@ def test_a_home_matplotlib_cannot_write_to_sends_its_font_list_to_a_temporary_fo
     assert folder.is_dir()
     assert folder.name.startswith("salesbot-matplotlib-")
     folder.rmdir()
+
+
+def test_a_large_rest_bar_is_cut_at_the_edge_and_leaves_the_named_bars_their_scale(
+    cjk: ChartFont,
+) -> None:
+    def chart(rest: int) -> BarChart:
+        rows = [("甲", (D(100),)), ("乙", (D(50),)), ("7 more", (D(rest),))]
+        return fold("T", rows, ("S",), str, counts=[1, 1, 7])
+
+    assert chart(1).rest
+    small, huge = drawn_quietly(chart(1_000), cjk), drawn_quietly(chart(1_000_000), cjk)
+    width, height = small.size
+    named = (0, 0, width, height * 6 // 10)  # the title and the two named bars
+    assert not differ(small.crop(named), huge.crop(named))
+    assert differ(small, huge), "the rest bar itself says its value"
+    assert not fold("T", [("甲", (D(1),))], ("S",), str).rest

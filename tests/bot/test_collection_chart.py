@@ -48,6 +48,7 @@ def test_the_widest_analysis_draws_the_top_reps_and_the_rest_counted(language: s
     assert len(by_rep.categories) == MAX_BARS
     more = {"en": "286 more reps", "zh": "另有 286 名销售员"}[language]
     assert by_rep.categories[-1] == more  # the 15th of the top 15, and the 285 after it
+    assert by_rep.rest, "drawn pale, not setting the scale"
     shown = sum(by_rep.series[0].values)
     assert shown == D(params["total"]["due"])  # every rep's due is in some bar
     assert by_rep.unit == "¥"
@@ -73,6 +74,7 @@ def test_nothing_overdue_draws_no_ageing_and_an_empty_month_nothing(language: st
     params = paid_up_report().params()
     (by_rep,) = collection_charts(params, "USD")
     assert by_rep.categories == ("Zhao Lei",)
+    assert not by_rep.rest
     assert [s.values for s in by_rep.series] == [(D(5000),), (D(5000),)]
     assert by_rep.unit == "$"
     assert has_chart(params)
