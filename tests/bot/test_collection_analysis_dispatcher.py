@@ -115,3 +115,23 @@ async def test_a_rep_forging_the_way_to_the_chart_gets_nothing(fed: Fed) -> None
     assert answer.show_alert
     assert photos(fed, REP) == []
     assert all("Collections ·" not in (w.text or "") for w in fed.windows(REP)[before:])
+
+
+async def test_a_month_with_nothing_left_to_draw_is_said_not_drawn(fed: Fed) -> None:
+    """The window showed figures; by the tap they are gone (the month turned): the button is
+    stale, so no photo is drawn (there would be nothing to fold into bars)."""
+    await contract_in_force(fed)
+    with sqlite3.connect(fed.db_path) as db:
+        db.execute("UPDATE instalments SET due = '2026-11-01' WHERE position = 0")
+    await fed.send(SUPERVISOR, "/contract")
+    await fed.click(SUPERVISOR, "📈 Collections")
+    await fed.click(SUPERVISOR, "This month")
+    with sqlite3.connect(fed.db_path) as db:  # as if closed before the month began
+        db.execute("UPDATE contracts SET status = 'closed', closed_at = '2026-10-01 00:00:00'")
+
+    answer = fed.answer(await fed.click(SUPERVISOR, "📊 Chart"))
+
+    assert answer is not None
+    assert answer.show_alert
+    assert answer.text == "This button is no longer active."
+    assert photos(fed, SUPERVISOR) == []
