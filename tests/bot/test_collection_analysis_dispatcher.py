@@ -65,14 +65,20 @@ def picture(sent: SendPhoto) -> Image.Image:
     return Image.open(BytesIO(sent.photo.data))
 
 
-async def test_the_chart_arrives_as_a_photo_and_the_analysis_comes_back_under_it(
-    fed: Fed,
-) -> None:
+async def due_this_month(fed: Fed, reader: int, collections: str) -> None:
+    """A contract whose first instalment fell due this month (2026-11), the reader in its
+    collection analysis (last month's, which has nothing)."""
     await contract_in_force(fed)
     with sqlite3.connect(fed.db_path) as db:
         db.execute("UPDATE instalments SET due = '2026-11-01' WHERE position = 0")
-    await fed.send(SUPERVISOR, "/contract")
-    await fed.click(SUPERVISOR, "📈 Collections")
+    await fed.send(reader, "/contract")
+    await fed.click(reader, collections)
+
+
+async def test_the_chart_arrives_as_a_photo_and_the_analysis_comes_back_under_it(
+    fed: Fed,
+) -> None:
+    await due_this_month(fed, SUPERVISOR, "📈 Collections")
     assert "📊 Chart" not in buttons(fed, SUPERVISOR), "last month had nothing to draw"
 
     await fed.click(SUPERVISOR, "This month")
@@ -93,11 +99,7 @@ async def test_the_chart_arrives_as_a_photo_and_the_analysis_comes_back_under_it
 
 
 async def test_a_reader_of_chinese_gets_the_chart_captioned_in_chinese(fed: Fed) -> None:
-    await contract_in_force(fed)
-    with sqlite3.connect(fed.db_path) as db:
-        db.execute("UPDATE instalments SET due = '2026-11-01' WHERE position = 0")
-    await fed.send(FINANCE_VP, "/contract")
-    await fed.click(FINANCE_VP, "📈 回款分析")
+    await due_this_month(fed, FINANCE_VP, "📈 回款分析")
     await fed.click(FINANCE_VP, "本月")
     await fed.click(FINANCE_VP, "📊 图表")  # a glyph missing from the font would raise here
     [sent] = photos(fed, FINANCE_VP)
@@ -120,11 +122,7 @@ async def test_a_rep_forging_the_way_to_the_chart_gets_nothing(fed: Fed) -> None
 async def test_a_month_with_nothing_left_to_draw_is_said_not_drawn(fed: Fed) -> None:
     """The window showed figures; by the tap they are gone (the month turned): the button is
     stale, so no photo is drawn (there would be nothing to fold into bars)."""
-    await contract_in_force(fed)
-    with sqlite3.connect(fed.db_path) as db:
-        db.execute("UPDATE instalments SET due = '2026-11-01' WHERE position = 0")
-    await fed.send(SUPERVISOR, "/contract")
-    await fed.click(SUPERVISOR, "📈 Collections")
+    await due_this_month(fed, SUPERVISOR, "📈 Collections")
     await fed.click(SUPERVISOR, "This month")
     with sqlite3.connect(fed.db_path) as db:  # as if closed before the month began
         db.execute("UPDATE contracts SET status = 'closed', closed_at = '2026-10-01 00:00:00'")
