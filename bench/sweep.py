@@ -134,6 +134,7 @@ def customers(people_count: int) -> Iterator[dict[str, Any]]:
             "owner_id": rep_of(customer_id, people_count),
             "status": "qualified",
             "created_at": NOW - timedelta(days=300),
+            "taken_at": NOW - timedelta(days=300),  # a NOT NULL column since the pool
         }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.pool import POOL_READERS
-from bot.core.roles import MANAGING_ROLES, Role
+from bot.core.roles import MANAGING_ROLES, SALES_LINE, Role
 from bot.core.usecases.ledger import READERS as LEDGER_READERS
 from bot.i18n import N_
 
@@ -21,6 +21,9 @@ class CommandSpec:
 
 
 REQUESTERS = frozenset({Role.rep, Role.supervisor})
+# Who follows requests of their own in /my: the sales desk files contract applications
+# and invoice requests, and urges them on like anyone.
+FOLLOWERS = REQUESTERS | {Role.sales_desk}
 APPROVERS = frozenset(
     {
         Role.supervisor,
@@ -42,16 +45,7 @@ CUSTOMER_VIEWERS = FIELD | frozenset(
     {Role.marketing_vp, Role.general_manager, Role.customer_service}
 )
 
-PLANNERS = frozenset(
-    {
-        Role.rep,
-        Role.supervisor,
-        Role.sales_manager,
-        Role.marketing_vp,
-        Role.general_manager,
-        Role.admin,
-    }
-)
+PLANNERS = SALES_LINE
 
 COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("customer", N_("Register, find and open customers"), CUSTOMER_VIEWERS),
@@ -61,7 +55,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("deal", N_("Ask for special terms on a deal"), REQUESTERS),
     CommandSpec("pending", N_("What waits for you: decisions and work to do"), QUEUE_HOLDERS),
     CommandSpec(
-        "my", N_("Your requests and where each stands; 📣 Urge whoever decides one"), REQUESTERS
+        "my", N_("Your requests and where each stands; 📣 Urge whoever decides one"), FOLLOWERS
     ),
     CommandSpec(
         "contract",
@@ -92,9 +86,19 @@ ANALYSIS_HINT = N_(
     "its chart, on each month's first working day."
 )
 
+EXPORT_CUSTOMERS_HINT = N_(
+    "In /customer, 📥 Export: the target customer table and the visit log of a period, as an "
+    "Excel or CSV file."
+)
+EXPORT_LEDGER_HINT = N_(
+    "In /contract, 📥 Export: the contract ledger, and for managers and finance collections "
+    "and ageing, as an Excel or CSV file; a commission sheet's screen has 📥 Excel."
+)
+
 MOVES_HINT = N_(
     "On an approval card, 🔀 Transfer hands the step, with a reason, to a colleague in your "
-    "role or above you who may decide it."
+    "role or above you who may decide it; ➕ Add approver asks a colleague to review the "
+    "request before you or after you."
 )
 
 QUEUE_HINTS: dict[Role, str] = {
@@ -123,6 +127,7 @@ QUEUE_HINTS: dict[Role, str] = {
     ),
     Role.customer_service: N_("In /pending: the work orders assigned to you."),
     Role.rep: N_(
+        "On a request's summary, 👥 Inform colleagues adds whom to tell the outcome (CC). "
         "In /my: your requests; 📣 Urge nudges whoever decides a pending one; on an approved "
         "one record the deal, then the signed "
         "reservation from the customer's card. Ask for an invoice from a contract's card "

@@ -61,6 +61,7 @@ from bot.ui.cards import (
     plan_keyboard,
     production_keyboard,
     prospects_keyboard,
+    request_keyboard,
     target_keyboard,
     work_order_keyboard,
     work_order_sign_keyboard,
@@ -74,6 +75,7 @@ from bot.updates import UpdateIntake
 from bot.webhook import webhook_handler
 from dialogs.application import application_dialog
 from dialogs.away import away_dialog
+from dialogs.cc_pick import cc_pick_dialog
 from dialogs.commission import commission_dialog, commission_filing_dialog
 from dialogs.contract import contract_dialog
 from dialogs.customer import customer_dialog
@@ -82,6 +84,7 @@ from dialogs.decision import reason_dialog
 from dialogs.delivery import delivery_dialog, delivery_note_dialog
 from dialogs.deposit import deposit_dialog
 from dialogs.discard import discard_dialog
+from dialogs.export import export_dialog
 from dialogs.invite import invite_dialog
 from dialogs.invoice import invoice_ask_dialog, invoice_issue_dialog
 from dialogs.my_requests import my_requests_dialog
@@ -91,6 +94,7 @@ from dialogs.plan import plan_dialog, team_plans_dialog
 from dialogs.pool import pool_dialog
 from dialogs.reconcile import reconcile_dialog
 from dialogs.register import register_dialog
+from dialogs.request_view import request_view_dialog
 from dialogs.reservation import reservation_dialog
 from dialogs.settings import settings_dialog
 from dialogs.team import team_dialog
@@ -244,6 +248,8 @@ def build_dispatcher(
         deal_dialog(),
         reason_dialog(),
         transfer_dialog(),
+        request_view_dialog(),
+        cc_pick_dialog(),
         discard_dialog(),
         pending_dialog(),
         my_requests_dialog(),
@@ -268,6 +274,7 @@ def build_dispatcher(
         commission_filing_dialog(),
         commission_dialog(),
         reconcile_dialog(),
+        export_dialog(policy.tz),
     ):
         # A mistyped command is not an answer to the open form: the fallback names it.
         dialog.message.filter(~F.text.startswith("/"))
@@ -338,6 +345,7 @@ def build_app(
         limits=limits,
         keyboards={
             "approval_card": card_keyboard,
+            "request_cc": request_keyboard,
             "followups_digest": follow_ups_keyboard,
             "prospect_to_confirm": prospects_keyboard,
             "customer_file": open_customer_keyboard,

@@ -60,15 +60,30 @@ class DecideStep(StartData):
 
 @dataclass(frozen=True, slots=True)
 class TransferStep(StartData):
-    """A card's Transfer: whom to hand the step to, then why."""
+    """A card's Transfer (whom to hand the step to, then why) or, with `add`, its Add approver
+    (whom to ask, before or after, then why)."""
 
     step: int
+    add: bool = False
 
     @classmethod
     def read(cls, data: object) -> Self:
         if not isinstance(data, dict):
             raise TypeError("the transfer form needs the step")
-        return cls(int(data["step"]))
+        return cls(int(data["step"]), bool(data.get("add", False)))
+
+
+@dataclass(frozen=True, slots=True)
+class OpenRequest(StartData):
+    """A request opened read-only from a message about it (a CC'd outcome)."""
+
+    request: int
+
+    @classmethod
+    def read(cls, data: object) -> Self:
+        if not isinstance(data, dict):
+            raise TypeError("the request view needs the request")
+        return cls(int(data["request"]))
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,8 +27,24 @@ class ReasonSG(StatesGroup):
 
 
 class TransferSG(StatesGroup):
+    """转交 (transfer) and 加签 (add an approver): whom, before or after (加签), and why."""
+
     person = State()
+    placement = State()
     reason = State()
+
+
+class CcPickSG(StatesGroup):
+    """The colleagues a requester adds to inform (抄送) while filing."""
+
+    pick = State()
+
+
+class RequestViewSG(StatesGroup):
+    """A request read-only: a CC'd colleague opens it from the outcome message."""
+
+    detail = State()
+    history = State()
 
 
 class DiscardSG(StatesGroup):
@@ -252,3 +268,11 @@ class PoolSG(StatesGroup):
     list = State()
     card = State()
     assign = State()
+
+
+class ExportSG(StatesGroup):
+    kind = State()
+    period = State()
+    first = State()
+    last = State()
+    format = State()

@@ -13,17 +13,35 @@ from aiogram_dialog import DialogManager
 from bot.core.models import Person
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
-from bot.core.usecases import approvals, transfer
-from bot.ui.cards import Act, ApprovalCb
+from bot.core.usecases import approvals
+from bot.core.usecases.approval_views import view_for
+from bot.ui.cards import Act, ApprovalCb, RequestCb
 from dialogs.common import open_below
-from dialogs.starts import DecideStep, TransferStep
-from dialogs.states import ReasonSG, TransferSG
+from dialogs.starts import DecideStep, OpenRequest, TransferStep
+from dialogs.states import ReasonSG, RequestViewSG, TransferSG
 
 
 def router() -> Router:
     r = Router(name="approvals")
     r.callback_query.register(on_card, ApprovalCb.filter())
+    r.callback_query.register(on_request, RequestCb.filter())
     return r
+
+
+async def on_request(
+    callback: CallbackQuery,
+    callback_data: RequestCb,
+    person: Person,
+    uow: UnitOfWork,
+    policy: Policy,
+    dialog_manager: DialogManager,
+) -> None:
+    """A request read-only, for whoever may read it (a CC'd colleague): checked before the
+    form opens, so a forged id gets the refusal and no form."""
+    await view_for(uow, person.id, callback_data.request, policy)
+    await open_below(
+        callback, dialog_manager, RequestViewSG.detail, OpenRequest(callback_data.request)
+    )
 
 
 async def on_card(
@@ -35,13 +53,12 @@ async def on_card(
     now: datetime,
     dialog_manager: DialogManager,
 ) -> None:
-    if callback_data.act is Act.transfer:
-        await transfer.transfer_candidates(
+    if callback_data.act in (Act.transfer, Act.add):
+        await approvals.ensure_decider(
             uow, step_id=callback_data.step, actor_id=person.id, policy=policy, now=now
         )
-        await open_below(
-            callback, dialog_manager, TransferSG.person, TransferStep(callback_data.step)
-        )
+        start = TransferStep(callback_data.step, add=callback_data.act is Act.add)
+        await open_below(callback, dialog_manager, TransferSG.person, start)
         return
     decision = callback_data.act.decision
     if not callback_data.act.asks_text:

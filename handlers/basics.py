@@ -6,9 +6,19 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager
 
-from bot.commands import ANALYSIS_HINT, APPROVERS, MOVES_HINT, QUEUE_HINTS, commands_for
+from bot.commands import (
+    ANALYSIS_HINT,
+    APPROVERS,
+    EXPORT_CUSTOMERS_HINT,
+    EXPORT_LEDGER_HINT,
+    MOVES_HINT,
+    QUEUE_HINTS,
+    commands_for,
+)
 from bot.core.models import Person
 from bot.core.usecases.collection_report import ANALYSTS
+from bot.core.usecases.exports import CUSTOMER_EXPORTERS
+from bot.core.usecases.ledger import READERS as LEDGER_READERS
 from bot.rendering import Renderer
 
 
@@ -30,6 +40,14 @@ async def help_command(message: Message, person: Person, renderer: Renderer) -> 
             queue=_(hint) if hint else None,
             analysis=_(ANALYSIS_HINT) if person.role in ANALYSTS else None,
             moves=_(MOVES_HINT) if person.role in APPROVERS else None,
+            exports=[
+                _(hint)
+                for hint, roles in (
+                    (EXPORT_CUSTOMERS_HINT, CUSTOMER_EXPORTERS),
+                    (EXPORT_LEDGER_HINT, LEDGER_READERS),
+                )
+                if person.role in roles
+            ],
         )
     )
 

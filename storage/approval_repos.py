@@ -14,6 +14,7 @@ from sqlalchemy import (
     cast,
     exists,
     func,
+    insert,
     null,
     or_,
     select,
@@ -38,7 +39,15 @@ from bot.core.approvals import (
 from bot.core.deals import DealTerms
 from bot.core.roles import Role
 from storage.batches import batches, id_batches
-from storage.tables import Base, DelegationRow, DigestRow, PersonRow, RequestRow, StepRow
+from storage.tables import (
+    Base,
+    DelegationRow,
+    DigestRow,
+    PersonRow,
+    RequestCcRow,
+    RequestRow,
+    StepRow,
+)
 
 # The sweep's and the digest's reads go through Core (and their claims skip the session's
 # bookkeeping): no ORM identity map to fill for thousands of rows, a few times faster per row.
@@ -233,6 +242,25 @@ class SqlRequestRepo:
         )
         return [_request(row) for row in rows]
 
+    async def add_cc(self, request_id: int, person_ids: Collection[int]) -> None:
+        if person_ids:
+            await self._session.execute(
+                insert(RequestCcRow),
+                [{"request_id": request_id, "person_id": i} for i in sorted(set(person_ids))],
+            )
+
+    async def cc_of(self, request_ids: Collection[int]) -> dict[int, tuple[int, ...]]:
+        found: dict[int, list[int]] = {}
+        for batch in id_batches(request_ids):
+            rows = await self._session.execute(
+                select(RequestCcRow.request_id, RequestCcRow.person_id)
+                .where(RequestCcRow.request_id.in_(batch))
+                .order_by(RequestCcRow.request_id, RequestCcRow.person_id)
+            )
+            for request_id, person_id in rows:
+                found.setdefault(request_id, []).append(person_id)
+        return {request_id: tuple(ids) for request_id, ids in found.items()}
+
 
 class SqlStepRepo:
     def __init__(self, session: AsyncSession) -> None:
@@ -301,6 +329,41 @@ class SqlStepRepo:
             .returning(StepRow.id)
         )
         return result.scalar_one_or_none() is not None
+
+    async def claim_add_approver(
+        self, step_id: int, *, seen_acting: int | None, hold: bool
+    ) -> bool:
+        seen = (
+            StepRow.acting_id.is_(None) if seen_acting is None else StepRow.acting_id == seen_acting
+        )
+        held = {
+            "status": StepStatus.waiting.value,
+            "opened_at": None,
+            "due_at": None,
+            "next_nudge_at": None,
+            "reminders_sent": 0,
+            "escalated_at": None,
+            "urged_at": None,
+        }
+        result = await self._session.execute(
+            update(StepRow)
+            .where(StepRow.id == step_id, StepRow.status == StepStatus.pending.value, seen)
+            # Not holding, the no-op write still locks the row against a decision meanwhile.
+            .values(**held if hold else {"acting_id": StepRow.acting_id})
+            .returning(StepRow.id)
+        )
+        return result.scalar_one_or_none() is not None
+
+    async def make_room(self, request_id: int, round: int, position: int) -> None:
+        await self._session.execute(
+            update(StepRow)
+            .where(
+                StepRow.request_id == request_id,
+                StepRow.round == round,
+                StepRow.position >= position,
+            )
+            .values(position=StepRow.position + 1)
+        )
 
     async def claim_urge(self, step_id: int, *, seen: datetime | None, now: datetime) -> bool:
         last = StepRow.urged_at.is_(None) if seen is None else StepRow.urged_at == seen

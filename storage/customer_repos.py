@@ -5,7 +5,7 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy import ColumnElement, func, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.customer_rules import CustomerSearch, customer_search
@@ -13,6 +13,7 @@ from bot.core.customers import (
     Customer,
     CustomerDraft,
     CustomerEvent,
+    CustomerLine,
     CustomerStatus,
     Visit,
     VisitDraft,
@@ -129,6 +130,27 @@ class SqlCustomerRepo:
             ).limit(limit)
         )
         return [customer_of(row) for row in rows]
+
+    async def listing(
+        self, owner_ids: Collection[int], *, after_id: int, limit: int
+    ) -> Sequence[CustomerLine]:
+        mine = VisitRow.customer_id == CustomerRow.id
+        visits = select(func.count(VisitRow.id)).where(mine).scalar_subquery()
+        latest = (
+            select(VisitRow.intent)
+            .where(mine)
+            .order_by(VisitRow.visited_on.desc(), VisitRow.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        rows = await self._session.execute(
+            select(CustomerRow, visits, latest)
+            .where(CustomerRow.owner_id.in_(sorted(set(owner_ids))), OWNED)
+            .where(CustomerRow.id > after_id)
+            .order_by(CustomerRow.id)
+            .limit(limit)
+        )
+        return [CustomerLine(customer_of(row), count or 0, intent) for row, count, intent in rows]
 
     async def matching(self, *, phone: str | None, name_key: str) -> Sequence[Customer]:
         """Company-wide: customers with this phone or this company key (the duplicate check)."""
@@ -275,6 +297,25 @@ class SqlVisitRepo:
             select(VisitRow)
             .where(VisitRow.rep_id == rep_id, VisitRow.visited_on.between(first, last))
             .order_by(VisitRow.visited_on, VisitRow.id)
+        )
+        return [_visit(row) for row in rows]
+
+    async def logged(
+        self,
+        rep_ids: Collection[int],
+        first: date,
+        last: date,
+        *,
+        after: tuple[date, int] | None,
+        limit: int,
+    ) -> Sequence[Visit]:
+        query = select(VisitRow).where(
+            VisitRow.rep_id.in_(sorted(set(rep_ids))), VisitRow.visited_on.between(first, last)
+        )
+        if after is not None:
+            query = query.where(tuple_(VisitRow.visited_on, VisitRow.id) > tuple_(*after))
+        rows = await self._session.scalars(
+            query.order_by(VisitRow.visited_on, VisitRow.id).limit(limit)
         )
         return [_visit(row) for row in rows]
 

@@ -203,6 +203,15 @@ class RequestRow(Base):
     previous_terms: Mapped[dict[str, Any] | None]  # the round before, decimals as strings
 
 
+class RequestCcRow(Base):
+    """Whom the requester added to inform (抄送) when filing: they read it, never decide it."""
+
+    __tablename__ = "request_cc"
+
+    request_id: Mapped[int] = mapped_column(ForeignKey("approval_requests.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+
+
 class StepRow(Base):
     __tablename__ = "approval_steps"
     __table_args__ = (

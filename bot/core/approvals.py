@@ -149,6 +149,7 @@ class RequestView:
     application: dict[str, Any] | None = None  # a contract application: its lines and schedule
     credit: dict[str, Any] | None = None  # the customer's credit when not good (`with_credit`)
     invoice: dict[str, Any] | None = None  # an invoice: its contract's figures (`invoice_facts`)
+    cc: tuple[int, ...] = ()  # whom the requester added to inform (抄送)
 
     def current_round(self) -> list[ApprovalStep]:
         return [s for s in self.steps if s.round == self.request.round]

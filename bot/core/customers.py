@@ -146,6 +146,16 @@ class Visit:
     photos: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class CustomerLine:
+    """A customer as the target-customer table (目标客户基本信息情况统计表) lists it: the record
+    with its visits counted and the purchase intent of the latest one."""
+
+    customer: Customer
+    visits: int
+    latest_intent: str | None
+
+
 @dataclass(slots=True)
 class DuplicateHit:
     customer: Customer

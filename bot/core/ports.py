@@ -20,7 +20,14 @@ from bot.core.collection_dues import DueItem, DueKey
 from bot.core.commission import SheetDraft, SheetRecord, SheetStatus
 from bot.core.contract_terms import ContractLine, PaymentSchedule
 from bot.core.contracts import Contract, ContractDraft, ContractStatus, ProductionStep
-from bot.core.customers import Customer, CustomerDraft, CustomerEvent, Visit, VisitDraft
+from bot.core.customers import (
+    Customer,
+    CustomerDraft,
+    CustomerEvent,
+    CustomerLine,
+    Visit,
+    VisitDraft,
+)
 from bot.core.deals import DealTerms
 from bot.core.deliveries import DeliveryNote, DeliveryStatus
 from bot.core.invoices import Invoice, InvoiceStatus
@@ -128,6 +135,13 @@ class CustomerRepo(Protocol):
 
     async def follow_ups_due(self, day: date) -> Sequence[Customer]: ...
 
+    async def listing(
+        self, owner_ids: Collection[int], *, after_id: int, limit: int
+    ) -> Sequence[CustomerLine]:
+        """The owners' customers (not those in the pool) with id above `after_id`, by id, each
+        with its visits counted and its latest visit's intent, in one statement."""
+        ...
+
 
 class CustomerPool(Protocol):
     """The customer pool's reads and compare-and-set moves (bot/core/pool.py)."""
@@ -196,6 +210,19 @@ class VisitRepo(Protocol):
 
     async def by_rep_between(self, rep_id: int, first: date, last: date) -> Sequence[Visit]: ...
 
+    async def logged(
+        self,
+        rep_ids: Collection[int],
+        first: date,
+        last: date,
+        *,
+        after: tuple[date, int] | None,
+        limit: int,
+    ) -> Sequence[Visit]:
+        """The reps' visits from `first` to `last`, by day then id, after the (day, id) key
+        `after` (None: from the start): one batch of the visit log."""
+        ...
+
 
 class RequestRepo(Protocol):
     async def add(
@@ -213,6 +240,14 @@ class RequestRepo(Protocol):
     async def for_customer(
         self, customer_id: int, limit: int = 50
     ) -> Sequence[ApprovalRequest]: ...
+
+    async def add_cc(self, request_id: int, person_ids: Collection[int]) -> None:
+        """Whom the requester adds to inform (抄送) of the request."""
+        ...
+
+    async def cc_of(self, request_ids: Collection[int]) -> dict[int, tuple[int, ...]]:
+        """The people the requester added to inform, by request (requests without: absent)."""
+        ...
 
 
 class StepRepo(Protocol):
@@ -238,6 +273,19 @@ class StepRepo(Protocol):
     async def claim_transfer(self, step_id: int, *, seen_acting: int | None, to_id: int) -> bool:
         """Hand a pending step to `to_id` only if it is still pending with `seen_acting` acting:
         of a decision and a transfer at the same moment, one happens."""
+        ...
+
+    async def claim_add_approver(
+        self, step_id: int, *, seen_acting: int | None, hold: bool
+    ) -> bool:
+        """Reserve a pending step for 加签 only if it is still pending with `seen_acting`
+        acting: of a decision, a transfer and an added approver at the same moment, one
+        happens. `hold` puts the step back to waiting, with its deadline cleared, while the
+        added reviewer goes first."""
+        ...
+
+    async def make_room(self, request_id: int, round: int, position: int) -> None:
+        """Move the round's steps at `position` and after one place down the chain."""
         ...
 
     async def claim_urge(self, step_id: int, *, seen: datetime | None, now: datetime) -> bool:

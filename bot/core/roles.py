@@ -39,6 +39,19 @@ MANAGING_ROLES = frozenset(
     }
 )
 
+# The sales line: who follows customers and the chain of command above them (the customer
+# register, plans and visit logs are theirs).
+SALES_LINE = frozenset(
+    {
+        Role.rep,
+        Role.supervisor,
+        Role.sales_manager,
+        Role.marketing_vp,
+        Role.general_manager,
+        Role.admin,
+    }
+)
+
 
 def invitable_roles(inviter: Role) -> list[Role]:
     """Roles an inviter may hand out: an admin any role, a manager only roles below their own."""

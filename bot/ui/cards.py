@@ -28,6 +28,7 @@ class Act(StrEnum):
     reject = "r"
     back = "c"
     transfer = "t"  # 转交: hand the step to someone else allowed to decide it
+    add = "p"  # 加签: ask a colleague to review before or after the decider
 
     @property
     def decision(self) -> Decision:
@@ -61,12 +62,25 @@ def decision_keyboard(step_id: int, customer_id: int | None = None) -> InlineKey
     rows = [
         [button(_("✅ Approve"), Act.approve), button(_("✍️ Approve with opinion"), Act.opinion)],
         [button(_("❌ Reject"), Act.reject), button(_("↩️ Return for changes"), Act.back)],
-        [button(_("🔀 Transfer"), Act.transfer)],
+        [button(_("🔀 Transfer"), Act.transfer), button(_("➕ Add approver"), Act.add)],
     ]
     if customer_id is not None:
         look = CustomerCb(customer=customer_id).pack()
         rows.append([InlineKeyboardButton(text=_("📇 Customer and visits"), callback_data=look)])
     return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+class RequestCb(CallbackData, prefix="rq"):
+    """A request opened read-only (a CC'd colleague's outcome message)."""
+
+    request: RecordId
+
+
+def request_keyboard(item: OutboxItem) -> InlineKeyboardMarkup:
+    look = RequestCb(request=int(item.params["request_id"])).pack()
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text=_("📄 Open the request"), callback_data=look)]]
+    )
 
 
 def card_keyboard(item: OutboxItem) -> InlineKeyboardMarkup | None:

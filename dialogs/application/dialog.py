@@ -34,8 +34,9 @@ from bot.ui.fit import WINDOW_LIMIT
 from bot.ui.inputs import input_problem_text, text_field
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, text_up_to
+from dialogs.cc_pick.dialog import cc_names, chosen_cc, open_cc_pick, with_cc_result
 from dialogs.common import ends_if_refused, now_of, person_of, policy_of, renderer_of, uow_of
-from dialogs.discard import FormKind, cancel_button, close_if_discarded
+from dialogs.discard import FormKind, cancel_button
 from dialogs.starts import AtDeal
 from dialogs.states import ApplicationSG
 from dialogs.summary_form import echo
@@ -230,6 +231,7 @@ async def on_submit(callback: CallbackQuery, _b: Button, manager: DialogManager)
                 policy=policy_of(manager),
                 today=_today(manager),
                 now=now_of(manager),
+                cc=chosen_cc(manager),
             )
         except InputProblem as problem:  # the form's own checks let nothing wrong through
             await uow_of(manager).rollback()
@@ -290,6 +292,7 @@ async def form_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
         "has_instalments": bool(data.get("instalments")),
         "placed": rest == 0 and bool(data.get("lines")),
         "over": rest < 0,
+        "cc_names": await cc_names(dialog_manager),
     }
 
 
@@ -414,7 +417,9 @@ def application_dialog(timezone: ZoneInfo) -> Dialog:
         Window(
             Format("{summary}"),
             Tr("\nSend it for approval (sales manager, then general manager)?"),
+            Tr("👥 Informed (CC): {cc_names}", when="cc_names"),
             Button(Label("📨 Submit"), id="submit", on_click=on_submit),
+            Button(Label("👥 Inform colleagues (CC)"), id="cc", on_click=open_cc_pick),
             Row(
                 SwitchTo(Label("✏️ Lines"), id="e_lines", state=ApplicationSG.lines),
                 SwitchTo(Label("✏️ Schedule"), id="e_sched", state=ApplicationSG.schedule),
@@ -433,5 +438,5 @@ def application_dialog(timezone: ZoneInfo) -> Dialog:
             getter=done_getter,
         ),
         on_start=on_start,
-        on_process_result=close_if_discarded,
+        on_process_result=with_cc_result,
     )

@@ -4,6 +4,7 @@ payout's reference or without."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from aiogram.types import CallbackQuery, Message
@@ -14,13 +15,15 @@ from aiogram_dialog.widgets.kbd import Button, Cancel, Row, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from bot.core.commission import PAID_REFERENCE_MAX, RETURN_REASON_MAX
-from bot.core.usecases import commission_chain
+from bot.core.usecases import commission_chain, exports
+from bot.documents.commission_export import commission_tables
 from bot.ui.inputs import text_field
 from bot.ui.paging import pager
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, text_up_to
 from dialogs.commission.pages import sheet_pages
 from dialogs.common import ends_if_refused, now_of, person_of, policy_of, uow_of
+from dialogs.export.send import send_export
 from dialogs.starts import AtSheet
 from dialogs.states import CommissionSG
 
@@ -100,6 +103,19 @@ async def on_no_reference(callback: CallbackQuery, _b: Button, manager: DialogMa
     await _pay(manager, callback, None)
 
 
+async def on_excel(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    """The sheet as a workbook: its totals, its lines and the payments they count."""
+    policy = policy_of(manager)
+    async with ends_if_refused(manager, callback, back_to=CommissionSG.card):
+        view = await exports.commission_export(
+            uow_of(manager), person_of(manager).id, _sheet_id(manager), policy
+        )
+        rep = view.name(view.rep_id).replace("/", "-").replace("\\", "-")
+        name = f"commission-sheet-{view.month:%Y-%m}-{rep}.xlsx"
+        build = partial(commission_tables, view, policy)
+        await send_export(callback, manager, build, name, truncated=False)
+
+
 def commission_dialog() -> Dialog:
     return Dialog(
         Window(
@@ -112,6 +128,7 @@ def commission_dialog() -> Dialog:
                 ),
             ),
             SwitchTo(Label("💸 Mark paid"), id="pay", state=CommissionSG.reference, when="may_pay"),
+            Button(Label("📥 Excel"), id="xlsx", on_click=on_excel),
             Cancel(Label("Close")),
             buttons_only(),
             state=CommissionSG.card,

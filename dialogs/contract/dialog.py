@@ -7,7 +7,7 @@ from __future__ import annotations
 from operator import itemgetter
 
 from aiogram_dialog import Dialog, Window
-from aiogram_dialog.widgets.kbd import Button, Cancel, Row, Select, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, Cancel, Row, Select, Start, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from bot.core.customers import SEARCH_MAX
@@ -16,7 +16,7 @@ from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list, text_up_to
 from dialogs.common import turn_page
 from dialogs.contract import getters, handlers
-from dialogs.states import ContractLedgerSG
+from dialogs.states import ContractLedgerSG, ExportSG
 
 
 def _back() -> SwitchTo:
@@ -51,6 +51,7 @@ def contract_dialog() -> Dialog:
                 state=ContractLedgerSG.analysis,
                 when="analyst",
             ),
+            Start(Label("📥 Export"), id="export", state=ExportSG.kind),
             Button(
                 Label("✖ All customers and reps"),
                 id="clear",

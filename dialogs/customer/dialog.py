@@ -25,7 +25,7 @@ from bot.ui.inputs import text_field
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list, text_up_to
 from dialogs.customer import getters, handlers
-from dialogs.states import CustomerSG, PoolSG
+from dialogs.states import CustomerSG, ExportSG, PoolSG
 
 
 def _list(items: str, widget_id: str) -> ScrollingGroup:
@@ -58,6 +58,7 @@ def customer_dialog() -> Dialog:
                 state=CustomerSG.queue,
                 when="has_queue",
             ),
+            Start(Label("📥 Export"), id="export", state=ExportSG.kind, when="exports"),
             Cancel(Label("Close")),
             state=CustomerSG.menu,
             getter=getters.menu_getter,

@@ -11,6 +11,7 @@ from bot.core.pool import POOL_READERS
 from bot.core.roles import Role
 from bot.core.usecases import contract_application, customer_register, customers
 from bot.core.usecases.credit import credit_of
+from bot.core.usecases.exports import CUSTOMER_EXPORTERS
 from bot.labels import day_label, role_label, status_label
 from bot.ui.fit import WINDOW_LIMIT
 from dialogs.common import now_of, person_of, policy_of, renderer_of, uow_of
@@ -34,6 +35,7 @@ async def menu_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
         "serves": serves,
         "sells": not serves,
         "pool": person.role in POOL_READERS,
+        "exports": person.role in CUSTOMER_EXPORTERS,
     }
 
 

@@ -25,8 +25,9 @@ from bot.i18n import N_
 from bot.ui.inputs import text_field
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, text_up_to
+from dialogs.cc_pick.dialog import open_cc_pick, with_cc_result
 from dialogs.deal import getters, handlers
-from dialogs.discard import FormKind, cancel_button, close_if_discarded
+from dialogs.discard import FormKind, cancel_button
 from dialogs.picker import Pool, customer_picker
 from dialogs.states import DealSG
 
@@ -143,7 +144,14 @@ def deal_dialog() -> Dialog:
             Format("{summary}"),
             Tr("\nSend it for approval? Tap a field to change it.", when=~F["resubmitting"]),
             Tr("\nSend it again for approval? Tap a field to change it.", when="resubmitting"),
+            Tr("👥 Informed (CC): {cc_names}", when="cc_names"),
             Button(Label("📨 Submit"), id="submit", on_click=handlers.on_submit),
+            Button(
+                Label("👥 Inform colleagues (CC)"),
+                id="cc",
+                on_click=open_cc_pick,
+                when=~F["resubmitting"],
+            ),
             Group(
                 Select(
                     Format("✏️ {item[1]}"),
@@ -172,5 +180,5 @@ def deal_dialog() -> Dialog:
             getter=getters.done_getter,
         ),
         on_start=handlers.on_start,
-        on_process_result=close_if_discarded,
+        on_process_result=with_cc_result,
     )

@@ -10,6 +10,7 @@ from bot.core.deals import net_amount_of
 from bot.core.usecases.approval_views import view_for
 from bot.labels import DEAL_FIELD_LABELS
 from bot.ui.fit import BUTTON_TEXT_MAX, clip
+from dialogs.cc_pick.dialog import cc_names
 from dialogs.common import person_of, policy_of, renderer_of, uow_of
 
 
@@ -33,6 +34,7 @@ async def summary_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str,
         "summary": summary,
         "fields": [(key, _(label)) for key, label in DEAL_FIELD_LABELS.items()],
         "resubmitting": bool(data.get("request_id")),
+        "cc_names": await cc_names(dialog_manager),
     }
 
 

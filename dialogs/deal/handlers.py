@@ -13,6 +13,7 @@ from bot.core.errors import NotFound
 from bot.core.usecases import approvals, customers
 from bot.ui.inputs import input_problem_text
 from bot.ui.widgets import widget_key
+from dialogs.cc_pick.dialog import chosen_cc
 from dialogs.common import now_of, person_of, policy_of, uow_of
 from dialogs.starts import Resubmit
 from dialogs.states import DealSG
@@ -149,7 +150,12 @@ async def on_submit(callback: CallbackQuery, _button: Button, manager: DialogMan
         )
     else:
         request = await approvals.submit(
-            uow, requester_id=actor, terms=terms, policy=policy, now=now
+            uow,
+            requester_id=actor,
+            terms=terms,
+            policy=policy,
+            now=now,
+            cc=chosen_cc(manager),
         )
     manager.dialog_data["submitted"] = request.id
     await manager.switch_to(DealSG.done)

@@ -291,8 +291,8 @@ async def _ask_text(manager: DialogManager, decision: Decision) -> None:
     await _open_on_step(manager, ReasonSG.reason, start)
 
 
-async def on_transfer(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
-    start = TransferStep(int(manager.dialog_data["step"]))
+async def on_transfer(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    start = TransferStep(int(manager.dialog_data["step"]), add=button.widget_id == "add")
     await _open_on_step(manager, TransferSG.person, start)
 
 
@@ -377,7 +377,10 @@ def pending_dialog() -> Dialog:
                 Button(Label("❌ Reject"), id="no", on_click=on_reject, when="open"),
                 Button(Label("↩️ Return for changes"), id="back", on_click=on_return, when="open"),
             ),
-            Button(Label("🔀 Transfer"), id="transfer", on_click=on_transfer, when="open"),
+            Row(
+                Button(Label("🔀 Transfer"), id="transfer", on_click=on_transfer, when="open"),
+                Button(Label("➕ Add approver"), id="add", on_click=on_transfer, when="open"),
+            ),
             Button(Label("📇 Customer and visits"), id="cust", on_click=on_customer),
             Button(
                 Label("📄 Application PDF"),

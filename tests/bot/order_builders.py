@@ -16,6 +16,7 @@ from feed import Fed
 from bot.core.contract_terms import ContractLine, Instalment, PaymentSchedule
 from bot.core.contracts import Contract, ContractDraft, ContractStatus, approved, cosigned
 from bot.core.orders import DealStage, Deposit, PaymentMethod, Reservation
+from bot.core.payments import PaymentDraft
 
 SALES_MANAGER_ID, REP_ID, ACCOUNTANT_ID, DESK_ID = 4, 6, 8, 9
 SIGNED = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
@@ -71,3 +72,18 @@ async def contract_in_force(
         assert await uow.contracts.save(in_force, expected=ContractStatus.awaiting_cosign)
         await uow.commit()
     return in_force
+
+
+async def record_payment(
+    fed: Fed, amount: Decimal, reference: str | None = None, contract_id: int = 1
+) -> None:
+    """A bank transfer against the contract, recorded by the accountant on the signing day."""
+    async with fed.uow() as uow:
+        await uow.payments.add(
+            PaymentDraft(
+                contract_id, amount, SIGNED.date(), PaymentMethod.bank_transfer, reference
+            ),
+            recorded_by=ACCOUNTANT_ID,
+            now=SIGNED,
+        )
+        await uow.commit()

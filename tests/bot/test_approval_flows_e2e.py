@@ -37,6 +37,7 @@ DECISION_BUTTONS = ["✅ Approve", "✍️ Approve with opinion", "❌ Reject", 
 CARD_BUTTONS = [
     *DECISION_BUTTONS,
     "🔀 Transfer",
+    "➕ Add approver",
     "📇 Customer and visits",
 ]  # the customer one tap away
 NOT_ALLOWED = "This request is not waiting for your decision."
@@ -582,6 +583,7 @@ async def test_an_away_manager_s_step_goes_to_the_delegate(demo: Sandbox) -> Non
         "❌ 驳回",
         "↩️ 退回修改",
         "🔀 转交",
+        "➕ 加签",
         "📇 客户与拜访记录",
     ]
     assert not [m for m in mgr.bot_messages() if m.buttons and "#1" in m.text]

@@ -12,7 +12,7 @@ from aiogram.methods import SendDocument
 from aiogram.types import BufferedInputFile
 from aiogram_dialog.utils import CB_SEP
 from feed import ACCOUNTANT, REP, REP_ZH, SUPERVISOR, Fed
-from order_builders import ACCOUNTANT_ID, SIGNED, contract_in_force
+from order_builders import ACCOUNTANT_ID, SIGNED, contract_in_force, record_payment
 from pypdf import PdfReader
 from test_forms_dispatcher import buttons, window_text
 
@@ -38,13 +38,7 @@ def pdf_text(call: SendDocument) -> str:
 
 async def test_the_rep_lists_the_contract_and_opens_its_card(fed: Fed) -> None:
     await contract_in_force(fed)
-    async with fed.uow() as uow:
-        await uow.payments.add(
-            PaymentDraft(1, Decimal(5000), SIGNED.date(), PaymentMethod.bank_transfer, "HX-77"),
-            recorded_by=ACCOUNTANT_ID,
-            now=SIGNED,
-        )
-        await uow.commit()
+    await record_payment(fed, Decimal(5000), "HX-77")
 
     await fed.send(REP, "/contract")
     ledger = window_text(fed, REP)

@@ -144,7 +144,10 @@ class Schedule:
         return self.rest_line.split(": ")[1].split(" · ")[0]
 
 
-async def application_filed(demo: Sandbox, desk: SteadyUser, plan: Schedule = Schedule()) -> None:
+async def application_filed(
+    demo: Sandbox, desk: SteadyUser, plan: Schedule = Schedule(), cc: tuple[str, ...] = ()
+) -> None:
+    """`cc`: the colleagues the desk informs (抄送), each found by the first word of the name."""
     await desk.send("/pending")
     assert "Contract applications to file" in desk.last_text()
     await desk.tap(f"📄 {CUSTOMER} · Zhao Lei")
@@ -165,6 +168,13 @@ async def application_filed(demo: Sandbox, desk: SteadyUser, plan: Schedule = Sc
     summary = lines(desk)
     assert plan.first_line in summary
     assert "Delivery date: Sun 12-20" in summary
+    if cc:
+        await desk.tap("👥 Inform colleagues (CC)")
+        for name in cc:
+            await desk.send(name.split()[0])
+            await desk.tap(re.compile(rf"▫️ {name} · .*"))
+        await desk.tap(f"✅ Done · {len(cc)} chosen")
+        assert f"👥 Informed (CC): {', '.join(sorted(cc))}" in lines(desk)
     await desk.tap("📨 Submit")
     await settle(demo)
     assert "Application #2 is on its way: Liu Yang decides first." in [

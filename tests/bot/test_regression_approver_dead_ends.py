@@ -119,6 +119,7 @@ async def test_regression_an_unreachable_person_who_writes_again_gets_their_open
         "❌ Reject",
         "↩️ Return for changes",
         "🔀 Transfer",
+        "➕ Add approver",
         "📇 Customer and visits",
     ]
     await sup.send("/help")

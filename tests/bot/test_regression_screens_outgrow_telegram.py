@@ -335,3 +335,24 @@ def test_a_card_transferred_with_the_longest_reason_fits(renderer: Renderer) -> 
         card = renderer.render("notifications/approval_card", **params)
         assert_fits(card)
         assert f"↪️ {note['by']}" in card or "↪️ Transferred to " in card
+
+
+@pytest.mark.parametrize("placement", ["before", "after"])
+def test_a_card_with_an_added_reviewer_and_the_longest_reasons_fits(
+    renderer: Renderer, placement: str
+) -> None:
+    view = six_times_returned()
+    step = view.open_step()
+    assert step is not None
+    by, to = longest("Person 1", NAME_MAX), longest("Person 2", NAME_MAX)
+    reason = longest("Added", REASON_MAX)
+    note = {"by": by, "to": to, "reason": reason, "placement": placement}
+    step.reason = {"kind": "added", "value": placement, "limit": None, "by": "1", "note": reason}
+    params = {**card_params(view, step), "added": note, "handed_over": placement == "before"}
+    for template in ("approval_card", "step_moved", "step_back"):
+        values = {**params, "why": "added", "reviewer": to}
+        message = renderer.render(f"notifications/{template}", **values)
+        if not fits(message, MESSAGE_LIMIT):  # the short form, never the last-resort cut
+            message = renderer.render(f"notifications/{template}", short=True, **values)
+        assert_fits(message)
+    assert "➕" in renderer.render("notifications/approval_card", **params)

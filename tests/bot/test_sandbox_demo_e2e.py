@@ -29,6 +29,7 @@ async def test_the_demo_morning_is_live_through_the_bot(demo: Sandbox) -> None:
         "❌ Reject",
         "↩️ Return for changes",
         "🔀 Transfer",
+        "➕ Add approver",
         "📇 Customer and visits",
     ]
     prospects = [m for m in supervisor.bot_messages() if "to confirm" in m.text]

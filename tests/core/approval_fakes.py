@@ -94,6 +94,7 @@ class FakeCustomers:
 class FakeRequests:
     def __init__(self) -> None:
         self.rows: dict[int, ApprovalRequest] = {}
+        self.cc: dict[int, set[int]] = {}
 
     async def add(
         self, *, kind: str, requester_id: int, terms: DealTerms, now: datetime
@@ -130,6 +131,13 @@ class FakeRequests:
     async def for_customer(self, customer_id: int, limit: int = 50) -> Sequence[ApprovalRequest]:
         theirs = [r for r in self.rows.values() if r.terms.customer_id == customer_id]
         return [replace(r) for r in sorted(theirs, key=lambda r: -r.id)[:limit]]
+
+    async def add_cc(self, request_id: int, person_ids: Iterable[int]) -> None:
+        self.cc.setdefault(request_id, set()).update(person_ids)
+
+    async def cc_of(self, request_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
+        wanted = set(request_ids)
+        return {r: tuple(sorted(ids)) for r, ids in self.cc.items() if r in wanted and ids}
 
     def __getitem__(self, request_id: int) -> ApprovalRequest:
         return self.rows[request_id]
@@ -195,6 +203,30 @@ class FakeSteps:
             return False
         step.acting_id, step.moved = to_id, Moved.transferred
         return True
+
+    async def claim_add_approver(
+        self, step_id: int, *, seen_acting: int | None, hold: bool
+    ) -> bool:
+        step = self.rows.get(step_id)
+        if step_id in self.decided_elsewhere and step is not None:
+            by, at = self.decided_elsewhere.pop(step_id)
+            step.status, step.decided_by, step.decided_at = StepStatus.approved, by, at
+        if step is None or step.status is not StepStatus.pending or step.acting_id != seen_acting:
+            return False
+        if hold:
+            step.status, step.opened_at, step.due_at, step.next_nudge_at = (
+                StepStatus.waiting,
+                None,
+                None,
+                None,
+            )
+            step.reminders_sent, step.escalated_at, step.urged_at = 0, None, None
+        return True
+
+    async def make_room(self, request_id: int, round: int, position: int) -> None:
+        for step in self.rows.values():
+            if (step.request_id, step.round) == (request_id, round) and step.position >= position:
+                step.position += 1
 
     async def claim_urge(self, step_id: int, *, seen: datetime | None, now: datetime) -> bool:
         step = self.rows.get(step_id)

@@ -88,3 +88,39 @@ async def test_a_cc_reads_the_request_and_nobody_else_outside_it(uow: ApprovalUn
         await view_for(uow, FAY, request_id, Policy())
     with pytest.raises(NotAllowed):
         await view_for(uow, RAY, request_id, POLICY)
+
+
+async def test_the_requester_adds_colleagues_who_read_it_and_hear_the_outcome_once() -> None:
+    uow = approval_world()
+    plain = Policy()  # no cc from the policy: only whom Rob adds
+    request = await submit(
+        uow, requester_id=ROB, terms=make_terms(), policy=plain, now=MONDAY_10, cc=[RAY, FAY]
+    )
+    assert set((await view_for(uow, RAY, request.id, plain)).cc) == {FAY, RAY}
+    uow.people.rows[FAY] = replace(uow.people.rows[FAY], active=False)  # left meanwhile
+    uow.clear_outbox()
+    while open_ := [s for s in uow.steps.of_request(request.id) if s.status.value == "pending"]:
+        (step,) = open_
+        await decide(
+            uow,
+            step_id=step.id,
+            actor_id=step.decider_id,
+            decision=Decision.approve,
+            comment=None,
+            policy=plain,
+            now=MONDAY_10 + HOUR,
+        )
+    assert [n for n in uow.queued() if n[1] == "request_cc"] == [(RAY, "request_cc")]
+
+
+@pytest.mark.parametrize(
+    "cc", [[ROB], [999], [RAY, FAY, ACE, SUE, SAM, 2], [ACE]], ids=["self", "forged", "6", "gone"]
+)
+async def test_whom_the_requester_may_not_add_refuses_the_filing(cc: list[int]) -> None:
+    uow = approval_world()
+    uow.people.rows[ACE] = replace(uow.people.rows[ACE], active=False)
+    with pytest.raises(NotAllowed):
+        await submit(
+            uow, requester_id=ROB, terms=make_terms(), policy=Policy(), now=MONDAY_10, cc=cc
+        )
+    assert uow.requests.rows == {}

@@ -908,3 +908,68 @@ async def test_a_transfer_and_a_decision_at_once_have_one_winner(
             org["sid"],
             Moved.transferred,
         )
+
+
+@pytest.mark.parametrize("hold", [True, False])
+async def test_an_added_approver_and_a_decision_at_once_have_one_winner(
+    sessionmaker: Sessions, org: dict[str, int], hold: bool
+) -> None:
+    request_id = await add_request(sessionmaker, org)
+    (open_step,) = await add_steps(sessionmaker, step(request_id, org["sup"]))
+
+    async def add_one() -> bool:
+        async with SqlUnitOfWork(sessionmaker) as uow:
+            won = await uow.steps.claim_add_approver(open_step.id, seen_acting=None, hold=hold)
+            await uow.commit()
+            return won
+
+    async def approve() -> bool:
+        async with SqlUnitOfWork(sessionmaker) as uow:
+            won = await uow.steps.claim_decision(
+                open_step.id, status=StepStatus.approved, actor_id=org["sup"], comment=None, now=NOW
+            )
+            await uow.commit()
+            return won
+
+    results = await asyncio.gather(add_one(), approve())
+
+    stored = await get_step(sessionmaker, open_step.id)
+    if hold:  # holding takes the step out of pending: exactly one of the two lands
+        assert results.count(True) == 1
+        expected = StepStatus.approved if results[1] else StepStatus.waiting
+        assert stored.status is expected
+        if not results[1]:
+            assert (stored.due_at, stored.next_nudge_at, stored.opened_at) == (None, None, None)
+    else:  # adding after leaves the step open: the decision lands too, after the add
+        assert results == [True, True] or results == [False, True]
+        assert stored.status is StepStatus.approved
+
+
+async def test_make_room_moves_the_round_down_from_a_position(
+    sessionmaker: Sessions, org: dict[str, int]
+) -> None:
+    request_id = await add_request(sessionmaker, org)
+    first, second, earlier = await add_steps(
+        sessionmaker,
+        step(request_id, org["sup"]),
+        step(request_id, org["mgr"], position=1, status=StepStatus.waiting),
+        step(request_id, org["mgr"], round=0, position=1, status=StepStatus.returned),
+    )
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        await uow.steps.make_room(request_id, 1, 1)
+        await uow.commit()
+    positions = [(await get_step(sessionmaker, s.id)).position for s in (first, second, earlier)]
+    assert positions == [0, 2, 1], "only this round, only from the position on"
+
+
+async def test_the_people_a_requester_informs_are_kept_by_request(
+    sessionmaker: Sessions, org: dict[str, int]
+) -> None:
+    first, second = await add_request(sessionmaker, org), await add_request(sessionmaker, org)
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        await uow.requests.add_cc(first, [org["sid"], org["mgr"], org["sid"]])
+        await uow.requests.add_cc(second, [])
+        await uow.commit()
+    async with SqlUnitOfWork(sessionmaker) as uow:
+        found = await uow.requests.cc_of([first, second])
+    assert found == {first: tuple(sorted((org["sid"], org["mgr"])))}

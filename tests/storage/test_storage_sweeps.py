@@ -125,10 +125,11 @@ async def test_regression_a_sweep_over_200_open_steps_runs_the_statements_of_one
     acting person wanted) and claimed with one per outcome (next nudge, reminded,
     escalated: the sweep's moment and the few deadlines reminded for), 500 steps a
     statement; their requests, customers and people are read 500 at a time, and their
-    messages written in one go. Here 20: the mismatches, the kinds and roles that say whether
-    a delegate is trusted with each (2), 2 moves, the moved steps' 4 reads, their customers'
-    contracts for the credit line (1) and cards, the due steps, 2 claims, their 3 reads, the
-    approvers' managers, the messages and the audit entries."""
+    messages written in one go. Here 22: the mismatches, the kinds and roles that say whether
+    a delegate is trusted with each (2), 2 moves, the moved steps' 5 reads (the colleagues
+    each requester informs among them), their customers' contracts for the credit line (1)
+    and cards, the due steps, 2 claims, their 4 reads, the approvers' managers, the messages
+    and the audit entries."""
     small_queued, small_again, small = await sweep_over(engine, sessionmaker, idle=10)
     big_queued, big_again, big = await sweep_over(engine, sessionmaker, idle=200)
 
@@ -136,7 +137,7 @@ async def test_regression_a_sweep_over_200_open_steps_runs_the_statements_of_one
     # cards of the two moved steps (2); and nothing the second time
     assert (small_queued, small_again) == (big_queued, big_again) == (6, 0)
     assert len(big) == len(small), big
-    assert len(small) <= 20, small
+    assert len(small) <= 22, small
 
 
 async def digest_world(sessionmaker: Sessions, deciders: int) -> None:

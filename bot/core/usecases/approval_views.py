@@ -43,7 +43,8 @@ async def load_views(uow: UnitOfWork, request_ids: Collection[int]) -> dict[int,
     customer_ids = {request.terms.customer_id for request in requests}
     customer_ids |= {r.previous_terms.customer_id for r in requests if r.previous_terms}
     customers = await uow.customers.names(customer_ids)
-    involved = {request.requester_id for request in requests}
+    cc = await uow.requests.cc_of(list(steps))
+    involved = {request.requester_id for request in requests} | {i for c in cc.values() for i in c}
     for chain in steps.values():
         involved |= {
             i for s in chain for i in (s.approver_id, s.acting_id, s.decided_by) if i is not None
@@ -60,6 +61,7 @@ async def load_views(uow: UnitOfWork, request_ids: Collection[int]) -> dict[int,
             _previous_customer(request, customers),
             applications.get(request.id),
             invoice=invoices.get(request.id),
+            cc=cc.get(request.id, ()),
         )
         for request in requests
     }
@@ -188,12 +190,12 @@ async def headline_views(
 def sees_request(
     actor: Person, view: RequestView, people: Iterable[Person], cc: Collection[str] = ()
 ) -> bool:
-    """Who may read a request: the requester, anyone in its chain, their managers, or whom
-    the kind's `cc` codes name (抄送: they read it, they never decide it)."""
+    """Who may read a request: the requester, anyone in its chain, their managers, whom the
+    kind's `cc` codes name or the requester added (抄送: they read it, they never decide it)."""
     everyone = list(people)
     involved = {view.request.requester_id} | {s.approver_id for s in view.steps}
     involved |= {s.acting_id for s in view.steps if s.acting_id is not None}
-    involved |= cc_ids(cc, view.request.requester_id, everyone)
+    involved |= cc_ids(cc, view.request.requester_id, everyone) | set(view.cc)
     return actor.id in involved or view.request.requester_id in visible_ids(actor, everyone)
 
 
@@ -225,8 +227,15 @@ def step_snapshot(step: ApprovalStep, names: dict[int, str]) -> dict[str, Any]:
         "decided_at": _iso(step.decided_at),
         "due_at": _iso(step.due_at),
         "comment": step.comment,
-        "reason": step.reason,
+        "reason": _reason(step, names),
     }
+
+
+def _reason(step: ApprovalStep, names: dict[int, str]) -> dict[str, str | None]:
+    """Why the step is there; an added reviewer's (加签) names who asked, not their id."""
+    if step.reason.get("kind") != "added":
+        return step.reason
+    return {**step.reason, "by": names.get(int(step.reason.get("by") or 0), "—")}
 
 
 def _shown(terms: DealTerms, name: str, customer: str | None) -> str | None:
@@ -282,6 +291,7 @@ def request_snapshot(view: RequestView) -> dict[str, Any]:
         "created_at": _iso(request.created_at),
         "history": [step_snapshot(s, view.names) for s in decided if s.decided_by is not None],
         "chain": [step_snapshot(s, view.names) for s in view.current_round()],
+        "cc": [view.names.get(i, "—") for i in view.cc],
     }
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import replace
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 from bot.core.approvals import (
     ApprovalRequest,
@@ -35,6 +36,8 @@ from bot.core.usecases.guards import active_person
 from bot.core.usecases.request_settle import settle, settle_ended
 
 KIND = "special_terms"
+# Colleagues a requester may add to inform of one request (抄送).
+MAX_CC = 5
 # The kinds a delegate is chosen for (the everyday special terms); a step of another kind
 # (a contract application) goes to the delegate only where its order trusts them
 # (`trusted_deputy`), else it stays with the approver.
@@ -88,7 +91,7 @@ async def _delegate(
     return delegate.id
 
 
-async def _open(
+async def open_step(
     uow: UnitOfWork, step: ApprovalStep, kind: str, policy: Policy, now: datetime
 ) -> ApprovalStep:
     due = step_due(now, policy)
@@ -145,7 +148,7 @@ async def _start_round(
         policy=policy,
     )
     steps = await _add_steps(uow, request, plan)
-    opened = await _open(uow, steps[0], request.kind, policy, now)
+    opened = await open_step(uow, steps[0], request.kind, policy, now)
     view = await _view_with_credit(uow, request.id, now, policy)
     await _card(uow, view, opened, now)
     await _status(uow, view, now)
@@ -196,13 +199,19 @@ async def _status(uow: UnitOfWork, view: RequestView, now: datetime) -> None:
 
 
 async def submit(
-    uow: UnitOfWork, *, requester_id: int, terms: DealTerms, policy: Policy, now: datetime
+    uow: UnitOfWork,
+    *,
+    requester_id: int,
+    terms: DealTerms,
+    policy: Policy,
+    now: datetime,
+    cc: Collection[int] = (),
 ) -> ApprovalRequest:
     await active_person(uow, requester_id)
     check_terms(terms)
     await _owned_customer(uow, requester_id, terms.customer_id)
     request = await file_request(
-        uow, kind=KIND, requester_id=requester_id, terms=terms, policy=policy, now=now
+        uow, kind=KIND, requester_id=requester_id, terms=terms, policy=policy, now=now, cc=cc
     )
     await uow.commit()
     return request
@@ -217,15 +226,42 @@ async def file_request(
     policy: Policy,
     now: datetime,
     attach: Callable[[ApprovalRequest], Awaitable[None]] | None = None,
+    cc: Collection[int] = (),
 ) -> ApprovalRequest:
-    """A request of any kind onto its chain (cards, deadlines, delegation, audit); the caller
-    has checked what its kind needs, and commits."""
+    """A request of any kind onto its chain (cards, deadlines, delegation, audit), with the
+    colleagues the requester adds to inform (`cc`); the caller has checked what its kind
+    needs, and commits."""
+    informed = await cc_colleagues(uow, requester_id, cc)
     request = await uow.requests.add(kind=kind, requester_id=requester_id, terms=terms, now=now)
+    await uow.requests.add_cc(request.id, informed)
     if attach is not None:
         await attach(request)  # what the cards show with it exists before the first card
     await _start_round(uow, request, policy, now)
     await uow.audit.add(AuditEntry("submitted", requester_id, now, f"request:{request.id}"))
     return request
+
+
+async def cc_colleagues(uow: UnitOfWork, requester_id: int, cc: Collection[int]) -> set[int]:
+    """Whom a requester may add to inform (抄送): up to MAX_CC active colleagues, never
+    themselves; anyone else (a forged id, someone deactivated meanwhile) refuses the filing."""
+    wanted = set(cc)
+    if len(wanted) > MAX_CC or requester_id in wanted:
+        raise NotAllowed(action="cc")
+    found = {p.id for p in await uow.people.by_ids(wanted) if p.active}
+    if found != wanted:
+        raise NotAllowed(action="cc")
+    return wanted
+
+
+async def cc_choices(uow: UnitOfWork, requester_id: int) -> list[Person]:
+    """Whom the requester may inform (抄送): every active colleague but themselves, by name."""
+    people = [p for p in await uow.people.all() if p.active and p.id != requester_id]
+    return sorted(people, key=lambda p: p.full_name.casefold())
+
+
+async def people_named(uow: UnitOfWork, person_ids: Collection[int]) -> list[Person]:
+    """Colleagues by id, for a form that shows whom it has chosen."""
+    return list(await uow.people.by_ids(set(person_ids)))
 
 
 def _may_decide(step: ApprovalStep, actor_id: int, delegate_now: int | None) -> bool:
@@ -320,12 +356,14 @@ async def _after_decision(
     ]
     if decision is Decision.approve:
         while waiting:
-            opened = await _open(uow, waiting.pop(0), request.kind, policy, now)
+            opened = await open_step(uow, waiting.pop(0), request.kind, policy, now)
             if opened.decider_id != actor_id:
                 view = await _view_with_credit(uow, request.id, now, policy)
                 await _card_closed(uow, view, _find(view, step.id), now)
                 await _card(uow, view, opened, now)
                 await _status(uow, view, now)
+                if step.reason.get("kind") == "added" and step.reason.get("value") == "before":
+                    await _back(uow, view, opened, actor_id, now)  # 加签: reviewed first
                 return view
             await _approve_again(uow, opened, actor_id, now)
     final = {
@@ -359,6 +397,15 @@ async def _approve_again(uow: UnitOfWork, step: ApprovalStep, actor_id: int, now
     )
 
 
+async def _back(
+    uow: UnitOfWork, view: RequestView, opened: ApprovalStep, reviewer_id: int, now: datetime
+) -> None:
+    """A step held for an added reviewer (加签 before) opens again: its card turns live in
+    place, which Telegram does not announce, so a short message says it is back."""
+    params = {**card_params(view, opened), "reviewer": view.names.get(reviewer_id, "—")}
+    await uow.outbox.add(Notification(opened.decider_id, "step_back", params), now)
+
+
 def _find(view: RequestView, step_id: int) -> ApprovalStep:
     return next(s for s in view.steps if s.id == step_id)
 
@@ -377,6 +424,8 @@ async def _close(
     view = await load_view(uow, request.id)
     decided = [s for s in view.current_round() if s.decided_by is not None]
     await _card_closed(uow, view, _find(view, tapped.id), now)
+    for held in _held(view.current_round()):
+        await _card_closed(uow, view, held, now)
     await _status(uow, view, now)
     snapshot = request_snapshot(view)
     template = CLOSED_TEMPLATE.get(status)
@@ -385,19 +434,41 @@ async def _close(
     if status is not RequestStatus.returned:
         # Seed: the decision comes back down the chain to those who reviewed it.
         last = {decided[-1].decider_id} if decided else set()
-        for earlier in {s.decider_id for s in decided} - {request.requester_id} - last:
+        reviewed = {s.decider_id for s in decided} | _adders(view.current_round())
+        for earlier in reviewed - {request.requester_id} - last:
             await uow.outbox.add(Notification(earlier, "request_settled", snapshot), now)
     return view
 
 
+def _held(steps: list[ApprovalStep]) -> list[ApprovalStep]:
+    """Steps closed while held for an added reviewer (加签 before): their decider's card
+    still says the request comes back to them, so it is edited to say how it ended."""
+    return [
+        later
+        for earlier, later in pairwise(steps)
+        if earlier.reason.get("kind") == "added"
+        and earlier.reason.get("value") == "before"
+        and later.status is StepStatus.cancelled
+    ]
+
+
+def _adders(steps: list[ApprovalStep]) -> set[int]:
+    """Who asked for an added reviewer (加签) this round: their own step may have been held
+    and then closed undecided, so they hear the outcome as a reviewer does."""
+    return {int(s.reason["by"] or 0) for s in steps if s.reason.get("kind") == "added"} - {0}
+
+
 async def _tell_cc(uow: UnitOfWork, view: RequestView, policy: Policy, now: datetime) -> None:
-    """抄送: whom the kind's `cc` names hear the outcome once; a decider already heard it."""
+    """抄送: whom the kind's `cc` names or the requester added hear the outcome once; a
+    decider already heard it, and a colleague deactivated since hears nothing."""
     rule = policy.approval.get(view.request.kind)
-    if rule is None or not rule.cc:
+    if not view.cc and (rule is None or not rule.cc):
         return
     told = {i for s in view.current_round() if s.decided_by for i in (s.approver_id, s.decider_id)}
     people = await uow.people.all()
-    recipients = cc_ids(rule.cc, view.request.requester_id, people) - told
+    codes = rule.cc if rule else ()
+    added = {p.id for p in people if p.active and p.id in view.cc}
+    recipients = (cc_ids(codes, view.request.requester_id, people) | added) - told
     if not recipients:
         return
     snapshot = request_snapshot(view)
@@ -430,6 +501,8 @@ async def withdraw(
     for step in steps:
         if step.status is StepStatus.pending:
             await _card_closed(uow, view, _find(view, step.id), now)
+    for held in _held(view.current_round()):
+        await _card_closed(uow, view, held, now)
     await _status(uow, view, now)
     await settle_ended(uow, view, now)
     await uow.audit.add(AuditEntry("withdrawn", actor_id, now, f"request:{request_id}"))

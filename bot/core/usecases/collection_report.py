@@ -78,6 +78,13 @@ async def contracts_money(
 ) -> list[ContractMoney]:
     """The contracts money may be owed or paid on in the month, with their dated receipts:
     three reads (contracts with their terms, payments, deposits) whatever their number."""
+    return [money for _c, money in await collectable_money(uow, owner_ids, window, policy)]
+
+
+async def collectable_money(
+    uow: UnitOfWork, owner_ids: Collection[int] | None, window: MonthWindow, policy: Policy
+) -> list[tuple[Contract, ContractMoney]]:
+    """`contracts_money`, each beside its contract (for what names it: number, customer)."""
     contracts = await uow.contracts.collectable(
         owner_ids=owner_ids, closed_since=at_local(window.first, time(0), policy)
     )
@@ -86,7 +93,12 @@ async def contracts_money(
     payments = await uow.payments.receipts([c.id for c in contracts])
     deposits = await uow.deals.deposit_receipts({c.deal_id for c in contracts})
     return [
-        ContractMoney(c.id, c.owner_id, c.customer_id, c.schedule, _receipts(c, payments, deposits))
+        (
+            c,
+            ContractMoney(
+                c.id, c.owner_id, c.customer_id, c.schedule, _receipts(c, payments, deposits)
+            ),
+        )
         for c in contracts
     ]
 

@@ -4,6 +4,7 @@ general manager 签批), and finance's co-signature (会签, rule 3) that puts i
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -148,9 +149,11 @@ async def file_application(
     policy: Policy,
     today: date,
     now: datetime,
+    cc: Collection[int] = (),
 ) -> Contract:
     """Seed rule 2: the application goes to the sales manager and the general manager through
-    the same engine as special terms (cards, opinions, deadlines, delegation, audit)."""
+    the same engine as special terms (cards, opinions, deadlines, delegation, audit); `cc`:
+    whom the rep adds to inform (抄送)."""
     deal = await _fileable(uow, actor_id, deal_id, policy)
     draft = ContractDraft(deal.id, deal.customer_id, deal.owner_id, lines, schedule, delivery_date)
     check_application(draft, today)
@@ -170,6 +173,7 @@ async def file_application(
         policy=policy,
         now=now,
         attach=attach,
+        cc=cc,
     )
     await uow.commit()
     return linked

@@ -224,10 +224,18 @@ def _figures(
 async def _page(
     uow: UnitOfWork, found: Sequence[tuple[Contract, LedgerFigures]], page: int, has_next: bool
 ) -> LedgerPage:
+    return LedgerPage(await ledger_rows(uow, found), page, has_next)
+
+
+async def ledger_rows(
+    uow: UnitOfWork, found: Sequence[tuple[Contract, LedgerFigures]]
+) -> tuple[LedgerRow, ...]:
+    """The contracts as the ledger lists them: with their customers', owners' names and what
+    was invoiced, in three batch reads."""
     names = await uow.customers.names({c.customer_id for c, _f in found})
     people = await _names(uow, {c.owner_id for c, _f in found})
     invoiced = await _invoiced(uow, [c.id for c, _f in found])
-    rows = tuple(
+    return tuple(
         LedgerRow(
             c,
             names.get(c.customer_id, "—"),
@@ -237,7 +245,6 @@ async def _page(
         )
         for c, f in found
     )
-    return LedgerPage(rows, page, has_next)
 
 
 async def _invoiced(uow: UnitOfWork, contract_ids: list[int]) -> dict[int, Decimal]:

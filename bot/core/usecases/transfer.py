@@ -32,6 +32,16 @@ def _allowed(
     return candidate.active and (same_role or trusted_above)
 
 
+def checked_reason(reason: str) -> str:
+    """Why a step moves (a transfer, an added reviewer): required, and at most REASON_MAX."""
+    reason = reason.strip()
+    if not reason:
+        raise ReasonRequired()
+    if len(reason) > REASON_MAX:
+        raise InvalidChange(reason="too_long")
+    return reason
+
+
 async def _candidates(
     uow: UnitOfWork, step: ApprovalStep, actor_id: int, policy: Policy
 ) -> list[Person]:
@@ -68,11 +78,7 @@ async def transfer(
     open step. The move is claimed on the step (compare-and-set on who acts), so a decision
     or another transfer at the same moment leaves only one of them done."""
     step = await ensure_decider(uow, step_id=step_id, actor_id=actor_id, policy=policy, now=now)
-    reason = reason.strip()
-    if not reason:
-        raise ReasonRequired()
-    if len(reason) > REASON_MAX:
-        raise InvalidChange(reason="too_long")
+    reason = checked_reason(reason)
     if to_id not in {p.id for p in await _candidates(uow, step, actor_id, policy)}:
         raise NotAllowed(action="transfer_to")
     if not await uow.steps.claim_transfer(step.id, seen_acting=step.acting_id, to_id=to_id):
