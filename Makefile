@@ -20,7 +20,7 @@ run: $(STAMP)
 
 test: fonts lint types pytest
 
-# The Chinese font printable documents are drawn in (bot/documents/fonts.py finds it at run
+# The Chinese font printable documents and charts are drawn in (bot/documents/fonts.py finds it at run
 # time): Debian's fonts-wqy-microhei, installed with apt when it is missing (quiet unless apt
 # fails, then its own words say why).
 fonts:

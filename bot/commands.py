@@ -82,8 +82,8 @@ def spec(name: str) -> CommandSpec:
 # knows where their order work waits.
 ANALYSIS_HINT = N_(
     "In /contract, 📈 Collections: what was due, collected and overdue by rep and customer, "
-    "for last month or this month so far. Last month's arrives on each month's first "
-    "working day."
+    "for last month or this month so far, and 📊 Chart draws it. Last month's arrives, with "
+    "its chart, on each month's first working day."
 )
 
 EXPORT_CUSTOMERS_HINT = N_(

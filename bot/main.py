@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -38,6 +39,8 @@ from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWorkFactory
+from bot.core.usecases.collection_report import CHART_TEMPLATE
+from bot.documents.collection_chart import collection_png
 from bot.fsm import FlushingIsolation, SqlStorage
 from bot.i18n import PoI18n, make_i18n
 from bot.menus import MenuMiddleware, Menus, register_default_menus
@@ -370,6 +373,7 @@ def build_app(
         bundle_windows={
             "prospect_to_confirm": timedelta(minutes=policy.reminders.bundle_minutes),
         },
+        photos={CHART_TEMPLATE: functools.partial(collection_png, currency=policy.currency)},
     )
 
     def uow_factory() -> SqlUnitOfWork:

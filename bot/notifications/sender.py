@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -17,7 +18,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 
 from bot.clock import Clock
@@ -25,7 +26,7 @@ from bot.core.models import OutboxItem
 from bot.core.ports import OutboxQueue
 from bot.notifications.limiter import ChatLimits
 from bot.rendering import Renderer
-from bot.ui.fit import MESSAGE_LIMIT
+from bot.ui.fit import CAPTION_LIMIT, MESSAGE_LIMIT
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,8 @@ MAX_ATTEMPTS = 12
 TOO_LONG = "message is too long"  # Telegram's 400 for a text over its limit
 LEASE = timedelta(minutes=2)
 KeyboardFactory = Callable[[OutboxItem], InlineKeyboardMarkup | None]
+# A picture drawn from a message's params, in the reader's language (blocking: run in a thread).
+PhotoFactory = Callable[[Mapping[str, Any]], bytes]
 
 
 def backoff(failures: int) -> timedelta:
@@ -74,6 +77,7 @@ class OutboxSender:
         limits: ChatLimits | None = None,
         keyboards: dict[str, KeyboardFactory] | None = None,
         bundle_windows: dict[str, timedelta] | None = None,
+        photos: dict[str, PhotoFactory] | None = None,
         batch: int = 50,
         idle_poll: float = 1.0,
     ) -> None:
@@ -87,6 +91,8 @@ class OutboxSender:
         # A template listed here edits its last message when that went out within the window
         # (a burst reads as one message), and is sent anew when it is older.
         self._bundle_windows = bundle_windows or {}
+        # A template listed here is sent as a photo drawn at send time, the text its caption.
+        self._photos = photos or {}
         self._batch = batch
         self._idle_poll = idle_poll
         self._wakeup = asyncio.Event()
@@ -192,12 +198,13 @@ class OutboxSender:
         """Send one item; the time it was postponed to, or None when it is settled."""
         try:
             # Rendered before its turn, so the request leaves right when the limiter says.
-            text, markup = self._render(item)
+            photo = await self._photo(item)
+            text, markup = self._render(item, MESSAGE_LIMIT if photo is None else CAPTION_LIMIT)
             await self._limits.acquire(item.chat_id)
             if self._clock() < self._paused_until:
                 await self._queue.postpone([item.id], self._paused_until, "bot-wide flood wait")
                 return self._paused_until
-            message_id = await self._send(item, text, markup)
+            message_id = await self._send(item, text, markup, photo)
         except TelegramRetryAfter as exc:
             until = self._clock() + timedelta(seconds=exc.retry_after)
             self._paused_until = max(self._paused_until, until)
@@ -259,18 +266,46 @@ class OutboxSender:
         )
         await self._queue.fail(item.id, error, unreachable=unreachable, now=self._clock())
 
+    @contextlib.contextmanager
+    def _language_of(self, item: OutboxItem) -> Iterator[None]:
+        with (
+            self._i18n.context(),
+            self._i18n.use_locale(item.language or self._i18n.default_locale),
+        ):
+            yield
+
+    async def _photo(self, item: OutboxItem) -> bytes | None:
+        """The item's picture, drawn off the event loop in the reader's language (the thread
+        inherits the language with the context)."""
+        factory = self._photos.get(item.template)
+        if factory is None:
+            return None
+        with self._language_of(item):
+            return await asyncio.to_thread(factory, item.params)
+
     def _render(
         self, item: OutboxItem, limit: int = MESSAGE_LIMIT
     ) -> tuple[str, InlineKeyboardMarkup | None]:
-        locale = item.language or self._i18n.default_locale
-        with self._i18n.context(), self._i18n.use_locale(locale):
+        with self._language_of(item):
             text = self._renderer.render_within(
                 f"notifications/{item.template}", item.params, limit
             )
             factory = self._keyboards.get(item.template)
             return text, factory(item) if factory else None
 
-    async def _send(self, item: OutboxItem, text: str, markup: InlineKeyboardMarkup | None) -> int:
+    async def _send(
+        self,
+        item: OutboxItem,
+        text: str,
+        markup: InlineKeyboardMarkup | None,
+        photo: bytes | None = None,
+    ) -> int:
+        if photo is not None:
+            picture = BufferedInputFile(photo, filename=f"{item.template}.png")
+            sent = await self._bot.send_photo(
+                item.chat_id, picture, caption=text, reply_markup=markup
+            )
+            return sent.message_id
         try:
             return await self._put(item, text, markup)
         except TelegramBadRequest as exc:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 MESSAGE_LIMIT = 4096
+CAPTION_LIMIT = 1024  # a photo's or document's caption, counted the same way
 # A dialog window adds its own prompt lines to a rendered text; this leaves room for them.
 WINDOW_LIMIT = MESSAGE_LIMIT - 300
 ELLIPSIS = "…"

@@ -109,6 +109,7 @@ def contract_dialog() -> Dialog:
                 Button(Format("{last_month}"), id="lastm", on_click=handlers.on_month),
                 Button(Format("{this_month}"), id="thism", on_click=handlers.on_month),
             ),
+            Button(Label("📊 Chart"), id="chart", on_click=handlers.on_chart, when="has_chart"),
             _back(),
             buttons_only(),
             state=ContractLedgerSG.analysis,

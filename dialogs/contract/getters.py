@@ -10,9 +10,10 @@ from bot.core.calendar import local
 from bot.core.contracts import ContractStatus
 from bot.core.invoices import may_ask
 from bot.core.usecases import follow_on, invoices, ledger
-from bot.core.usecases.collection_report import collection_report, may_analyse
+from bot.core.usecases.collection_report import CollectionReport, collection_report, may_analyse
 from bot.core.usecases.credit import ledger_totals, money_of
 from bot.core.usecases.ledger import LedgerFilter, LedgerQuery, LedgerRow
+from bot.documents.collection_chart import has_chart
 from bot.i18n import N_
 from bot.ui.fit import BUTTON_TEXT_MAX, WINDOW_LIMIT, clip
 from dialogs.common import now_of, person_of, policy_of, renderer_of, uow_of
@@ -111,20 +112,26 @@ async def card_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
     }
 
 
+async def report_of(manager: DialogManager) -> CollectionReport:
+    """The analysis of the month the window shows, in the person's scope."""
+    return await collection_report(
+        uow_of(manager),
+        person_of(manager).id,
+        this_month=bool(manager.dialog_data.get("this_month")),
+        policy=policy_of(manager),
+        now=now_of(manager),
+    )
+
+
 async def analysis_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
     this_month = bool(dialog_manager.dialog_data.get("this_month"))
-    report = await collection_report(
-        uow_of(dialog_manager),
-        person_of(dialog_manager).id,
-        this_month=this_month,
-        policy=policy_of(dialog_manager),
-        now=now_of(dialog_manager),
-    )
+    params = (await report_of(dialog_manager)).params()
     text = renderer_of(dialog_manager).render_within(
-        "notifications/collection_analysis", report.params(), WINDOW_LIMIT
+        "notifications/collection_analysis", params, WINDOW_LIMIT
     )
     return {
         "analysis": text,
+        "has_chart": has_chart(params),
         "last_month": ("" if this_month else "• ") + _("Last month"),
         "this_month": ("• " if this_month else "") + _("This month"),
     }

@@ -3,17 +3,20 @@ from __future__ import annotations
 import asyncio
 
 from aiogram import Bot
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram_dialog import DialogManager, ShowMode
 from aiogram_dialog.widgets.input import ManagedTextInput
 from aiogram_dialog.widgets.kbd import Button, Select
 
 from bot.core.usecases import delivery, follow_on, invoices, ledger
+from bot.core.usecases.collection_report import CHART_TEMPLATE
+from bot.documents.collection_chart import collection_png
 from bot.documents.contract import contract_document, document_title
 from bot.documents.files import pdf_file
 from bot.documents.pdf import render_pdf
-from dialogs.common import ends_if_refused, person_of, policy_of, uow_of
-from dialogs.contract.getters import today_of
+from bot.ui.fit import CAPTION_LIMIT
+from dialogs.common import ends_if_refused, person_of, policy_of, renderer_of, uow_of
+from dialogs.contract.getters import report_of, today_of
 from dialogs.contract_search import refusal_of
 from dialogs.starts import AtContract
 from dialogs.states import ContractLedgerSG, DeliverySG, InvoiceAskSG, WorkOrderFileSG
@@ -47,6 +50,21 @@ async def on_clear(callback: CallbackQuery, _b: Button, manager: DialogManager) 
 
 async def on_month(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
     manager.dialog_data["this_month"] = button.widget_id == "thism"
+
+
+async def on_chart(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    """The analysis's picture sent to the person who tapped, with a short caption (as the
+    contract's PDF is); the analysis window comes back under it."""
+    params = (await report_of(manager)).params()
+    data = await asyncio.to_thread(collection_png, params, policy_of(manager).currency)
+    caption = renderer_of(manager).render_within(
+        f"notifications/{CHART_TEMPLATE}", params, CAPTION_LIMIT
+    )
+    bot: Bot = manager.middleware_data["bot"]
+    chat_id = callback.message.chat.id if callback.message else callback.from_user.id
+    picture = BufferedInputFile(data, filename=f"collections-{params['month']}.png")
+    await bot.send_photo(chat_id, picture, caption=caption)
+    manager.show_mode = ShowMode.SEND
 
 
 async def on_open(

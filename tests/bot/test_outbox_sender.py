@@ -13,18 +13,22 @@ from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from io import BytesIO
 from pathlib import Path
 
 import pytest
 from aiogram.client.telegram import TelegramAPIServer
 from harness import FakeClock
-from sqlalchemy import func, select
+from PIL import Image
+from sqlalchemy import func, select, update
+from test_collection_chart import paid_up_report
 from test_regression_screens_outgrow_telegram import six_times_returned
 
 from bot import cli
 from bot.core.models import Notification
 from bot.core.roles import Role
 from bot.core.usecases.approval_views import card_params
+from bot.documents.charts import WIDTH_PX
 from bot.main import App
 from bot.notifications.limiter import ChatLimits
 from bot.notifications.sender import LEASE, MAX_ATTEMPTS, OutboxSender
@@ -822,3 +826,36 @@ async def test_regression_a_message_telegram_refuses_as_too_long_is_sent_shorter
     assert (await rig.row(item)).status == "sent"
     assert len(rig.sends(ANN)) == 2
     assert rig.labels(ANN) == ["m1"]
+
+
+# --- photos drawn at send time (issue 14) ------------------------------------------------------
+
+
+async def test_the_collection_chart_goes_out_as_a_photo_drawn_in_the_readers_language(
+    rig: Rig,
+) -> None:
+    """The monthly analysis's chart travels as the text's params and is drawn when sent, by
+    the sender build_app wires: after the text, in order, captioned in each reader's language."""
+    async with rig.app.sessionmaker() as session:
+        await session.execute(
+            update(PersonRow).where(PersonRow.telegram_id == CAT).values(language="zh")
+        )
+        await session.commit()
+    params = paid_up_report().params()
+    for chat in (ANN, CAT):
+        await rig.enqueue_raw(chat, "collection_analysis", params)
+        chart = await rig.enqueue_raw(chat, "collection_chart", params)
+
+    assert await rig.app.sender.drain_once() == 4
+
+    for chat, caption in (
+        (ANN, "📊 Collections · 2026-04\nDue and collected by rep."),
+        (CAT, "📊 回款分析 · 2026-04\n按销售员的应收与已回款。"),
+    ):
+        text, photo = [m for m in rig.emulator.transcript(chat) if m.from_bot]
+        assert (text.kind, photo.kind) == ("text", "photo")
+        assert photo.caption == caption
+        assert photo.photo is not None
+        assert Image.open(BytesIO(photo.photo.data)).size[0] == WIDTH_PX
+    row = await rig.row(chart)
+    assert (row.status, row.message_id) == ("sent", photo.message_id)

@@ -56,9 +56,17 @@ async def december_world() -> RoutineUnitOfWork:
 
 
 def _params(uow: RoutineUnitOfWork, person_id: int) -> dict[str, object]:
-    (sent,) = uow.outbox.sent_to(person_id)
-    assert sent.template == "collection_analysis"
+    (sent,) = [n for n in uow.outbox.sent_to(person_id) if n.template == "collection_analysis"]
     return sent.params
+
+
+def _readers(uow: RoutineUnitOfWork) -> list[int]:
+    """Who got the analysis's text (each also gets its chart)."""
+    return [
+        q.notification.recipient_id
+        for q in uow.outbox.queued
+        if q.notification.template == "collection_analysis"
+    ]
 
 
 def _reps(params: dict[str, object]) -> list[str]:
@@ -71,11 +79,20 @@ async def test_on_the_first_working_day_each_manager_gets_last_month_once() -> N
     uow = await december_world()
     sent = await send_collection_analysis(uow, policy=POLICY, now=FIRST_WORKING_DAY)
     assert sent == 6
-    assert sorted(uow.outbox.recipients()) == sorted([SUE, SID, SAM, MIA, GUS, FAY])
+    assert sorted(_readers(uow)) == sorted([SUE, SID, SAM, MIA, GUS, FAY])
     assert uow.committed == 1
     again = await send_collection_analysis(uow, policy=POLICY, now=FIRST_WORKING_DAY)
     assert again == 0
-    assert len(uow.outbox.recipients()) == 6
+    assert len(_readers(uow)) == 6
+
+
+async def test_each_reader_gets_the_text_then_its_chart_drawn_from_the_same_figures() -> None:
+    uow = await december_world()
+    await send_collection_analysis(uow, policy=POLICY, now=FIRST_WORKING_DAY)
+    for person_id in (SUE, SID, SAM, MIA, GUS, FAY):
+        text, chart = uow.outbox.sent_to(person_id)
+        assert (text.template, chart.template) == ("collection_analysis", "collection_chart")
+        assert chart.params == text.params
 
 
 async def test_the_figures_of_the_company() -> None:

@@ -650,7 +650,7 @@ async def test_before_the_meeting_the_sales_manager_gets_one_summary_with_plan_v
     assert (params["done"], params["planned"], params["topic"]) == (1, 2, None)
     ray, rob = params["reps"]
     assert (ray["name"], ray["status"], ray["next"], ray["planned"]) == ("Ray", "late", 1, 0)
-    assert (ray["completion"], ray["unplanned"]) == (100, 0)
+    assert (ray["completion"], ray["unplanned"]) == (None, 0)
     assert (rob["name"], rob["status"], rob["next"]) == ("Rob", "submitted", 2)
     assert (rob["done"], rob["planned"], rob["completion"], rob["unplanned"]) == (1, 2, 50, 1)
 
@@ -694,7 +694,8 @@ async def test_a_rep_with_no_sales_manager_above_goes_to_their_own_manager_s_sum
     assert [r["name"] for r in uow.last_to(FAY, "meeting_summary").params["reps"]] == ["Roy"]
 
 
-async def test_this_week_s_plan_with_nothing_planned_counts_as_complete() -> None:
+async def test_this_week_s_plan_with_nothing_planned_has_no_completion_figure() -> None:
+    """No plan is not a plan fulfilled: the pack says "nothing planned this week", not 100 %."""
     uow = world()
     await stored_plan(uow, ROB, MON, APPROVED, local_utc(27, 10, month=2))
     await stored_visit(uow, ROB, 1, day(3))
@@ -702,7 +703,7 @@ async def test_this_week_s_plan_with_nothing_planned_counts_as_complete() -> Non
     await send_meeting_summaries(uow, policy=POLICY, now=SUMMARY)
 
     rob = uow.last_to(SAM, "meeting_summary").params["reps"][1]
-    assert (rob["planned"], rob["done"], rob["completion"], rob["unplanned"]) == (0, 0, 100, 1)
+    assert (rob["planned"], rob["done"], rob["completion"], rob["unplanned"]) == (0, 0, None, 1)
 
 
 # --- monthly targets ------------------------------------------------------------------------

@@ -47,6 +47,7 @@ PUSHED_TO = SUBTREE_ANALYSTS | {Role.general_manager, Role.finance_vp}
 ANALYSTS = PUSHED_TO | {Role.accountant}
 DIGEST_KIND = "collections_month"
 TEMPLATE = "collection_analysis"
+CHART_TEMPLATE = "collection_chart"  # the picture beside it, drawn at send time from its params
 
 
 def may_analyse(person: Person) -> bool:
@@ -192,7 +193,7 @@ def _by_reader(
 async def send_collection_analysis(uow: UnitOfWork, *, policy: Policy, now: datetime) -> int:
     """On the month's first working day each manager and the finance VP get last month's
     analysis for their scope, once (claimed per person and month in the same transaction as
-    the message). One read of the company's contracts serves every recipient; a recipient
+    the message), its text and then its chart. One read of the company's contracts serves every recipient; a recipient
     whose scope had nothing due, received or overdue gets nothing. A worker down that day
     catches up within the month's first MONTHLY_CATCH_UP_DAYS days (the claims keep it once); later
     the analysis would be stale news, and the job would read the company every day for it."""
@@ -215,7 +216,11 @@ async def send_collection_analysis(uow: UnitOfWork, *, policy: Policy, now: date
     names = {p.id: p.full_name for p in people.values()}
     reports = await _named(uow, [analyses[pid] for pid in sent], names)
     await uow.outbox.add_many(
-        [Notification(pid, TEMPLATE, r.params()) for pid, r in zip(sent, reports, strict=True)],
+        [
+            Notification(pid, template, report.params())
+            for pid, report in zip(sent, reports, strict=True)
+            for template in (TEMPLATE, CHART_TEMPLATE)
+        ],
         now,
     )
     await uow.commit()
