@@ -10,15 +10,19 @@ from decimal import Decimal
 import pytest
 from dbtools import statements
 from report_world import NOW, TODAY, at, build_world, d
+from sqlalchemy import literal, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.core.collection_analysis import analyse, month_window
+from bot.core.contract_terms import ContractLine
 from bot.core.errors import NotAllowed
 from bot.core.policy import Policy
 from bot.core.reports import Dimension, Figures, Period, PeriodKind, Report, ReportScope
 from bot.core.usecases.collection_report import contracts_money
 from bot.core.usecases.report import report
+from storage.report_repos import line_cents
 from storage.tables import CustomerRow, VisitRow
+from storage.types import DecimalType
 from storage.uow import SqlUnitOfWork
 
 POLICY = Policy()
@@ -294,3 +298,29 @@ async def test_statements_stay_fixed_as_data_grows(
     reads = [s for s in large if s.lstrip().upper().startswith("SELECT")]
     assert len(large) == len(small)
     assert len(reads) == 11  # the actor, the people, and nine families (no targets by customer)
+
+
+LINES = [  # quantity, unit price, discount: half-cent ties, large figures, no discount
+    ("3", "1999.99", "12.5"),
+    ("1", "0.05", "50"),  # 0.025 → 0.03, half up
+    ("1", "0.01", "50"),  # 0.005 → 0.01
+    ("0.001", "0.01", None),  # 0.00001 → 0.00
+    ("12345.678", "98765.43", "33.33"),
+    ("99999.999", "9999999.99", "0.01"),  # near a 64-bit overflow if multiplied plainly
+    ("7", "14.29", "99.99"),
+]
+
+
+@pytest.mark.parametrize(("quantity", "price", "discount"), LINES)
+async def test_line_amounts_in_sql_round_as_the_ledger_does(
+    sessionmaker: Sessions, quantity: str, price: str, discount: str | None
+) -> None:
+    line = ContractLine("P", D(quantity), D(price), None if discount is None else D(discount))
+    expression = line_cents(
+        literal(line.quantity, DecimalType(3)),
+        literal(line.unit_price, DecimalType(2)),
+        literal(line.discount, DecimalType(2)),
+    )
+    async with sessionmaker() as session:
+        cents = await session.scalar(select(expression))
+    assert D(int(cents)).scaleb(-2) == line.amount
