@@ -406,13 +406,32 @@ def _plans(g: _Grouping) -> Family_:
     statement = g.select(
         items.c.rep_id,
         func.sum(items.c.planned).label("planned"),
-        func.sum(case((done < items.c.planned, done), else_=items.c.planned)).label("done"),
+        func.sum(least(done, items.c.planned)).label("done"),
     ).select_from(items)
     if g.needs_customer:
         statement = statement.join(CustomerRow, CustomerRow.id == items.c.customer_id)
     return g.grouped(statement, items.c.rep_id), lambda r: Figures(
         planned_visits=int(r.planned), planned_done=int(r.done)
     )
+
+
+class least(FunctionElement[int]):  # noqa: N801 (an SQL function's name)
+    """The smaller of two integers, each evaluated once (a CASE would run a correlated
+    subquery twice): SQLite's two-argument min(), PostgreSQL's LEAST."""
+
+    type = BigInteger()
+    name = "least"
+    inherit_cache = True
+
+
+@compiles(least, "sqlite")
+def _least_sqlite(element: least, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"min({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(least)
+def _least(element: least, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"LEAST({compiler.process(element.clauses, **kw)})"
 
 
 class week_last_day(FunctionElement[date]):  # noqa: N801 (an SQL function's name)
