@@ -252,3 +252,12 @@ class PoolSG(StatesGroup):
     list = State()
     card = State()
     assign = State()
+
+
+class ReportSG(StatesGroup):
+    period = State()
+    first = State()
+    last = State()
+    scope = State()
+    dimension = State()
+    result = State()
