@@ -415,6 +415,19 @@ def _plans(g: _Grouping) -> Family_:
     )
 
 
+def _spelled(element: type[FunctionElement[Any]], sqlite: str, other: str) -> None:
+    """Compile `element` from a template per engine, `{}` standing for its arguments."""
+
+    def compile_as(template: str) -> Any:
+        def compiled(element: FunctionElement[Any], compiler: SQLCompiler, **kw: Any) -> str:
+            return template.format(compiler.process(element.clauses, **kw))
+
+        return compiled
+
+    compiles(element, "sqlite")(compile_as(sqlite))
+    compiles(element)(compile_as(other))
+
+
 class least(FunctionElement[int]):  # noqa: N801 (an SQL function's name)
     """The smaller of two integers, each evaluated once (a CASE would run a correlated
     subquery twice): SQLite's two-argument min(), PostgreSQL's LEAST."""
@@ -422,16 +435,6 @@ class least(FunctionElement[int]):  # noqa: N801 (an SQL function's name)
     type = BigInteger()
     name = "least"
     inherit_cache = True
-
-
-@compiles(least, "sqlite")
-def _least_sqlite(element: least, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"min({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(least)
-def _least(element: least, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"LEAST({compiler.process(element.clauses, **kw)})"
 
 
 class week_last_day(FunctionElement[date]):  # noqa: N801 (an SQL function's name)
@@ -443,14 +446,8 @@ class week_last_day(FunctionElement[date]):  # noqa: N801 (an SQL function's nam
     inherit_cache = True
 
 
-@compiles(week_last_day, "sqlite")
-def _week_last_day_sqlite(element: week_last_day, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"date({compiler.process(element.clauses, **kw)}, '+6 days')"
-
-
-@compiles(week_last_day)
-def _week_last_day(element: week_last_day, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"({compiler.process(element.clauses, **kw)} + 6)"
+_spelled(least, "min({})", "LEAST({})")
+_spelled(week_last_day, "date({}, '+6 days')", "({} + 6)")
 
 
 def _targets(g: _Grouping) -> Family_:

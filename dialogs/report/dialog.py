@@ -4,31 +4,17 @@ a dimension; then the figures, summed by SQL (bot/core/reports.py)."""
 from __future__ import annotations
 
 from datetime import date
-from operator import itemgetter
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram_dialog import Dialog, DialogManager, Window
-from aiogram_dialog.widgets.kbd import Cancel, Column, Select, SwitchTo
+from aiogram_dialog.widgets.kbd import Cancel, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from bot.ui.calendar import day_calendar
 from bot.ui.text import Label, Tr
-from bot.ui.widgets import buttons_only
+from bot.ui.widgets import buttons_only, choice_list
 from dialogs.report import getters, handlers
 from dialogs.states import ReportSG
-
-
-def _choices(items: str, widget_id: str, on_click: Any) -> Column:
-    return Column(
-        Select(
-            Format("{item[1]}"),
-            id=widget_id,
-            item_id_getter=itemgetter(0),
-            items=items,
-            on_click=on_click,
-        )
-    )
 
 
 def _first_days(manager: DialogManager) -> tuple[date | None, date | None]:
@@ -43,7 +29,7 @@ def report_dialog(timezone: ZoneInfo) -> Dialog:
     return Dialog(
         Window(
             Tr("📊 Report: which period?"),
-            _choices("kinds", "rk", handlers.on_period),
+            choice_list("kinds", "rk", handlers.on_period, int_ids=False),
             Cancel(Label("Close")),
             buttons_only(),
             state=ReportSG.period,
@@ -65,7 +51,7 @@ def report_dialog(timezone: ZoneInfo) -> Dialog:
         ),
         Window(
             Tr("Whose figures?"),
-            _choices("scopes", "rs", handlers.on_scope),
+            choice_list("scopes", "rs", handlers.on_scope, int_ids=False),
             _to_period(),
             buttons_only(),
             state=ReportSG.scope,
@@ -73,7 +59,7 @@ def report_dialog(timezone: ZoneInfo) -> Dialog:
         ),
         Window(
             Tr("Broken down by?"),
-            _choices("dimensions", "rd", handlers.on_dimension),
+            choice_list("dimensions", "rd", handlers.on_dimension, int_ids=False),
             _to_period(),
             buttons_only(),
             state=ReportSG.dimension,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from enum import StrEnum
 
 from aiogram.types import CallbackQuery
 from aiogram_dialog import DialogManager
@@ -41,11 +42,18 @@ async def _after_period(manager: DialogManager) -> None:
         await manager.switch_to(ReportSG.scope)
 
 
+async def _shown(callback: CallbackQuery, item: str, choices: type[StrEnum]) -> bool:
+    """Whether a tapped item is one of the choices; a forged one is answered as stale."""
+    if item in choices.__members__:
+        return True
+    await callback.answer(stale_button(), show_alert=True)
+    return False
+
+
 async def on_period(
     callback: CallbackQuery, _w: Select[str], manager: DialogManager, item: str
 ) -> None:
-    if item not in PeriodKind.__members__:
-        await callback.answer(stale_button(), show_alert=True)
+    if not await _shown(callback, item, PeriodKind):
         return
     manager.dialog_data["kind"] = item
     if PeriodKind(item) is PeriodKind.range:
@@ -76,8 +84,7 @@ async def on_last(callback: CallbackQuery, manager: DialogManager, day: date) ->
 async def on_scope(
     callback: CallbackQuery, _w: Select[str], manager: DialogManager, item: str
 ) -> None:
-    if item not in ReportScope.__members__:
-        await callback.answer(stale_button(), show_alert=True)
+    if not await _shown(callback, item, ReportScope):
         return
     manager.dialog_data["scope"] = item  # the report's use case checks it is the reader's
     await manager.switch_to(ReportSG.dimension)
@@ -86,8 +93,7 @@ async def on_scope(
 async def on_dimension(
     callback: CallbackQuery, _w: Select[str], manager: DialogManager, item: str
 ) -> None:
-    if item not in Dimension.__members__:
-        await callback.answer(stale_button(), show_alert=True)
+    if not await _shown(callback, item, Dimension):
         return
     manager.dialog_data["dimension"] = item
     await manager.switch_to(ReportSG.result)

@@ -177,18 +177,7 @@ async def test_march_by_region_and_channel(sessionmaker: Sessions) -> None:
 async def test_march_by_customer(sessionmaker: Sessions) -> None:
     w = await build_world(sessionmaker)
     found = await run(sessionmaker, w.g, Dimension.customer)
-    alpha = figures(
-        visits=(3, 1, 2, 2),
-        customers=(1, 1),
-        deals=1,
-        contracts=("7749.97", "5.500"),
-        delivered=("1749.99", "1.000"),
-        collected="4500.00",
-        collection=("2000.00", "1500.00", "500.00"),
-        plans=(2, 1),
-        targets=None,
-        commission="45.00",
-    )
+    alpha = replace(EAST, visits=3, first_visits=1, new_customers=1)  # Gamma aside
     gamma = figures(visits=(1, 1, 0, 0), customers=(1, 0), targets=None)
     assert lines(found) == {w.alpha: alpha, w.beta: NO_REGION, w.gamma: gamma, w.delta: NORTH}
     assert {line.key: line.label for line in found.lines} == {
