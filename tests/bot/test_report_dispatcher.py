@@ -4,6 +4,8 @@ checked, and a forged scope button is refused."""
 
 from __future__ import annotations
 
+import sqlite3
+
 from aiogram_dialog.utils import CB_SEP
 from feed import MANAGER, REP, REP_ZH, SUPERVISOR, Fed
 from order_builders import contract_in_force
@@ -96,3 +98,16 @@ async def test_in_chinese(fed: Fed) -> None:
 async def test_help_lists_report_for_those_who_may_read_it(fed: Fed) -> None:
     await fed.send(REP, "/help")
     assert "/report" in fed.replies(REP)[-1]
+
+
+async def test_a_scope_no_longer_allowed_is_refused_by_the_use_case(fed: Fed) -> None:
+    """The buttons offered the team when the form began; the role changed meanwhile, and the
+    report itself refuses it (the server's check, not the hidden button)."""
+    await fed.send(SUPERVISOR, "/report")
+    await fed.click(SUPERVISOR, "Last month")
+    await fed.click(SUPERVISOR, "My team")
+    with sqlite3.connect(fed.db_path) as db:
+        db.execute("UPDATE people SET role = 'rep' WHERE telegram_id = ?", (SUPERVISOR,))
+    await fed.click(SUPERVISOR, "By rep")
+    text = window_text(fed, SUPERVISOR)
+    assert text == "Sorry, your role does not allow that."
