@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.pool import POOL_READERS
+from bot.core.reports import SCOPES
 from bot.core.roles import MANAGING_ROLES, SALES_LINE, Role
 from bot.core.usecases.ledger import READERS as LEDGER_READERS
 from bot.i18n import N_
@@ -47,6 +48,9 @@ CUSTOMER_VIEWERS = FIELD | frozenset(
 
 PLANNERS = SALES_LINE
 
+# /report: the roles that may read some scope of it (bot/core/reports.py SCOPES says which).
+REPORT_READERS = frozenset(SCOPES)
+
 COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("customer", N_("Register, find and open customers"), CUSTOMER_VIEWERS),
     CommandSpec("pool", N_("The customer pool: idle customers to claim"), POOL_READERS),
@@ -61,6 +65,14 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "contract",
         N_("The contract ledger: contracts, deliveries, payments, overdue money and credit"),
         LEDGER_READERS,
+    ),
+    CommandSpec(
+        "report",
+        N_(
+            "Reports: visits, customers, deals, contracts, deliveries, collections, plans "
+            "and targets by rep, region, customer, product or channel"
+        ),
+        REPORT_READERS,
     ),
     CommandSpec("help", N_("What I can do for you")),
     CommandSpec("team", N_("Your team and who reports to whom")),

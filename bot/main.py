@@ -95,6 +95,7 @@ from dialogs.plan import plan_dialog, team_plans_dialog
 from dialogs.pool import pool_dialog
 from dialogs.reconcile import reconcile_dialog
 from dialogs.register import register_dialog
+from dialogs.report import report_dialog
 from dialogs.request_view import request_view_dialog
 from dialogs.reservation import reservation_dialog
 from dialogs.settings import settings_dialog
@@ -258,6 +259,7 @@ def build_dispatcher(
         register_dialog(),
         customer_dialog(),
         pool_dialog(),
+        report_dialog(policy.tz),
         visit_dialog(policy.tz),
         plan_dialog(),
         team_plans_dialog(),

@@ -278,3 +278,12 @@ class ExportSG(StatesGroup):
     first = State()
     last = State()
     format = State()
+
+
+class ReportSG(StatesGroup):
+    period = State()
+    first = State()
+    last = State()
+    scope = State()
+    dimension = State()
+    result = State()

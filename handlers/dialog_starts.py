@@ -22,6 +22,7 @@ from dialogs.states import (
     PendingSG,
     PlanSG,
     PoolSG,
+    ReportSG,
     SettingsSG,
     TeamSG,
     VisitSG,
@@ -42,6 +43,7 @@ def router() -> Router:
         ("visit", VisitSG.customer),
         ("plan", PlanSG.overview),
         ("contract", ContractLedgerSG.ledger),
+        ("report", ReportSG.period),
     ):
         r.message.register(_starter(name, state), Command(name))
     return r

@@ -118,6 +118,9 @@ class CustomerRow(Base):
     __table_args__ = (
         # The pool sweep: owned (pooled_at NULL), poolable status, taken before a day.
         Index("ix_customers_idle", "status", "pooled_at", "taken_at"),
+        # /report: customers registered or confirmed in a period
+        Index("ix_customers_created_at", "created_at"),
+        Index("ix_customers_confirmed_at", "confirmed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -164,7 +167,12 @@ class CustomerEventRow(Base):
 
 class VisitRow(Base):
     __tablename__ = "visits"
-    __table_args__ = (Index("ix_visits_rep_day", "rep_id", "visited_on"),)
+    # the meeting pack: a rep's visits by day; /report: a period's visits, grouped by rep,
+    # customer, kind and intent from the index alone
+    __table_args__ = (
+        Index("ix_visits_rep_day", "rep_id", "visited_on"),
+        Index("ix_visits_day", "visited_on", "rep_id", "customer_id", "kind", "intent"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
@@ -269,7 +277,10 @@ class DigestRow(Base):
 
 class PlanRow(Base):
     __tablename__ = "weekly_plans"
-    __table_args__ = (UniqueConstraint("rep_id", "week"),)
+    __table_args__ = (
+        UniqueConstraint("rep_id", "week"),
+        Index("ix_weekly_plans_week", "week"),  # /report: the plans of a period's weeks
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     rep_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
@@ -317,6 +328,7 @@ class DealRow(Base):
     """A deal from the customer's agreement to its close (bot/core/orders.py)."""
 
     __tablename__ = "deals"
+    __table_args__ = (Index("ix_deals_opened_at", "opened_at"),)  # /report: deals won
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
@@ -338,6 +350,7 @@ class DepositRow(Base):
     """The deposit (定金) of a deal, as the accountant recorded it with her receipt (收据)."""
 
     __tablename__ = "deposits"
+    __table_args__ = (Index("ix_deposits_paid_on", "paid_on"),)  # /report: money received
 
     deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), primary_key=True)
     amount: Mapped[Decimal] = mapped_column(DecimalType(2))
@@ -403,6 +416,7 @@ class ContractRow(Base):
         Index("ix_contracts_status", "status", "id"),
         # the production and delivery queues: in force, goods ready or not, notice signed or not
         Index("ix_contracts_production", "status", "goods_ready_at", "production_signed_at"),
+        Index("ix_contracts_cosigned_at", "cosigned_at"),  # /report: a period's contracts
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -443,7 +457,11 @@ class ContractLineRow(Base):
 class InstalmentRow(Base):
     __tablename__ = "instalments"
     # the collections sweep: contracts with an instalment due by a day
-    __table_args__ = (Index("ix_instalments_due", "due", "contract_id"),)
+    __table_args__ = (
+        Index("ix_instalments_due", "due", "contract_id"),
+        # /report: each contract's scheduled money by a day, from the index alone
+        Index("ix_instalments_contract", "contract_id", "due", "amount"),
+    )
 
     contract_id: Mapped[int] = mapped_column(
         ForeignKey("contracts.id", ondelete="CASCADE"), primary_key=True
@@ -481,7 +499,11 @@ class ContractNumberRow(Base):
 class PaymentRow(Base):
     __tablename__ = "payments"
     # a month's payments (commission sheets, reconciliation)
-    __table_args__ = (Index("ix_payments_paid_on", "paid_on"),)
+    __table_args__ = (
+        Index("ix_payments_paid_on", "paid_on"),
+        # /report: each contract's money received by a day, from the index alone
+        Index("ix_payments_contract_day", "contract_id", "paid_on", "amount"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)

@@ -22,6 +22,7 @@ from storage.outbox_repo import SqlOutbox
 from storage.plan_repos import SqlMeetingTopics, SqlPlanRepo, SqlTargetRepo, SqlWorkLogRepo
 from storage.pool_repos import SqlCustomerPool
 from storage.reconciliation_repo import SqlReconciliations
+from storage.report_repos import SqlReports
 from storage.scope import UpdateScope, current_scope
 from storage.team_repos import SqlInviteRepo, SqlPersonRepo
 
@@ -55,6 +56,7 @@ class SqlUnitOfWork:
     invoices: SqlInvoices
     commission_sheets: SqlCommissionSheets
     reconciliations: SqlReconciliations
+    reports: SqlReports
 
     def __init__(
         self,
@@ -96,6 +98,7 @@ class SqlUnitOfWork:
         self.invoices = SqlInvoices(session)
         self.commission_sheets = SqlCommissionSheets(session)
         self.reconciliations = SqlReconciliations(session)
+        self.reports = SqlReports(session)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

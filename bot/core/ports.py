@@ -36,6 +36,7 @@ from bot.core.orders import Deal, DealStage, Deposit, Reservation
 from bot.core.payments import Payment, PaymentDraft
 from bot.core.plans import MonthlyTarget, PlanItem, WeeklyPlan
 from bot.core.reconciliation import Confirmation, Reconciliation
+from bot.core.reports import Grouped, ReportQuery
 from bot.core.roles import Role
 from bot.core.targets import Actuals, MonthSpan, TargetNudgeClaim
 from bot.core.work_orders import WorkOrder, WorkOrderStatus
@@ -735,6 +736,13 @@ class MeetingTopicRepo(Protocol):
         ...
 
 
+class ReportRepo(Protocol):
+    async def figures(self, query: ReportQuery) -> Grouped:
+        """The query's measure families summed per key of its dimension, in its period and
+        scope: one grouped statement per family, however many rows they read."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """The repositories of one transaction. Read-only properties, so an implementation may
     hold its own concrete repository types (a property is covariant, an attribute is not)."""
@@ -811,6 +819,9 @@ class UnitOfWork(Protocol):
 
     @property
     def reconciliations(self) -> ReconciliationRepo: ...
+
+    @property
+    def reports(self) -> ReportRepo: ...
 
     async def __aenter__(self) -> Self: ...
 

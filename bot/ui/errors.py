@@ -16,11 +16,13 @@ from bot.core.errors import (
 from bot.core.orders import DealStage, StageOrder
 from bot.core.payments import FirstPaymentMissing, OverPayment
 from bot.core.pool import PoolRefused
+from bot.core.reports import PeriodRefused
 from bot.core.work_orders import WorkOrderStatus, WorkOrderStatusOrder
 from bot.labels import day_label
 from bot.rendering import money
 from bot.ui.delivery_errors import DELIVERY_ERRORS, delivery_sentence
 from bot.ui.invoice_errors import INVOICE_ERRORS, invoice_sentence
+from bot.ui.report_view import period_refused
 
 
 def stale_button() -> str:
@@ -127,6 +129,8 @@ def pool_refused(error: PoolRefused) -> str:
 def explain(error: DomainError, currency: str = "CNY") -> str:
     if isinstance(error, PoolRefused):
         return pool_refused(error)
+    if isinstance(error, PeriodRefused):
+        return period_refused(error)
     if isinstance(error, StageOrder):
         return stage_order(error)
     if isinstance(error, ContractStatusOrder):

@@ -30,8 +30,8 @@ async def test_each_member_gets_the_menu_of_their_role_in_their_language(demo: S
     await rep.send("/help")
     await accountant.send("/help")
     assert menu(demo, REP_ZH) == [
-        "customer", "pool", "visit", "plan", "deal", "my", "contract", "help", "team", "settings",
-        "cancel",
+        "customer", "pool", "visit", "plan", "deal", "my", "contract", "report", "help", "team",
+        "settings", "cancel",
     ]  # fmt: skip
     assert descriptions(demo, REP_ZH)["visit"] == "记录拜访或通话"
     assert descriptions(demo, REP_ZH)["pool"] == "公海：可领取的闲置客户"
@@ -39,7 +39,7 @@ async def test_each_member_gets_the_menu_of_their_role_in_their_language(demo: S
         descriptions(demo, REP_ZH)["contract"] == "合同台帐：合同、发货、回款、逾期欠款与客户信用"
     )
     assert menu(demo, ACCOUNTANT_ZH) == [
-        "pending", "contract", "help", "team", "settings", "cancel"
+        "pending", "contract", "report", "help", "team", "settings", "cancel"
     ]  # fmt: skip
 
 
