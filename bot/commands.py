@@ -114,6 +114,12 @@ MEETING_HINT = N_(
 )
 
 # Whoever opens customers' cards: the printable record of the visits.
+# Whoever reads /report: its chart and workbook; the general manager's monthly push.
+REPORT_HINT = N_("In /report, 📊 Chart sends the figures as a picture and 📥 Excel as a workbook.")
+MONTHLY_REPORT_HINT = N_(
+    "On each month's first working day you get last month's company report by rep, with its chart."
+)
+
 RECEPTION_HINT = N_(
     "On a customer's card in /customer, 🖨 Reception record sends every visit as a PDF to print."
 )

@@ -40,7 +40,9 @@ from bot.config import Settings
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWorkFactory
 from bot.core.usecases.collection_report import CHART_TEMPLATE
+from bot.core.usecases.monthly_report import CHART_TEMPLATE as MONTHLY_CHART
 from bot.documents.collection_chart import collection_png
+from bot.documents.report_chart import snapshot_png
 from bot.fsm import FlushingIsolation, SqlStorage
 from bot.i18n import PoI18n, make_i18n
 from bot.menus import MenuMiddleware, Menus, register_default_menus
@@ -375,7 +377,10 @@ def build_app(
         bundle_windows={
             "prospect_to_confirm": timedelta(minutes=policy.reminders.bundle_minutes),
         },
-        photos={CHART_TEMPLATE: functools.partial(collection_png, currency=policy.currency)},
+        photos={
+            CHART_TEMPLATE: functools.partial(collection_png, currency=policy.currency),
+            MONTHLY_CHART: functools.partial(snapshot_png, currency=policy.currency),
+        },
     )
 
     def uow_factory() -> SqlUnitOfWork:

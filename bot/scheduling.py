@@ -15,6 +15,7 @@ from bot.core.policy import WEEKDAYS, Policy
 from bot.core.ports import UnitOfWorkFactory
 from bot.core.usecases.collection_report import send_collection_analysis
 from bot.core.usecases.collection_sweep import sweep_collections
+from bot.core.usecases.monthly_report import send_monthly_reports
 from bot.core.usecases.pool_sweep import sweep_pool
 from bot.core.usecases.reconciliation import prompt_reconciliation
 from bot.core.usecases.reminders import send_digests, sweep_deadlines
@@ -69,6 +70,10 @@ class Jobs:
         """Daily; the use case acts on the month's first working day only."""
         return await self._run(send_collection_analysis)
 
+    async def monthly_report(self) -> int:
+        """Daily; the use case acts on the month's first working day only."""
+        return await self._run(send_monthly_reports)
+
     async def reconciliation_prompt(self) -> int:
         return await self._run(prompt_reconciliation)
 
@@ -101,6 +106,11 @@ def make_scheduler(jobs: Jobs, policy: Policy) -> AsyncIOScheduler:
         jobs.collection_analysis,
         CronTrigger(hour=digest.hour, minute=digest.minute, day_of_week=days, timezone=policy.tz),
         id="collection-analysis",
+    )
+    scheduler.add_job(
+        jobs.monthly_report,
+        CronTrigger(hour=digest.hour, minute=digest.minute, day_of_week=days, timezone=policy.tz),
+        id="monthly-report",  # the general manager's, on the month's first working day
     )
     scheduler.add_job(
         jobs.reconciliation_prompt,

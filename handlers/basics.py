@@ -12,12 +12,15 @@ from bot.commands import (
     EXPORT_CUSTOMERS_HINT,
     EXPORT_LEDGER_HINT,
     MEETING_HINT,
+    MONTHLY_REPORT_HINT,
     MOVES_HINT,
     QUEUE_HINTS,
     RECEPTION_HINT,
+    REPORT_HINT,
     commands_for,
 )
 from bot.core.models import Person
+from bot.core.roles import Role
 from bot.core.usecases.collection_report import ANALYSTS
 from bot.core.usecases.exports import CUSTOMER_EXPORTERS
 from bot.core.usecases.ledger import READERS as LEDGER_READERS
@@ -54,6 +57,8 @@ async def help_command(message: Message, person: Person, renderer: Renderer) -> 
             ],
             meeting=_(MEETING_HINT) if person.manages and "plan" in names else None,
             reception=_(RECEPTION_HINT) if "customer" in names else None,
+            report=_(REPORT_HINT) if "report" in names else None,
+            monthly=_(MONTHLY_REPORT_HINT) if person.role is Role.general_manager else None,
         )
     )
 

@@ -4,12 +4,12 @@ The chart and the export read the same `report_params`."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from aiogram.utils.i18n import gettext as _
 
-from bot.core.reports import Dimension, Figures, PeriodKind, PeriodRefused, Report, ReportLine
+from bot.core.reports import Dimension, PeriodKind, PeriodRefused, Report
+from bot.core.usecases.report import report_snapshot
 from bot.i18n import N_
 from bot.labels import pick_label
 
@@ -48,47 +48,34 @@ def period_refused(refused: PeriodRefused) -> str:
     )
 
 
-def _text(value: Decimal | int | None) -> str | None:
-    return None if value is None else str(value)
-
-
-def figures_view(f: Figures) -> dict[str, Any]:
-    view = {name: _text(getattr(f, name)) for name in Figures.__dataclass_fields__}
-    view.update(
-        rate=_text(f.collection_rate),
-        plan=_text(f.plan_completion),
-        target=_text(f.target_completion),
-    )
-    return view
-
-
-def line_label(report: Report, line: ReportLine) -> str:
+def line_name(dimension: Dimension, label: str | None) -> str:
     """A person's or customer's name; a region or channel in the reader's words; "(no
     region)" and the like for a customer without one."""
-    if line.label is None:
+    if label is None:
         return {
             Dimension.region: _("(no region)"),
             Dimension.channel: _("(no channel)"),
-        }.get(report.dimension, "—")
-    if report.dimension in (Dimension.region, Dimension.channel):
-        return pick_label(line.label)
-    return line.label
+        }.get(dimension, "—")
+    if dimension in (Dimension.region, Dimension.channel):
+        return pick_label(label)
+    return label
+
+
+def localized(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """A report's snapshot (`report.report_snapshot`) in the reader's words: the period,
+    scope and dimension named, each line's label as the reader reads it."""
+    dimension = Dimension(snapshot["dimension_code"])
+    kind = PeriodKind(snapshot["period_kind"])
+    return {
+        **snapshot,
+        "period": _(PERIOD_LABELS[kind]) if kind is not PeriodKind.range else None,
+        "scope": _(SCOPE_LABELS[snapshot["scope_code"]]),
+        "dimension": _(DIMENSION_LABELS[dimension]),
+        "lines": [
+            {**line, "name": line_name(dimension, line["label"])} for line in snapshot["lines"]
+        ],
+    }
 
 
 def report_params(report: Report, shown: int = LINES_SHOWN) -> dict[str, Any]:
-    period = report.period
-    return {
-        "period": _(PERIOD_LABELS[period.kind]) if period.kind is not PeriodKind.range else None,
-        "first": period.first.isoformat(),
-        "last": period.last.isoformat(),
-        "as_of": report.as_of.isoformat(),
-        "scope": _(SCOPE_LABELS[report.scope.value]),
-        "dimension": _(DIMENSION_LABELS[report.dimension]),
-        "by_product": report.dimension is Dimension.product,
-        "total": figures_view(report.total),
-        "lines": [
-            {"name": line_label(report, line), **figures_view(line.figures)}
-            for line in report.lines[:shown]
-        ],
-        "more": max(len(report.lines) - shown, 0),
-    }
+    return localized(report_snapshot(report, shown))

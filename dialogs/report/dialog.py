@@ -7,14 +7,14 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from aiogram_dialog import Dialog, DialogManager, Window
-from aiogram_dialog.widgets.kbd import Cancel, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, Cancel, Row, Start, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from bot.ui.calendar import day_calendar
 from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list
-from dialogs.report import getters, handlers
-from dialogs.states import ReportSG
+from dialogs.report import getters, handlers, outputs
+from dialogs.states import ExportSG, ReportSG
 
 
 def _first_days(manager: DialogManager) -> tuple[date | None, date | None]:
@@ -67,8 +67,11 @@ def report_dialog(timezone: ZoneInfo) -> Dialog:
         ),
         Window(
             Format("{text}"),
-            # The lead adds here: the chart photo (bot/documents/charts.py) as this window's
-            # media, and a "📥 Export" button beside these, both from report_params.
+            Row(
+                Button(Label("📊 Chart"), id="chart", on_click=outputs.on_chart, when="drawn"),
+                Button(Label("📥 Excel"), id="excel", on_click=outputs.on_excel, when="shown"),
+            ),
+            Start(Label("📥 Other exports"), id="exports", state=ExportSG.kind, when="shown"),
             SwitchTo(Label("🔁 Another breakdown"), id="todim", state=ReportSG.dimension),
             SwitchTo(Label("🗓 Another period"), id="toperiod", state=ReportSG.period),
             Cancel(Label("Close")),

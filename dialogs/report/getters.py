@@ -6,8 +6,17 @@ from typing import Any
 from aiogram_dialog import DialogManager
 
 from bot.core.errors import DomainError
-from bot.core.reports import Dimension, Period, PeriodKind, ReportScope, period_of, scopes_of
+from bot.core.reports import (
+    Dimension,
+    Period,
+    PeriodKind,
+    Report,
+    ReportScope,
+    period_of,
+    scopes_of,
+)
 from bot.core.usecases.report import report
+from bot.documents.report_chart import has_chart
 from bot.ui.errors import explain
 from bot.ui.fit import WINDOW_LIMIT
 from bot.ui.report_view import (
@@ -41,19 +50,25 @@ def _period(data: dict[str, Any], today: date) -> Period:
     return period_of(kind, today)
 
 
+async def the_report(manager: DialogManager) -> Report:
+    """The report the form's choices ask for, its scope checked by the use case."""
+    data = manager.dialog_data
+    return await report(
+        uow_of(manager),
+        person_of(manager).id,
+        _period(data, today_of(manager)),
+        ReportScope(data["scope"]),
+        Dimension(data["dimension"]),
+        policy=policy_of(manager),
+        now=now_of(manager),
+    )
+
+
 async def result_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
-    data = dialog_manager.dialog_data
     try:
-        found = await report(
-            uow_of(dialog_manager),
-            person_of(dialog_manager).id,
-            _period(data, today_of(dialog_manager)),
-            ReportScope(data["scope"]),
-            Dimension(data["dimension"]),
-            policy=policy_of(dialog_manager),
-            now=now_of(dialog_manager),
-        )
+        found = await the_report(dialog_manager)
     except DomainError as error:
-        return {"text": explain(error), "shown": False}
-    text = renderer_of(dialog_manager).render_within("report", report_params(found), WINDOW_LIMIT)
-    return {"text": text, "shown": True}
+        return {"text": explain(error), "shown": False, "drawn": False}
+    params = report_params(found)
+    text = renderer_of(dialog_manager).render_within("report", params, WINDOW_LIMIT)
+    return {"text": text, "shown": True, "drawn": has_chart(params)}

@@ -5,10 +5,15 @@ checked, and a forged scope button is refused."""
 from __future__ import annotations
 
 import sqlite3
+from io import BytesIO
 
+from aiogram.methods import SendDocument, SendPhoto
+from aiogram.types import BufferedInputFile
 from aiogram_dialog.utils import CB_SEP
 from feed import MANAGER, REP, REP_ZH, SUPERVISOR, Fed
+from openpyxl import load_workbook
 from order_builders import contract_in_force
+from PIL import Image
 from test_forms_dispatcher import buttons, window_text
 
 PERIODS = ["This week", "Last week", "This month", "Last month", "📅 Choose the dates", "Close"]
@@ -32,7 +37,14 @@ async def test_a_rep_reads_their_own_month_by_rep(fed: Fed) -> None:
     assert "Contracts: ¥102,000.00" in text
     assert "• Zhao Lei: ¥102,000.00 · collected: ¥20,000.00" in text
     assert "Sun Li" not in text
-    assert buttons(fed, REP) == ["🔁 Another breakdown", "🗓 Another period", "Close"]
+    assert buttons(fed, REP) == [
+        "📊 Chart",
+        "📥 Excel",
+        "📥 Other exports",
+        "🔁 Another breakdown",
+        "🗓 Another period",
+        "Close",
+    ]
 
     await fed.click(REP, "🔁 Another breakdown")
     await fed.click(REP, "By product")
@@ -111,3 +123,38 @@ async def test_a_scope_no_longer_allowed_is_refused_by_the_use_case(fed: Fed) ->
     await fed.click(SUPERVISOR, "By rep")
     text = window_text(fed, SUPERVISOR)
     assert text == "Sorry, your role does not allow that."
+
+
+async def test_the_report_as_a_chart_and_as_a_workbook(fed: Fed) -> None:
+    await contract_in_force(fed)
+    await fed.send(MANAGER, "/report")
+    await fed.click(MANAGER, "This month")
+    await fed.click(MANAGER, "My team")
+    await fed.click(MANAGER, "By rep")
+
+    await fed.click(MANAGER, "📊 Chart")
+    [photo] = [c for c in fed.session.calls if isinstance(c, SendPhoto) and c.chat_id == MANAGER]
+    assert isinstance(photo.photo, BufferedInputFile)
+    assert Image.open(BytesIO(photo.photo.data)).width == 1080
+    assert photo.caption == ("📊 Report · Sun 11-01 – Mon 11-30 · This month · My team · By rep")
+
+    await fed.click(MANAGER, "📥 Excel")
+    [sent] = [c for c in fed.session.calls if isinstance(c, SendDocument) and c.chat_id == MANAGER]
+    assert isinstance(sent.document, BufferedInputFile)
+    assert sent.document.filename == "report-rep-2026-11-01-2026-11-30.xlsx"
+    rows = list(load_workbook(BytesIO(sent.document.data)).worksheets[0].values)
+    header = rows[0]
+    assert header[:2] == ("By rep", "Visits")
+    amount = header.index("Contract amount")
+    by_name = {row[0]: row for row in rows[1:]}
+    assert by_name["Zhao Lei"][amount] == 102000
+    assert by_name["Total"][amount] == 102000, "the total line last, as on the screen"
+    assert window_text(fed, MANAGER).startswith("📊 <b>Report"), "the report comes back under it"
+
+
+async def test_no_chart_for_an_empty_period(fed: Fed) -> None:
+    await fed.send(REP, "/report")
+    await fed.click(REP, "Last week")
+    await fed.click(REP, "By product")  # visits have no product, and no contract was signed
+    assert "Nothing recorded in this period." in window_text(fed, REP)
+    assert "📊 Chart" not in buttons(fed, REP)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from decimal import Decimal
+from typing import Any
 
 from bot.core.calendar import local
 from bot.core.errors import NotAllowed
@@ -13,6 +15,7 @@ from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
 from bot.core.reports import (
     Dimension,
+    Figures,
     Grouped,
     Key,
     Period,
@@ -72,3 +75,44 @@ async def report(
     query = report_query(period, dimension, owners, policy, today)
     grouped = await uow.reports.figures(query)
     return build(query, scope, grouped.rows, _labels(dimension, grouped, people))
+
+
+def _text(value: Decimal | int | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def figures_snapshot(f: Figures) -> dict[str, str | None]:
+    """A line's measures as plain JSON (decimals as strings; None: no meaning here, "—")."""
+    view = {name: _text(getattr(f, name)) for name in Figures.__dataclass_fields__}
+    view.update(
+        rate=_text(f.collection_rate),
+        plan=_text(f.plan_completion),
+        target=_text(f.target_completion),
+    )
+    return view
+
+
+def report_snapshot(report: Report, shown: int) -> dict[str, Any]:
+    """The report as plain JSON, in no language: codes for the period, scope and dimension,
+    each line's own label (a name; None for "no region"), the first `shown` lines, how many
+    more and their sum (`rest`, for a chart's "N more" bar). What the window, the chart and the
+    monthly push are rendered from."""
+    period = report.period
+    return {
+        "period_kind": period.kind.value,
+        "first": period.first.isoformat(),
+        "last": period.last.isoformat(),
+        "as_of": report.as_of.isoformat(),
+        "scope_code": report.scope.value,
+        "dimension_code": report.dimension.value,
+        "by_product": report.dimension is Dimension.product,
+        "total": figures_snapshot(report.total),
+        "lines": [
+            {"label": line.label, "name": line.label or "—", **figures_snapshot(line.figures)}
+            for line in report.lines[:shown]
+        ],
+        "more": max(len(report.lines) - shown, 0),
+        "rest": figures_snapshot(sum((line.figures for line in report.lines[shown:]), Figures()))
+        if len(report.lines) > shown
+        else None,
+    }

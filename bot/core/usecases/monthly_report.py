@@ -1,0 +1,48 @@
+"""The general manager's monthly report (issue 14): on the month's first working day, last
+month's figures for the company by rep, as text and as a chart, once per general manager."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.core.calendar import MONTHLY_CATCH_UP_DAYS, first_working_day, local, month_start
+from bot.core.models import Notification
+from bot.core.policy import Policy
+from bot.core.ports import UnitOfWork
+from bot.core.reports import Dimension, PeriodKind, ReportScope, period_of
+from bot.core.roles import Role
+from bot.core.usecases.report import report, report_snapshot
+
+DIGEST_KIND = "monthly_report"
+TEMPLATE = "monthly_report"
+CHART_TEMPLATE = "monthly_report_chart"  # the picture, drawn at send time from the snapshot
+SHOWN = 15  # reps listed by name; the rest are summed ("… and N more", one chart bar)
+
+
+async def send_monthly_reports(uow: UnitOfWork, *, policy: Policy, now: datetime) -> int:
+    """Seed: the manager runs the department from the month's sales, collections and plan
+    completion per rep. On the month's first working day each active general manager gets
+    last month's company report by rep, claimed per person and month in the same transaction
+    as the messages, so a second run (or a second worker) sends nothing. A worker down that
+    day catches up within the month's first MONTHLY_CATCH_UP_DAYS days; later it is stale
+    news. The report is read once, whoever many general managers there are; a month with
+    nothing recorded is still reported (that is news too), without a chart."""
+    today = local(now, policy).date()
+    first = first_working_day(today.year, today.month, policy)
+    if not first <= today < first + timedelta(days=MONTHLY_CATCH_UP_DAYS):
+        return 0
+    readers = [p.id for p in await uow.people.all() if p.active and p.role is Role.general_manager]
+    claimed = sorted(await uow.digests.claim_many(readers, DIGEST_KIND, month_start(today)))
+    if not claimed:
+        return 0
+    period = period_of(PeriodKind.last_month, today)
+    found = await report(
+        uow, claimed[0], period, ReportScope.company, Dimension.rep, policy=policy, now=now
+    )
+    params = report_snapshot(found, SHOWN)
+    templates = (TEMPLATE, CHART_TEMPLATE) if found.lines else (TEMPLATE,)
+    await uow.outbox.add_many(
+        [Notification(pid, template, params) for pid in claimed for template in templates], now
+    )
+    await uow.commit()
+    return len(claimed)

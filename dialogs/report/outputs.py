@@ -1,0 +1,48 @@
+"""What a report sends besides its window: its chart as a photo, itself as a workbook."""
+
+from __future__ import annotations
+
+import asyncio
+
+from aiogram import Bot
+from aiogram.types import BufferedInputFile, CallbackQuery
+from aiogram.utils.i18n import gettext as _
+from aiogram_dialog import DialogManager, ShowMode
+from aiogram_dialog.widgets.kbd import Button
+
+from bot.documents.report_chart import report_png
+from bot.documents.report_export import report_file_name, report_table
+from bot.documents.sheets import xlsx_bytes
+from bot.ui.fit import CAPTION_LIMIT
+from bot.ui.report_view import report_params
+from dialogs.common import policy_of, renderer_of
+from dialogs.report.getters import the_report
+
+
+def _chat_of(callback: CallbackQuery) -> int:
+    return callback.message.chat.id if callback.message else callback.from_user.id
+
+
+async def on_chart(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    """The report's picture sent to the person who tapped, captioned with its headline; the
+    report window comes back under it (as the collection analysis's chart does)."""
+    params = report_params(await the_report(manager))
+    data = await asyncio.to_thread(report_png, params, policy_of(manager).currency)
+    caption = renderer_of(manager).render_within("report_caption", params, CAPTION_LIMIT)
+    name = report_file_name(params).removesuffix(".xlsx") + ".png"
+    bot: Bot = manager.middleware_data["bot"]
+    await bot.send_photo(_chat_of(callback), BufferedInputFile(data, name), caption=caption)
+    manager.show_mode = ShowMode.SEND
+
+
+async def on_excel(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    """Every line of the report with every measure, and the total, as a workbook."""
+    await callback.answer(_("Preparing the file…"))
+    found = await the_report(manager)
+    params = report_params(found, shown=len(found.lines))
+    data = await asyncio.to_thread(lambda: xlsx_bytes([report_table(params)]))
+    caption = renderer_of(manager).render_within("report_caption", params, CAPTION_LIMIT)
+    bot: Bot = manager.middleware_data["bot"]
+    file = BufferedInputFile(data, report_file_name(params))
+    await bot.send_document(_chat_of(callback), file, caption=caption)
+    manager.show_mode = ShowMode.SEND
