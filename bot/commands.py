@@ -101,6 +101,13 @@ MEETING_HINT = N_(
     "the meeting (📄 the full pack as a PDF) and 🎓 the training topic for the coming meeting."
 )
 
+# Reps and managers: the monthly performance review (/plan).
+REVIEW_HINT = N_(
+    "In /plan, 🏅 Monthly reviews: each month's review (amount, quantity, collections, your "
+    "work-log notes), prepared on the month's first working day; reps add a comment, "
+    "managers grade them excellent, good, average or below target."
+)
+
 # Whoever opens customers' cards: the printable record of the visits.
 RECEPTION_HINT = N_(
     "On a customer's card in /customer, 🖨 Reception record sends every visit as a PDF to print."

@@ -60,6 +60,8 @@ from bot.ui.cards import (
     production_keyboard,
     prospects_keyboard,
     request_keyboard,
+    review_comment_keyboard,
+    review_grade_keyboard,
     target_keyboard,
     work_order_keyboard,
     work_order_sign_keyboard,
@@ -94,6 +96,7 @@ from dialogs.reconcile import reconcile_dialog
 from dialogs.register import register_dialog
 from dialogs.request_view import request_view_dialog
 from dialogs.reservation import reservation_dialog
+from dialogs.review import review_dialog
 from dialogs.settings import settings_dialog
 from dialogs.team import team_dialog
 from dialogs.transfer import transfer_dialog
@@ -258,6 +261,7 @@ def build_dispatcher(
         visit_dialog(policy.tz),
         plan_dialog(),
         team_plans_dialog(),
+        review_dialog(),
         reservation_dialog(),
         deposit_dialog(policy.tz),
         application_dialog(policy.tz),
@@ -353,6 +357,8 @@ def build_app(
             "meeting_summary": meeting_keyboard,
             "target_set": target_keyboard,
             "target_reminder": target_keyboard,
+            "review_ready": review_comment_keyboard,
+            "review_to_grade": review_grade_keyboard,
             "deposit_expected": deposit_keyboard,
             "contract_to_cosign": cosign_keyboard,
             "work_order_to_sign": work_order_sign_keyboard,

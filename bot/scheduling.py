@@ -18,6 +18,7 @@ from bot.core.usecases.collection_sweep import sweep_collections
 from bot.core.usecases.pool_sweep import sweep_pool
 from bot.core.usecases.reconciliation import prompt_reconciliation
 from bot.core.usecases.reminders import send_digests, sweep_deadlines
+from bot.core.usecases.review import prepare_reviews
 from bot.core.usecases.routine import (
     evening_prompts,
     remind_plans,
@@ -69,6 +70,10 @@ class Jobs:
         """Daily; the use case acts on the month's first working day only."""
         return await self._run(send_collection_analysis)
 
+    async def reviews(self) -> int:
+        """Daily; the use case acts on the month's first working day (and its catch-up days)."""
+        return await self._run(prepare_reviews)
+
     async def reconciliation_prompt(self) -> int:
         return await self._run(prompt_reconciliation)
 
@@ -101,6 +106,11 @@ def make_scheduler(jobs: Jobs, policy: Policy) -> AsyncIOScheduler:
         jobs.collection_analysis,
         CronTrigger(hour=digest.hour, minute=digest.minute, day_of_week=days, timezone=policy.tz),
         id="collection-analysis",
+    )
+    scheduler.add_job(
+        jobs.reviews,
+        CronTrigger(hour=digest.hour, minute=digest.minute, day_of_week=days, timezone=policy.tz),
+        id="performance-reviews",
     )
     scheduler.add_job(
         jobs.reconciliation_prompt,

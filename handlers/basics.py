@@ -15,9 +15,11 @@ from bot.commands import (
     MOVES_HINT,
     QUEUE_HINTS,
     RECEPTION_HINT,
+    REVIEW_HINT,
     commands_for,
 )
 from bot.core.models import Person
+from bot.core.targets import is_targeted
 from bot.core.usecases.collection_report import ANALYSTS
 from bot.core.usecases.exports import CUSTOMER_EXPORTERS
 from bot.core.usecases.ledger import READERS as LEDGER_READERS
@@ -54,6 +56,9 @@ async def help_command(message: Message, person: Person, renderer: Renderer) -> 
             ],
             meeting=_(MEETING_HINT) if person.manages and "plan" in names else None,
             reception=_(RECEPTION_HINT) if "customer" in names else None,
+            review=_(REVIEW_HINT)
+            if "plan" in names and (person.manages or is_targeted(person))
+            else None,
         )
     )
 

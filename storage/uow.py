@@ -22,6 +22,7 @@ from storage.outbox_repo import SqlOutbox
 from storage.plan_repos import SqlMeetingTopics, SqlPlanRepo, SqlTargetRepo, SqlWorkLogRepo
 from storage.pool_repos import SqlCustomerPool
 from storage.reconciliation_repo import SqlReconciliations
+from storage.review_repos import SqlReviewRepo
 from storage.scope import UpdateScope, current_scope
 from storage.team_repos import SqlInviteRepo, SqlPersonRepo
 
@@ -47,6 +48,7 @@ class SqlUnitOfWork:
     work_logs: SqlWorkLogRepo
     deals: SqlDeals
     meeting_topics: SqlMeetingTopics
+    reviews: SqlReviewRepo
     contracts: SqlContracts
     payments: SqlPayments
     deliveries: SqlDeliveries
@@ -88,6 +90,7 @@ class SqlUnitOfWork:
         self.work_logs = SqlWorkLogRepo(session)
         self.deals = SqlDeals(session)
         self.meeting_topics = SqlMeetingTopics(session)
+        self.reviews = SqlReviewRepo(session)
         self.contracts = SqlContracts(session)
         self.payments = SqlPayments(session)
         self.deliveries = SqlDeliveries(session)
