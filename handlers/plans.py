@@ -10,7 +10,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, StartMode
 
-from bot.core.errors import InvalidChange
+from bot.core.errors import InvalidChange, NotAllowed
 from bot.core.models import Person
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
@@ -109,7 +109,7 @@ async def on_review(
     view = await review.review_view(uow, actor_id=person.id, review_id=callback_data.review)
     allowed = view.can_comment if callback_data.act is ReviewAct.comment else view.can_grade
     if not allowed:
-        raise InvalidChange("already_graded")
+        raise InvalidChange("already_graded") if view.review.grade else NotAllowed()
     if callback_data.act is ReviewAct.accept:
         graded = await review.grade_review(
             uow,
