@@ -359,6 +359,7 @@ def build_app(
             "target_reminder": target_keyboard,
             "review_ready": review_comment_keyboard,
             "review_to_grade": review_grade_keyboard,
+            "review_commented": review_grade_keyboard,
             "deposit_expected": deposit_keyboard,
             "contract_to_cosign": cosign_keyboard,
             "work_order_to_sign": work_order_sign_keyboard,

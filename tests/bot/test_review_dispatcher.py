@@ -45,6 +45,8 @@ async def test_comment_override_with_a_reason_and_the_rep_told(fed: Fed) -> None
     await fed.send(REP, "The buyer was away in October.")
     assert "Your comment is saved" in fed.replies(REP)[-1]
     assert "The buyer was away in October." in (fed.window(REP).text or "")
+    (read,) = outbox(fed, "review_commented")
+    assert read["comment"] == "The buyer was away in October."
 
     await fed.tap(SUPERVISOR, ReviewCb(review=review, act=ReviewAct.other).pack())
     assert fed.window(SUPERVISOR).text == "Which grade?"

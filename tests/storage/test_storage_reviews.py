@@ -166,6 +166,18 @@ async def test_comment_then_override_with_a_reason_and_the_rep_told(
             await session.scalars(select(OutboxRow).where(OutboxRow.template == "review_graded"))
         ).all()
     assert [(r.recipient_id, r.params["reason"]) for r in told] == [(org["rep"], "Big deal")]
+    async with sessionmaker() as session:
+        read = (
+            await session.scalars(
+                select(OutboxRow)
+                .where(OutboxRow.template == "review_commented")
+                .order_by(OutboxRow.id)
+            )
+        ).all()
+    assert [(r.recipient_id, r.params["comment"]) for r in read] == [
+        (org["sup"], "Slow"),
+        (org["sup"], "Busy"),
+    ]
 
 
 async def test_the_suggested_grade_in_one_tap_needs_no_reason(

@@ -191,15 +191,23 @@ async def comment_review(
     uow: UnitOfWork, *, actor_id: int, review_id: int, comment: str, now: datetime
 ) -> PerformanceReview:
     """The rep's comment on their own review, editable until it is graded."""
-    actor, review, _people = await _readable(uow, actor_id, review_id)
+    actor, review, people = await _readable(uow, actor_id, review_id)
     if review.rep_id != actor.id:
         raise NotAllowed(action="review_comment")
     text = clean_text(comment, limit=REVIEW_TEXT_MAX)
     if not await uow.reviews.claim_comment(review_id, rep_id=actor.id, comment=text, now=now):
         raise InvalidChange("already_graded")
+    commented = await uow.reviews.get(review_id) or review
+    if commented.manager_id is not None:  # the grader reads it before grading
+        await uow.outbox.add(
+            Notification(
+                commented.manager_id, "review_commented", review_params(commented, people)
+            ),
+            now,
+        )
     await uow.audit.add(AuditEntry("review_commented", actor.id, now, f"review:{review_id}"))
     await uow.commit()
-    return await uow.reviews.get(review_id) or review
+    return commented
 
 
 async def grade_review(
