@@ -1,6 +1,6 @@
-"""The monthly performance review at the dispatcher tier: prepared for November 2026's first
-working day (Mon 11-02), the rep adds a comment from the message's button (a too-long one is
-asked again, what was typed kept out of the record), the supervisor picks another grade and
+"""The monthly performance review at the dispatcher tier: prepared on December 2026's first
+working day (Tue 12-01), the rep adds a comment from the message's button (a too-long one is
+asked again), the supervisor picks another grade and
 must give a reason, the rep is told; a stranger's tap is refused and changes nothing; /plan
 and /help lead to it."""
 
@@ -16,16 +16,16 @@ from bot.core.review import Grade
 from bot.core.usecases.review import prepare_reviews
 from bot.ui.cards import ReviewAct, ReviewCb
 
-NOVEMBER_2 = datetime(2026, 11, 2, 2, tzinfo=UTC)
+DECEMBER_1 = datetime(2026, 12, 1, 2, tzinfo=UTC)  # Tuesday: reviews November
 
 
 async def prepared(fed: Fed) -> dict[int, int]:
-    """The reviews of October, by the rep's Telegram id."""
+    """The reviews of November (the demo team joined on 11-23), by the rep's Telegram id."""
     async with fed.uow() as uow:
-        assert await prepare_reviews(uow, policy=Policy(), now=NOVEMBER_2) > 0
+        assert await prepare_reviews(uow, policy=Policy(), now=DECEMBER_1) > 0
     async with fed.uow() as uow:
         people = {p.id: p.telegram_id for p in await uow.people.all()}
-        reviews = await uow.reviews.of_month(list(people), datetime(2026, 10, 1).date())
+        reviews = await uow.reviews.of_month(list(people), datetime(2026, 11, 1).date())
     return {people[r.rep_id]: r.id for r in reviews}
 
 
@@ -105,7 +105,7 @@ async def test_reached_from_plan_and_help(fed: Fed) -> None:
     await fed.send(MANAGER, "/plan")
     await fed.click(MANAGER, "🏅 Monthly reviews")
     await fed.click(MANAGER, "⏳ Sun Li")
-    assert "Performance review: Sun Li, 2026-10" in (fed.window(MANAGER).text or "")
+    assert "Performance review: Sun Li, 2026-11" in (fed.window(MANAGER).text or "")
     await fed.send(REP, "/plan")
     await fed.click(REP, "🏅 Monthly reviews")
     await fed.click(REP, "⏳ Zhao Lei")

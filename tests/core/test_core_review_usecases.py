@@ -5,17 +5,19 @@ catch-up window; comment and grade refused to the wrong people."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from fakes import RAY, ROB, SAM, SID, SUE
+from fakes import RAY, ROB, SAM, SID, SUE, make_person
 from routine_fakes import RoutineUnitOfWork, routine_world
 
 from bot.core.errors import InvalidChange, NotAllowed, NotFound
 from bot.core.plans import MonthlyTarget
 from bot.core.policy import Policy
 from bot.core.review import Grade
+from bot.core.roles import Role
 from bot.core.usecases.review import comment_review, grade_review, prepare_reviews
 
 POLICY = Policy()
@@ -32,6 +34,9 @@ def world() -> RoutineUnitOfWork:
 
 async def test_prepared_once_for_every_active_rep() -> None:
     uow = world()
+    newcomer = make_person(id=99, full_name="Nina", role=Role.rep, reports_to=SUE)
+    uow.people.rows[99] = replace(newcomer, joined_at=NOVEMBER_2)
+    uow.baseline()
     await uow.work_logs.set_note(ROB, date(2026, 10, 9), "Met Acme", NOVEMBER_2)
     assert await prepare_reviews(uow, policy=POLICY, now=NOVEMBER_2) == 4
     sent = [(q.notification.recipient_id, q.notification.template) for q in uow.outbox.queued]

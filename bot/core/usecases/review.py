@@ -81,6 +81,11 @@ async def month_figures(
     return found
 
 
+def _there_in(rep: Person, month: date, policy: Policy) -> bool:
+    """A rep who joined after the month has no month to review."""
+    return rep.joined_at is None or local(rep.joined_at, policy).date() < next_month(month)
+
+
 async def prepare_reviews(uow: UnitOfWork, *, policy: Policy, now: datetime) -> int:
     """On the month's first working day (or within MONTHLY_CATCH_UP_DAYS of it, if the worker
     was down) each active rep's review of the month just ended is prepared once: the rep gets
@@ -92,7 +97,7 @@ async def prepare_reviews(uow: UnitOfWork, *, policy: Policy, now: datetime) -> 
         return 0
     month = last_month(today)
     people = {p.id: p for p in await uow.people.all()}
-    reps = [p for p in people.values() if is_targeted(p)]
+    reps = [p for p in people.values() if is_targeted(p) and _there_in(p, month, policy)]
     if not reps:
         return 0
     figures = await month_figures(uow, reps, month, policy, today)
