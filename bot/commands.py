@@ -113,6 +113,13 @@ MEETING_HINT = N_(
     "the meeting (📄 the full pack as a PDF) and 🎓 the training topic for the coming meeting."
 )
 
+# Reps and managers: the monthly performance review (/plan).
+REVIEW_HINT = N_(
+    "In /plan, 🏅 Monthly reviews: each month's review (amount, quantity, collections, your "
+    "work-log notes), prepared on the month's first working day; reps add a comment, "
+    "managers grade them excellent, good, average or below target."
+)
+
 # Whoever opens customers' cards: the printable record of the visits.
 # Whoever reads /report: its chart and workbook; the general manager's monthly push.
 REPORT_HINT = N_("In /report, 📊 Chart sends the figures as a picture and 📥 Excel as a workbook.")

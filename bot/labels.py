@@ -269,3 +269,15 @@ LEDGER_LINE_LABELS = {
 
 def ledger_line_label(code: str) -> str:
     return _(LEDGER_LINE_LABELS.get(code, code))
+
+
+GRADE_LABELS: dict[str, str] = {
+    "excellent": N_("Excellent"),
+    "good": N_("Good"),
+    "average": N_("Average"),
+    "below": N_("Below target"),
+}
+
+
+def grade_label(code: str) -> str:
+    return _(GRADE_LABELS.get(code, code))

@@ -65,6 +65,8 @@ from bot.ui.cards import (
     production_keyboard,
     prospects_keyboard,
     request_keyboard,
+    review_comment_keyboard,
+    review_grade_keyboard,
     target_keyboard,
     work_order_keyboard,
     work_order_sign_keyboard,
@@ -100,6 +102,7 @@ from dialogs.register import register_dialog
 from dialogs.report import report_dialog
 from dialogs.request_view import request_view_dialog
 from dialogs.reservation import reservation_dialog
+from dialogs.review import review_dialog
 from dialogs.settings import settings_dialog
 from dialogs.team import team_dialog
 from dialogs.transfer import transfer_dialog
@@ -265,6 +268,7 @@ def build_dispatcher(
         visit_dialog(policy.tz),
         plan_dialog(),
         team_plans_dialog(),
+        review_dialog(),
         reservation_dialog(),
         deposit_dialog(policy.tz),
         application_dialog(policy.tz),
@@ -360,6 +364,9 @@ def build_app(
             "meeting_summary": meeting_keyboard,
             "target_set": target_keyboard,
             "target_reminder": target_keyboard,
+            "review_ready": review_comment_keyboard,
+            "review_to_grade": review_grade_keyboard,
+            "review_commented": review_grade_keyboard,
             "deposit_expected": deposit_keyboard,
             "contract_to_cosign": cosign_keyboard,
             "work_order_to_sign": work_order_sign_keyboard,

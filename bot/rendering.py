@@ -20,6 +20,7 @@ from bot.labels import (
     deal_field_label,
     deal_stage_label,
     delivery_status_label,
+    grade_label,
     intent_label,
     kind_label,
     ledger_line_label,
@@ -124,6 +125,7 @@ def make_env(i18n: PoI18n, timezone: ZoneInfo, currency: str = "CNY") -> Environ
         work_order_status=work_order_status_label,
         schedule_mark=schedule_mark_label,
         credit_standing=credit_standing_label,
+        grade=grade_label,
         ledger_line=ledger_line_label,
     )
     return env

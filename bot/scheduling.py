@@ -19,6 +19,7 @@ from bot.core.usecases.monthly_report import send_monthly_reports
 from bot.core.usecases.pool_sweep import sweep_pool
 from bot.core.usecases.reconciliation import prompt_reconciliation
 from bot.core.usecases.reminders import send_digests, sweep_deadlines
+from bot.core.usecases.review import prepare_reviews
 from bot.core.usecases.routine import (
     evening_prompts,
     remind_plans,
@@ -74,6 +75,10 @@ class Jobs:
         """Daily; the use case acts on the month's first working day only."""
         return await self._run(send_monthly_reports)
 
+    async def reviews(self) -> int:
+        """Daily; the use case acts on the month's first working day (and its catch-up days)."""
+        return await self._run(prepare_reviews)
+
     async def reconciliation_prompt(self) -> int:
         return await self._run(prompt_reconciliation)
 
@@ -111,6 +116,11 @@ def make_scheduler(jobs: Jobs, policy: Policy) -> AsyncIOScheduler:
         jobs.monthly_report,
         CronTrigger(hour=digest.hour, minute=digest.minute, day_of_week=days, timezone=policy.tz),
         id="monthly-report",  # the general manager's, on the month's first working day
+    )
+    scheduler.add_job(
+        jobs.reviews,
+        CronTrigger(hour=digest.hour, minute=digest.minute, day_of_week=days, timezone=policy.tz),
+        id="performance-reviews",
     )
     scheduler.add_job(
         jobs.reconciliation_prompt,

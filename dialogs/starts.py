@@ -101,6 +101,19 @@ class ReviewPlan(StartData):
 
 
 @dataclass(frozen=True, slots=True)
+class OpenReview(StartData):
+    """A performance review's button: the review, opened at its comment or its grade."""
+
+    review: int
+
+    @classmethod
+    def read(cls, data: object) -> Self | None:
+        if isinstance(data, dict) and data.get("review"):
+            return cls(int(data["review"]))
+        return None
+
+
+@dataclass(frozen=True, slots=True)
 class Resubmit(StartData):
     """A returned request edited for its next round, from its last terms."""
 

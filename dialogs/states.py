@@ -146,6 +146,14 @@ class PlanSG(StatesGroup):
     targets = State()
 
 
+class ReviewSG(StatesGroup):
+    list = State()
+    card = State()
+    comment = State()
+    grade = State()
+    reason = State()
+
+
 class TeamPlansSG(StatesGroup):
     list = State()
     plan = State()

@@ -17,10 +17,12 @@ from bot.commands import (
     QUEUE_HINTS,
     RECEPTION_HINT,
     REPORT_HINT,
+    REVIEW_HINT,
     commands_for,
 )
 from bot.core.models import Person
 from bot.core.roles import Role
+from bot.core.targets import is_targeted
 from bot.core.usecases.collection_report import ANALYSTS
 from bot.core.usecases.exports import CUSTOMER_EXPORTERS
 from bot.core.usecases.ledger import READERS as LEDGER_READERS
@@ -59,6 +61,9 @@ async def help_command(message: Message, person: Person, renderer: Renderer) -> 
             reception=_(RECEPTION_HINT) if "customer" in names else None,
             report=_(REPORT_HINT) if "report" in names else None,
             monthly=_(MONTHLY_REPORT_HINT) if person.role is Role.general_manager else None,
+            review=_(REVIEW_HINT)
+            if "plan" in names and (person.manages or is_targeted(person))
+            else None,
         )
     )
 

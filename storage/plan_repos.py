@@ -348,3 +348,16 @@ class SqlWorkLogRepo:
                 index_elements=["rep_id", "day"], set_={"note": note, "updated_at": now}
             )
         )
+
+    async def notes_between(
+        self, rep_ids: Collection[int], first: date, last: date
+    ) -> Sequence[tuple[int, date, str]]:
+        found: list[tuple[int, date, str]] = []
+        for batch in id_batches(rep_ids):
+            rows = await self._session.execute(
+                select(WorkLogRow.rep_id, WorkLogRow.day, WorkLogRow.note)
+                .where(WorkLogRow.rep_id.in_(batch), WorkLogRow.day.between(first, last))
+                .order_by(WorkLogRow.rep_id, WorkLogRow.day)
+            )
+            found += [(rep, day, note) for rep, day, note in rows]
+        return found

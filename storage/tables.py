@@ -382,6 +382,30 @@ class MeetingTopicRow(Base):
     set_at: Mapped[datetime]
 
 
+class PerformanceReviewRow(Base):
+    """A rep's monthly performance review: the month's figures frozen when it was prepared,
+    the suggested grade, the rep's comment, the manager's grade (and the reason if it
+    differs from the suggestion), one per rep and month."""
+
+    __tablename__ = "performance_reviews"
+    __table_args__ = (UniqueConstraint("rep_id", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    month: Mapped[date] = mapped_column(Date)
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    figures: Mapped[dict[str, Any]]
+    suggested: Mapped[str] = mapped_column(String(16))
+    prepared_at: Mapped[datetime]
+    comment: Mapped[str | None] = mapped_column(String(500))
+    commented_at: Mapped[datetime | None]
+    grade: Mapped[str | None] = mapped_column(String(16))
+    graded_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    graded_at: Mapped[datetime | None]
+    reason: Mapped[str | None] = mapped_column(String(500))
+    told_at: Mapped[datetime | None]
+
+
 class InboxRow(Base):
     """Every received update, stored before it is confirmed to Telegram; `handled_at` is set in
     the same transaction as the update's first change, so a crash never loses or repeats one."""

@@ -23,6 +23,7 @@ from storage.plan_repos import SqlMeetingTopics, SqlPlanRepo, SqlTargetRepo, Sql
 from storage.pool_repos import SqlCustomerPool
 from storage.reconciliation_repo import SqlReconciliations
 from storage.report_repos import SqlReports
+from storage.review_repos import SqlReviewRepo
 from storage.scope import UpdateScope, current_scope
 from storage.team_repos import SqlInviteRepo, SqlPersonRepo
 
@@ -48,6 +49,7 @@ class SqlUnitOfWork:
     work_logs: SqlWorkLogRepo
     deals: SqlDeals
     meeting_topics: SqlMeetingTopics
+    reviews: SqlReviewRepo
     contracts: SqlContracts
     payments: SqlPayments
     deliveries: SqlDeliveries
@@ -90,6 +92,7 @@ class SqlUnitOfWork:
         self.work_logs = SqlWorkLogRepo(session)
         self.deals = SqlDeals(session)
         self.meeting_topics = SqlMeetingTopics(session)
+        self.reviews = SqlReviewRepo(session)
         self.contracts = SqlContracts(session)
         self.payments = SqlPayments(session)
         self.deliveries = SqlDeliveries(session)

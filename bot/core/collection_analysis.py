@@ -207,6 +207,13 @@ def summed(
     )
 
 
+def figures_by_owner(
+    contracts: Iterable[ContractMoney], window: MonthWindow
+) -> dict[int, CollectionFigures]:
+    """Each owner's month over their contracts (the rate a rep's review is graded on)."""
+    return _grouped(figured(contracts, window), lambda m: m.owner_id)
+
+
 def received_by_owner(
     contracts: Iterable[ContractMoney], window: MonthWindow
 ) -> dict[int, Decimal]:

@@ -188,6 +188,21 @@ class Pool:
     reclaim_block_days: int = 30
 
 
+@dataclass(frozen=True, slots=True)
+class Review:
+    """The monthly performance review's grade thresholds, in per cent: a grade is suggested
+    when the sales target completion reaches its `*_completion` and the collection rate (回款率)
+    its `*_rate`. Product defaults: excellent 120 % and 95 %, good 100 % and 90 %, average
+    80 % and 80 %; below them, below target."""
+
+    excellent_completion: int = 120
+    excellent_rate: int = 95
+    good_completion: int = 100
+    good_rate: int = 90
+    average_completion: int = 80
+    average_rate: int = 80
+
+
 def _default_approval() -> dict[str, ApprovalRule]:
     return {
         "special_terms": ApprovalRule(
@@ -224,6 +239,7 @@ class Policy:
     contracts: Contracts = field(default_factory=Contracts)
     collections: Collections = field(default_factory=Collections)
     pool: Pool = field(default_factory=Pool)
+    review: Review = field(default_factory=Review)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -517,6 +533,29 @@ _POOL = _section(
         "reclaim_block_days": _int(0, 3650),
     },
 )
+_REVIEW = _section(
+    Review,
+    {
+        name: _int(0, 1000)
+        for level in ("excellent", "good", "average")
+        for name in (f"{level}_completion", f"{level}_rate")
+    },
+)
+
+
+def _check_review(review: Review) -> None:
+    """Each measure's thresholds must not rise from excellent down to average."""
+    for measure in ("completion", "rate"):
+        levels = [
+            getattr(review, f"{level}_{measure}") for level in ("excellent", "good", "average")
+        ]
+        if levels != sorted(levels, reverse=True):
+            raise PolicyError(
+                f"review.good_{measure}",
+                f"{measure} thresholds must be ordered: excellent ≥ good ≥ average",
+            )
+
+
 _TOP: Mapping[str, Callable[[str, Any], Any]] = {
     "timezone": _timezone,
     "default_language": _language,
@@ -539,6 +578,7 @@ _TOP: Mapping[str, Callable[[str, Any], Any]] = {
     "contracts": _CONTRACTS,
     "collections": _COLLECTIONS,
     "pool": _POOL,
+    "review": _REVIEW,
 }
 
 
@@ -553,6 +593,7 @@ def parse_policy(data: Mapping[str, Any]) -> Policy:
         raise PolicyError(
             "collections.hold_overdue_days", "must not be less than collections.watch_overdue_days"
         )
+    _check_review(policy.review)
     if policy.pool.warn_days_before >= policy.pool.idle_days:
         raise PolicyError("pool.warn_days_before", "must be less than pool.idle_days")
     return policy

@@ -37,6 +37,7 @@ from bot.core.payments import Payment, PaymentDraft
 from bot.core.plans import MonthlyTarget, PlanItem, WeeklyPlan
 from bot.core.reconciliation import Confirmation, Reconciliation
 from bot.core.reports import Grouped, ReportQuery
+from bot.core.review import Grade, NewReview, PerformanceReview
 from bot.core.roles import Role
 from bot.core.targets import Actuals, MonthSpan, TargetNudgeClaim
 from bot.core.work_orders import WorkOrder, WorkOrderStatus
@@ -727,6 +728,42 @@ class WorkLogRepo(Protocol):
 
     async def set_note(self, rep_id: int, day: date, note: str, now: datetime) -> None: ...
 
+    async def notes_between(
+        self, rep_ids: Collection[int], first: date, last: date
+    ) -> Sequence[tuple[int, date, str]]:
+        """The reps' notes between the days (both included): rep, day, note; one read."""
+        ...
+
+
+class ReviewRepo(Protocol):
+    async def add_many(self, reviews: Sequence[NewReview], now: datetime) -> Sequence[int]:
+        """Insert the reviews not there yet (one per rep and month); the reps inserted now."""
+        ...
+
+    async def of_month(self, rep_ids: Collection[int], month: date) -> Sequence[PerformanceReview]:
+        """The reps' reviews of the month, in one read."""
+        ...
+
+    async def get(self, review_id: int) -> PerformanceReview | None: ...
+
+    async def of_rep(self, rep_id: int, limit: int) -> Sequence[PerformanceReview]:
+        """The rep's latest reviews, newest month first."""
+        ...
+
+    async def latest_month(self, rep_ids: Collection[int]) -> date | None: ...
+
+    async def claim_comment(
+        self, review_id: int, *, rep_id: int, comment: str, now: datetime
+    ) -> bool:
+        """Set the rep's comment while the review is not graded yet."""
+        ...
+
+    async def claim_grade(
+        self, review_id: int, *, grade: Grade, by: int, reason: str | None, now: datetime
+    ) -> bool:
+        """Grade it (the rep told now) if nobody graded it meanwhile."""
+        ...
+
 
 class MeetingTopicRepo(Protocol):
     async def get(self, manager_id: int, week: date) -> str | None: ...
@@ -797,6 +834,9 @@ class UnitOfWork(Protocol):
 
     @property
     def meeting_topics(self) -> MeetingTopicRepo: ...
+
+    @property
+    def reviews(self) -> ReviewRepo: ...
 
     @property
     def contracts(self) -> ContractRepo: ...

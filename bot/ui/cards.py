@@ -18,6 +18,7 @@ from pydantic import Field
 
 from bot.core.approvals import Decision
 from bot.core.models import MAX_ID, OutboxItem
+from bot.labels import grade_label
 from bot.ui.fit import BUTTON_TEXT_MAX, clip
 
 RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -185,6 +186,39 @@ def target_keyboard(item: OutboxItem) -> InlineKeyboardMarkup:
         text=_("✅ Received"), callback_data=TargetCb(target=int(item.params["target_id"])).pack()
     )
     return InlineKeyboardMarkup(inline_keyboard=[[button]])
+
+
+class ReviewAct(StrEnum):
+    comment = "c"  # the rep: add or change their comment
+    accept = "a"  # the manager: the suggested grade, in one tap
+    other = "o"  # the manager: another grade, with a reason
+
+
+class ReviewCb(CallbackData, prefix="rv"):
+    review: RecordId
+    act: ReviewAct
+
+
+def _review_button(text: str, review_id: int, act: ReviewAct) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=ReviewCb(review=review_id, act=act).pack())
+
+
+def review_comment_keyboard(item: OutboxItem) -> InlineKeyboardMarkup:
+    review_id = int(item.params["review_id"])
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[_review_button(_("💬 Add a comment"), review_id, ReviewAct.comment)]]
+    )
+
+
+def review_grade_keyboard(item: OutboxItem) -> InlineKeyboardMarkup:
+    review_id = int(item.params["review_id"])
+    accept = _("✅ Grade: %(grade)s") % {"grade": grade_label(str(item.params["suggested"]))}
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [_review_button(accept, review_id, ReviewAct.accept)],
+            [_review_button(_("✏️ Another grade"), review_id, ReviewAct.other)],
+        ]
+    )
 
 
 class DealAct(StrEnum):

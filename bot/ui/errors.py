@@ -180,6 +180,8 @@ def explain(error: DomainError, currency: str = "CNY") -> str:
             ),
             "window": _("The away period must end after it starts, and not in the past."),
             "already_confirmed": _("This was already confirmed."),
+            "already_graded": _("This review is already graded."),
+            "grade_reason": _("Please give a reason: this grade differs from the suggested one."),
             "not_a_prospect": _("This customer is no longer a prospect waiting for you."),
             "status": _("The customer's status has changed meanwhile. Please open it again."),
             "not_won": _("Only a won customer can be handed over."),

@@ -23,7 +23,7 @@ from bot.ui.text import Label, Tr
 from bot.ui.widgets import buttons_only, choice_list, text_up_to
 from dialogs.picker import Pool, customer_picker
 from dialogs.plan import getters, handlers
-from dialogs.states import PlanSG, TeamPlansSG
+from dialogs.states import PlanSG, ReviewSG, TeamPlansSG
 
 
 def _back() -> SwitchTo:
@@ -70,6 +70,12 @@ def plan_dialog() -> Dialog:
             ),
             SwitchTo(Label("📓 Today's work log"), id="log", state=PlanSG.log),
             SwitchTo(Label("🎯 My targets"), id="mytargets", state=PlanSG.targets, when="targeted"),
+            Start(
+                Label("🏅 Monthly reviews"),
+                id="reviews",
+                state=ReviewSG.list,
+                when="reviewed",
+            ),
             Start(
                 Label("👥 Team plans and targets"),
                 id="team",

@@ -84,6 +84,7 @@ async def overview_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str
         and bool(plan.items or plan.goals),
         "manages": person_of(dialog_manager).manages,
         "targeted": is_targeted(person_of(dialog_manager)),
+        "reviewed": is_targeted(person_of(dialog_manager)) or person_of(dialog_manager).manages,
     }
 
 

@@ -12,7 +12,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.input import ManagedTextInput
-from aiogram_dialog.widgets.kbd import Button, Cancel, Row, Select, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, Cancel, Row, Select, Start, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from bot.core.deals import COMMENT_MAX, parse_amount, parse_decimal, parse_quantity
@@ -29,7 +29,7 @@ from dialogs.common import ends_if_refused, now_of, person_of, policy_of, uow_of
 from dialogs.plan.getters import plan_pages, progress_getter
 from dialogs.plan.meeting import pack_windows
 from dialogs.starts import ReviewPlan
-from dialogs.states import TeamPlansSG
+from dialogs.states import ReviewSG, TeamPlansSG
 
 MARK = {"submitted": "📨", "approved": "✅", "returned": "↩️", "draft": "✏️"}
 
@@ -234,6 +234,7 @@ def team_plans_dialog() -> Dialog:
             SwitchTo(Label("🎯 Set a monthly target"), id="target", state=TeamPlansSG.target_rep),
             SwitchTo(Label("📊 Targets so far"), id="progress", state=TeamPlansSG.progress),
             SwitchTo(Label("🗓 Meeting pack"), id="pack", state=TeamPlansSG.pack),
+            Start(Label("🏅 Monthly reviews"), id="reviews", state=ReviewSG.list),
             Cancel(Label("Close")),
             buttons_only(),
             state=TeamPlansSG.list,

@@ -81,7 +81,23 @@ def _button_kinds() -> list[object]:
 
 
 def test_every_card_button_kind_is_covered() -> None:
-    prefixes = ["ap", "cm", "ct", "cu", "dl", "dn", "fv", "iv", "mt", "pl", "pn", "rq", "tg", "wo"]
+    prefixes = [
+        "ap",
+        "cm",
+        "ct",
+        "cu",
+        "dl",
+        "dn",
+        "fv",
+        "iv",
+        "mt",
+        "pl",
+        "pn",
+        "rq",
+        "rv",
+        "tg",
+        "wo",
+    ]
     assert [c.__prefix__ for c in _card_classes()] == prefixes
 
 

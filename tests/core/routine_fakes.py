@@ -43,6 +43,7 @@ from bot.core.customers import (
 )
 from bot.core.orders import Deal, DealStage, Deposit, Reservation
 from bot.core.plans import MonthlyTarget, PlanItem, PlanStatus, WeeklyPlan
+from bot.core.review import Grade, NewReview, PerformanceReview
 from bot.core.roles import Role
 from bot.core.targets import Actuals, MonthSpan, Sale, TargetNudgeClaim
 
@@ -478,6 +479,66 @@ class FakeWorkLogs:
     async def set_note(self, rep_id: int, day: date, note: str, now: datetime) -> None:
         self.rows[(rep_id, day)] = (note, now)
 
+    async def notes_between(
+        self, rep_ids: Collection[int], first: date, last: date
+    ) -> list[tuple[int, date, str]]:
+        return sorted(
+            (rep, day, note)
+            for (rep, day), (note, _at) in self.rows.items()
+            if rep in rep_ids and first <= day <= last
+        )
+
+
+class FakeReviews:
+    def __init__(self) -> None:
+        self.rows: dict[int, PerformanceReview] = {}
+
+    async def add_many(self, reviews: Sequence[NewReview], now: datetime) -> list[int]:
+        taken = {(r.rep_id, r.month) for r in self.rows.values()}
+        added = []
+        for new in reviews:
+            if (new.rep_id, new.month) in taken:
+                continue
+            review_id = len(self.rows) + 1
+            self.rows[review_id] = PerformanceReview(
+                review_id, new.rep_id, new.month, new.manager_id, new.figures, new.suggested, now
+            )
+            added.append(new.rep_id)
+        return added
+
+    async def of_month(self, rep_ids: Collection[int], month: date) -> list[PerformanceReview]:
+        return [r for r in self.rows.values() if r.rep_id in rep_ids and r.month == month]
+
+    async def get(self, review_id: int) -> PerformanceReview | None:
+        return self.rows.get(review_id)
+
+    async def of_rep(self, rep_id: int, limit: int) -> list[PerformanceReview]:
+        mine = [r for r in self.rows.values() if r.rep_id == rep_id]
+        return sorted(mine, key=lambda r: r.month, reverse=True)[:limit]
+
+    async def latest_month(self, rep_ids: Collection[int]) -> date | None:
+        return max((r.month for r in self.rows.values() if r.rep_id in rep_ids), default=None)
+
+    async def claim_comment(
+        self, review_id: int, *, rep_id: int, comment: str, now: datetime
+    ) -> bool:
+        review = self.rows.get(review_id)
+        if review is None or review.rep_id != rep_id or review.grade is not None:
+            return False
+        self.rows[review_id] = replace(review, comment=comment, commented_at=now)
+        return True
+
+    async def claim_grade(
+        self, review_id: int, *, grade: Grade, by: int, reason: str | None, now: datetime
+    ) -> bool:
+        review = self.rows.get(review_id)
+        if review is None or review.grade is not None:
+            return False
+        self.rows[review_id] = replace(
+            review, grade=grade, graded_by=by, graded_at=now, reason=reason, told_at=now
+        )
+        return True
+
 
 class FakeMeetingTopics:
     def __init__(self) -> None:
@@ -501,6 +562,7 @@ _TABLES = (
     "plans",
     "targets",
     "work_logs",
+    "reviews",
     "deals",
     "contracts",
     "payments",
@@ -525,6 +587,7 @@ class RoutineUnitOfWork(ApprovalUnitOfWork):
     targets: FakeTargets = field(default_factory=FakeTargets)
     work_logs: FakeWorkLogs = field(default_factory=FakeWorkLogs)
     meeting_topics: FakeMeetingTopics = field(default_factory=FakeMeetingTopics)
+    reviews: FakeReviews = field(default_factory=FakeReviews)
     deals: FakeDeals = field(default_factory=FakeDeals)
     contracts: FakeContracts = field(default_factory=FakeContracts)
     payments: FakePayments = field(default_factory=FakePayments)
