@@ -520,6 +520,7 @@ _COLLECTIONS = _section(
         "sweep_at": _time,
         "overdue_every_days": _int(1, 365),
         "overdue_reminders": _int(0, 20),
+        "department_rate": _fraction,
     },
 )
 _POOL = _section(
