@@ -19,6 +19,7 @@ from io import BytesIO, StringIO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -122,7 +123,15 @@ def _widths(table: Table) -> list[float]:
     return [min(max(w, WIDTH_MIN), WIDTH_MAX) for w in widths]
 
 
+def _text(value: str) -> str:
+    """Text as a worksheet may hold it: the control characters XML 1.0 forbids (a vertical tab
+    pasted from Word, a stray NUL) become spaces, instead of failing the whole workbook."""
+    return str(ILLEGAL_CHARACTERS_RE.sub(" ", value))
+
+
 def _cell(sheet: object, value: Value, kind: Kind) -> WriteOnlyCell:
+    if isinstance(value, str):
+        value = _text(value)
     if isinstance(value, datetime):
         value = value.replace(tzinfo=None)
     elif isinstance(value, bool):
@@ -145,7 +154,7 @@ def _write(book: Workbook, table: Table, taken: set[str]) -> None:
     bold = Font(bold=True)
     header = []
     for column in table.columns:
-        cell = WriteOnlyCell(sheet, value=column.header)
+        cell = WriteOnlyCell(sheet, value=_text(column.header))
         cell.data_type = "s"
         cell.font = bold
         header.append(cell)

@@ -39,9 +39,9 @@ async def send_export(
         title=tables[0].title, rows=f"{len(tables[0].rows):,}"
     )
     if truncated:
-        caption += "\n" + _(
-            "Only the first {limit} rows fit in one file: choose a shorter period for the rest."
-        ).format(limit=f"{exports.MAX_ROWS:,}")
+        caption += "\n" + _("Only the first {limit} rows fit in one file.").format(
+            limit=f"{exports.MAX_ROWS:,}"
+        )
     bot: Bot = manager.middleware_data["bot"]
     chat_id = callback.message.chat.id if callback.message else callback.from_user.id
     await bot.send_document(chat_id, BufferedInputFile(data, filename=name), caption=caption)

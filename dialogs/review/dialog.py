@@ -111,10 +111,13 @@ async def _grade(
 
 
 async def on_accept(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
-    view = await review.review_view(
-        uow_of(manager), actor_id=person_of(manager).id, review_id=_review_id(manager)
-    )
-    await _grade(manager, callback, view.review.suggested, None)
+    view = None  # a review gone from the grader's sight meanwhile: told, nothing graded
+    async with ends_if_refused(manager, callback, back_to=ReviewSG.card):
+        view = await review.review_view(
+            uow_of(manager), actor_id=person_of(manager).id, review_id=_review_id(manager)
+        )
+    if view is not None:
+        await _grade(manager, callback, view.review.suggested, None)
 
 
 async def grades_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:

@@ -132,3 +132,12 @@ def test_a_workbook_holds_one_sheet_per_table() -> None:
     book = load_workbook(io.BytesIO(xlsx_bytes(tables)))
     assert book.sheetnames == ["One", "Two"]
     assert book["Two"].max_row == 1, "the header alone"
+
+
+def test_a_control_character_in_a_text_does_not_break_the_workbook() -> None:
+    """A vertical tab pasted from Word into a note: openpyxl refuses the cell, and one such
+    note would have failed the whole export. It becomes a space."""
+    table = Table("Customers", (Column("Note\x00"),), [("line one\x0bline two",)])
+    book = load_workbook(io.BytesIO(xlsx_bytes([table])))
+    assert book.active["A1"].value == "Note "
+    assert book.active["A2"].value == "line one line two"

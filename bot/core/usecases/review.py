@@ -205,8 +205,13 @@ async def comment_review(
     commented = await uow.reviews.get(review_id) or review
     if commented.manager_id is not None:  # the grader reads it before grading
         await uow.outbox.add(
+            # one card per review, edited as the rep changes the comment: not a card per edit
             Notification(
-                commented.manager_id, "review_commented", review_params(commented, people)
+                commented.manager_id,
+                "review_commented",
+                review_params(commented, people),
+                ref=f"review:{review_id}:comment",
+                edit=True,
             ),
             now,
         )
