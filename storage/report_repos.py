@@ -129,11 +129,17 @@ class _Grouping:
         return self.scoped(statement, person).group_by(*group)
 
     def scoped(self, statement: Query, person: Column) -> Query:
+        """A figure is the work of the person it is credited to, and stays theirs when its
+        customer later changes hands (the pool, a reassignment): a rep's past month does not
+        shrink. Only the customer breakdown, which names customers, also keeps to the
+        customers the scope holds now: a rep's report never names another rep's customer."""
         owners = self.query.owner_ids
         if owners is None:
             return statement
         ids = sorted(owners)
-        return statement.where(person.in_(ids), CustomerRow.owner_id.in_(ids))
+        if self.query.dimension is Dimension.customer:
+            return statement.where(person.in_(ids), CustomerRow.owner_id.in_(ids))
+        return statement.where(person.in_(ids))
 
     @property
     def needs_customer(self) -> bool:

@@ -315,8 +315,9 @@ def zero(families: Iterable[Family]) -> Figures:
 class ReportQuery:
     """What storage sums: the period (as days and as moments), the reading day, the dimension,
     and the owners in scope (None: the company). A figure is in scope when the person it is
-    attributed to and the customer's current owner are both in it, so a rep's report never
-    holds another rep's customer."""
+    attributed to is in it: it stays their work when the customer later changes hands. By
+    customer, the customer's current owner must be in it too, so a rep's report never names
+    another rep's customer."""
 
     period: Period
     as_of: date

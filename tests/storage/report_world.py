@@ -6,8 +6,8 @@ March 2026 worked out by hand in tests/storage/test_storage_reports.py.
         supervisor S1: reps A, B          supervisor S2: rep C
 
 Customers: Alpha (A, 华东, expo), Beta (A, no region, web), Gamma (B, 华东, expo),
-Delta (C, 华北, no source). B once visited A's customer Alpha: a figure the scopes must keep
-from B's own report.
+Delta (C, 华北, no source). B once visited A's customer Alpha: B's work in B's own report by
+rep, but never a line naming Alpha in B's report by customer.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from dbtools import statements
 from report_world import NOW, TODAY, at, build_world, d
-from sqlalchemy import literal, select
+from sqlalchemy import literal, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.core.collection_analysis import analyse, month_window
@@ -229,7 +229,7 @@ async def test_a_reps_report_never_holds_another_reps_customer(sessionmaker: Ses
     mine = await run(sessionmaker, w.b, Dimension.customer, ReportScope.me)
     assert set(lines(mine)) == {w.gamma}  # not Alpha, which B visited but A owns
     by_rep = await run(sessionmaker, w.b, Dimension.rep, ReportScope.me)
-    assert lines(by_rep) == {w.b: figures(visits=(1, 1, 0, 0), customers=(1, 0))}
+    assert lines(by_rep) == {w.b: BAI}, "B's own work, Alpha's visit too: as the company sees B"
     an = await run(sessionmaker, w.a, Dimension.rep, ReportScope.me)
     assert lines(an) == {w.a: AN}
     with pytest.raises(NotAllowed):
@@ -313,3 +313,19 @@ async def test_line_amounts_in_sql_round_as_the_ledger_does(
     async with sessionmaker() as session:
         cents = await session.scalar(select(expression))
     assert D(int(cents)).scaleb(-2) == line.amount
+
+
+async def test_a_reassigned_customer_keeps_the_reps_past_work(sessionmaker: Sessions) -> None:
+    """Alpha moves from A to C (the pool, a reassignment): A's March stays A's, in A's own
+    report as in the company's; only the customer breakdown follows the new owner."""
+    w = await build_world(sessionmaker)
+    async with sessionmaker() as session:
+        await session.execute(
+            update(CustomerRow).where(CustomerRow.name == "Alpha").values(owner_id=w.c)
+        )
+        await session.commit()
+    company = lines(await run(sessionmaker, w.g, Dimension.rep))[w.a]
+    mine = await run(sessionmaker, w.a, Dimension.rep, ReportScope.me)
+    assert mine.total == company
+    by_customer = await run(sessionmaker, w.a, Dimension.customer, ReportScope.me)
+    assert w.alpha not in lines(by_customer), "no longer A's customer: not named in A's report"
