@@ -47,8 +47,11 @@ def _chart(
 
 
 def has_chart(params: Mapping[str, Any]) -> bool:
-    """Whether there is a line to draw (an empty period has no picture)."""
-    return bool(params["lines"])
+    """Whether there is anything to draw: contracts, money or visits on some line (a period
+    of targets and plans alone would be a picture of empty bars)."""
+    total = params["total"]
+    shown = ("contract_amount", "collected", "delivered", "visits")
+    return bool(params["lines"]) and any(_value(total, name) for name in shown)
 
 
 def report_charts(params: Mapping[str, Any], currency: str) -> tuple[BarChart, ...]:

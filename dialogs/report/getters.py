@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import time
+from collections import OrderedDict
 from datetime import date
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from aiogram_dialog import DialogManager
 
@@ -17,6 +20,7 @@ from bot.core.reports import (
 )
 from bot.core.usecases.report import report
 from bot.documents.report_chart import has_chart
+from bot.rendering import Renderer
 from bot.ui.errors import explain
 from bot.ui.fit import WINDOW_LIMIT
 from bot.ui.report_view import (
@@ -28,6 +32,8 @@ from bot.ui.report_view import (
 )
 from dialogs.common import now_of, person_of, policy_of, renderer_of, uow_of
 from dialogs.report.handlers import today_of
+
+CHOICES = ("kind", "first", "last", "scope", "dimension")
 
 
 async def period_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
@@ -50,18 +56,38 @@ def _period(data: dict[str, Any], today: date) -> Period:
     return period_of(kind, today)
 
 
+# A tap on the result window draws it again to check the button (bot/ui/shown.py), the chart
+# or workbook needs the report, and the window is drawn once more under the file: one report
+# computed for all three, not three. Kept a minute, per person, role and choices, on the
+# running app (its renderer): another app in the same process (a test) never sees it.
+REUSE_SECONDS = 60
+REUSE_MAX = 32
+Recent = OrderedDict[tuple[Any, ...], tuple[float, Report]]
+_recent: WeakKeyDictionary[Renderer, Recent] = WeakKeyDictionary()
+
+
 async def the_report(manager: DialogManager) -> Report:
     """The report the form's choices ask for, its scope checked by the use case."""
     data = manager.dialog_data
-    return await report(
+    person, today = person_of(manager), today_of(manager)
+    key = (person.id, person.role, today, *(data.get(k) for k in CHOICES))
+    clock = time.monotonic()
+    recent = _recent.setdefault(renderer_of(manager), OrderedDict())
+    if (hit := recent.get(key)) is not None and clock - hit[0] < REUSE_SECONDS:
+        return hit[1]
+    found = await report(
         uow_of(manager),
-        person_of(manager).id,
-        _period(data, today_of(manager)),
+        person.id,
+        _period(data, today),
         ReportScope(data["scope"]),
         Dimension(data["dimension"]),
         policy=policy_of(manager),
         now=now_of(manager),
     )
+    recent[key] = (clock, found)
+    while len(recent) > REUSE_MAX:
+        recent.popitem(last=False)
+    return found
 
 
 async def result_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:

@@ -26,6 +26,7 @@ def _chat_of(callback: CallbackQuery) -> int:
 async def on_chart(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
     """The report's picture sent to the person who tapped, captioned with its headline; the
     report window comes back under it (as the collection analysis's chart does)."""
+    await callback.answer(_("Drawing the chart…"))
     params = report_params(await the_report(manager))
     data = await asyncio.to_thread(report_png, params, policy_of(manager).currency)
     caption = renderer_of(manager).render_within("report_caption", params, CAPTION_LIMIT)

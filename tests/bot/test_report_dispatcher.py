@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 from io import BytesIO
 
+import pytest
 from aiogram.methods import SendDocument, SendPhoto
 from aiogram.types import BufferedInputFile
 from aiogram_dialog.utils import CB_SEP
@@ -15,6 +16,8 @@ from openpyxl import load_workbook
 from order_builders import contract_in_force
 from PIL import Image
 from test_forms_dispatcher import buttons, window_text
+
+from storage.report_repos import SqlReports
 
 PERIODS = ["This week", "Last week", "This month", "Last month", "📅 Choose the dates", "Close"]
 DIMENSIONS = ["By rep", "By region", "By customer", "By product", "By channel"]
@@ -158,3 +161,26 @@ async def test_no_chart_for_an_empty_period(fed: Fed) -> None:
     await fed.click(REP, "By product")  # visits have no product, and no contract was signed
     assert "Nothing recorded in this period." in window_text(fed, REP)
     assert "📊 Chart" not in buttons(fed, REP)
+
+
+async def test_a_chart_or_workbook_tap_computes_the_report_once(
+    fed: Fed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tap's check redraws the window, the chart needs the report, the window comes back
+    under the photo: one computation serves all three (a company by customer is seconds)."""
+    calls = []
+    figures = SqlReports.figures
+
+    async def counted(self: SqlReports, query: object) -> object:
+        calls.append(query)
+        return await figures(self, query)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SqlReports, "figures", counted)
+    await contract_in_force(fed)
+    await fed.send(MANAGER, "/report")
+    await fed.click(MANAGER, "This month")
+    await fed.click(MANAGER, "My team")
+    await fed.click(MANAGER, "By rep")
+    await fed.click(MANAGER, "📊 Chart")
+    await fed.click(MANAGER, "📥 Excel")
+    assert len(calls) == 1

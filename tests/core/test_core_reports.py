@@ -25,6 +25,7 @@ from bot.core.reports import (
     check_range,
     merge,
     period_of,
+    report_query,
     scopes_of,
     zero,
 )
@@ -237,3 +238,23 @@ def test_roles_without_a_scope() -> None:
     assert scopes_of(Role.admin) == ()
     assert scopes_of(Role.customer_service) == ()
     assert scopes_of(Role.rep) == (S.me,)
+
+
+@pytest.mark.parametrize(
+    ("kind", "first", "last", "monthly"),
+    [
+        (PeriodKind.last_month, None, None, True),
+        (PeriodKind.this_month, None, None, True),
+        (PeriodKind.last_week, None, None, False),
+        (PeriodKind.range, date(2026, 9, 1), date(2026, 10, 31), True),
+        (PeriodKind.range, date(2026, 9, 15), date(2026, 10, 14), False),
+    ],
+)
+def test_targets_and_commission_only_for_whole_months(
+    kind: PeriodKind, first: date | None, last: date | None, monthly: bool
+) -> None:
+    """A week is not measured against its month's whole target, nor paid a month's
+    commission: those two are "—" unless the period is whole calendar months."""
+    period = period_of(kind, date(2026, 11, 25), first, last)
+    families = report_query(period, Dimension.rep, None, Policy(), date(2026, 11, 25)).families
+    assert ({Family.targets, Family.commission} <= families) is monthly

@@ -9,7 +9,7 @@ from bot.core.calendar import MONTHLY_CATCH_UP_DAYS, first_working_day, local, m
 from bot.core.models import Notification
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
-from bot.core.reports import Dimension, PeriodKind, ReportScope, period_of
+from bot.core.reports import Dimension, Figures, PeriodKind, ReportScope, period_of
 from bot.core.roles import Role
 from bot.core.usecases.report import report, report_snapshot
 
@@ -31,18 +31,31 @@ async def send_monthly_reports(uow: UnitOfWork, *, policy: Policy, now: datetime
     first = first_working_day(today.year, today.month, policy)
     if not first <= today < first + timedelta(days=MONTHLY_CATCH_UP_DAYS):
         return 0
-    readers = [p.id for p in await uow.people.all() if p.active and p.role is Role.general_manager]
+    readers = sorted(
+        p.id for p in await uow.people.all() if p.active and p.role is Role.general_manager
+    )
+    if not readers:
+        return 0
+    # Read first, claim after: the claim's INSERT takes SQLite's write lock until the commit,
+    # and the report's statements should not hold every other writer waiting.
+    period = period_of(PeriodKind.last_month, today)
+    found = await report(
+        uow, readers[0], period, ReportScope.company, Dimension.rep, policy=policy, now=now
+    )
     claimed = sorted(await uow.digests.claim_many(readers, DIGEST_KIND, month_start(today)))
     if not claimed:
         return 0
-    period = period_of(PeriodKind.last_month, today)
-    found = await report(
-        uow, claimed[0], period, ReportScope.company, Dimension.rep, policy=policy, now=now
-    )
     params = report_snapshot(found, SHOWN)
-    templates = (TEMPLATE, CHART_TEMPLATE) if found.lines else (TEMPLATE,)
+    templates = (TEMPLATE, CHART_TEMPLATE) if drawable(found.total) else (TEMPLATE,)
     await uow.outbox.add_many(
         [Notification(pid, template, params) for pid in claimed for template in templates], now
     )
     await uow.commit()
     return len(claimed)
+
+
+def drawable(total: Figures) -> bool:
+    """Whether a chart would show anything: contracts, money or visits (a month of targets
+    and plans alone is fifteen empty bars)."""
+    shown = (total.contract_amount, total.collected, total.delivered, total.visits)
+    return any(value for value in shown)
