@@ -310,6 +310,14 @@ class SqlMeetingTopics:
             )
         )
 
+    async def of_week(self, week: date) -> dict[int, str]:
+        rows = await self._session.execute(
+            select(MeetingTopicRow.manager_id, MeetingTopicRow.topic).where(
+                MeetingTopicRow.week == week
+            )
+        )
+        return {manager_id: topic for manager_id, topic in rows}
+
     async def set(self, manager_id: int, week: date, topic: str | None, now: datetime) -> None:
         if topic is None:
             await self._session.execute(

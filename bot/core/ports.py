@@ -768,6 +768,10 @@ class ReviewRepo(Protocol):
 class MeetingTopicRepo(Protocol):
     async def get(self, manager_id: int, week: date) -> str | None: ...
 
+    async def of_week(self, week: date) -> dict[int, str]:
+        """Every manager's topic for the meeting before `week`, by manager."""
+        ...
+
     async def set(self, manager_id: int, week: date, topic: str | None, now: datetime) -> None:
         """The manager's training topic for the meeting before `week`; None clears it."""
         ...

@@ -548,6 +548,9 @@ class FakeMeetingTopics:
         found = self.rows.get((manager_id, week))
         return found[0] if found else None
 
+    async def of_week(self, week: date) -> dict[int, str]:
+        return {m: topic for (m, w), (topic, _at) in self.rows.items() if w == week}
+
     async def set(self, manager_id: int, week: date, topic: str | None, now: datetime) -> None:
         if topic is None:
             self.rows.pop((manager_id, week), None)

@@ -275,3 +275,12 @@ def test_the_coming_meeting(now: datetime, week: date) -> None:
 )
 def test_an_outcome_is_shortened_to_one_line(text: str, short: str) -> None:
     assert shorten(text) == short
+
+
+async def test_a_supervisors_training_topic_reaches_the_saturday_message() -> None:
+    """Sue (a supervisor) sets the topic for her part of the team; the message goes to Sam
+    (the sales manager, who set none): it carries Sue's topic, named."""
+    uow = await team()
+    await set_topic(uow, actor_id=SUE, topic="Price objections", policy=POLICY, now=WEDNESDAY)
+    await send_meeting_summaries(uow, policy=POLICY, now=SUMMARY)
+    assert uow.last_to(SAM, "meeting_summary").params["topic"] == "Sue: Price objections"

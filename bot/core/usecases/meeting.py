@@ -29,6 +29,7 @@ from bot.core.meeting import (
 )
 from bot.core.models import Person
 from bot.core.orders import Deal
+from bot.core.org import subtree_ids
 from bot.core.plans import WeeklyPlan, is_late, plan_versus_actual, planning_week
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
@@ -198,8 +199,19 @@ async def meeting_pack(
     elif week.weekday() or not current - timedelta(weeks=WEEKS_KEPT) <= week <= current:
         raise NotFound(what="meeting_pack")
     packs = await rep_packs(uow, team, week, policy, now)
-    topic = await uow.meeting_topics.get(actor.id, week)
+    people = {p.id: p for p in await uow.people.all()}
+    topic = topic_for(actor.id, await uow.meeting_topics.of_week(week), people)
     return assemble(actor, team, packs, week, topic, policy)
+
+
+def topic_for(recipient_id: int, topics: dict[int, str], people: dict[int, Person]) -> str | None:
+    """The meeting's training topic: the recipient's own; else one a manager below them set
+    for their part of the team (a supervisor's), named, so a topic set below is not lost."""
+    if recipient_id in topics:
+        return topics[recipient_id]
+    below = subtree_ids(recipient_id, people.values()) - {recipient_id}
+    named = sorted((people[m].full_name, topic) for m, topic in topics.items() if m in below)
+    return f"{named[0][0]}: {named[0][1]}" if named else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -87,11 +87,12 @@ async def send_meeting_summaries(uow: UnitOfWork, *, policy: Policy, now: dateti
     reps, people = await _reps(uow)
     recipients = _summary_recipients(reps, people)
     packs = await meeting.rep_packs(uow, reps, week, policy, now) if recipients else {}
+    topics = await uow.meeting_topics.of_week(week) if recipients else {}
     sent = 0
     for recipient_id, team in recipients.items():
         if not await uow.digests.claim(recipient_id, "meeting", week):
             continue
-        topic = await uow.meeting_topics.get(recipient_id, week)
+        topic = meeting.topic_for(recipient_id, topics, people)
         pack = meeting.assemble(people[recipient_id], team, packs, week, topic, policy)
         params = meeting.summary_params(pack)
         await uow.outbox.add(Notification(recipient_id, "meeting_summary", params), now)
