@@ -19,16 +19,16 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.approvals import RequestStatus
+from bot.core.contracts import ContractStatus
 from bot.core.plans import MonthlyTarget, PlanItem, PlanStatus, WeeklyPlan
 from bot.core.targets import Actuals, MonthSpan, Sale, TargetNudgeClaim
-from bot.core.usecases.approvals import KIND as SPECIAL_TERMS
 from storage.batches import batches, id_batches
 from storage.tables import (
+    ContractLineRow,
+    ContractRow,
     MeetingTopicRow,
     PlanItemRow,
     PlanRow,
-    RequestRow,
     TargetRow,
     VisitRow,
     WorkLogRow,
@@ -209,18 +209,19 @@ class SqlTargetRepo:
         return found
 
     async def actuals(self, rep_ids: Collection[int], span: MonthSpan) -> Actuals:
-        """One statement for the whole team: each rep's visit count, and one row per approved
-        special-terms request (amount and discount stay exact decimals; the net is worked out
-        in the core, as on the request's card)."""
+        """One statement for the whole team: each rep's visit count, and one row per line of
+        the contracts co-signed in the month (amount and discount stay exact decimals; the net
+        is worked out in the core, as the contract's card does)."""
         visits: dict[int, int] = {}
         sales: list[Sale] = []
         for batch in id_batches(rep_ids):
             rows = await self._session.execute(_actuals(batch, span))
-            for rep_id, count, quantity, amount, discount in rows:
+            for rep_id, count, quantity, price, discount in rows:
                 if count is not None:
                     visits[rep_id] = count
-                else:
-                    sales.append(Sale(rep_id, _dec(quantity), _dec(amount), _opt_dec(discount)))
+                else:  # a missing discount as 0 %: the line is rounded to the cent once
+                    amount = _dec(quantity) * _dec(price)
+                    sales.append(Sale(rep_id, _dec(quantity), amount, _opt_dec(discount or 0)))
         return Actuals(visits, sales)
 
     async def due_for_nudge(self, now: datetime) -> Sequence[MonthlyTarget]:
@@ -259,7 +260,8 @@ class SqlTargetRepo:
 
 
 def _actuals(rep_ids: Sequence[int], span: MonthSpan) -> CompoundSelect[Any]:
-    """Visit counts (`count` set) and approved requests (`count` NULL) as one UNION ALL."""
+    """Visit counts (`count` set) and the lines of the contracts finance co-signed in the
+    month (`count` NULL) as one UNION ALL."""
     decimal = DecimalType(3)
     visits = (
         select(
@@ -275,20 +277,25 @@ def _actuals(rep_ids: Sequence[int], span: MonthSpan) -> CompoundSelect[Any]:
         )
         .group_by(VisitRow.rep_id)
     )
-    approved = select(
-        RequestRow.requester_id,
-        null().cast(Integer),
-        RequestRow.quantity,
-        RequestRow.amount,
-        RequestRow.discount,
-    ).where(
-        RequestRow.requester_id.in_(rep_ids),
-        RequestRow.kind == SPECIAL_TERMS,
-        RequestRow.status == RequestStatus.approved.value,
-        RequestRow.closed_at >= span.starts_at,
-        RequestRow.closed_at < span.ends_at,
+    # quantity and unit price as stored (exact text on SQLite): multiplied in Python, and the
+    # net worked out in the core as `ContractLine.amount_of` does
+    signed = (
+        select(
+            ContractRow.owner_id,
+            null().cast(Integer),
+            ContractLineRow.quantity,
+            ContractLineRow.unit_price,
+            ContractLineRow.discount,
+        )
+        .join(ContractLineRow, ContractLineRow.contract_id == ContractRow.id)
+        .where(
+            ContractRow.owner_id.in_(rep_ids),
+            ContractRow.status.in_([ContractStatus.in_force.value, ContractStatus.closed.value]),
+            ContractRow.cosigned_at >= span.starts_at,
+            ContractRow.cosigned_at < span.ends_at,
+        )
     )
-    return union_all(visits, approved)
+    return union_all(visits, signed)
 
 
 def _dec(value: object) -> Decimal:
@@ -316,7 +323,7 @@ class SqlMeetingTopics:
                 MeetingTopicRow.week == week
             )
         )
-        return {manager_id: topic for manager_id, topic in rows}
+        return {int(manager_id): str(topic) for manager_id, topic in rows.all()}
 
     async def set(self, manager_id: int, week: date, topic: str | None, now: datetime) -> None:
         if topic is None:

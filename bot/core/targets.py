@@ -1,9 +1,10 @@
 """Monthly targets: the rep's deadline to confirm one, its reminder, and progress so far.
 
 Seed (销售部工作流程): the manager assigns monthly sales tasks in writing and the rep confirms
-them; reps report sales amount, quantity and collections monthly. Sales so far are the
-approved special-terms requests of the month (their net amounts and quantities); collection
-is the money received in the month on the rep's contracts (deposits and payments).
+them; reps report sales amount, quantity and collections monthly. Sales so far are the lines
+of the contracts finance co-signed in the month (their net amounts and quantities), as /report
+counts contract amount and quantity; collection is the money received in the month on the
+rep's contracts (deposits and payments).
 """
 
 from __future__ import annotations
@@ -102,7 +103,8 @@ def month_span(month: date, policy: Policy) -> MonthSpan:
 
 @dataclass(frozen=True, slots=True)
 class Sale:
-    """An approved special-terms request, counted as a sale until the contract ledger exists."""
+    """A line of a contract finance co-signed in the month: a sale (seed: the contract is
+    where a sale is signed; the ledger counts it from the co-signature)."""
 
     rep_id: int
     quantity: Decimal

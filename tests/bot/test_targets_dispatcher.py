@@ -5,7 +5,6 @@ this month so far; a forged tap on a target button that is not on screen is refu
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -14,7 +13,6 @@ from feed import MANAGER, REP, Fed
 from harness import FakeClock
 from order_builders import ACCOUNTANT_ID, SIGNED, contract_in_force
 
-from bot.core.approvals import RequestStatus
 from bot.core.payments import PaymentDraft, PaymentMethod
 from bot.core.plans import MonthlyTarget
 
@@ -94,7 +92,8 @@ async def test_no_quantity_is_a_tap(fed: Fed) -> None:
 
 
 async def given_a_target_and_a_sale(fed: Fed) -> None:
-    """Zhao Lei's November target, and his demo request approved today (¥105,600 net)."""
+    """Zhao Lei's November target, and his contract co-signed on 11-30 (order_builders:
+    ¥102,000.00 for 100 pipes and 50 flanges)."""
     rep = await rep_id(fed)
     async with fed.uow() as uow:
         manager = await uow.people.by_telegram_id(MANAGER)
@@ -112,10 +111,8 @@ async def given_a_target_and_a_sale(fed: Fed) -> None:
                 confirm_by=WEDNESDAY_18,
             )
         )
-        (request,) = await uow.requests.by_requester(rep)
-        approved = replace(request, status=RequestStatus.approved, closed_at=NOW)
-        await uow.requests.save(approved)
         await uow.commit()
+    await contract_in_force(fed)
 
 
 async def test_the_rep_sees_my_targets_this_month_and_next(fed: Fed) -> None:
@@ -127,17 +124,16 @@ async def test_the_rep_sees_my_targets_this_month_and_next(fed: Fed) -> None:
     shown = text(fed, REP)
     assert shown.startswith("<b>🎯 My targets</b>")
     assert "<u>This month · 2026-11</u> · ⏳ to confirm by Wed 11-25 18:00" in shown
-    assert "Sales: ¥105,600.00 / ¥500,000.00 (21 %)" in shown
-    assert "Quantity: 200 / 40" in shown
-    assert "Collection: ¥0.00 / ¥300,000.00 (0 %)" in shown
+    assert "Sales: ¥102,000.00 / ¥500,000.00 (20 %)" in shown
+    assert "Quantity: 150 / 40" in shown
+    assert "Collection: ¥20,000.00 / ¥300,000.00 (6 %)" in shown
     assert "Visits logged: 1" in shown
     assert "<u>Next month · 2026-12</u>\n<i>No target set.</i>" in shown
     assert "collection is the money received in the month" in shown
 
 
 async def test_the_money_collected_in_the_month_counts_toward_the_target(fed: Fed) -> None:
-    await given_a_target_and_a_sale(fed)
-    await contract_in_force(fed)  # its ¥20,000.00 deposit was paid on 11-30
+    await given_a_target_and_a_sale(fed)  # the contract's ¥20,000.00 deposit paid on 11-30
     async with fed.uow() as uow:
         await uow.payments.add(
             PaymentDraft(1, Decimal(5000), SIGNED.date(), PaymentMethod.cash),
@@ -168,7 +164,7 @@ async def test_the_manager_sees_every_rep_s_targets_so_far(fed: Fed) -> None:
     sun, zhao = shown.split("<b>Sun Li</b>")[1].split("<b>Zhao Lei</b>")
     assert "No target set." in sun
     assert "Sales: ¥0.00" in sun
-    assert "Sales: ¥105,600.00 / ¥500,000.00 (21 %)" in zhao
+    assert "Sales: ¥102,000.00 / ¥500,000.00 (20 %)" in zhao
 
 
 async def test_a_forged_target_button_is_refused(fed: Fed) -> None:

@@ -15,14 +15,20 @@ from dbtools import NOW, Sessions, add_person, count, statements
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.core.approvals import RequestStatus
 from bot.core.customers import VisitDraft
-from bot.core.deals import DealTerms
 from bot.core.plans import MonthlyTarget, PlanItem, PlanStatus, WeeklyPlan
 from bot.core.policy import Policy
 from bot.core.roles import Role
 from bot.core.targets import Sale, TargetNudgeClaim, month_span
-from storage.tables import PlanItemRow, PlanRow, TargetRow, WorkLogRow
+from storage.tables import (
+    ContractLineRow,
+    ContractRow,
+    DealRow,
+    PlanItemRow,
+    PlanRow,
+    TargetRow,
+    WorkLogRow,
+)
 from storage.uow import SqlUnitOfWork
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -409,35 +415,64 @@ async def add_visit(sessionmaker: Sessions, rep: int, customer: int, on: date) -
         await uow.commit()
 
 
-async def approve(
-    sessionmaker: Sessions, rep: int, customer: int, closed_at: datetime = NOW, **terms: Any
+async def sign(
+    sessionmaker: Sessions,
+    rep: int,
+    customer: int,
+    cosigned_at: datetime = NOW,
+    lines: tuple[tuple[str, str, str | None], ...] = (("1", "1.00", None),),
+    status: str = "in_force",
 ) -> None:
-    values: dict[str, Any] = {"product": "Pipes", "quantity": Decimal(1), "amount": Decimal(1)}
-    async with SqlUnitOfWork(sessionmaker) as uow:
-        request = await uow.requests.add(
-            kind="special_terms",
-            requester_id=rep,
-            terms=DealTerms(customer, **{**values, **terms}),
-            now=NOW,
+    """A contract of `rep`'s, co-signed by finance at `cosigned_at`, with its lines (quantity,
+    unit price, discount %)."""
+    async with sessionmaker() as session:
+        deal = DealRow(
+            customer_id=customer, owner_id=rep, stage="contracted", opened_at=NOW, stage_at=NOW
         )
-        approved = replace(request, status=RequestStatus.approved, closed_at=closed_at)
-        await uow.requests.save(approved)
-        await uow.commit()
+        session.add(deal)
+        await session.flush()
+        contract = ContractRow(
+            deal_id=deal.id,
+            customer_id=customer,
+            owner_id=rep,
+            filed_by=rep,
+            status=status,
+            deposit=Decimal(0),
+            delivery_date=date(2026, 4, 30),
+            created_at=NOW,
+            cosigned_at=cosigned_at,
+        )
+        session.add(contract)
+        await session.flush()
+        for position, (quantity, price, discount) in enumerate(lines):
+            session.add(
+                ContractLineRow(
+                    contract_id=contract.id,
+                    position=position,
+                    product="Pipes",
+                    quantity=Decimal(quantity),
+                    unit_price=Decimal(price),
+                    discount=None if discount is None else Decimal(discount),
+                )
+            )
+        await session.commit()
 
 
 async def test_actuals_of_a_team_are_one_statement_whatever_its_size(
     engine: AsyncEngine, sessionmaker: Sessions, org: dict[str, int]
 ) -> None:
     """The progress views read the whole team's month at once: visit counts grouped by rep
-    and the approved special-terms requests, exact decimals, in one UNION ALL."""
+    and the lines of the contracts finance co-signed in the month (in force or closed), exact
+    decimals, in one UNION ALL."""
     rep, ann, acme = org["rep"], org["ann"], org["acme"]
     march = month_span(MARCH, Policy())
     for on in (date(2026, 3, 1), date(2026, 3, 31), date(2026, 2, 28)):
         await add_visit(sessionmaker, rep, acme, on)
-    await approve(sessionmaker, rep, acme, amount=Decimal("1234567.89"), discount=Decimal("12.5"))
-    await approve(sessionmaker, rep, acme, quantity=Decimal("0.125"))
-    await approve(sessionmaker, rep, acme, closed_at=march.starts_at - HOUR)  # February
-    await approve(sessionmaker, ann, acme, closed_at=march.ends_at)  # April
+    await sign(sessionmaker, rep, acme, lines=(("3", "411522.63", "12.5"), ("0.125", "8.00", None)))
+    await sign(sessionmaker, rep, acme, status="closed")
+    await sign(sessionmaker, rep, acme, cosigned_at=march.starts_at - HOUR)  # February
+    await sign(sessionmaker, ann, acme, cosigned_at=march.ends_at)  # April
+    await sign(sessionmaker, ann, acme, status="awaiting_cosign")  # not co-signed: no sale
     others = [(await add_person(sessionmaker, 10 + i, role=Role.rep)).id for i in range(20)]
 
     with statements(engine) as seen:
@@ -451,8 +486,9 @@ async def test_actuals_of_a_team_are_one_statement_whatever_its_size(
     assert sorted(alone.sales, key=repr) == sorted(team.sales, key=repr)
     assert sorted(alone.sales, key=repr) == sorted(
         [
-            Sale(rep, Decimal(1), Decimal("1234567.89"), Decimal("12.5")),
-            Sale(rep, Decimal("0.125"), Decimal(1), None),
+            Sale(rep, Decimal(3), Decimal("1234567.89"), Decimal("12.5")),
+            Sale(rep, Decimal("0.125"), Decimal("1.000"), Decimal(0)),
+            Sale(rep, Decimal(1), Decimal("1.00"), Decimal(0)),
         ],
         key=repr,
     )

@@ -62,8 +62,8 @@ def _figures(progress: TargetProgress, due: Decimal, rate: Decimal | None) -> Mo
 async def month_figures(
     uow: UnitOfWork, reps: Sequence[Person], month: date, policy: Policy, today: date
 ) -> dict[int, MonthFigures]:
-    """The reps' month as /plan shows it (sales and quantity of the approved requests, money
-    received, the sales target's completion) and their collection rate as the collection
+    """The reps' month as /plan shows it (sales and quantity of the contracts co-signed in the
+    month, as /report counts them; money received; the sales target's completion) and their collection rate as the collection
     analysis reads it: a fixed number of reads whatever the number of reps."""
     ids = [rep.id for rep in reps]
     months = (month, next_month(month))
