@@ -103,7 +103,7 @@ def _deals(rep: RepPack, currency: str, tz: ZoneInfo) -> Table:
         (_("Customer"), _("Stage"), _("Amount"), _("Since")),
         rows or (("—", "", "", ""),),
         align=(L, L, R, L),
-        title=_("%(rep)s · open deals") % {"rep": rep.name},
+        title=_("%(rep)s · open deals when printed") % {"rep": rep.name},
     )
 
 
@@ -115,7 +115,7 @@ def _overdue(rep: RepPack, currency: str) -> Table:
         (_("Contract"), _("Customer"), _("Overdue"), _("Days late")),
         rows or (("—", "", "", ""),),
         align=(L, L, R, R),
-        title=_("%(rep)s · overdue money") % {"rep": rep.name},
+        title=_("%(rep)s · overdue money when printed") % {"rep": rep.name},
     )
 
 
