@@ -40,15 +40,27 @@ class PoI18n(I18n):
         return translations.pgettext(context, message) if translations else message
 
     def find_locales(self) -> dict[str, gettext.GNUTranslations]:
-        translations: dict[str, gettext.GNUTranslations] = {}
-        for po_path in sorted(self.path.glob(f"*/LC_MESSAGES/{self.domain}.po")):
-            with po_path.open("rb") as po_file:
-                catalog = read_po(po_file)
-            buffer = BytesIO()
-            write_mo(buffer, catalog)
-            buffer.seek(0)
-            translations[po_path.parent.parent.name] = gettext.GNUTranslations(buffer)
-        return translations
+        return {
+            po_path.parent.parent.name: gettext.GNUTranslations(BytesIO(_compiled(po_path)))
+            for po_path in sorted(self.path.glob(f"*/LC_MESSAGES/{self.domain}.po"))
+        }
+
+
+# A .po file compiled once per process while it is unchanged (parsing one takes ~40 ms, and a
+# process that builds several apps, the test suite above all, would parse it every time).
+_COMPILED: dict[tuple[Path, int, int], bytes] = {}
+
+
+def _compiled(po_path: Path) -> bytes:
+    stat = po_path.stat()
+    key = (po_path, stat.st_mtime_ns, stat.st_size)
+    if key not in _COMPILED:
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file)
+        buffer = BytesIO()
+        write_mo(buffer, catalog)
+        _COMPILED[key] = buffer.getvalue()
+    return _COMPILED[key]
 
 
 def make_i18n(default_locale: str) -> PoI18n:
