@@ -7,8 +7,9 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
+from aiogram import Bot
 from aiogram.fsm.state import State
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, ShowMode, StartMode
 
@@ -108,3 +109,27 @@ async def open_below(
     await manager.start(state, data=data, mode=mode, show_mode=ShowMode.NO_UPDATE)
     await manager.bg(stack_id=manager.current_stack().id).update(show_mode=ShowMode.SEND)
     await callback.answer()
+
+
+def chat_of(callback: CallbackQuery) -> int:
+    """The chat a tap came from: its message's, or the person's own for an inline message."""
+    return callback.message.chat.id if callback.message else callback.from_user.id
+
+
+async def send_back(
+    callback: CallbackQuery,
+    manager: DialogManager,
+    file: BufferedInputFile,
+    *,
+    caption: str | None = None,
+    photo: bool = False,
+) -> None:
+    """A file (a PDF, a workbook, a chart) sent straight back to the person who tapped, not
+    through the outbox: it answers their own tap and nothing is committed with it. The form
+    comes back under it."""
+    bot: Bot = manager.middleware_data["bot"]
+    if photo:
+        await bot.send_photo(chat_of(callback), file, caption=caption)
+    else:
+        await bot.send_document(chat_of(callback), file, caption=caption)
+    manager.show_mode = ShowMode.SEND

@@ -140,6 +140,15 @@ def first_working_day(year: int, month: int, policy: Policy) -> date:
 MONTHLY_CATCH_UP_DAYS = 7
 
 
+def monthly_job_due(today: date, policy: Policy) -> bool:
+    """A job of the month's first working day runs from that day to MONTHLY_CATCH_UP_DAYS
+    after it (a worker down on the day catches up; its claims keep it once); later it would
+    be stale news. Worked example (Mon–Sat): December 2026 starts on a Tuesday, so the
+    1st to the 7th: True; the 8th: False."""
+    first = first_working_day(today.year, today.month, policy)
+    return first <= today < first + timedelta(days=MONTHLY_CATCH_UP_DAYS)
+
+
 def month_start(day: date) -> date:
     return day.replace(day=1)
 

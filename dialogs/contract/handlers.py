@@ -2,9 +2,8 @@ from __future__ import annotations
 
 import asyncio
 
-from aiogram import Bot
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
-from aiogram_dialog import DialogManager, ShowMode
+from aiogram_dialog import DialogManager
 from aiogram_dialog.widgets.input import ManagedTextInput
 from aiogram_dialog.widgets.kbd import Button, Select
 
@@ -15,7 +14,14 @@ from bot.documents.contract import contract_document, document_title
 from bot.documents.files import pdf_file
 from bot.documents.pdf import render_pdf
 from bot.ui.fit import CAPTION_LIMIT
-from dialogs.common import ends_if_refused, person_of, policy_of, renderer_of, uow_of
+from dialogs.common import (
+    ends_if_refused,
+    person_of,
+    policy_of,
+    renderer_of,
+    send_back,
+    uow_of,
+)
 from dialogs.contract.getters import report_of, today_of
 from dialogs.contract_search import refusal_of
 from dialogs.starts import AtContract
@@ -60,11 +66,8 @@ async def on_chart(callback: CallbackQuery, _b: Button, manager: DialogManager) 
     caption = renderer_of(manager).render_within(
         f"notifications/{CHART_TEMPLATE}", params, CAPTION_LIMIT
     )
-    bot: Bot = manager.middleware_data["bot"]
-    chat_id = callback.message.chat.id if callback.message else callback.from_user.id
     picture = BufferedInputFile(data, filename=f"collections-{params['month']}.png")
-    await bot.send_photo(chat_id, picture, caption=caption)
-    manager.show_mode = ShowMode.SEND
+    await send_back(callback, manager, picture, caption=caption, photo=True)
 
 
 async def on_open(
@@ -90,11 +93,8 @@ async def send_contract_pdf(
     )
     document = contract_document(file, policy_of(manager))
     data = await asyncio.to_thread(render_pdf, document)
-    bot: Bot = manager.middleware_data["bot"]
-    chat_id = callback.message.chat.id if callback.message else callback.from_user.id
     name = f"{document_title(file)} {file.contract.number or file.contract.id}"
-    await bot.send_document(chat_id, pdf_file(data, name))
-    manager.show_mode = ShowMode.SEND  # the card comes back under the document
+    await send_back(callback, manager, pdf_file(data, name))
 
 
 async def on_delivery(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:

@@ -18,7 +18,7 @@ from bot.documents.files import pdf_file
 from bot.documents.pdf import render_pdf
 from bot.documents.reception import reception_document, reception_filename
 from dialogs.application.dialog import start_application
-from dialogs.common import ends_if_refused, now_of, person_of, policy_of, uow_of
+from dialogs.common import chat_of, ends_if_refused, now_of, person_of, policy_of, uow_of
 from dialogs.customer.getters import HANDED
 from dialogs.reservation.dialog import start_reservation
 from dialogs.starts import AtCustomer, EditCustomer, SearchCustomers
@@ -149,7 +149,7 @@ async def on_photos(
     can tap again; the outbox carries notifications that must outlive a crash."""
     photos = await customers.visit_photos(uow_of(manager), person_of(manager).id, visit_id)
     bot: Bot = manager.middleware_data["bot"]
-    chat_id = callback.message.chat.id if callback.message else callback.from_user.id
+    chat_id = chat_of(callback)
     if len(photos) == 1:
         await bot.send_photo(chat_id, photos[0])
     elif photos:

@@ -6,13 +6,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 
-from aiogram import Bot
 from aiogram.types import BufferedInputFile, CallbackQuery
 from aiogram.utils.i18n import gettext as _
-from aiogram_dialog import DialogManager, ShowMode
+from aiogram_dialog import DialogManager
 
 from bot.core.usecases import exports
 from bot.documents.sheets import Table, csv_bytes, xlsx_bytes
+from dialogs.common import send_back
 
 XLSX, CSV = "xlsx", "csv"
 
@@ -42,7 +42,4 @@ async def send_export(
         caption += "\n" + _("Only the first {limit} rows fit in one file.").format(
             limit=f"{exports.MAX_ROWS:,}"
         )
-    bot: Bot = manager.middleware_data["bot"]
-    chat_id = callback.message.chat.id if callback.message else callback.from_user.id
-    await bot.send_document(chat_id, BufferedInputFile(data, filename=name), caption=caption)
-    manager.show_mode = ShowMode.SEND  # the form comes back under the document
+    await send_back(callback, manager, BufferedInputFile(data, filename=name), caption=caption)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from aiogram import Bot
 from aiogram.types import BufferedInputFile, CallbackQuery
 from aiogram.utils.i18n import gettext as _
-from aiogram_dialog import DialogManager, ShowMode
+from aiogram_dialog import DialogManager
 from aiogram_dialog.widgets.kbd import Button
 
 from bot.documents.report_chart import report_png
@@ -15,12 +14,8 @@ from bot.documents.report_export import report_file_name, report_table
 from bot.documents.sheets import xlsx_bytes
 from bot.ui.fit import CAPTION_LIMIT
 from bot.ui.report_view import report_params
-from dialogs.common import policy_of, renderer_of
+from dialogs.common import policy_of, renderer_of, send_back
 from dialogs.report.getters import the_report
-
-
-def _chat_of(callback: CallbackQuery) -> int:
-    return callback.message.chat.id if callback.message else callback.from_user.id
 
 
 async def on_chart(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
@@ -31,9 +26,7 @@ async def on_chart(callback: CallbackQuery, _b: Button, manager: DialogManager) 
     data = await asyncio.to_thread(report_png, params, policy_of(manager).currency)
     caption = renderer_of(manager).render_within("report_caption", params, CAPTION_LIMIT)
     name = report_file_name(params).removesuffix(".xlsx") + ".png"
-    bot: Bot = manager.middleware_data["bot"]
-    await bot.send_photo(_chat_of(callback), BufferedInputFile(data, name), caption=caption)
-    manager.show_mode = ShowMode.SEND
+    await send_back(callback, manager, BufferedInputFile(data, name), caption=caption, photo=True)
 
 
 async def on_excel(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
@@ -43,7 +36,5 @@ async def on_excel(callback: CallbackQuery, _b: Button, manager: DialogManager) 
     params = report_params(found, shown=len(found.lines))
     data = await asyncio.to_thread(lambda: xlsx_bytes([report_table(params)]))
     caption = renderer_of(manager).render_within("report_caption", params, CAPTION_LIMIT)
-    bot: Bot = manager.middleware_data["bot"]
     file = BufferedInputFile(data, report_file_name(params))
-    await bot.send_document(_chat_of(callback), file, caption=caption)
-    manager.show_mode = ShowMode.SEND
+    await send_back(callback, manager, file, caption=caption)

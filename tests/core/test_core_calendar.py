@@ -10,6 +10,7 @@ from bot.core.calendar import (
     in_quiet_hours,
     is_working_day,
     local,
+    monthly_job_due,
     next_nudge_time,
     next_occurrence,
     next_working_day,
@@ -212,3 +213,16 @@ def test_next_occurrence(
 )
 def test_week_start(policy: Policy, at: datetime, expected: date) -> None:
     assert week_start(at, policy) == expected
+
+
+@pytest.mark.parametrize(
+    ("day", "due"),
+    [
+        (date(2026, 11, 30), False),
+        (date(2026, 12, 1), True),
+        (date(2026, 12, 7), True),
+        (date(2026, 12, 8), False),
+    ],
+)
+def test_a_monthly_job_runs_from_the_first_working_day_for_a_week(day: date, due: bool) -> None:
+    assert monthly_job_due(day, Policy()) is due

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
 from bot.core.calendar import (
-    MONTHLY_CATCH_UP_DAYS,
     at_local,
-    first_working_day,
     last_month,
     local,
+    monthly_job_due,
 )
 from bot.core.collection_analysis import (
     CollectionAnalysis,
@@ -198,8 +197,7 @@ async def send_collection_analysis(uow: UnitOfWork, *, policy: Policy, now: date
     catches up within the month's first MONTHLY_CATCH_UP_DAYS days (the claims keep it once); later
     the analysis would be stale news, and the job would read the company every day for it."""
     today = local(now, policy).date()
-    first = first_working_day(today.year, today.month, policy)
-    if not first <= today < first + timedelta(days=MONTHLY_CATCH_UP_DAYS):
+    if not monthly_job_due(today, policy):
         return 0
     window = month_window(last_month(today), today)
     people = {p.id: p for p in await uow.people.all()}

@@ -3,9 +3,9 @@ month's figures for the company by rep, as text and as a chart, once per general
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from bot.core.calendar import MONTHLY_CATCH_UP_DAYS, first_working_day, local, month_start
+from bot.core.calendar import local, month_start, monthly_job_due
 from bot.core.models import Notification
 from bot.core.policy import Policy
 from bot.core.ports import UnitOfWork
@@ -28,8 +28,7 @@ async def send_monthly_reports(uow: UnitOfWork, *, policy: Policy, now: datetime
     news. The report is read once, whoever many general managers there are; a month with
     nothing recorded is still reported (that is news too), without a chart."""
     today = local(now, policy).date()
-    first = first_working_day(today.year, today.month, policy)
-    if not first <= today < first + timedelta(days=MONTHLY_CATCH_UP_DAYS):
+    if not monthly_job_due(today, policy):
         return 0
     readers = sorted(
         p.id for p in await uow.people.all() if p.active and p.role is Role.general_manager

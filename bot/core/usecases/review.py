@@ -6,16 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from bot.core.calendar import (
-    MONTHLY_CATCH_UP_DAYS,
-    first_working_day,
     last_month,
     local,
     month_end,
+    monthly_job_due,
     next_month,
 )
 from bot.core.collection_analysis import figures_by_owner, month_window, received_by_owner
@@ -92,8 +91,7 @@ async def prepare_reviews(uow: UnitOfWork, *, policy: Policy, now: datetime) -> 
     it to comment on, their nearest manager to grade. A review already there (a second run,
     a second process) is neither prepared nor sent again. Returns the messages queued."""
     today = local(now, policy).date()
-    first = first_working_day(today.year, today.month, policy)
-    if not first <= today < first + timedelta(days=MONTHLY_CATCH_UP_DAYS):
+    if not monthly_job_due(today, policy):
         return 0
     month = last_month(today)
     people = {p.id: p for p in await uow.people.all()}
